@@ -1,0 +1,11 @@
+import { fileURLToPath } from 'node:url';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { Db } from './client.ts';
+
+export const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/** Applies the committed drizzle-kit migrations; a no-op when the database is current. */
+export function migrateDatabase(db: Db): void {
+  migrate(db as BetterSQLite3Database<Record<string, unknown>>, { migrationsFolder });
+}

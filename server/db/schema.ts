@@ -1,0 +1,5 @@
+// Every table of the app; drizzle-kit reads this file to generate migrations.
+export * from '../organisers/organisers.table.ts';
+export * from '../appeals/appeals.table.ts';
+export * from '../signatories/signatories.table.ts';
+export * from '../addressees/addressees.table.ts';

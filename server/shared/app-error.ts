@@ -1,0 +1,23 @@
+import type { MessageKey } from '../i18n/index.ts';
+
+/**
+ * An expected failure that the web layer turns into a German page with the given status.
+ * Services throw these; the error handler renders `errors/page` with the message.
+ */
+export class AppError extends Error {
+  readonly statusCode: number;
+  readonly messageKey: MessageKey;
+  readonly params: Record<string, string | number>;
+  constructor(statusCode: number, messageKey: MessageKey, params: Record<string, string | number> = {}) {
+    super(messageKey);
+    this.name = 'AppError';
+    this.statusCode = statusCode;
+    this.messageKey = messageKey;
+    this.params = params;
+  }
+}
+
+export const notFound = (messageKey: MessageKey = 'error.notFound.text') => new AppError(404, messageKey);
+export const forbidden = (messageKey: MessageKey = 'error.forbidden.text') => new AppError(403, messageKey);
+export const conflict = (messageKey: MessageKey, params: Record<string, string | number> = {}) =>
+  new AppError(409, messageKey, params);

@@ -1,0 +1,49 @@
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** German date as letters and pages show it: 22.11.2026. Uses Europe/Berlin. */
+export function formatDate(date: Date): string {
+  const parts = berlinParts(date);
+  return `${pad(parts.day)}.${pad(parts.month)}.${parts.year}`;
+}
+
+/** 22.11.2026, 14:05 */
+export function formatDateTime(date: Date): string {
+  const parts = berlinParts(date);
+  return `${formatDate(date)}, ${pad(parts.hour)}:${pad(parts.minute)}`;
+}
+
+/** "2026-11-22" (ISO calendar date in Berlin time), e.g. for file names and date inputs. */
+export function isoDate(date: Date): string {
+  const parts = berlinParts(date);
+  return `${parts.year}-${pad(parts.month)}-${pad(parts.day)}`;
+}
+
+/** Formats an ISO calendar date "2026-11-22" as "22.11.2026" without any time-zone shift. */
+export function formatIsoDate(iso: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return match ? `${match[3]}.${match[2]}.${match[1]}` : iso;
+}
+
+const formatter = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Berlin',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  hourCycle: 'h23',
+});
+
+function berlinParts(date: Date) {
+  const values: Record<string, number> = {};
+  for (const part of formatter.formatToParts(date)) {
+    if (part.type !== 'literal') values[part.type] = Number(part.value);
+  }
+  return {
+    year: values.year ?? 0,
+    month: values.month ?? 0,
+    day: values.day ?? 0,
+    hour: values.hour ?? 0,
+    minute: values.minute ?? 0,
+  };
+}
