@@ -1,0 +1,94 @@
+import Fastify from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.ts';
+import type { Db } from './db/client.ts';
+import { checkDatabase } from './db/health.ts';
+import type { Clock } from './shared/clock.ts';
+import { systemClock } from './shared/clock.ts';
+import { createFileStore } from './shared/file-store.ts';
+import { createTemplates } from './shared/templates.ts';
+import securityPlugin from './plugins/security.ts';
+import sessionPlugin from './plugins/session.ts';
+import viewPlugin from './plugins/view.ts';
+import csrfPlugin from './plugins/csrf.ts';
+import formsPlugin from './plugins/forms.ts';
+import errorsPlugin from './plugins/errors.ts';
+import organisersRoutes from './organisers/organisers.routes.ts';
+import appealAccessPlugin from './appeals/appeal-access.ts';
+import appealsRoutes from './appeals/appeals.routes.ts';
+import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
+import addresseesRoutes from './addressees/addressees.routes.ts';
+import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
+
+export type AppDeps = {
+  config: Config;
+  db: Db;
+  clock?: Clock;
+  logger?: FastifyServerOptions['logger'];
+};
+
+const staticDir = fileURLToPath(new URL('../static', import.meta.url));
+const webFontDir = join(dirname(createRequire(import.meta.url).resolve('source-sans/package.json')), 'WOFF2', 'TTF');
+
+/** The one app factory: used by server/index.ts, the tests and the CLI. Only index.ts listens. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, db } = deps;
+  const clock = deps.clock ?? systemClock;
+  const fileStore = createFileStore(config.uploadsDir);
+  const templates = createTemplates();
+
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
+    bodyLimit: 2 * 1024 * 1024,
+  });
+
+  await app.register(cookie, { secret: config.sessionSecret });
+  await app.register(securityPlugin, { secureCookies: config.secureCookies });
+  await app.register(formsPlugin);
+  await app.register(sessionPlugin, { db, clock, secureCookies: config.secureCookies });
+  await app.register(viewPlugin, { templates, secureCookies: config.secureCookies });
+  await app.register(csrfPlugin, { secret: config.sessionSecret, secureCookies: config.secureCookies });
+  await app.register(errorsPlugin);
+  await app.register(fastifyStatic, { root: staticDir, prefix: '/static/', maxAge: '1h' });
+  // The web pages use the letter's typeface, served from the font package.
+  await app.register(fastifyStatic, {
+    root: webFontDir,
+    prefix: '/static/fonts/',
+    decorateReply: false,
+    maxAge: '30d',
+    allowedPath: (path) => /^\/SourceSans3-[A-Za-z]+\.ttf\.woff2$/.test(path),
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const ok = checkDatabase(db);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'error' });
+  });
+
+  await app.register(organisersRoutes, { db, clock });
+  await app.register(logoRoutes, { fileStore });
+
+  // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
+  await app.register(async (organiserArea) => {
+    organiserArea.addHook('onRequest', async (request, reply) => {
+      if (request.organiser) return;
+      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+      return reply.redirect(`/login${next}`, 303);
+    });
+    organiserArea.addHook('onSend', async (_request, reply) => {
+      reply.header('cache-control', 'no-store');
+    });
+    await organiserArea.register(appealAccessPlugin, { db });
+    await organiserArea.register(appealsRoutes, { db, clock });
+    await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });
+    await organiserArea.register(addresseesRoutes, { db, clock });
+    await organiserArea.register(appealAddresseesRoutes, { db });
+  });
+
+  return app;
+}

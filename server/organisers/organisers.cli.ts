@@ -1,0 +1,51 @@
+import { parseArgs } from 'node:util';
+import { CliError, readStdin } from '../cli/cli-context.ts';
+import type { CliCommand } from '../cli/cli-context.ts';
+import { t } from '../i18n/index.ts';
+import { createOrganiser, readOrganiserForm, resetPassword } from './organisers.service.ts';
+import { MIN_PASSWORD_LENGTH } from './passwords.ts';
+
+export const createOrganiserCommand: CliCommand = {
+  name: 'create-organiser',
+  usage: 'create-organiser --email <e-mail> --name <name> --password-stdin',
+  description: 'Creates an organiser account; the password is read from standard input.',
+  async run(args, context) {
+    const { values } = parseArgs({
+      args,
+      options: { email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+      strict: true,
+    });
+    if (!values.email || !values.name) throw new CliError('Both --email and --name are required.');
+    if (!values['password-stdin']) {
+      throw new CliError('Pass the password on standard input with --password-stdin, e.g.: echo "$PASSWORD" | mitzeichnen create-organiser …');
+    }
+    const password = await readStdin(context.io.stdin);
+    const form = readOrganiserForm({ email: values.email, name: values.name, password }, { confirm: false });
+    if (!form.ok) {
+      throw new CliError(Object.entries(form.errors).map(([field, key]) => `${field}: ${t(key)}`).join('\n'));
+    }
+    const { db } = context.database();
+    const created = await createOrganiser({ db, clock: context.clock, input: form.value });
+    if (!created.ok) throw new CliError(`An organiser with the e-mail ${form.value.email} already exists.`);
+    context.print(`Created organiser ${created.organiser.name} <${created.organiser.email}>.`);
+    return 0;
+  },
+};
+
+export const setPasswordCommand: CliCommand = {
+  name: 'set-password',
+  usage: 'set-password --email <e-mail> --password-stdin',
+  description: "Sets a new password for an organiser (read from standard input) and ends the organiser's sessions.",
+  async run(args, context) {
+    const { values } = parseArgs({ args, options: { email: { type: 'string' }, 'password-stdin': { type: 'boolean' } }, strict: true });
+    if (!values.email) throw new CliError('--email is required.');
+    if (!values['password-stdin']) throw new CliError('Pass the new password on standard input with --password-stdin.');
+    const password = await readStdin(context.io.stdin);
+    if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
+    const { db } = context.database();
+    const changed = await resetPassword({ db, email: values.email, password });
+    if (!changed) throw new CliError(`There is no organiser with the e-mail ${values.email}.`);
+    context.print(`Password of ${values.email} changed; all of their sessions were ended.`);
+    return 0;
+  },
+};

@@ -1,0 +1,94 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../shared/clock.ts';
+import { formView } from '../shared/form-view.ts';
+import { readForm } from '../shared/form.ts';
+import { t } from '../i18n/index.ts';
+import {
+  authenticate,
+  changePassword,
+  createOrganiser,
+  hasOrganisers,
+  readChangePasswordForm,
+  readOrganiserForm,
+} from './organisers.service.ts';
+import { MIN_PASSWORD_LENGTH } from './passwords.ts';
+
+type Options = { db: Db; clock: Clock };
+
+// Ten attempts per quarter hour and address: enough for typos, too few to guess passwords.
+const loginRateLimit = { max: 10, timeWindow: '15 minutes' };
+
+/** Only local paths, so that a crafted `next` cannot send the organiser elsewhere. */
+const safeNext = (value: unknown) => (typeof value === 'string' && /^\/(?!\/)[\w\-./?=&#%]*$/.test(value) ? value : '/appeals');
+
+/** Setup (first account), login, logout and the organiser's own account page. */
+const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock }) => {
+  app.get('/', async (request, reply) => {
+    if (request.organiser) return reply.redirect('/appeals', 303);
+    return reply.redirect(hasOrganisers({ db }) ? '/login' : '/setup', 303);
+  });
+
+  app.get('/setup', async (_request, reply) => {
+    if (hasOrganisers({ db })) return reply.redirect('/login', 303);
+    return reply.viewAsync('organisers/setup', { title: t('setup.title'), form: formView({}), minLength: MIN_PASSWORD_LENGTH });
+  });
+
+  app.post('/setup', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
+    if (hasOrganisers({ db })) return reply.redirect('/login', 303);
+    const result = readOrganiserForm(request.body);
+    if (!result.ok) {
+      return reply
+        .code(422)
+        .viewAsync('organisers/setup', { title: t('setup.title'), form: formView(result.values, result.errors), minLength: MIN_PASSWORD_LENGTH });
+    }
+    const created = await createOrganiser({ db, clock, input: result.value });
+    if (!created.ok) return reply.redirect('/login', 303);
+    reply.logIn(created.organiser.id);
+    return reply.flash('setup.done').redirect('/appeals', 303);
+  });
+
+  app.get('/login', async (request, reply) => {
+    if (request.organiser) return reply.redirect('/appeals', 303);
+    const next = safeNext((request.query as Record<string, unknown>).next);
+    return reply.viewAsync('organisers/login', { title: t('login.title'), form: formView({ next }) });
+  });
+
+  app.post('/login', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
+    const form = readForm(request.body);
+    const email = form.line('email', { max: 254 });
+    const password = form.text('password', { max: 200 });
+    const next = safeNext(form.line('next', { max: 500 }));
+    const organiser = email && password ? await authenticate({ db, email, password }) : undefined;
+    if (!organiser) {
+      return reply
+        .code(422)
+        .viewAsync('organisers/login', { title: t('login.title'), form: formView({ email, next }, { email: 'login.failed' }) });
+    }
+    reply.logIn(organiser.id);
+    return reply.redirect(next, 303);
+  });
+
+  app.post('/logout', async (_request, reply) => {
+    reply.logOut();
+    return reply.flash('logout.done').redirect('/login', 303);
+  });
+
+  app.get('/account', async (request, reply) => {
+    if (!request.organiser) return reply.redirect('/login?next=/account', 303);
+    return reply.viewAsync('organisers/account', { title: t('account.title'), form: formView({}), minLength: MIN_PASSWORD_LENGTH });
+  });
+
+  app.post('/account/password', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
+    if (!request.organiser || !request.sessionToken) return reply.redirect('/login', 303);
+    const result = readChangePasswordForm(request.body);
+    const render = (form = formView(result.values, result.ok ? {} : result.errors)) =>
+      reply.code(422).viewAsync('organisers/account', { title: t('account.title'), form, minLength: MIN_PASSWORD_LENGTH });
+    if (!result.ok) return render();
+    const changed = await changePassword({ db, organiser: request.organiser, sessionToken: request.sessionToken, input: result.value });
+    if (!changed.ok) return render(formView({}, { current: 'account.wrongPassword' }));
+    return reply.flash('account.passwordChanged').redirect('/account', 303);
+  });
+};
+
+export default organisersRoutes;

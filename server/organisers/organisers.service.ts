@@ -1,0 +1,149 @@
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../shared/clock.ts';
+import { readForm } from '../shared/form.ts';
+import type { FormResult } from '../shared/form.ts';
+import { hashToken, newToken } from '../shared/tokens.ts';
+import { organisersRepository } from './organisers.repository.ts';
+import type { Organiser } from './organisers.table.ts';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword, timingDummyHash, verifyPassword } from './passwords.ts';
+
+const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+// Writing last_seen on every request would turn each page view into a write.
+const TOUCH_INTERVAL_MS = 5 * 60 * 1000;
+
+export type OrganiserInput = { email: string; name: string; password: string };
+
+export function hasOrganisers({ db }: { db: Db }): boolean {
+  return organisersRepository(db).count() > 0;
+}
+
+/** Validates the account form (setup page; the CLI passes `confirm: false`). */
+export function readOrganiserForm(body: unknown, { confirm = true }: { confirm?: boolean } = {}): FormResult<OrganiserInput> {
+  const form = readForm(body);
+  const name = form.line('name', { required: true, max: 120 });
+  const email = form.email('email', { required: true });
+  const password = form.text('password', { required: true, max: MAX_PASSWORD_LENGTH });
+  if (password !== '' && password.length < MIN_PASSWORD_LENGTH) form.fail('password', 'organiser.passwordTooShort');
+  if (confirm && form.text('passwordRepeat') !== password) form.fail('passwordRepeat', 'organiser.passwordMismatch');
+  const result = form.result({ email, name, password });
+  // Never send a password back into the form.
+  if (!result.ok) result.values.password = result.values.passwordRepeat = '';
+  return result;
+}
+
+export type CreateOrganiserResult = { ok: true; organiser: Organiser } | { ok: false; reason: 'email_taken' };
+
+export async function createOrganiser({
+  db,
+  clock,
+  input,
+}: {
+  db: Db;
+  clock: Clock;
+  input: OrganiserInput;
+}): Promise<CreateOrganiserResult> {
+  const repository = organisersRepository(db);
+  if (repository.findByEmail(input.email)) return { ok: false, reason: 'email_taken' };
+  const passwordHash = await hashPassword(input.password);
+  // Checked again after the slow hash: a second request may have won the race.
+  if (repository.findByEmail(input.email)) return { ok: false, reason: 'email_taken' };
+  const organiser = repository.insert({
+    email: input.email.toLowerCase(),
+    name: input.name,
+    passwordHash,
+    createdAt: clock(),
+  });
+  return { ok: true, organiser };
+}
+
+/** Returns the organiser when e-mail and password match; takes the same time when the e-mail is unknown. */
+export async function authenticate({ db, email, password }: { db: Db; email: string; password: string }) {
+  const organiser = organisersRepository(db).findByEmail(email.trim());
+  if (!organiser) {
+    await verifyPassword(await timingDummyHash(), password);
+    return undefined;
+  }
+  return (await verifyPassword(organiser.passwordHash, password)) ? organiser : undefined;
+}
+
+/** Starts a session and returns the token for the cookie (stored only as its hash). */
+export function startSession({ db, clock, organiserId }: { db: Db; clock: Clock; organiserId: number }): string {
+  const now = clock();
+  const token = newToken();
+  const repository = organisersRepository(db);
+  repository.deleteExpiredSessions(now);
+  repository.insertSession({
+    tokenHash: hashToken(token),
+    organiserId,
+    now,
+    expiresAt: new Date(now.getTime() + SESSION_LIFETIME_MS),
+  });
+  return token;
+}
+
+/** The organiser of a valid session; ends sessions that are expired or idle too long. */
+export function resolveSession({ db, clock, token }: { db: Db; clock: Clock; token: string }): Organiser | undefined {
+  const repository = organisersRepository(db);
+  const tokenHash = hashToken(token);
+  const found = repository.findSessionWithOrganiser(tokenHash);
+  if (!found) return undefined;
+  const now = clock().getTime();
+  if (found.session.expiresAt.getTime() <= now || found.session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
+    repository.deleteSession(tokenHash);
+    return undefined;
+  }
+  if (now - found.session.lastSeenAt.getTime() > TOUCH_INTERVAL_MS) repository.touchSession(tokenHash, clock());
+  return found.organiser;
+}
+
+export function endSession({ db, token }: { db: Db; token: string }): void {
+  organisersRepository(db).deleteSession(hashToken(token));
+}
+
+export function findOrganiserByEmail({ db, email }: { db: Db; email: string }): Organiser | undefined {
+  return organisersRepository(db).findByEmail(email);
+}
+
+export type ChangePasswordInput = { current: string; password: string };
+
+export function readChangePasswordForm(body: unknown): FormResult<ChangePasswordInput> {
+  const form = readForm(body);
+  const current = form.text('current', { required: true, max: MAX_PASSWORD_LENGTH });
+  const password = form.text('password', { required: true, max: MAX_PASSWORD_LENGTH });
+  const repeat = form.text('passwordRepeat');
+  if (password !== '' && password.length < MIN_PASSWORD_LENGTH) form.fail('password', 'organiser.passwordTooShort');
+  if (repeat !== password) form.fail('passwordRepeat', 'organiser.passwordMismatch');
+  const result = form.result({ current, password });
+  if (!result.ok) result.values.current = result.values.password = result.values.passwordRepeat = '';
+  return result;
+}
+
+/** Changes the password and ends every other session of the organiser. */
+export async function changePassword({
+  db,
+  organiser,
+  sessionToken,
+  input,
+}: {
+  db: Db;
+  organiser: Organiser;
+  sessionToken: string;
+  input: ChangePasswordInput;
+}): Promise<{ ok: true } | { ok: false; reason: 'wrong_password' }> {
+  if (!(await verifyPassword(organiser.passwordHash, input.current))) return { ok: false, reason: 'wrong_password' };
+  const repository = organisersRepository(db);
+  repository.updatePassword(organiser.id, await hashPassword(input.password));
+  repository.deleteOtherSessions(organiser.id, hashToken(sessionToken));
+  return { ok: true };
+}
+
+/** Operator reset (CLI): a new password and no session left open. */
+export async function resetPassword({ db, email, password }: { db: Db; email: string; password: string }): Promise<boolean> {
+  const repository = organisersRepository(db);
+  const organiser = repository.findByEmail(email);
+  if (!organiser) return false;
+  repository.updatePassword(organiser.id, await hashPassword(password));
+  repository.deleteAllSessions(organiser.id);
+  return true;
+}

@@ -1,0 +1,59 @@
+import fp from 'fastify-plugin';
+import fastifyView from '@fastify/view';
+import type { Eta } from 'eta';
+import type { FastifyPluginAsync } from 'fastify';
+import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { viewsDir } from '../shared/templates.ts';
+import './types.ts';
+
+type Options = { templates: Eta; secureCookies: boolean };
+
+const navigation = [
+  { href: '/appeals', label: t('nav.appeals') },
+  { href: '/lists', label: t('nav.lists') },
+  { href: '/account', label: t('nav.account') },
+];
+
+type Flash = { key: MessageKey; params?: Record<string, string | number> };
+
+/**
+ * Pages are Eta templates under views/. Each page gets `it.t` (UI strings), `it.organiser`,
+ * `it.flash` and `it.csrf()` besides its own data. Flash notices travel in a signed cookie.
+ */
+const viewPlugin: FastifyPluginAsync<Options> = async (app, { templates, secureCookies }) => {
+  await app.register(fastifyView, { engine: { eta: templates }, root: viewsDir, viewExt: 'eta' });
+
+  const flashCookie = 'mz_flash';
+  const flashCookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, signed: true };
+
+  app.decorateReply('flash', function (key: MessageKey, params?: Record<string, string | number>) {
+    this.setCookie(flashCookie, JSON.stringify({ key, params } satisfies Flash), { ...flashCookieOptions, maxAge: 60 });
+    return this;
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.locals = { t, organiser: null, nav: [], flash: null };
+    const raw = request.cookies[flashCookie];
+    if (raw && request.method === 'GET') {
+      const unsigned = request.unsignCookie(raw);
+      reply.clearCookie(flashCookie, flashCookieOptions);
+      if (unsigned.valid && unsigned.value) {
+        try {
+          const flash = JSON.parse(unsigned.value) as Flash;
+          reply.locals.flash = t(flash.key, flash.params);
+        } catch {
+          // A broken flash cookie is not worth an error page.
+        }
+      }
+    }
+  });
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!request.organiser) return;
+    reply.locals.organiser = { name: request.organiser.name, email: request.organiser.email };
+    reply.locals.nav = navigation.map((item) => ({ ...item, current: request.url.startsWith(item.href) }));
+  });
+};
+
+export default fp(viewPlugin, { name: 'view', dependencies: ['@fastify/cookie'] });
