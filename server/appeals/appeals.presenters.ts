@@ -1,0 +1,87 @@
+import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { formatDateTime, formatIsoDate } from '../shared/dates.ts';
+import { selectOptions } from '../shared/form-view.ts';
+import { parseLetterText, renderLetterHtml } from './letter-text.ts';
+import { appealKinds, roles } from './appeals.table.ts';
+import type { Appeal, AppealKind, AppealState, Role } from './appeals.table.ts';
+import { hasRole, isSignatoryListEditable, isTextEditable } from './appeals.service.ts';
+
+export const kindLabel = (kind: AppealKind) => t(`appeal.kind.${kind}` as MessageKey);
+export const stateLabel = (state: AppealState) => t(`appeal.state.${state}` as MessageKey);
+export const roleLabel = (role: Role) => t(`role.${role}` as MessageKey);
+
+export const kindOptions = (current: string) =>
+  selectOptions(appealKinds.map((kind) => ({ value: kind, label: kindLabel(kind) })), current);
+
+export const roleOptions = (current: string) =>
+  selectOptions(roles.map((role) => ({ value: role, label: roleLabel(role) })), current);
+
+export function presentAppealListItem({ appeal, role }: { appeal: Appeal; role: Role }) {
+  return {
+    slug: appeal.slug,
+    title: appeal.title,
+    coalitionName: appeal.coalitionName,
+    kindLabel: kindLabel(appeal.kind),
+    state: appeal.state,
+    stateLabel: stateLabel(appeal.state),
+    roleLabel: roleLabel(role),
+    updatedAt: formatDateTime(appeal.updatedAt),
+  };
+}
+
+/** The header every page of an appeal shows, and what the organiser may do there. */
+export function presentAppealHeader(appeal: Appeal, role: Role, activeTab: string) {
+  return {
+    slug: appeal.slug,
+    title: appeal.title,
+    coalitionName: appeal.coalitionName,
+    kindLabel: kindLabel(appeal.kind),
+    state: appeal.state,
+    stateLabel: stateLabel(appeal.state),
+    roleLabel: roleLabel(role),
+    canEdit: hasRole(role, 'editor'),
+    isOwner: hasRole(role, 'owner'),
+    textEditable: hasRole(role, 'editor') && isTextEditable(appeal),
+    signatoriesEditable: hasRole(role, 'editor') && isSignatoryListEditable(appeal),
+    tabs: [
+      { id: 'overview', href: `/appeals/${appeal.slug}`, label: t('appeal.tab.overview') },
+      { id: 'text', href: `/appeals/${appeal.slug}/edit`, label: t('appeal.tab.text') },
+      { id: 'signatories', href: `/appeals/${appeal.slug}/signatories`, label: t('appeal.tab.signatories') },
+      { id: 'addressees', href: `/appeals/${appeal.slug}/addressees`, label: t('appeal.tab.addressees') },
+      { id: 'members', href: `/appeals/${appeal.slug}/members`, label: t('appeal.tab.members') },
+    ].map((tab) => ({ ...tab, current: tab.id === activeTab })),
+  };
+}
+
+const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
+
+/** The letter as the organiser previews it in the browser (the PDF comes from the same data). */
+export function presentLetterPreview(appeal: Pick<Appeal, 'title' | 'subtitle' | 'body' | 'closing' | 'salutationOverride' | 'place' | 'letterDate' | 'ccLines' | 'attachmentLines'>) {
+  return {
+    title: appeal.title,
+    subtitleLines: lines(appeal.subtitle),
+    salutation: appeal.salutationOverride || t('letter.defaultSalutation'),
+    bodyHtml: renderLetterHtml(parseLetterText(appeal.body), 'preview-'),
+    isEmpty: appeal.body.trim() === '',
+    closing: appeal.closing,
+    placeAndDate: [appeal.place, appeal.letterDate ? formatIsoDate(appeal.letterDate) : ''].filter(Boolean).join(', '),
+    ccLines: lines(appeal.ccLines),
+    attachmentLines: lines(appeal.attachmentLines),
+  };
+}
+
+export function presentAppealFacts(appeal: Appeal) {
+  return [
+    { label: t('appeal.field.kind'), value: kindLabel(appeal.kind) },
+    { label: t('appeal.field.coalitionName'), value: appeal.coalitionName },
+    { label: t('appeal.field.place'), value: appeal.place },
+    { label: t('appeal.field.letterDate'), value: appeal.letterDate ? formatIsoDate(appeal.letterDate) : t('appeal.letterDate.onRender') },
+    { label: t('appeal.field.reference'), value: appeal.reference },
+    {
+      label: t('appeal.contact'),
+      value: [appeal.contactName, appeal.contactFunction, appeal.contactEmail, appeal.contactPhone].filter(Boolean).join(' · '),
+    },
+    { label: t('appeal.field.publicPage'), value: appeal.publicPage ? t('common.yes') : t('common.no') },
+  ].filter((fact) => fact.value !== '');
+}

@@ -1,0 +1,80 @@
+import { and, asc, count, desc, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { organisers } from '../organisers/organisers.table.ts';
+import { appeals, memberships } from './appeals.table.ts';
+import type { Appeal, NewAppeal, Role } from './appeals.table.ts';
+
+export function appealsRepository(db: Db) {
+  return {
+    listForOrganiser(organiserId: number) {
+      return db
+        .select({ appeal: appeals, role: memberships.role })
+        .from(appeals)
+        .innerJoin(memberships, eq(memberships.appealId, appeals.id))
+        .where(eq(memberships.organiserId, organiserId))
+        .orderBy(desc(appeals.updatedAt))
+        .all();
+    },
+    findBySlug(slug: string): Appeal | undefined {
+      return db.select().from(appeals).where(eq(appeals.slug, slug)).get();
+    },
+    findById(id: number): Appeal | undefined {
+      return db.select().from(appeals).where(eq(appeals.id, id)).get();
+    },
+    findWithRole(slug: string, organiserId: number) {
+      return db
+        .select({ appeal: appeals, role: memberships.role })
+        .from(appeals)
+        .innerJoin(memberships, and(eq(memberships.appealId, appeals.id), eq(memberships.organiserId, organiserId)))
+        .where(eq(appeals.slug, slug))
+        .get();
+    },
+    slugExists(slug: string): boolean {
+      return db.select({ id: appeals.id }).from(appeals).where(eq(appeals.slug, slug)).get() !== undefined;
+    },
+    insert(values: NewAppeal): Appeal {
+      return db.insert(appeals).values(values).returning().get();
+    },
+    update(id: number, values: Partial<NewAppeal>): Appeal {
+      return db.update(appeals).set(values).where(eq(appeals.id, id)).returning().get();
+    },
+    delete(id: number): void {
+      db.delete(appeals).where(eq(appeals.id, id)).run();
+    },
+    listMembers(appealId: number) {
+      return db
+        .select({ organiserId: organisers.id, name: organisers.name, email: organisers.email, role: memberships.role })
+        .from(memberships)
+        .innerJoin(organisers, eq(organisers.id, memberships.organiserId))
+        .where(eq(memberships.appealId, appealId))
+        .orderBy(asc(organisers.name))
+        .all();
+    },
+    findMembership(appealId: number, organiserId: number) {
+      return db
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.appealId, appealId), eq(memberships.organiserId, organiserId)))
+        .get();
+    },
+    insertMembership(values: { appealId: number; organiserId: number; role: Role; createdAt: Date }): void {
+      db.insert(memberships).values(values).run();
+    },
+    updateMembershipRole(appealId: number, organiserId: number, role: Role): void {
+      db.update(memberships)
+        .set({ role })
+        .where(and(eq(memberships.appealId, appealId), eq(memberships.organiserId, organiserId)))
+        .run();
+    },
+    deleteMembership(appealId: number, organiserId: number): void {
+      db.delete(memberships)
+        .where(and(eq(memberships.appealId, appealId), eq(memberships.organiserId, organiserId)))
+        .run();
+    },
+    countOwners(appealId: number): number {
+      return (
+        db.select({ value: count() }).from(memberships).where(and(eq(memberships.appealId, appealId), eq(memberships.role, 'owner'))).get()?.value ?? 0
+      );
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../shared/clock.ts';
+import { formValues } from '../shared/form.ts';
+import { formView } from '../shared/form-view.ts';
+import { t } from '../i18n/index.ts';
+import {
+  addMember,
+  changeMemberRole,
+  createAppeal,
+  deleteAppeal,
+  listAppeals,
+  listMembers,
+  readAppealForm,
+  readMemberForm,
+  removeMember,
+  updateAppeal,
+} from './appeals.service.ts';
+import type { AppealInput } from './appeals.service.ts';
+import {
+  kindOptions,
+  presentAppealHeader,
+  presentAppealListItem,
+  presentLetterPreview,
+  roleLabel,
+  roleOptions,
+} from './appeals.presenters.ts';
+import { getAppealOverview } from './appeal-overview.ts';
+import { roles } from './appeals.table.ts';
+import type { Role } from './appeals.table.ts';
+
+type Options = { db: Db; clock: Clock };
+
+const newAppealDefaults: Partial<AppealInput> = { kind: 'aufruf', closing: 'Mit freundlichen Grüßen' };
+
+const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock }) => {
+  app.get('/appeals', async (request, reply) => {
+    const appeals = listAppeals({ db, organiserId: request.organiser!.id }).map(presentAppealListItem);
+    return reply.viewAsync('appeals/index', { title: t('appeals.title'), appeals });
+  });
+
+  app.get('/appeals/new', async (_request, reply) => {
+    const form = formView(formValues(newAppealDefaults));
+    return reply.viewAsync('appeals/new', { title: t('appeals.new.title'), form, kinds: kindOptions(form.values.kind ?? '') });
+  });
+
+  app.post('/appeals', async (request, reply) => {
+    const result = readAppealForm(request.body);
+    if (!result.ok) {
+      const form = formView(result.values, result.errors);
+      return reply.code(422).viewAsync('appeals/new', { title: t('appeals.new.title'), form, kinds: kindOptions(form.values.kind ?? '') });
+    }
+    const appeal = createAppeal({ db, clock, organiserId: request.organiser!.id, input: result.value });
+    return reply.flash('appeals.created').redirect(`/appeals/${appeal.slug}`, 303);
+  });
+
+  app.get('/appeals/:slug', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+    const overview = getAppealOverview({ db, appeal: request.appeal });
+    return reply.viewAsync('appeals/show', {
+      title: request.appeal.title,
+      appeal: presentAppealHeader(request.appeal, request.appealRole, 'overview'),
+      ...overview,
+    });
+  });
+
+  app.get('/appeals/:slug/edit', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+    const appeal = request.appeal;
+    const form = formView(formValues(appeal));
+    return reply.viewAsync('appeals/edit', {
+      title: t('appeals.edit.title', { title: appeal.title }),
+      appeal: presentAppealHeader(appeal, request.appealRole, 'text'),
+      form,
+      kinds: kindOptions(appeal.kind),
+      preview: presentLetterPreview(appeal),
+    });
+  });
+
+  // "Vorschau" re-renders the page with the typed text and saves nothing; "Speichern" saves.
+  app.post('/appeals/:slug', { config: { appealRole: 'editor' } }, async (request, reply) => {
+    const appeal = request.appeal;
+    const result = readAppealForm(request.body);
+    const previewOnly = (request.body as Record<string, unknown>).action === 'preview';
+    if (!result.ok || previewOnly) {
+      const form = formView(result.values, result.ok ? {} : result.errors);
+      return reply.code(result.ok ? 200 : 422).viewAsync('appeals/edit', {
+        title: t('appeals.edit.title', { title: appeal.title }),
+        appeal: presentAppealHeader(appeal, request.appealRole, 'text'),
+        form,
+        kinds: kindOptions(form.values.kind ?? appeal.kind),
+        preview: presentLetterPreview(result.ok ? result.value : appeal),
+        previewIsUnsaved: result.ok,
+      });
+    }
+    updateAppeal({ db, clock, appeal, input: result.value });
+    return reply.flash('appeals.saved').redirect(`/appeals/${appeal.slug}/edit#vorschau`, 303);
+  });
+
+  app.get('/appeals/:slug/delete', { config: { appealRole: 'owner' } }, async (request, reply) => {
+    return reply.viewAsync('appeals/delete', {
+      title: t('appeals.delete.title'),
+      appeal: presentAppealHeader(request.appeal, request.appealRole, 'overview'),
+    });
+  });
+
+  app.post('/appeals/:slug/delete', { config: { appealRole: 'owner' } }, async (request, reply) => {
+    deleteAppeal({ db, appeal: request.appeal });
+    return reply.flash('appeals.deleted', { title: request.appeal.title }).redirect('/appeals', 303);
+  });
+
+  const renderMembers = (request: FastifyRequest, form = formView({ role: 'editor' })) => {
+    const members = listMembers({ db, appeal: request.appeal }).map((member) => ({
+      ...member,
+      roleLabel: roleLabel(member.role),
+      roles: roleOptions(member.role),
+      isSelf: member.organiserId === request.organiser!.id,
+    }));
+    return {
+      title: t('members.title'),
+      appeal: presentAppealHeader(request.appeal, request.appealRole, 'members'),
+      members,
+      form,
+      roles: roleOptions(form.values.role ?? 'editor'),
+    };
+  };
+
+  app.get('/appeals/:slug/members', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+    return reply.viewAsync('appeals/members', renderMembers(request));
+  });
+
+  app.post('/appeals/:slug/members', { config: { appealRole: 'owner' } }, async (request, reply) => {
+    const result = readMemberForm(request.body);
+    if (!result.ok) return reply.code(422).viewAsync('appeals/members', renderMembers(request, formView(result.values, result.errors)));
+    const added = addMember({ db, clock, appeal: request.appeal, input: result.value });
+    if (!added.ok) {
+      const key = added.reason === 'no_account' ? 'members.noAccount' : 'members.alreadyMember';
+      const form = formView({ email: result.value.email, role: result.value.role }, { email: key });
+      return reply.code(422).viewAsync('appeals/members', renderMembers(request, form));
+    }
+    return reply.flash('members.added', { name: added.name }).redirect(`/appeals/${request.appeal.slug}/members`, 303);
+  });
+
+  app.post('/appeals/:slug/members/:organiserId/role', { config: { appealRole: 'owner' } }, async (request, reply) => {
+    const { organiserId } = request.params as { organiserId: string };
+    const role = (request.body as Record<string, unknown>).role;
+    if (typeof role === 'string' && (roles as readonly string[]).includes(role)) {
+      changeMemberRole({ db, appeal: request.appeal, organiserId: Number(organiserId), role: role as Role });
+    }
+    return reply.flash('members.roleChanged').redirect(`/appeals/${request.appeal.slug}/members`, 303);
+  });
+
+  app.post('/appeals/:slug/members/:organiserId/delete', { config: { appealRole: 'owner' } }, async (request, reply) => {
+    const { organiserId } = request.params as { organiserId: string };
+    removeMember({ db, appeal: request.appeal, organiserId: Number(organiserId) });
+    return reply.flash('members.removed').redirect(`/appeals/${request.appeal.slug}/members`, 303);
+  });
+};
+
+export default appealsRoutes;

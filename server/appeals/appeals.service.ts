@@ -1,0 +1,185 @@
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../shared/clock.ts';
+import { conflict } from '../shared/app-error.ts';
+import { readForm } from '../shared/form.ts';
+import type { FormResult } from '../shared/form.ts';
+import { slugify } from '../shared/slug.ts';
+import { findOrganiserByEmail } from '../organisers/organisers.service.ts';
+import { appealsRepository } from './appeals.repository.ts';
+import { appealKinds, roles } from './appeals.table.ts';
+import type { Appeal, AppealKind, Role } from './appeals.table.ts';
+
+const roleRank: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
+
+export function hasRole(role: Role, needed: Role): boolean {
+  return roleRank[role] >= roleRank[needed];
+}
+
+export type AppealInput = {
+  kind: AppealKind;
+  coalitionName: string;
+  title: string;
+  subtitle: string;
+  place: string;
+  letterDate: string;
+  reference: string;
+  salutationOverride: string;
+  body: string;
+  closing: string;
+  contactName: string;
+  contactFunction: string;
+  contactEmail: string;
+  contactPhone: string;
+  ccLines: string;
+  attachmentLines: string;
+  listFirstSignatories: boolean;
+  publicPage: boolean;
+};
+
+export function readAppealForm(body: unknown): FormResult<AppealInput> {
+  const form = readForm(body);
+  const input: AppealInput = {
+    kind: form.choice('kind', appealKinds),
+    coalitionName: form.line('coalitionName', { required: true, max: 200 }),
+    title: form.line('title', { required: true, max: 300 }),
+    subtitle: form.lines('subtitle', { max: 300 }).join('\n'),
+    place: form.line('place', { max: 100 }),
+    letterDate: form.date('letterDate'),
+    reference: form.line('reference', { max: 100 }),
+    salutationOverride: form.line('salutationOverride', { max: 200 }),
+    body: form.text('body', { max: 100_000 }),
+    closing: form.line('closing', { required: true, max: 200 }),
+    contactName: form.line('contactName', { max: 120 }),
+    contactFunction: form.line('contactFunction', { max: 120 }),
+    contactEmail: form.email('contactEmail'),
+    contactPhone: form.line('contactPhone', { max: 60 }),
+    ccLines: form.lines('ccLines', { max: 200 }).join('\n'),
+    attachmentLines: form.lines('attachmentLines', { max: 200 }).join('\n'),
+    listFirstSignatories: form.checkbox('listFirstSignatories'),
+    publicPage: form.checkbox('publicPage'),
+  };
+  if (input.contactPhone !== '' && !/^[+0-9 ()/\-–.]{3,}$/.test(input.contactPhone)) {
+    form.fail('contactPhone', 'appeal.invalidPhone');
+  }
+  return form.result(input);
+}
+
+export function listAppeals({ db, organiserId }: { db: Db; organiserId: number }) {
+  return appealsRepository(db).listForOrganiser(organiserId);
+}
+
+/** The appeal and the organiser's role on it; undefined when the organiser has no role (→ 404). */
+export function findAppealForOrganiser({ db, slug, organiserId }: { db: Db; slug: string; organiserId: number }) {
+  return appealsRepository(db).findWithRole(slug, organiserId);
+}
+
+export function appealExists({ db, slug }: { db: Db; slug: string }): boolean {
+  return appealsRepository(db).slugExists(slug);
+}
+
+function uniqueSlug(db: Db, title: string): string {
+  const repository = appealsRepository(db);
+  const base = slugify(title);
+  let slug = base;
+  for (let n = 2; repository.slugExists(slug); n += 1) slug = `${base}-${n}`;
+  return slug;
+}
+
+/** Creates a draft appeal with the creating organiser as its owner. */
+export function createAppeal({
+  db,
+  clock,
+  organiserId,
+  input,
+  slug,
+}: {
+  db: Db;
+  clock: Clock;
+  organiserId: number;
+  input: AppealInput;
+  /** A fixed slug (demo data); otherwise one is made from the title. */
+  slug?: string;
+}): Appeal {
+  return db.transaction((tx) => {
+    const repository = appealsRepository(tx);
+    const now = clock();
+    const appeal = repository.insert({
+      ...input,
+      slug: slug ?? uniqueSlug(tx, input.title),
+      state: 'draft',
+      createdBy: organiserId,
+      createdAt: now,
+      updatedAt: now,
+    });
+    repository.insertMembership({ appealId: appeal.id, organiserId, role: 'owner', createdAt: now });
+    return appeal;
+  });
+}
+
+/** Whether the letter's text and details may be changed in this state. */
+export function isTextEditable(appeal: Appeal): boolean {
+  return appeal.state === 'draft';
+}
+
+/** Whether first signatories may be added, changed or removed in this state. */
+export function isSignatoryListEditable(appeal: Appeal): boolean {
+  return appeal.state === 'draft' || appeal.state === 'signing';
+}
+
+export function updateAppeal({ db, clock, appeal, input }: { db: Db; clock: Clock; appeal: Appeal; input: AppealInput }): Appeal {
+  if (!isTextEditable(appeal)) throw conflict('appeal.notEditable');
+  return appealsRepository(db).update(appeal.id, { ...input, updatedAt: clock() });
+}
+
+export function deleteAppeal({ db, appeal }: { db: Db; appeal: Appeal }): void {
+  if (appeal.state !== 'draft') throw conflict('appeal.deleteOnlyDraft');
+  appealsRepository(db).delete(appeal.id);
+}
+
+export function listMembers({ db, appeal }: { db: Db; appeal: Appeal }) {
+  return appealsRepository(db).listMembers(appeal.id);
+}
+
+export type MemberInput = { email: string; role: Role };
+
+export function readMemberForm(body: unknown): FormResult<MemberInput> {
+  const form = readForm(body);
+  const email = form.email('email', { required: true });
+  const role = form.choice('role', roles, 'editor');
+  return form.result({ email, role });
+}
+
+export type AddMemberResult = { ok: true; name: string } | { ok: false; reason: 'no_account' | 'already_member' };
+
+/** Gives an existing organiser account a role on the appeal. */
+export function addMember({ db, clock, appeal, input }: { db: Db; clock: Clock; appeal: Appeal; input: MemberInput }): AddMemberResult {
+  const organiser = findOrganiserByEmail({ db, email: input.email });
+  if (!organiser) return { ok: false, reason: 'no_account' };
+  const repository = appealsRepository(db);
+  if (repository.findMembership(appeal.id, organiser.id)) return { ok: false, reason: 'already_member' };
+  repository.insertMembership({ appealId: appeal.id, organiserId: organiser.id, role: input.role, createdAt: clock() });
+  return { ok: true, name: organiser.name };
+}
+
+/** Changes a member's role; the last owner cannot give up ownership. */
+export function changeMemberRole({ db, appeal, organiserId, role }: { db: Db; appeal: Appeal; organiserId: number; role: Role }) {
+  db.transaction((tx) => {
+    const repository = appealsRepository(tx);
+    const membership = repository.findMembership(appeal.id, organiserId);
+    if (!membership) return;
+    if (membership.role === 'owner' && role !== 'owner' && repository.countOwners(appeal.id) <= 1) {
+      throw conflict('members.lastOwner');
+    }
+    repository.updateMembershipRole(appeal.id, organiserId, role);
+  });
+}
+
+export function removeMember({ db, appeal, organiserId }: { db: Db; appeal: Appeal; organiserId: number }) {
+  db.transaction((tx) => {
+    const repository = appealsRepository(tx);
+    const membership = repository.findMembership(appeal.id, organiserId);
+    if (!membership) return;
+    if (membership.role === 'owner' && repository.countOwners(appeal.id) <= 1) throw conflict('members.lastOwner');
+    repository.deleteMembership(appeal.id, organiserId);
+  });
+}
