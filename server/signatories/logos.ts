@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import fontkit from '@pdf-lib/fontkit';
+import sharp from 'sharp';
+import type { MessageKey } from '../i18n/index.ts';
+import type { UploadedFile } from '../plugins/forms.ts';
+import { fontBytes } from '../letter-pdf/fonts.ts';
+
+export const MAX_LOGO_BYTES = 5 * 1024 * 1024;
+// Pixel-flood guard: a small file may still decode to gigabytes of pixels.
+const MAX_INPUT_PIXELS = 40_000_000;
+// Logos are printed about 25 mm wide; 600 × 300 px is ample and keeps letters small.
+const LOGO_BOX = { width: 600, height: 300 };
+
+type ImageType = 'png' | 'jpeg' | 'svg';
+
+/** The image type by content, whatever the file is called. */
+export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  const head = Buffer.from(bytes.subarray(0, 4096))
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .replace(/<\?xml[\s\S]*?\?>/, '')
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<!DOCTYPE[^>[]*>/i, '')
+    .trimStart();
+  if (/^<svg[\s>]/i.test(head)) return 'svg';
+  return undefined;
+}
+
+export type LogoResult = { ok: true; png: Buffer } | { ok: false; error: MessageKey };
+
+/**
+ * Checks an uploaded logo by its content and re-encodes it as a bounded PNG: scripts in an
+ * SVG, metadata and anything else in the original never reach storage.
+ */
+export async function reencodeLogo(file: UploadedFile): Promise<LogoResult> {
+  if (file.tooLarge) return { ok: false, error: 'logo.tooLarge' };
+  if (file.bytes.length === 0) return { ok: false, error: 'logo.empty' };
+  const type = sniffImageType(file.bytes);
+  if (!type) return { ok: false, error: 'logo.notAnImage' };
+  // Entity declarations are how XML bombs start; a logo never needs them.
+  if (type === 'svg' && /<!ENTITY/i.test(file.bytes.toString('utf8'))) return { ok: false, error: 'logo.unreadable' };
+  try {
+    const png = await sharp(file.bytes, {
+      limitInputPixels: MAX_INPUT_PIXELS,
+      failOn: 'error',
+      ...(type === 'svg' ? { density: 150 } : {}),
+    })
+      .rotate()
+      .resize({ ...LOGO_BOX, fit: 'inside', withoutEnlargement: true })
+      .png({ compressionLevel: 9, palette: true, quality: 90, effort: 7 })
+      .toBuffer();
+    return { ok: true, png };
+  } catch (error) {
+    return { ok: false, error: /pixel limit/i.test(String(error)) ? 'logo.tooManyPixels' : 'logo.unreadable' };
+  }
+}
+
+// Calm, dark colours with white text at a contrast above 4.5:1.
+const PLACEHOLDER_COLOURS = ['#1d4f7a', '#7a2e1d', '#2f5d3a', '#5b3a78', '#7a5a1d', '#1d6a6a', '#4a4a4a', '#8a2846'];
+
+/**
+ * A placeholder logo for demo data and organisations without one: the short name in white
+ * on a coloured field. The letters are drawn as outlines from the bundled font, so the
+ * result does not depend on fonts installed on the server.
+ */
+export async function placeholderLogo(label: string): Promise<Buffer> {
+  const text = label.trim().slice(0, 8) || '?';
+  const font = fontkit.create(fontBytes('bold'));
+  const run = font.layout(text);
+  const width = 480;
+  const height = 240;
+  const advance = run.positions.reduce((sum, position) => sum + position.xAdvance, 0);
+  const scale = Math.min((height * 0.5) / font.capHeight, (width * 0.8) / advance);
+  let x = (width - advance * scale) / 2;
+  const baseline = height / 2 + (font.capHeight * scale) / 2;
+  const paths = run.glyphs.map((glyph, index) => {
+    const d = glyph.path.toSVG();
+    const path = `<path transform="translate(${x.toFixed(2)} ${baseline.toFixed(2)}) scale(${scale.toFixed(5)} ${(-scale).toFixed(5)})" d="${d}"/>`;
+    x += (run.positions[index]?.xAdvance ?? 0) * scale;
+    return path;
+  });
+  const digest = createHash('sha256').update(text).digest();
+  const colour = PLACEHOLDER_COLOURS[(digest[0] ?? 0) % PLACEHOLDER_COLOURS.length];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><rect width="${width}" height="${height}" rx="24" fill="${colour}"/><g fill="#ffffff">${paths.join('')}</g></svg>`;
+  return sharp(Buffer.from(svg)).png({ compressionLevel: 9, palette: true }).toBuffer();
+}
