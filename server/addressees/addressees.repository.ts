@@ -1,0 +1,107 @@
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { appeals, memberships } from '../appeals/appeals.table.ts';
+import type { Role } from '../appeals/appeals.table.ts';
+import { addresseeLists, addressees, appealAddresseeLists } from './addressees.table.ts';
+import type { Addressee, AddresseeList } from './addressees.table.ts';
+
+export type ListValues = Omit<typeof addresseeLists.$inferInsert, 'id' | 'ownerId' | 'createdAt'>;
+export type AddresseeValues = Omit<typeof addressees.$inferInsert, 'id' | 'listId' | 'createdAt' | 'updatedAt'>;
+
+export function addresseesRepository(db: Db) {
+  return {
+    /** Roles the organiser holds on appeals that use each list (for shared access to lists). */
+    appealRolesForLists(organiserId: number, listIds?: number[]) {
+      return db
+        .select({ listId: appealAddresseeLists.listId, role: memberships.role })
+        .from(appealAddresseeLists)
+        .innerJoin(memberships, eq(memberships.appealId, appealAddresseeLists.appealId))
+        .where(
+          listIds
+            ? and(eq(memberships.organiserId, organiserId), inArray(appealAddresseeLists.listId, listIds))
+            : eq(memberships.organiserId, organiserId),
+        )
+        .all() as { listId: number; role: Role }[];
+    },
+    listsByIds(ids: number[]): AddresseeList[] {
+      if (ids.length === 0) return [];
+      return db.select().from(addresseeLists).where(inArray(addresseeLists.id, ids)).orderBy(asc(addresseeLists.rank), asc(addresseeLists.name)).all();
+    },
+    listIdsOwnedBy(ownerId: number): number[] {
+      return db.select({ id: addresseeLists.id }).from(addresseeLists).where(eq(addresseeLists.ownerId, ownerId)).all().map((row) => row.id);
+    },
+    findList(listId: number): AddresseeList | undefined {
+      return db.select().from(addresseeLists).where(eq(addresseeLists.id, listId)).get();
+    },
+    findListByName(ownerId: number, name: string): AddresseeList | undefined {
+      return db.select().from(addresseeLists).where(and(eq(addresseeLists.ownerId, ownerId), eq(addresseeLists.name, name))).get();
+    },
+    countEntries(listIds: number[]): Map<number, number> {
+      if (listIds.length === 0) return new Map();
+      const rows = db
+        .select({ listId: addressees.listId, value: count() })
+        .from(addressees)
+        .where(inArray(addressees.listId, listIds))
+        .groupBy(addressees.listId)
+        .all();
+      return new Map(rows.map((row) => [row.listId, row.value]));
+    },
+    insertList(values: ListValues & { ownerId: number; createdAt: Date }): AddresseeList {
+      return db.insert(addresseeLists).values(values).returning().get();
+    },
+    updateList(listId: number, values: ListValues): void {
+      db.update(addresseeLists).set(values).where(eq(addresseeLists.id, listId)).run();
+    },
+    deleteList(listId: number): void {
+      db.delete(addresseeLists).where(eq(addresseeLists.id, listId)).run();
+    },
+    appealsUsingList(listId: number) {
+      return db
+        .select({ slug: appeals.slug, title: appeals.title })
+        .from(appealAddresseeLists)
+        .innerJoin(appeals, eq(appeals.id, appealAddresseeLists.appealId))
+        .where(eq(appealAddresseeLists.listId, listId))
+        .all();
+    },
+    entries(listId: number): Addressee[] {
+      return db
+        .select()
+        .from(addressees)
+        .where(eq(addressees.listId, listId))
+        .orderBy(asc(addressees.institution), asc(addressees.lastName), asc(addressees.id))
+        .all();
+    },
+    findEntry(listId: number, addresseeId: number): Addressee | undefined {
+      return db.select().from(addressees).where(and(eq(addressees.listId, listId), eq(addressees.id, addresseeId))).get();
+    },
+    insertEntry(listId: number, values: AddresseeValues, now: Date): Addressee {
+      return db.insert(addressees).values({ ...values, listId, createdAt: now, updatedAt: now }).returning().get();
+    },
+    updateEntry(addresseeId: number, values: AddresseeValues, now: Date): void {
+      db.update(addressees).set({ ...values, updatedAt: now }).where(eq(addressees.id, addresseeId)).run();
+    },
+    deleteEntry(addresseeId: number): void {
+      db.delete(addressees).where(eq(addressees.id, addresseeId)).run();
+    },
+    appealLists(appealId: number) {
+      return db
+        .select({ list: addresseeLists, collective: appealAddresseeLists.collective })
+        .from(appealAddresseeLists)
+        .innerJoin(addresseeLists, eq(addresseeLists.id, appealAddresseeLists.listId))
+        .where(eq(appealAddresseeLists.appealId, appealId))
+        .orderBy(asc(addresseeLists.rank), asc(addresseeLists.name))
+        .all();
+    },
+    addAppealList(appealId: number, listId: number, collective: boolean): void {
+      db.insert(appealAddresseeLists).values({ appealId, listId, collective }).onConflictDoUpdate({
+        target: [appealAddresseeLists.appealId, appealAddresseeLists.listId],
+        set: { collective },
+      }).run();
+    },
+    removeAppealList(appealId: number, listId: number): void {
+      db.delete(appealAddresseeLists)
+        .where(and(eq(appealAddresseeLists.appealId, appealId), eq(appealAddresseeLists.listId, listId)))
+        .run();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../shared/clock.ts';
+import { formView } from '../shared/form-view.ts';
+import type { FormView } from '../shared/form-view.ts';
+import { t } from '../i18n/index.ts';
+import {
+  addEntry,
+  createList,
+  deleteEntry,
+  deleteList,
+  findEntry,
+  getList,
+  listAccessibleLists,
+  listEntries,
+  readAddresseeForm,
+  readListForm,
+  updateEntry,
+  updateList,
+} from './addressees.service.ts';
+import type { ListAccess } from './addressees.service.ts';
+import { entryFormValues, listFormValues, presentEntry, presentList, salutationOptions } from './addressees.presenters.ts';
+
+type Options = { db: Db; clock: Clock };
+
+const ids = (request: FastifyRequest) => {
+  const params = request.params as { listId?: string; id?: string };
+  return { listId: Number(params.listId), addresseeId: Number(params.id) };
+};
+
+const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock }) => {
+  const loadList = (request: FastifyRequest, need: ListAccess) =>
+    getList({ db, organiserId: request.organiser!.id, listId: ids(request).listId, need });
+
+  app.get('/lists', async (request, reply) => {
+    const lists = listAccessibleLists({ db, organiserId: request.organiser!.id }).map(({ list, access, entryCount }) =>
+      presentList(list, access, entryCount),
+    );
+    return reply.viewAsync('lists/index', { title: t('lists.title'), lists });
+  });
+
+  const renderListForm = (form: FormView, list?: { id: number; name: string }) => ({
+    title: list ? t('lists.edit.title', { name: list.name }) : t('lists.new.title'),
+    form,
+    list,
+  });
+
+  app.get('/lists/new', async (_request, reply) => reply.viewAsync('lists/form', renderListForm(formView({ rank: '50' }))));
+
+  app.post('/lists', async (request, reply) => {
+    const result = readListForm(request.body);
+    if (!result.ok) return reply.code(422).viewAsync('lists/form', renderListForm(formView(result.values, result.errors)));
+    const list = createList({ db, clock, organiserId: request.organiser!.id, input: result.value });
+    return reply.flash('lists.created', { name: list.name }).redirect(`/lists/${list.id}`, 303);
+  });
+
+  app.get('/lists/:listId', async (request, reply) => {
+    const { list, access } = loadList(request, 'viewer');
+    const entries = listEntries({ db, list });
+    return reply.viewAsync('lists/show', {
+      title: list.name,
+      list: presentList(list, access, entries.length),
+      entries: entries.map(presentEntry),
+    });
+  });
+
+  app.get('/lists/:listId/edit', async (request, reply) => {
+    const { list } = loadList(request, 'owner');
+    return reply.viewAsync('lists/form', renderListForm(formView(listFormValues(list)), list));
+  });
+
+  app.post('/lists/:listId', async (request, reply) => {
+    const { list } = loadList(request, 'owner');
+    const result = readListForm(request.body);
+    if (!result.ok) return reply.code(422).viewAsync('lists/form', renderListForm(formView(result.values, result.errors), list));
+    updateList({ db, list, input: result.value });
+    return reply.flash('lists.saved').redirect(`/lists/${list.id}`, 303);
+  });
+
+  app.post('/lists/:listId/delete', async (request, reply) => {
+    const { list } = loadList(request, 'owner');
+    deleteList({ db, list });
+    return reply.flash('lists.deleted', { name: list.name }).redirect('/lists', 303);
+  });
+
+  const renderEntryForm = (list: { id: number; name: string }, form: FormView, entryId?: number) => ({
+    title: entryId ? t('addressee.edit.title') : t('addressee.new.title'),
+    list,
+    form,
+    entryId,
+    salutations: salutationOptions(form.values.salutation ?? ''),
+  });
+
+  app.get('/lists/:listId/addressees/new', async (request, reply) => {
+    const { list } = loadList(request, 'editor');
+    return reply.viewAsync('lists/entry-form', renderEntryForm(list, formView({})));
+  });
+
+  app.post('/lists/:listId/addressees', async (request, reply) => {
+    const { list } = loadList(request, 'editor');
+    const result = readAddresseeForm(request.body);
+    if (!result.ok) return reply.code(422).viewAsync('lists/entry-form', renderEntryForm(list, formView(result.values, result.errors)));
+    addEntry({ db, clock, list, input: result.value });
+    return reply.flash('addressee.added').redirect(`/lists/${list.id}`, 303);
+  });
+
+  app.get('/lists/:listId/addressees/:id/edit', async (request, reply) => {
+    const { list } = loadList(request, 'editor');
+    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+    return reply.viewAsync('lists/entry-form', renderEntryForm(list, formView(entryFormValues(entry)), entry.id));
+  });
+
+  app.post('/lists/:listId/addressees/:id', async (request, reply) => {
+    const { list } = loadList(request, 'editor');
+    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+    const result = readAddresseeForm(request.body);
+    if (!result.ok) {
+      return reply.code(422).viewAsync('lists/entry-form', renderEntryForm(list, formView(result.values, result.errors), entry.id));
+    }
+    updateEntry({ db, clock, entry, input: result.value });
+    return reply.flash('addressee.saved').redirect(`/lists/${list.id}#addressee-${entry.id}`, 303);
+  });
+
+  app.post('/lists/:listId/addressees/:id/delete', async (request, reply) => {
+    const { list } = loadList(request, 'editor');
+    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+    deleteEntry({ db, entry });
+    return reply.flash('addressee.deleted').redirect(`/lists/${list.id}`, 303);
+  });
+};
+
+export default addresseesRoutes;

@@ -1,0 +1,176 @@
+import type { Db } from '../db/client.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import type { Clock } from '../shared/clock.ts';
+import { conflict, forbidden, notFound } from '../shared/app-error.ts';
+import { readForm } from '../shared/form.ts';
+import type { FormResult } from '../shared/form.ts';
+import { addresseesRepository } from './addressees.repository.ts';
+import type { AddresseeValues, ListValues } from './addressees.repository.ts';
+import { salutations } from './addressees.table.ts';
+import type { Addressee, AddresseeList } from './addressees.table.ts';
+
+/**
+ * Lists belong to the organiser who made them. Organisers who work on an appeal that uses a
+ * list may see it (viewers) or correct its entries (editors, owners); only the list's owner
+ * changes its settings or deletes it. Other coalitions never see it.
+ */
+export type ListAccess = 'owner' | 'editor' | 'viewer';
+
+const accessRank: Record<ListAccess, number> = { viewer: 1, editor: 2, owner: 3 };
+
+function accessFromAppealRoles(roles: string[]): ListAccess | undefined {
+  if (roles.some((role) => role === 'owner' || role === 'editor')) return 'editor';
+  if (roles.includes('viewer')) return 'viewer';
+  return undefined;
+}
+
+export function listAccessibleLists({ db, organiserId }: { db: Db; organiserId: number }) {
+  const repository = addresseesRepository(db);
+  const owned = new Set(repository.listIdsOwnedBy(organiserId));
+  const rolesByList = new Map<number, string[]>();
+  for (const { listId, role } of repository.appealRolesForLists(organiserId)) {
+    rolesByList.set(listId, [...(rolesByList.get(listId) ?? []), role]);
+  }
+  const ids = [...new Set([...owned, ...rolesByList.keys()])];
+  const counts = repository.countEntries(ids);
+  return repository.listsByIds(ids).map((list) => ({
+    list,
+    access: (owned.has(list.id) ? 'owner' : accessFromAppealRoles(rolesByList.get(list.id) ?? [])) as ListAccess,
+    entryCount: counts.get(list.id) ?? 0,
+  }));
+}
+
+/** The list with the organiser's access to it; 404 without access, 403 with too little. */
+export function getList({ db, organiserId, listId, need }: { db: Db; organiserId: number; listId: number; need: ListAccess }) {
+  const repository = addresseesRepository(db);
+  const list = repository.findList(listId);
+  if (!list) throw notFound();
+  const access: ListAccess | undefined =
+    list.ownerId === organiserId
+      ? 'owner'
+      : accessFromAppealRoles(repository.appealRolesForLists(organiserId, [listId]).map((row) => row.role));
+  if (!access) throw notFound();
+  if (accessRank[access] < accessRank[need]) throw forbidden();
+  return { list, access };
+}
+
+/** One of the organiser's own lists by its exact name (CLI, demo seeding). */
+export function findOwnListByName({ db, organiserId, name }: { db: Db; organiserId: number; name: string }) {
+  return addresseesRepository(db).findListByName(organiserId, name);
+}
+
+export function listEntries({ db, list }: { db: Db; list: AddresseeList }): Addressee[] {
+  return addresseesRepository(db).entries(list.id);
+}
+
+export function readListForm(body: unknown): FormResult<ListValues> {
+  const form = readForm(body);
+  const rankText = form.line('rank', { max: 3 });
+  const rank = rankText === '' ? 50 : Number(rankText);
+  if (!Number.isInteger(rank) || rank < 1 || rank > 999) form.fail('rank', 'lists.invalidRank');
+  return form.result({
+    name: form.line('name', { required: true, max: 120 }),
+    description: form.text('description', { max: 1000 }),
+    rank: Number.isInteger(rank) ? rank : 50,
+    groupAddressLine: form.line('groupAddressLine', { max: 200 }),
+    groupSalutation: form.line('groupSalutation', { max: 200 }),
+    groupInstitution: form.line('groupInstitution', { max: 120 }),
+    groupRecipient: form.line('groupRecipient', { max: 120 }),
+    groupStreet: form.line('groupStreet', { max: 120 }),
+    groupPostcode: form.line('groupPostcode', { max: 10 }),
+    groupCity: form.line('groupCity', { max: 80 }),
+    groupEmail: form.email('groupEmail'),
+  });
+}
+
+export function createList({ db, clock, organiserId, input }: { db: Db; clock: Clock; organiserId: number; input: ListValues }) {
+  return addresseesRepository(db).insertList({ ...input, ownerId: organiserId, createdAt: clock() });
+}
+
+export function updateList({ db, list, input }: { db: Db; list: AddresseeList; input: ListValues }) {
+  addresseesRepository(db).updateList(list.id, input);
+}
+
+/** Deletes a list that no appeal uses (a used list would take the appeal's addressees with it). */
+export function deleteList({ db, list }: { db: Db; list: AddresseeList }) {
+  const repository = addresseesRepository(db);
+  const usedBy = repository.appealsUsingList(list.id);
+  if (usedBy.length > 0) throw conflict('lists.inUse', { appeals: usedBy.map((appeal) => appeal.title).join(', ') });
+  repository.deleteList(list.id);
+}
+
+export function readAddresseeForm(body: unknown): FormResult<AddresseeValues> {
+  const form = readForm(body);
+  const values: AddresseeValues = {
+    salutation: form.choice('salutation', salutations, ''),
+    title: form.line('title', { max: 60 }),
+    firstName: form.line('firstName', { max: 80 }),
+    lastName: form.line('lastName', { max: 80 }),
+    function: form.line('function', { max: 160 }),
+    institution: form.line('institution', { max: 160 }),
+    department: form.line('department', { max: 160 }),
+    street: form.line('street', { max: 120 }),
+    postcode: form.line('postcode', { max: 10 }),
+    city: form.line('city', { max: 80 }),
+    email: form.email('email'),
+    letterSalutation: form.line('letterSalutation', { max: 200 }),
+    verifiedAt: form.date('verifiedAt'),
+    note: form.line('note', { max: 300 }),
+  };
+  if (values.lastName === '' && values.institution === '') form.fail('lastName', 'addressee.nameOrInstitution');
+  return form.result(values);
+}
+
+export function findEntry({ db, list, addresseeId }: { db: Db; list: AddresseeList; addresseeId: number }): Addressee {
+  const entry = addresseesRepository(db).findEntry(list.id, addresseeId);
+  if (!entry) throw notFound();
+  return entry;
+}
+
+export function addEntry({ db, clock, list, input }: { db: Db; clock: Clock; list: AddresseeList; input: AddresseeValues }) {
+  return addresseesRepository(db).insertEntry(list.id, input, clock());
+}
+
+export function updateEntry({ db, clock, entry, input }: { db: Db; clock: Clock; entry: Addressee; input: AddresseeValues }) {
+  addresseesRepository(db).updateEntry(entry.id, input, clock());
+}
+
+export function deleteEntry({ db, entry }: { db: Db; entry: Addressee }) {
+  addresseesRepository(db).deleteEntry(entry.id);
+}
+
+/** The lists an appeal is addressed to, with their size. */
+export function appealAddresseeLists({ db, appeal }: { db: Db; appeal: Appeal }) {
+  const repository = addresseesRepository(db);
+  const chosen = repository.appealLists(appeal.id);
+  const counts = repository.countEntries(chosen.map((entry) => entry.list.id));
+  return chosen.map((entry) => ({ ...entry, entryCount: counts.get(entry.list.id) ?? 0 }));
+}
+
+function assertAddresseesEditable(appeal: Appeal) {
+  if (appeal.state === 'sent') throw conflict('appealAddressees.locked');
+}
+
+export function addListToAppeal({
+  db,
+  organiserId,
+  appeal,
+  listId,
+  collective,
+}: {
+  db: Db;
+  organiserId: number;
+  appeal: Appeal;
+  listId: number;
+  collective: boolean;
+}) {
+  assertAddresseesEditable(appeal);
+  const { list } = getList({ db, organiserId, listId, need: 'viewer' });
+  addresseesRepository(db).addAppealList(appeal.id, list.id, collective);
+  return list;
+}
+
+export function removeListFromAppeal({ db, appeal, listId }: { db: Db; appeal: Appeal; listId: number }) {
+  assertAddresseesEditable(appeal);
+  addresseesRepository(db).removeAppealList(appeal.id, listId);
+}
