@@ -1,0 +1,148 @@
+import type { Agent } from 'supertest';
+import type { Db } from '../../server/db/client.ts';
+import { systemClock } from '../../server/shared/clock.ts';
+import type { FileStore } from '../../server/shared/file-store.ts';
+import { createOrganiser } from '../../server/organisers/organisers.service.ts';
+import { createAppeal } from '../../server/appeals/appeals.service.ts';
+import type { AppealInput } from '../../server/appeals/appeals.service.ts';
+import { addFirstSignatory } from '../../server/signatories/signatories.service.ts';
+import type { SignatoryInput } from '../../server/signatories/signatories.service.ts';
+import { addEntry, createList } from '../../server/addressees/addressees.service.ts';
+import type { AddresseeValues, ListValues } from '../../server/addressees/addressees.repository.ts';
+import type { AddresseeList } from '../../server/addressees/addressees.table.ts';
+import type { Appeal } from '../../server/appeals/appeals.table.ts';
+import { csrfToken } from './html.ts';
+
+let sequence = 0;
+const next = () => (sequence += 1);
+
+export async function makeOrganiser(db: Db, overrides: { email?: string; name?: string; password?: string } = {}) {
+  const n = next();
+  const password = overrides.password ?? `passwort-${n}-geheim`;
+  const created = await createOrganiser({
+    db,
+    clock: systemClock,
+    input: { email: overrides.email ?? `koordination${n}@example.org`, name: overrides.name ?? `Koordinatorin ${n}`, password },
+  });
+  if (!created.ok) throw new Error('organiser exists');
+  return { organiser: created.organiser, password };
+}
+
+export function appealInput(overrides: Partial<AppealInput> = {}): AppealInput {
+  return {
+    kind: 'aufruf',
+    coalitionName: 'Bündnis für Beispiele',
+    title: `Gemeinsamer Aufruf ${next()}`,
+    subtitle: '',
+    place: 'Kleve',
+    letterDate: '',
+    reference: '',
+    salutationOverride: '',
+    body: 'Wir bitten Sie, **jetzt** zu handeln.',
+    closing: 'Mit freundlichen Grüßen',
+    contactName: 'Andrea Beispiel',
+    contactFunction: 'Koordination',
+    contactEmail: 'koordination@example.org',
+    contactPhone: '02821 000000',
+    ccLines: '',
+    attachmentLines: '',
+    listFirstSignatories: false,
+    publicPage: false,
+    ...overrides,
+  };
+}
+
+export function makeAppeal(db: Db, organiserId: number, overrides: Partial<AppealInput> = {}): Appeal {
+  return createAppeal({ db, clock: systemClock, organiserId, input: appealInput(overrides) });
+}
+
+export async function makeSignatory(db: Db, fileStore: FileStore, appeal: Appeal, overrides: Partial<SignatoryInput['organisation'] & SignatoryInput['representative']> = {}) {
+  const n = next();
+  const added = await addFirstSignatory({
+    db,
+    clock: systemClock,
+    fileStore,
+    appeal,
+    input: {
+      organisation: {
+        name: overrides.name ?? `Verband ${n} e.V.`,
+        shortName: overrides.shortName ?? `V${n}`,
+        website: overrides.website ?? '',
+        address: overrides.address ?? '',
+      },
+      representative: {
+        representativeName: overrides.representativeName ?? `Person ${n}`,
+        representativeFunction: overrides.representativeFunction ?? 'Vorsitzende',
+        representativeEmail: overrides.representativeEmail ?? `person${n}@example.org`,
+      },
+    },
+  });
+  if (!added.ok) throw new Error('signatory not added');
+  return added.signatory;
+}
+
+export function makeList(db: Db, organiserId: number, overrides: Partial<ListValues> = {}): AddresseeList {
+  return createList({
+    db,
+    clock: systemClock,
+    organiserId,
+    input: {
+      name: `Liste ${next()}`,
+      description: '',
+      rank: 50,
+      groupAddressLine: '',
+      groupSalutation: '',
+      groupInstitution: '',
+      groupRecipient: '',
+      groupStreet: '',
+      groupPostcode: '',
+      groupCity: '',
+      groupEmail: '',
+      ...overrides,
+    },
+  });
+}
+
+export function makeAddressee(db: Db, list: AddresseeList, overrides: Partial<AddresseeValues> = {}) {
+  const n = next();
+  return addEntry({
+    db,
+    clock: systemClock,
+    list,
+    input: {
+      salutation: 'Frau',
+      title: '',
+      firstName: 'Anna',
+      lastName: `Beispiel${n}`,
+      function: 'Bürgermeisterin',
+      institution: 'Stadt Beispiel',
+      department: '',
+      street: 'Markt 1',
+      postcode: '47533',
+      city: 'Kleve',
+      email: `buergermeisterin${n}@example.org`,
+      letterSalutation: '',
+      verifiedAt: '',
+      note: '',
+      ...overrides,
+    },
+  });
+}
+
+/** Logs in through the real login form, as a browser would. */
+export async function loginAs(agent: Agent, credentials: { email: string; password: string }) {
+  const page = await agent.get('/login').expect(200);
+  const response = await agent
+    .post('/login')
+    .type('form')
+    .send({ _csrf: csrfToken(page.text), email: credentials.email, password: credentials.password, next: '/appeals' });
+  if (response.status !== 303) throw new Error(`login failed with ${response.status}`);
+  return response;
+}
+
+/** GETs a page, takes its CSRF token and POSTs the form fields to `action`. */
+export async function submitForm(agent: Agent, pageUrl: string, action: string, fields: Record<string, string>) {
+  const page = await agent.get(pageUrl);
+  if (page.status !== 200) throw new Error(`GET ${pageUrl} answered ${page.status}`);
+  return agent.post(action).type('form').send({ _csrf: csrfToken(page.text), ...fields });
+}
