@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../server/config.ts';
+import { ConfigError, loadConfig, settingsDoc } from '../server/config.ts';
 import { openDatabase } from '../server/db/client.ts';
 import { migrateDatabase } from '../server/db/migrate.ts';
 import { buildTestApp, tempDataDir } from './helpers/app.ts';
@@ -23,6 +23,11 @@ describe('configuration', () => {
     expect(message).toContain('LOG_LEVEL');
     expect(message).toContain('BASE_URL');
     expect(message).toContain('SESSION_SECRET');
+  });
+
+  it('is documented in the README, every setting of the config module', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    for (const setting of settingsDoc) expect(readme).toContain(`| \`${setting.name}\` |`);
   });
 
   it('generates a session secret once and keeps it in DATA_DIR', () => {
