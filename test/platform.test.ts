@@ -61,6 +61,24 @@ describe('database', () => {
   });
 });
 
+describe('error pages', () => {
+  it('answers an unknown address with a German 404 page', async () => {
+    const { http } = await buildTestApp();
+    const response = await http().get('/gibt-es-nicht').expect(404);
+    expect(pageText(response.text)).toContain('Seite nicht gefunden');
+  });
+
+  it('answers a broken database with a German 500 page and 503 on /healthz, without internals', async () => {
+    const { http, sqlite } = await buildTestApp();
+    sqlite.close();
+    const page = await http().get('/');
+    expect(page.status).toBe(500);
+    expect(page.text).toMatch(/<html lang="de">/);
+    expect(page.text).not.toMatch(/sqlite|stack|at \//i);
+    await http().get('/healthz').expect(503);
+  });
+});
+
 describe('command line', () => {
   it('seeds the demo once: a second run creates nothing and keeps the password', async () => {
     const env = { DATA_DIR: tempDataDir(), DEMO_PASSWORD: 'demo-passwort-123' };
