@@ -24,6 +24,9 @@ import appealsRoutes from './appeals/appeals.routes.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
+import signingRoutes from './signing/signing.routes.ts';
+import signingDashboardRoutes from './signing/signing-dashboard.routes.ts';
+import auditRoutes from './audit/audit.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -72,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(organisersRoutes, { db, clock });
   await app.register(logoRoutes, { fileStore });
+  await app.register(signingRoutes, { db, clock, config, fileStore });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
@@ -84,7 +88,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.header('cache-control', 'no-store');
     });
     await organiserArea.register(appealAccessPlugin, { db });
-    await organiserArea.register(appealsRoutes, { db, clock });
+    await organiserArea.register(appealsRoutes, { db, clock, config });
+    await organiserArea.register(signingDashboardRoutes, { db, clock, config });
+    await organiserArea.register(auditRoutes, { db });
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });
     await organiserArea.register(addresseesRoutes, { db, clock });
     await organiserArea.register(appealAddresseesRoutes, { db });

@@ -20,6 +20,12 @@ export type Config = {
   trustProxy: string[];
   demoPassword: string | undefined;
   seedDemo: boolean;
+  /** Co-signing: days a personal signing link stays valid. */
+  signingLinkDays: number;
+  /** Co-signing: days between automatic reminders to those who have not answered. */
+  reminderAfterDays: number;
+  /** Co-signing: at most this many automatic reminders per text version (0 = none). */
+  reminderMax: number;
 };
 
 type Env = Record<string, string | undefined>;
@@ -34,6 +40,9 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'TRUST_PROXY', default: '(none)', doc: 'Comma-separated IP addresses or CIDR ranges of your reverse proxy, e.g. 127.0.0.1. Only then are client addresses taken from X-Forwarded-For.' },
   { name: 'LOG_LEVEL', default: 'info', doc: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'DEMO_PASSWORD', default: 'generated', doc: 'Password of the demo organiser demo@example.org when the demo is seeded; printed once when generated.' },
+  { name: 'SIGNING_LINK_DAYS', default: '21', doc: 'Days a personal signing link stays valid; a resent link starts again.' },
+  { name: 'REMINDER_AFTER_DAYS', default: '7', doc: 'Days after the invitation (and between reminders) before an unanswered signatory is reminded automatically.' },
+  { name: 'REMINDER_MAX', default: '2', doc: 'Automatic reminders at most per signatory and text version; 0 switches them off.' },
   { name: 'SEED_DEMO', default: 'true', doc: 'Seed the Kreis Kleve demo on an empty database at start (true/false).' },
 ];
 
@@ -86,6 +95,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('SESSION_SECRET must be at least 32 characters long.');
   }
 
+  const signingLinkDays = parseInteger('SIGNING_LINK_DAYS', value('SIGNING_LINK_DAYS') ?? '21', { min: 1, max: 365 }, problems);
+  const reminderAfterDays = parseInteger('REMINDER_AFTER_DAYS', value('REMINDER_AFTER_DAYS') ?? '7', { min: 1, max: 90 }, problems);
+  const reminderMax = parseInteger('REMINDER_MAX', value('REMINDER_MAX') ?? '2', { min: 0, max: 10 }, problems);
+
   const demoPassword = value('DEMO_PASSWORD');
   if (demoPassword !== undefined && demoPassword.length < 10) {
     problems.push('DEMO_PASSWORD must be at least 10 characters long.');
@@ -112,6 +125,9 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     trustProxy,
     demoPassword,
     seedDemo,
+    signingLinkDays,
+    reminderAfterDays,
+    reminderMax,
   });
 }
 
@@ -137,6 +153,15 @@ function parseBaseUrl(raw: string, problems: string[]): string {
   }
   // Links are built as `${baseUrl}/path`, so no trailing slash.
   return url.toString().replace(/\/+$/, '');
+}
+
+function parseInteger(name: string, raw: string, { min, max }: { min: number; max: number }, problems: string[]): number {
+  const number = Number(raw);
+  if (!/^\d+$/.test(raw) || number < min || number > max) {
+    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
+    return min;
+  }
+  return number;
 }
 
 function parseBoolean(name: string, raw: string, problems: string[]): boolean {

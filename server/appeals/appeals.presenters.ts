@@ -48,6 +48,7 @@ export function presentAppealHeader(appeal: Appeal, role: Role, activeTab: strin
       { id: 'overview', href: `/appeals/${appeal.slug}`, label: t('appeal.tab.overview') },
       { id: 'text', href: `/appeals/${appeal.slug}/edit`, label: t('appeal.tab.text') },
       { id: 'signatories', href: `/appeals/${appeal.slug}/signatories`, label: t('appeal.tab.signatories') },
+      { id: 'signing', href: `/appeals/${appeal.slug}/signing`, label: t('appeal.tab.signing') },
       { id: 'addressees', href: `/appeals/${appeal.slug}/addressees`, label: t('appeal.tab.addressees') },
       { id: 'members', href: `/appeals/${appeal.slug}/members`, label: t('appeal.tab.members') },
     ].map((tab) => ({ ...tab, current: tab.id === activeTab })),

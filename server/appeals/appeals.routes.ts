@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { organiserActor } from '../signing/signing.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { formValues } from '../shared/form.ts';
 import { formView } from '../shared/form-view.ts';
@@ -29,11 +31,11 @@ import { getAppealOverview } from './appeal-overview.ts';
 import { roles } from './appeals.table.ts';
 import type { Role } from './appeals.table.ts';
 
-type Options = { db: Db; clock: Clock };
+type Options = { db: Db; clock: Clock; config: Config };
 
 const newAppealDefaults: Partial<AppealInput> = { kind: 'aufruf', closing: 'Mit freundlichen Grüßen' };
 
-const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock }) => {
+const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config }) => {
   app.get('/appeals', async (request, reply) => {
     const appeals = listAppeals({ db, organiserId: request.organiser!.id }).map(presentAppealListItem);
     return reply.viewAsync('appeals/index', { title: t('appeals.title'), appeals });
@@ -91,7 +93,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock }) =>
         previewIsUnsaved: result.ok,
       });
     }
-    updateAppeal({ db, clock, appeal, input: result.value });
+    updateAppeal({ db, clock, config, appeal, input: result.value, actor: organiserActor(request.organiser!) });
     return reply.flash('appeals.saved').redirect(`/appeals/${appeal.slug}/edit#vorschau`, 303);
   });
 

@@ -1,4 +1,6 @@
+import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { recordTextChange } from '../signing/signing.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { conflict } from '../shared/app-error.ts';
 import { readForm } from '../shared/form.ts';
@@ -118,7 +120,8 @@ export function createAppeal({
 
 /** Whether the letter's text and details may be changed in this state. */
 export function isTextEditable(appeal: Appeal): boolean {
-  return appeal.state === 'draft';
+  // In signing, a changed text becomes a new version that signatories confirm again.
+  return appeal.state === 'draft' || appeal.state === 'signing';
 }
 
 /** Whether first signatories may be added, changed or removed in this state. */
@@ -126,9 +129,27 @@ export function isSignatoryListEditable(appeal: Appeal): boolean {
   return appeal.state === 'draft' || appeal.state === 'signing';
 }
 
-export function updateAppeal({ db, clock, appeal, input }: { db: Db; clock: Clock; appeal: Appeal; input: AppealInput }): Appeal {
+export function updateAppeal({
+  db,
+  clock,
+  config,
+  appeal,
+  input,
+  actor,
+}: {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  appeal: Appeal;
+  input: AppealInput;
+  actor: string;
+}): Appeal {
   if (!isTextEditable(appeal)) throw conflict('appeal.notEditable');
-  return appealsRepository(db).update(appeal.id, { ...input, updatedAt: clock() });
+  return db.transaction((tx) => {
+    const updated = appealsRepository(tx).update(appeal.id, { ...input, updatedAt: clock() });
+    recordTextChange({ db: tx, clock, config }, { appeal: updated, actor });
+    return updated;
+  });
 }
 
 export function deleteAppeal({ db, appeal }: { db: Db; appeal: Appeal }): void {

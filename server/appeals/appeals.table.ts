@@ -40,6 +40,8 @@ export const appeals = sqliteTable('appeals', {
   /** Print the "Erstunterzeichner:" list below the signatures. */
   listFirstSignatories: integer('list_first_signatories', { mode: 'boolean' }).notNull().default(false),
   publicPage: integer('public_page', { mode: 'boolean' }).notNull().default(false),
+  /** ISO date until which first signatories are asked to answer (shown in invitations). */
+  signingDeadline: text('signing_deadline').notNull().default(''),
   createdBy: integer('created_by').references(() => organisers.id, { onDelete: 'set null' }),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),

@@ -28,19 +28,23 @@ export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
   return undefined;
 }
 
-export type LogoResult = { ok: true; png: Buffer } | { ok: false; error: MessageKey };
+export type ImageProblem = 'tooLarge' | 'empty' | 'notAnImage' | 'unreadable' | 'tooManyPixels';
+export type ImageResult = { ok: true; png: Buffer } | { ok: false; problem: ImageProblem };
 
 /**
- * Checks an uploaded logo by its content and re-encodes it as a bounded PNG: scripts in an
- * SVG, metadata and anything else in the original never reach storage.
+ * Checks an uploaded image by its content and re-encodes it as a PNG inside `box`: scripts in
+ * an SVG, metadata and anything else in the original never reach storage.
  */
-export async function reencodeLogo(file: UploadedFile): Promise<LogoResult> {
-  if (file.tooLarge) return { ok: false, error: 'logo.tooLarge' };
-  if (file.bytes.length === 0) return { ok: false, error: 'logo.empty' };
+export async function reencodeImage(
+  file: Pick<UploadedFile, 'bytes' | 'tooLarge'>,
+  { box, allowSvg }: { box: { width: number; height: number }; allowSvg: boolean },
+): Promise<ImageResult> {
+  if (file.tooLarge) return { ok: false, problem: 'tooLarge' };
+  if (file.bytes.length === 0) return { ok: false, problem: 'empty' };
   const type = sniffImageType(file.bytes);
-  if (!type) return { ok: false, error: 'logo.notAnImage' };
-  // Entity declarations are how XML bombs start; a logo never needs them.
-  if (type === 'svg' && /<!ENTITY/i.test(file.bytes.toString('utf8'))) return { ok: false, error: 'logo.unreadable' };
+  if (!type || (type === 'svg' && !allowSvg)) return { ok: false, problem: 'notAnImage' };
+  // Entity declarations are how XML bombs start; an image never needs them.
+  if (type === 'svg' && /<!ENTITY/i.test(file.bytes.toString('utf8'))) return { ok: false, problem: 'unreadable' };
   try {
     const png = await sharp(file.bytes, {
       limitInputPixels: MAX_INPUT_PIXELS,
@@ -48,13 +52,29 @@ export async function reencodeLogo(file: UploadedFile): Promise<LogoResult> {
       ...(type === 'svg' ? { density: 150 } : {}),
     })
       .rotate()
-      .resize({ ...LOGO_BOX, fit: 'inside', withoutEnlargement: true })
+      .resize({ ...box, fit: 'inside', withoutEnlargement: true })
       .png({ compressionLevel: 9, palette: true, quality: 90, effort: 7 })
       .toBuffer();
     return { ok: true, png };
   } catch (error) {
-    return { ok: false, error: /pixel limit/i.test(String(error)) ? 'logo.tooManyPixels' : 'logo.unreadable' };
+    return { ok: false, problem: /pixel limit/i.test(String(error)) ? 'tooManyPixels' : 'unreadable' };
   }
+}
+
+const logoProblems: Record<ImageProblem, MessageKey> = {
+  tooLarge: 'logo.tooLarge',
+  empty: 'logo.empty',
+  notAnImage: 'logo.notAnImage',
+  unreadable: 'logo.unreadable',
+  tooManyPixels: 'logo.tooManyPixels',
+};
+
+export type LogoResult = { ok: true; png: Buffer } | { ok: false; error: MessageKey };
+
+/** A logo: PNG, JPEG or SVG, re-encoded to at most 600 × 300 px. */
+export async function reencodeLogo(file: UploadedFile): Promise<LogoResult> {
+  const result = await reencodeImage(file, { box: LOGO_BOX, allowSvg: true });
+  return result.ok ? result : { ok: false, error: logoProblems[result.problem] };
 }
 
 // Calm, dark colours with white text at a contrast above 4.5:1.

@@ -27,12 +27,16 @@ export type SignatoryTier = (typeof signatoryTiers)[number];
 export const signatoryStatuses = [
   'not_invited',
   'invited',
+  'viewed',
   'signed',
   'declined',
   'withdrawn',
   'needs_reconfirmation',
 ] as const;
 export type SignatoryStatus = (typeof signatoryStatuses)[number];
+
+export const signatureKinds = ['typed', 'drawn', 'image'] as const;
+export type SignatureKind = (typeof signatureKinds)[number];
 
 /** An organisation signing through a named representative. */
 export const signatories = sqliteTable(
@@ -52,6 +56,18 @@ export const signatories = sqliteTable(
     status: text('status', { enum: signatoryStatuses }).notNull().default('not_invited'),
     /** Order in the signature block (ascending). */
     position: integer('position').notNull(),
+    /** The text version this signature was given for (appeal_versions.id); null = not signed. */
+    signedVersionId: integer('signed_version_id'),
+    signedAt: integer('signed_at', { mode: 'timestamp_ms' }),
+    signatureKind: text('signature_kind', { enum: signatureKinds }),
+    /** Re-encoded PNG under DATA_DIR/uploads/signatures for drawn or uploaded signatures. */
+    signatureFile: text('signature_file'),
+    declineReason: text('decline_reason').notNull().default(''),
+    /** Separate consents given when signing (DESIGN §9: nothing is published without them). */
+    consentPublic: integer('consent_public', { mode: 'boolean' }).notNull().default(false),
+    consentLogo: integer('consent_logo', { mode: 'boolean' }).notNull().default(false),
+    invitedAt: integer('invited_at', { mode: 'timestamp_ms' }),
+    lastActivityAt: integer('last_activity_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   },
   (table) => [index('signatories_appeal_idx').on(table.appealId, table.position)],
@@ -59,3 +75,4 @@ export const signatories = sqliteTable(
 
 export type Organisation = typeof organisations.$inferSelect;
 export type Signatory = typeof signatories.$inferSelect;
+export type NewSignatory = typeof signatories.$inferInsert;

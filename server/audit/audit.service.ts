@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../shared/clock.ts';
+import { auditRepository } from './audit.repository.ts';
+import type { AuditEvent } from './audit.table.ts';
+
+export const auditActions = [
+  'text_versioned',
+  'opened_for_signing',
+  'invited',
+  'viewed',
+  'signed',
+  'declined',
+  'withdrawn',
+  'reconfirmation_requested',
+  'reminded',
+  'link_revoked',
+  'finalised',
+  'reopened',
+  'mail_sent',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export type AuditEntry = {
+  appealId: number;
+  actor: string;
+  action: AuditAction;
+  detail?: string;
+  versionHash?: string;
+  ip?: string;
+};
+
+const GENESIS = '0'.repeat(64);
+
+function eventHash(previousHash: string, event: Omit<AuditEvent, 'id' | 'hash' | 'previousHash'>): string {
+  const content = JSON.stringify([event.appealId, event.at.getTime(), event.actor, event.action, event.detail, event.versionHash, event.ip]);
+  return createHash('sha256').update(`${previousHash}\n${content}`, 'utf8').digest('hex');
+}
+
+/** Appends an event to the appeal's chain. Call it inside the transaction of the change it records. */
+export function recordAudit({ db, clock }: { db: Db; clock: Clock }, entry: AuditEntry): AuditEvent {
+  const repository = auditRepository(db);
+  const previousHash = repository.lastHash(entry.appealId) ?? GENESIS;
+  const event = {
+    appealId: entry.appealId,
+    at: clock(),
+    actor: entry.actor.replace(/\s+/g, ' ').trim(),
+    action: entry.action,
+    detail: entry.detail ?? '',
+    versionHash: entry.versionHash ?? '',
+    ip: entry.ip ?? '',
+  };
+  return repository.insert({ ...event, previousHash, hash: eventHash(previousHash, event) });
+}
+
+export type AuditTrail = { events: AuditEvent[]; intact: boolean; firstBrokenId: number | null };
+
+/** The appeal's events and whether each row still hashes to what the next row remembers. */
+export function readAuditTrail({ db, appealId }: { db: Db; appealId: number }): AuditTrail {
+  const events = auditRepository(db).list(appealId);
+  let previousHash = GENESIS;
+  for (const event of events) {
+    if (event.previousHash !== previousHash || eventHash(previousHash, event) !== event.hash) {
+      return { events, intact: false, firstBrokenId: event.id };
+    }
+    previousHash = event.hash;
+  }
+  return { events, intact: true, firstBrokenId: null };
+}
+
+/** Keeps only the network part of a client address: IPv4 /24, IPv6 /48. */
+export function truncateIp(ip: string | undefined): string {
+  if (!ip) return '';
+  const v4 = ip.replace(/^::ffff:/, '').match(/^(\d+)\.(\d+)\.(\d+)\.\d+$/);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0`;
+  if (ip.includes(':')) return `${ip.split(':').slice(0, 3).join(':')}::`;
+  return '';
+}
+
+/** CSV for Excel: `;`, UTF-8 with BOM, CRLF. */
+export function auditCsv(events: AuditEvent[], labels: (action: string) => string): string {
+  // A cell starting with = + - @ would be a formula in Excel; a leading apostrophe keeps it text.
+  const cell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+  const rows = events.map((event) =>
+    [event.at.toISOString(), event.actor, labels(event.action), event.detail, event.versionHash, event.ip, event.hash].map(cell),
+  );
+  return `\uFEFF${stringify([['Zeit (UTC)', 'Wer', 'Was', 'Einzelheiten', 'Textfassung (SHA-256)', 'Netz', 'Prüfsumme'], ...rows], { delimiter: ';', record_delimiter: '\r\n' })}`;
+}

@@ -1,0 +1,77 @@
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { appeals } from '../appeals/appeals.table.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import { organisations, signatories } from '../signatories/signatories.table.ts';
+import type { NewSignatory, Organisation, Signatory } from '../signatories/signatories.table.ts';
+import { appealVersions, reminderClaims, signingLinks } from './signing.table.ts';
+import type { AppealVersion, SigningLink, SigningLinkPurpose } from './signing.table.ts';
+
+export type LinkContext = { link: SigningLink; signatory: Signatory; organisation: Organisation; appeal: Appeal };
+
+/** Queries of co-signing: text versions, personal links, signature state and reminder slots. */
+export function signingRepository(db: Db) {
+  return {
+    latestVersion(appealId: number): AppealVersion | undefined {
+      return db.select().from(appealVersions).where(eq(appealVersions.appealId, appealId)).orderBy(desc(appealVersions.number)).limit(1).get();
+    },
+    version(id: number): AppealVersion | undefined {
+      return db.select().from(appealVersions).where(eq(appealVersions.id, id)).get();
+    },
+    insertVersion(values: Omit<AppealVersion, 'id'>): AppealVersion {
+      return db.insert(appealVersions).values(values).returning().get();
+    },
+
+    insertLink(values: Omit<SigningLink, 'id' | 'revokedAt'>): SigningLink {
+      return db.insert(signingLinks).values(values).returning().get();
+    },
+    findLink(tokenHash: string): LinkContext | undefined {
+      return db
+        .select({ link: signingLinks, signatory: signatories, organisation: organisations, appeal: appeals })
+        .from(signingLinks)
+        .innerJoin(signatories, eq(signatories.id, signingLinks.signatoryId))
+        .innerJoin(organisations, eq(organisations.id, signatories.organisationId))
+        .innerJoin(appeals, eq(appeals.id, signatories.appealId))
+        .where(eq(signingLinks.tokenHash, tokenHash))
+        .get();
+    },
+    /** The newest unrevoked link of a purpose (for the dashboard's "link expired"). */
+    currentLink(signatoryId: number, purpose: SigningLinkPurpose): SigningLink | undefined {
+      return db
+        .select()
+        .from(signingLinks)
+        .where(and(eq(signingLinks.signatoryId, signatoryId), eq(signingLinks.purpose, purpose), isNull(signingLinks.revokedAt)))
+        .orderBy(desc(signingLinks.id))
+        .limit(1)
+        .get();
+    },
+    revokeLinks(signatoryId: number, purpose: SigningLinkPurpose, now: Date): number {
+      return db
+        .update(signingLinks)
+        .set({ revokedAt: now })
+        .where(and(eq(signingLinks.signatoryId, signatoryId), eq(signingLinks.purpose, purpose), isNull(signingLinks.revokedAt)))
+        .run().changes;
+    },
+
+    updateSignatory(signatoryId: number, values: Partial<NewSignatory>): Signatory {
+      return db.update(signatories).set(values).where(eq(signatories.id, signatoryId)).returning().get();
+    },
+    /** Claims one reminder slot; false when it was claimed before (by this or another process). */
+    claimReminder(signatoryId: number, versionId: number, slot: number, now: Date): boolean {
+      return db.insert(reminderClaims).values({ signatoryId, versionId, slot, claimedAt: now }).onConflictDoNothing().run().changes === 1;
+    },
+    remindersClaimed(signatoryId: number, versionId: number): number {
+      return db
+        .select()
+        .from(reminderClaims)
+        .where(and(eq(reminderClaims.signatoryId, signatoryId), eq(reminderClaims.versionId, versionId)))
+        .all().length;
+    },
+    appealsInSigning(): Appeal[] {
+      return db.select().from(appeals).where(eq(appeals.state, 'signing')).all();
+    },
+    updateAppeal(appealId: number, values: Partial<Pick<Appeal, 'state' | 'signingDeadline' | 'updatedAt'>>): Appeal {
+      return db.update(appeals).set(values).where(eq(appeals.id, appealId)).returning().get();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import { signingRepository } from './signing.repository.ts';
+import type { AppealVersion } from './signing.table.ts';
+
+/** The parts of an appeal a signatory agrees to: everything printed as the letter's text. */
+type SignedText = Pick<Appeal, 'kind' | 'title' | 'subtitle' | 'salutationOverride' | 'body' | 'closing' | 'ccLines' | 'attachmentLines'>;
+
+const normalise = (value: string) =>
+  value
+    .normalize('NFC')
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/\s+$/, ''))
+    .join('\n')
+    .trim();
+
+/** Canonical form: fixed key order, NFC, LF line ends, no trailing spaces. */
+export function canonicalText(appeal: SignedText): string {
+  return JSON.stringify({
+    kind: appeal.kind,
+    title: normalise(appeal.title),
+    subtitle: normalise(appeal.subtitle),
+    salutationOverride: normalise(appeal.salutationOverride),
+    body: normalise(appeal.body),
+    closing: normalise(appeal.closing),
+    ccLines: normalise(appeal.ccLines),
+    attachmentLines: normalise(appeal.attachmentLines),
+  });
+}
+
+export function textHash(appeal: SignedText): string {
+  return createHash('sha256').update(canonicalText(appeal), 'utf8').digest('hex');
+}
+
+/** The text as a reader sees it, for the word-level diff on the signing page. */
+export function readableText(canonical: string): string {
+  const text = JSON.parse(canonical) as SignedText;
+  return [text.title, text.subtitle, text.salutationOverride, text.body, text.closing].filter((part) => part !== '').join('\n\n');
+}
+
+/**
+ * Freezes the appeal's current text as a new version unless the latest version already has
+ * exactly this text. Returns the current version and whether it is new.
+ */
+export function freezeVersion({ db, appeal, now }: { db: Db; appeal: Appeal; now: Date }): { version: AppealVersion; created: boolean } {
+  const repository = signingRepository(db);
+  const latest = repository.latestVersion(appeal.id);
+  const hash = textHash(appeal);
+  if (latest && latest.hash === hash) return { version: latest, created: false };
+  const version = repository.insertVersion({ appealId: appeal.id, number: (latest?.number ?? 0) + 1, hash, canonical: canonicalText(appeal), createdAt: now });
+  return { version, created: true };
+}
