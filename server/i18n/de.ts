@@ -7,6 +7,7 @@ export const de = {
   'nav.appeals': 'Aufrufe',
   'nav.lists': 'Adresslisten',
   'nav.account': 'Konto',
+  'nav.mail': 'E-Mails',
   'nav.logout': 'Abmelden',
 
   'common.save': 'Speichern',
@@ -333,4 +334,10 @@ export const de = {
   'appealAddressees.saved': 'Gespeichert.',
   'appealAddressees.removed': 'Die Liste wurde entfernt.',
   'appealAddressees.locked': 'Der Aufruf ist versendet; die Adressaten können nicht mehr geändert werden.',
+
+  'mail.pause.auth': 'Der Mailserver hat die Anmeldung abgelehnt ({detail}). Bitte prüfen Sie Benutzername und Passwort in SMTP_URL. Der Versand ist angehalten und wird automatisch erneut versucht.',
+  'mail.pause.connection': 'Der Mailserver ist nicht erreichbar ({detail}). Der Versand ist angehalten und wird automatisch erneut versucht.',
+  'mail.composeFailed': 'Die E-Mail konnte nicht erstellt werden: {detail}',
+  'mail.memberAdded.subject': 'Sie wurden zu „{title}“ hinzugefügt',
+  'mail.footer': 'Diese E-Mail wurde von Mitzeichnen verschickt, dem Werkzeug Ihres Bündnisses für gemeinsame Briefe.',
 } as const;
