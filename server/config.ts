@@ -26,6 +26,32 @@ export type Config = {
   reminderAfterDays: number;
   /** Co-signing: at most this many automatic reminders per text version (0 = none). */
   reminderMax: number;
+  mail: MailConfig;
+};
+
+export type MailAddress = { name: string; address: string };
+
+export type SmtpConfig = {
+  host: string;
+  port: number;
+  /** true for smtps:// (TLS from the start, usually port 465); smtp:// upgrades with STARTTLS when offered. */
+  secure: boolean;
+  auth: { user: string; pass: string } | undefined;
+  /** SMTP_URL without the password, for logs and pages. */
+  displayUrl: string;
+};
+
+export type MailConfig = {
+  /** undefined: no SMTP server; every message is written as an .eml file into `dir`. */
+  smtp: SmtpConfig | undefined;
+  from: MailAddress;
+  dkim: { domainName: string; keySelector: string; privateKey: string } | undefined;
+  /** Parallel SMTP connections, and as many messages composed and sent at once. */
+  pool: number;
+  /** Messages per second at most; 0 = no limit. */
+  ratePerSecond: number;
+  /** DATA_DIR/mail: the .eml files of the file transport. */
+  dir: string;
 };
 
 type Env = Record<string, string | undefined>;
@@ -44,6 +70,13 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'REMINDER_AFTER_DAYS', default: '7', doc: 'Days after the invitation (and between reminders) before an unanswered signatory is reminded automatically.' },
   { name: 'REMINDER_MAX', default: '2', doc: 'Automatic reminders at most per signatory and text version; 0 switches them off.' },
   { name: 'SEED_DEMO', default: 'true', doc: 'Seed the Kreis Kleve demo on an empty database at start (true/false).' },
+  { name: 'SMTP_URL', default: '(none)', doc: 'Mail server, e.g. smtps://user:password@mail.example.org:465 or smtp://user:password@mail.example.org:587 (STARTTLS). Encode special characters of user and password (%40 for @). Without it, every e-mail is stored as an .eml file in DATA_DIR/mail and shown on the page /mail.' },
+  { name: 'MAIL_FROM', default: 'Mitzeichnen <mitzeichnen@HOST of BASE_URL>', doc: 'Sender of all e-mails: "Name <address>" or just an address. Use an address of a domain your mail server may send for (SPF/DKIM).' },
+  { name: 'DKIM_DOMAIN', default: '(none)', doc: 'Sign outgoing mail with DKIM for this domain (together with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE). Only needed when the mail server does not sign itself.' },
+  { name: 'DKIM_SELECTOR', default: '(none)', doc: 'DKIM selector; the public key is published as TXT record <selector>._domainkey.<domain>.' },
+  { name: 'DKIM_PRIVATE_KEY_FILE', default: '(none)', doc: 'Path of the PEM file with the DKIM private key.' },
+  { name: 'SMTP_POOL', default: '3', doc: 'Number of parallel SMTP connections (1–50); as many messages are composed and sent at once.' },
+  { name: 'SMTP_RATE_PER_SECOND', default: '0', doc: 'Send at most this many messages per second (0 = no limit). Ask your mail provider for its limit.' },
 ];
 
 export class ConfigError extends Error {
@@ -95,14 +128,20 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     problems.push('SESSION_SECRET must be at least 32 characters long.');
   }
 
-  const signingLinkDays = parseInteger('SIGNING_LINK_DAYS', value('SIGNING_LINK_DAYS') ?? '21', { min: 1, max: 365 }, problems);
-  const reminderAfterDays = parseInteger('REMINDER_AFTER_DAYS', value('REMINDER_AFTER_DAYS') ?? '7', { min: 1, max: 90 }, problems);
-  const reminderMax = parseInteger('REMINDER_MAX', value('REMINDER_MAX') ?? '2', { min: 0, max: 10 }, problems);
+  const signingLinkDays = parseInteger('SIGNING_LINK_DAYS', value('SIGNING_LINK_DAYS') ?? '21', 1, 365, problems);
+  const reminderAfterDays = parseInteger('REMINDER_AFTER_DAYS', value('REMINDER_AFTER_DAYS') ?? '7', 1, 90, problems);
+  const reminderMax = parseInteger('REMINDER_MAX', value('REMINDER_MAX') ?? '2', 0, 10, problems);
 
   const demoPassword = value('DEMO_PASSWORD');
   if (demoPassword !== undefined && demoPassword.length < 10) {
     problems.push('DEMO_PASSWORD must be at least 10 characters long.');
   }
+
+  const smtp = parseSmtpUrl(value('SMTP_URL'), problems);
+  const from = parseMailFrom(value('MAIL_FROM'), baseUrl, problems);
+  const pool = parseInteger('SMTP_POOL', value('SMTP_POOL') ?? '3', 1, 50, problems);
+  const ratePerSecond = parseInteger('SMTP_RATE_PER_SECOND', value('SMTP_RATE_PER_SECOND') ?? '0', 0, 10_000, problems);
+  const dkim = parseDkim(value('DKIM_DOMAIN'), value('DKIM_SELECTOR'), value('DKIM_PRIVATE_KEY_FILE'), cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -128,7 +167,91 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     signingLinkDays,
     reminderAfterDays,
     reminderMax,
+    mail: Object.freeze({ smtp, from, dkim, pool, ratePerSecond, dir: join(dataDir, 'mail') }),
   });
+}
+
+function parseInteger(name: string, raw: string, min: number, max: number, problems: string[]): number {
+  const number = Number(raw);
+  if (!/^\d+$/.test(raw) || number < min || number > max) {
+    problems.push(`${name} must be a whole number between ${min} and ${max} (got "${raw}").`);
+    return min;
+  }
+  return number;
+}
+
+function parseSmtpUrl(raw: string | undefined, problems: string[]): SmtpConfig | undefined {
+  if (raw === undefined) return undefined;
+  const example = 'such as smtps://user:password@mail.example.org:465 or smtp://user:password@mail.example.org:587';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`SMTP_URL must be a URL ${example} (could not read it; encode special characters in user and password, e.g. %40 for @).`);
+    return undefined;
+  }
+  const shown = url.password ? raw.replace(`:${url.password}@`, ':***@') : raw;
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    problems.push(`SMTP_URL must start with smtp:// or smtps:// (got "${shown}"), ${example}.`);
+    return undefined;
+  }
+  if (!url.hostname) {
+    problems.push(`SMTP_URL names no mail server (got "${shown}"), ${example}.`);
+    return undefined;
+  }
+  const secure = url.protocol === 'smtps:';
+  const port = url.port ? Number(url.port) : secure ? 465 : 587;
+  let auth: SmtpConfig['auth'];
+  try {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    if (user && !pass) problems.push(`SMTP_URL has a user name but no password (got "${shown}"), ${example}.`);
+    if (!user && pass) problems.push(`SMTP_URL has a password but no user name (got "${shown}"), ${example}.`);
+    auth = user && pass ? { user, pass } : undefined;
+  } catch {
+    problems.push(`SMTP_URL: user name or password is not correctly encoded (got "${shown}").`);
+  }
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, secure, auth, displayUrl: `${url.protocol}//${auth ? `${encodeURIComponent(auth.user)}@` : ''}${url.host}` };
+}
+
+const simpleAddress = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;
+
+function parseMailFrom(raw: string | undefined, baseUrl: string, problems: string[]): MailAddress {
+  if (raw === undefined) {
+    const host = baseUrl ? new URL(baseUrl).hostname : 'localhost';
+    // "localhost" is no valid mail domain; ".invalid" says clearly that nobody can answer.
+    const domain = host.includes('.') ? host : `${host}.invalid`;
+    return { name: 'Mitzeichnen', address: `mitzeichnen@${domain}` };
+  }
+  const match = /^(?:"?([^"<>\r\n]*?)"?\s*<([^<>\s]+)>|([^<>\s]+))$/.exec(raw);
+  const name = (match?.[1] ?? '').trim();
+  const address = match?.[2] ?? match?.[3] ?? '';
+  if (!match || !simpleAddress.test(address)) {
+    problems.push(`MAIL_FROM must be an address or "Name <address>", e.g. "Aktionsbündnis Kleve <buendnis@example.org>" (got "${raw}").`);
+    return { name: '', address: '' };
+  }
+  return { name, address };
+}
+
+function parseDkim(domain: string | undefined, selector: string | undefined, keyFile: string | undefined, cwd: string, problems: string[]): MailConfig['dkim'] {
+  if (domain === undefined && selector === undefined && keyFile === undefined) return undefined;
+  if (domain === undefined || selector === undefined || keyFile === undefined) {
+    problems.push('DKIM needs all three settings: DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE.');
+    return undefined;
+  }
+  const path = isAbsolute(keyFile) ? keyFile : resolve(cwd, keyFile);
+  let privateKey: string;
+  try {
+    privateKey = readFileSync(path, 'utf8');
+  } catch (error) {
+    problems.push(`DKIM_PRIVATE_KEY_FILE "${path}" cannot be read: ${(error as Error).message}`);
+    return undefined;
+  }
+  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(privateKey)) {
+    problems.push(`DKIM_PRIVATE_KEY_FILE "${path}" is not a PEM private key (it should start with -----BEGIN PRIVATE KEY-----).`);
+    return undefined;
+  }
+  return { domainName: domain, keySelector: selector, privateKey };
 }
 
 function parsePort(raw: string, problems: string[]): number {
@@ -153,15 +276,6 @@ function parseBaseUrl(raw: string, problems: string[]): string {
   }
   // Links are built as `${baseUrl}/path`, so no trailing slash.
   return url.toString().replace(/\/+$/, '');
-}
-
-function parseInteger(name: string, raw: string, { min, max }: { min: number; max: number }, problems: string[]): number {
-  const number = Number(raw);
-  if (!/^\d+$/.test(raw) || number < min || number > max) {
-    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}").`);
-    return min;
-  }
-  return number;
 }
 
 function parseBoolean(name: string, raw: string, problems: string[]): boolean {

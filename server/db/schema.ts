@@ -5,3 +5,4 @@ export * from '../signatories/signatories.table.ts';
 export * from '../addressees/addressees.table.ts';
 export * from '../signing/signing.table.ts';
 export * from '../audit/audit.table.ts';
+export * from '../mail/mail.table.ts';

@@ -7,6 +7,7 @@ export const de = {
   'nav.appeals': 'Aufrufe',
   'nav.lists': 'Adresslisten',
   'nav.account': 'Konto',
+  'nav.mail': 'E-Mails',
   'nav.logout': 'Abmelden',
 
   'common.save': 'Speichern',
@@ -463,4 +464,10 @@ export const de = {
   'audit.action.finalised': 'Abgeschlossen',
   'audit.action.reopened': 'Wieder geöffnet',
   'audit.action.mail_sent': 'E-Mail versendet',
+
+  'mail.pause.auth': 'Der Mailserver hat die Anmeldung abgelehnt ({detail}). Bitte prüfen Sie Benutzername und Passwort in SMTP_URL. Der Versand ist angehalten und wird automatisch erneut versucht.',
+  'mail.pause.connection': 'Der Mailserver ist nicht erreichbar ({detail}). Der Versand ist angehalten und wird automatisch erneut versucht.',
+  'mail.composeFailed': 'Die E-Mail konnte nicht erstellt werden: {detail}',
+  'mail.memberAdded.subject': 'Sie wurden zu „{title}“ hinzugefügt',
+  'mail.footer': 'Diese E-Mail wurde von Mitzeichnen verschickt, dem Werkzeug Ihres Bündnisses für gemeinsame Briefe.',
 } as const;

@@ -1,0 +1,32 @@
+import { t } from '../i18n/index.ts';
+import { organisersRepository } from '../organisers/organisers.repository.ts';
+import { MailNotNeeded } from '../mail/mail.types.ts';
+import type { Composer } from '../mail/mail.types.ts';
+import { appealsRepository } from './appeals.repository.ts';
+import { kindLabel, roleLabel } from './appeals.presenters.ts';
+
+export type MemberAddedPayload = { appealId: number; organiserId: number; addedBy: string };
+
+/** "Sie wurden zu <Aufruf> hinzugefügt": composed when sent, from the current appeal and role. */
+export const composeMemberAdded: Composer = async (payload, { db, config, render }) => {
+  const { appealId, organiserId, addedBy } = payload as MemberAddedPayload;
+  const appeal = appealsRepository(db).findById(appealId);
+  if (!appeal) throw new MailNotNeeded('the appeal was deleted');
+  const membership = appealsRepository(db).findMembership(appealId, organiserId);
+  const organiser = organisersRepository(db).findById(organiserId);
+  if (!membership || !organiser) throw new MailNotNeeded('the person is no longer a member');
+  const subject = t('mail.memberAdded.subject', { title: appeal.title });
+  const { html, text } = await render('member-added', {
+    subject,
+    recipientName: organiser.name,
+    addedBy,
+    appealTitle: appeal.title,
+    coalitionName: appeal.coalitionName,
+    kindLabel: kindLabel(appeal.kind),
+    roleLabel: roleLabel(membership.role),
+    roleHelp: t(`role.${membership.role}.help`).replace(/\.$/, ''),
+    link: `${config.baseUrl}/appeals/${appeal.slug}`,
+    footer: t('mail.footer'),
+  });
+  return { subject, html, text };
+};

@@ -1,0 +1,10 @@
+import { composeMemberAdded } from '../appeals/appeals.mails.ts';
+import type { ComposerRegistry } from './composers.ts';
+
+/**
+ * Every kind of e-mail the app sends, registered once for the worker. A domain that sends
+ * mail adds one line here: its kind and the composer that builds the message at send time.
+ */
+export function registerMailKinds(registry: ComposerRegistry): ComposerRegistry {
+  return registry.register('member-added', composeMemberAdded);
+}

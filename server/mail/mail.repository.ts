@@ -1,0 +1,127 @@
+import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { mailOutbox, mailWorkerState } from './mail.table.ts';
+import type { MailWorkerState, NewOutboxRow, OutboxRow, OutboxState } from './mail.table.ts';
+
+/** States the worker may pick up: new rows and failed rows whose next attempt is due. */
+const claimable: OutboxState[] = ['queued', 'failed'];
+
+export function mailRepository(db: Db) {
+  return {
+    insert(values: NewOutboxRow): OutboxRow {
+      return db.insert(mailOutbox).values(values).returning().get();
+    },
+    findById(id: number): OutboxRow | undefined {
+      return db.select().from(mailOutbox).where(eq(mailOutbox.id, id)).get();
+    },
+    listByRef(ref: string): OutboxRow[] {
+      return db.select().from(mailOutbox).where(eq(mailOutbox.ref, ref)).orderBy(asc(mailOutbox.id)).all();
+    },
+    /**
+     * Atomically moves up to `limit` due rows to `sending` and returns them. One UPDATE …
+     * RETURNING inside an IMMEDIATE transaction: a second worker (in this or another process)
+     * can never claim the same row. Rows without a Message-ID get theirs here, before any attempt.
+     */
+    claimDue(now: Date, limit: number, newMessageId: (row: OutboxRow) => string): OutboxRow[] {
+      return db.transaction(
+        (tx) => {
+          const due = tx
+            .select({ id: mailOutbox.id })
+            .from(mailOutbox)
+            .where(and(inArray(mailOutbox.state, claimable), isNotNull(mailOutbox.nextAttemptAt), lte(mailOutbox.nextAttemptAt, now)))
+            .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
+            .limit(limit);
+          const claimed = tx
+            .update(mailOutbox)
+            .set({ state: 'sending', claimedAt: now, updatedAt: now, nextAttemptAt: null, attempts: sql`${mailOutbox.attempts} + 1` })
+            .where(and(inArray(mailOutbox.id, due), inArray(mailOutbox.state, claimable)))
+            .returning()
+            .all();
+          return claimed.map((row) => {
+            if (row.messageId) return row;
+            const messageId = newMessageId(row);
+            tx.update(mailOutbox).set({ messageId }).where(eq(mailOutbox.id, row.id)).run();
+            return { ...row, messageId };
+          });
+        },
+        { behavior: 'immediate' },
+      );
+    },
+    /** Records the outcome of an attempt; only a row this worker holds in `sending` changes. */
+    finishAttempt(id: number, values: Partial<NewOutboxRow> & { state: OutboxState; updatedAt: Date }): boolean {
+      const result = db
+        .update(mailOutbox)
+        .set(values)
+        .where(and(eq(mailOutbox.id, id), eq(mailOutbox.state, 'sending')))
+        .run();
+      return result.changes === 1;
+    },
+    /** Gives a claimed row back untouched (the worker pauses): it does not count as an attempt. */
+    release(id: number, now: Date, error: string): void {
+      db.update(mailOutbox)
+        .set({ state: 'queued', nextAttemptAt: now, attempts: sql`max(${mailOutbox.attempts} - 1, 0)`, lastError: error, updatedAt: now })
+        .where(and(eq(mailOutbox.id, id), eq(mailOutbox.state, 'sending')))
+        .run();
+    },
+    /** At worker start: whatever is still `sending` was in flight when the process died. */
+    markInFlightUncertain(now: Date): number[] {
+      return db
+        .update(mailOutbox)
+        .set({ state: 'uncertain', updatedAt: now, lastError: sql`case when ${mailOutbox.lastError} = '' then 'in flight when the worker stopped' else ${mailOutbox.lastError} end` })
+        .where(eq(mailOutbox.state, 'sending'))
+        .returning({ id: mailOutbox.id })
+        .all()
+        .map((row) => row.id);
+    },
+    /** An organiser's decision: queue a finished row again (same Message-ID), as a new attempt. */
+    requeue(id: number, now: Date, from: OutboxState[]): boolean {
+      return (
+        db
+          .update(mailOutbox)
+          .set({ state: 'queued', nextAttemptAt: now, lastError: '', updatedAt: now })
+          .where(and(eq(mailOutbox.id, id), inArray(mailOutbox.state, from)))
+          .run().changes === 1
+      );
+    },
+    /** An organiser's decision: an uncertain row did arrive. */
+    markUncertainSent(id: number, now: Date): boolean {
+      return (
+        db
+          .update(mailOutbox)
+          .set({ state: 'sent', sentAt: now, smtpResponse: 'marked as delivered by an organiser', updatedAt: now })
+          .where(and(eq(mailOutbox.id, id), eq(mailOutbox.state, 'uncertain')))
+          .run().changes === 1
+      );
+    },
+    countByState(): Record<OutboxState, number> {
+      const counts: Record<OutboxState, number> = { queued: 0, sending: 0, sent: 0, failed: 0, rejected: 0, uncertain: 0 };
+      const rows = db.select({ state: mailOutbox.state, value: count() }).from(mailOutbox).groupBy(mailOutbox.state).all();
+      for (const row of rows) counts[row.state] = row.value;
+      return counts;
+    },
+    listInStates(states: OutboxState[], limit: number): OutboxRow[] {
+      return db.select().from(mailOutbox).where(inArray(mailOutbox.state, states)).orderBy(desc(mailOutbox.updatedAt), desc(mailOutbox.id)).limit(limit).all();
+    },
+    workerState(): MailWorkerState | undefined {
+      return db.select().from(mailWorkerState).where(eq(mailWorkerState.id, 1)).get();
+    },
+    pause(now: Date, until: Date, reason: string): void {
+      db.insert(mailWorkerState)
+        .values({ id: 1, pausedAt: now, pausedUntil: until, pauseReason: reason })
+        .onConflictDoUpdate({
+          target: mailWorkerState.id,
+          // Keep the time of the first failure while the pause goes on.
+          set: { pausedAt: sql`coalesce(${mailWorkerState.pausedAt}, ${now.getTime()})`, pausedUntil: until, pauseReason: reason },
+        })
+        .run();
+    },
+    recordSent(now: Date): void {
+      db.insert(mailWorkerState)
+        .values({ id: 1, lastSentAt: now })
+        .onConflictDoUpdate({ target: mailWorkerState.id, set: { pausedAt: null, pausedUntil: null, pauseReason: '', lastSentAt: now } })
+        .run();
+    },
+  };
+}
+
+export type MailRepository = ReturnType<typeof mailRepository>;

@@ -1,0 +1,238 @@
+import { randomBytes } from 'node:crypto';
+import type { SendMailOptions } from 'nodemailer';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import type { Clock } from '../shared/clock.ts';
+import { t } from '../i18n/index.ts';
+import type { ComposerRegistry } from './composers.ts';
+import { mailRepository } from './mail.repository.ts';
+import type { OutboxRow } from './mail.table.ts';
+import type { MailMessage, MailRenderer } from './mail.types.ts';
+import type { MailTransport } from './transport.ts';
+import { headerText } from './header-text.ts';
+
+type Logger = {
+  info(object: Record<string, unknown>, message: string): void;
+  warn(object: Record<string, unknown>, message: string): void;
+  error(object: Record<string, unknown>, message: string): void;
+};
+
+const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+export type MailWorkerOptions = {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  transport: MailTransport;
+  composers: ComposerRegistry;
+  render: MailRenderer;
+  logger?: Logger;
+  /** Rows composed and sent at once (default SMTP_POOL): rendering overlaps sending. */
+  concurrency?: number;
+  /** Attempts in total before a 4xx/network failure is final (default 8). */
+  maxAttempts?: number;
+  /** Wait before attempt n+1 after n failed attempts (default 1 min doubling, at most 1 h). */
+  retryDelayMs?: (attempts: number) => number;
+  /** How long the worker pauses after a refused login or connection (default 1 min). */
+  pauseMs?: number;
+  /** How often the running worker looks for due rows (default 1 s). */
+  pollIntervalMs?: number;
+};
+
+export type RunResult = { sent: number; failed: number; rejected: number; paused: boolean };
+
+export type MailWorker = {
+  /** Sends every row that is due now, then resolves. Tests drive the worker with it. */
+  runOnce(): Promise<RunResult>;
+  /** Marks rows left in `sending` by a dead process as `uncertain`; returns their ids. */
+  recover(): number[];
+  /** recover(), then runOnce() every poll interval until stop(). */
+  start(): void;
+  /** Wakes a started worker at once (after enqueueing). */
+  wake(): void;
+  /** Lets the messages in flight finish, then closes the transport. */
+  stop(): Promise<void>;
+};
+
+export const defaultRetryDelayMs = (attempts: number) => Math.min(60_000 * 2 ** Math.max(attempts - 1, 0), 3_600_000);
+
+type Outcome =
+  | { kind: 'retry'; reason: string }
+  | { kind: 'reject'; reason: string }
+  | { kind: 'pause'; reason: string };
+
+type SmtpFailure = Error & { code?: string; responseCode?: number; response?: string; command?: string };
+
+/** What an SMTP error means for the row and the worker (DESIGN §7). */
+export function classifySmtpError(error: unknown): Outcome {
+  const failure = error as SmtpFailure;
+  const detail = failure.response || failure.message || String(error);
+  if (failure.code === 'EAUTH' || failure.responseCode === 530 || failure.responseCode === 535 || failure.responseCode === 534) {
+    return { kind: 'pause', reason: t('mail.pause.auth', { detail }) };
+  }
+  if (failure.command === 'CONN' || failure.code === 'EDNS' || failure.code === 'ETLS' || failure.code === 'ECONNREFUSED') {
+    return { kind: 'pause', reason: t('mail.pause.connection', { detail }) };
+  }
+  if (typeof failure.responseCode === 'number' && failure.responseCode >= 500) return { kind: 'reject', reason: detail };
+  // Refused by nodemailer itself before talking to the server (message too large, bad address).
+  if (failure.responseCode === undefined && (failure.code === 'EMESSAGE' || failure.code === 'EENVELOPE')) {
+    return { kind: 'reject', reason: detail };
+  }
+  return { kind: 'retry', reason: detail };
+}
+
+/**
+ * The outbox worker: claims due rows atomically, composes each message at send time through
+ * the composer registry, sends it and records the outcome. Requests only insert rows.
+ */
+export function createMailWorker(options: MailWorkerOptions): MailWorker {
+  const { db, clock, config, transport, composers, render } = options;
+  const logger = options.logger ?? silentLogger;
+  const concurrency = options.concurrency ?? config.mail.pool;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
+  const pauseMs = options.pauseMs ?? 60_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const repository = mailRepository(db);
+  const domain = config.mail.from.address.split('@')[1] ?? 'mitzeichnen.invalid';
+  const newMessageId = (row: OutboxRow) => `<mz.${row.id}.${randomBytes(8).toString('hex')}@${domain}>`;
+
+  let stopping = false;
+  let loop: Promise<void> | undefined;
+  let wakeUp: (() => void) | undefined;
+
+  async function compose(row: OutboxRow): Promise<MailMessage> {
+    const composer = composers.get(row.kind);
+    if (!composer) throw new Error(`no composer registered for "${row.kind}"`);
+    return composer(JSON.parse(row.payload) as unknown, { db, clock, config, render, row });
+  }
+
+  function toNodemailer(row: OutboxRow, message: MailMessage): SendMailOptions {
+    return {
+      from: { name: headerText(message.fromName ?? config.mail.from.name), address: config.mail.from.address },
+      to: { name: headerText(row.recipientName), address: row.recipient },
+      ...(message.replyTo ? { replyTo: { name: headerText(message.replyTo.name), address: message.replyTo.address } } : {}),
+      subject: headerText(message.subject),
+      text: message.text,
+      html: message.html,
+      messageId: row.messageId!,
+      date: clock(),
+      attachments: (message.attachments ?? []).map((attachment) => ({
+        filename: headerText(attachment.filename),
+        content: Buffer.from(attachment.content),
+        contentType: attachment.contentType,
+      })),
+    };
+  }
+
+  async function runOnce(): Promise<RunResult> {
+    const result: RunResult = { sent: 0, failed: 0, rejected: 0, paused: false };
+    const state = repository.workerState();
+    if (state?.pausedUntil && state.pausedUntil > clock()) return { ...result, paused: true };
+    let pauseStored = Boolean(state?.pausedAt);
+
+    const deliver = async (row: OutboxRow) => {
+      let message: MailMessage;
+      try {
+        message = await compose(row);
+      } catch (error) {
+        // Composing is our own code and data: a retry would fail the same way.
+        const reason = t('mail.composeFailed', { detail: (error as Error).message });
+        repository.finishAttempt(row.id, { state: 'failed', nextAttemptAt: null, lastError: reason, updatedAt: clock() });
+        logger.error({ outboxId: row.id, kind: row.kind, err: error }, 'mail could not be composed');
+        result.failed += 1;
+        return;
+      }
+      const subject = headerText(message.subject);
+      try {
+        const info = await transport.send(toNodemailer(row, message));
+        const now = clock();
+        repository.finishAttempt(row.id, { state: 'sent', sentAt: now, smtpResponse: info.response, lastError: '', subject, updatedAt: now });
+        if (pauseStored) {
+          repository.recordSent(now);
+          pauseStored = false;
+        }
+        result.sent += 1;
+      } catch (error) {
+        const outcome = classifySmtpError(error);
+        const now = clock();
+        if (outcome.kind === 'pause') {
+          repository.release(row.id, now, outcome.reason);
+          repository.pause(now, new Date(now.getTime() + pauseMs), outcome.reason);
+          pauseStored = true;
+          result.paused = true;
+          logger.warn({ outboxId: row.id, reason: outcome.reason }, 'mail worker paused');
+        } else if (outcome.kind === 'reject') {
+          repository.finishAttempt(row.id, { state: 'rejected', lastError: outcome.reason, subject, updatedAt: now });
+          logger.warn({ outboxId: row.id, reason: outcome.reason }, 'mail rejected');
+          result.rejected += 1;
+        } else {
+          const final = row.attempts >= maxAttempts;
+          const nextAttemptAt = final ? null : new Date(now.getTime() + retryDelayMs(row.attempts));
+          repository.finishAttempt(row.id, { state: 'failed', nextAttemptAt, lastError: outcome.reason, subject, updatedAt: now });
+          logger.info({ outboxId: row.id, attempts: row.attempts, final, reason: outcome.reason }, 'mail attempt failed');
+          result.failed += 1;
+        }
+      }
+    };
+
+    // `concurrency` slots, each claiming one row at a time: one composes while another sends.
+    const slot = async () => {
+      while (!stopping && !result.paused) {
+        const [row] = repository.claimDue(clock(), 1, newMessageId);
+        if (!row) return;
+        await deliver(row);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(concurrency, 1) }, slot));
+    return result;
+  }
+
+  function recover(): number[] {
+    const ids = repository.markInFlightUncertain(clock());
+    if (ids.length > 0) logger.warn({ outboxIds: ids }, 'mails found in flight at start are now uncertain and will not be re-sent');
+    return ids;
+  }
+
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        wakeUp = undefined;
+        resolve();
+      }, pollIntervalMs);
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeUp = undefined;
+        resolve();
+      };
+    });
+
+  return {
+    runOnce,
+    recover,
+    start() {
+      if (loop) return;
+      recover();
+      logger.info({ transport: transport.kind, to: transport.description }, 'mail worker started');
+      loop = (async () => {
+        while (!stopping) {
+          try {
+            await runOnce();
+          } catch (error) {
+            logger.error({ err: error }, 'mail worker run failed');
+          }
+          if (!stopping) await sleep();
+        }
+      })();
+    },
+    wake() {
+      wakeUp?.();
+    },
+    async stop() {
+      stopping = true;
+      wakeUp?.();
+      await loop;
+      transport.close();
+    },
+  };
+}
