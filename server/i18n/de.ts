@@ -470,4 +470,12 @@ export const de = {
   'mail.composeFailed': 'Die E-Mail konnte nicht erstellt werden: {detail}',
   'mail.memberAdded.subject': 'Sie wurden zu „{title}“ hinzugefügt',
   'mail.footer': 'Diese E-Mail wurde von Mitzeichnen verschickt, dem Werkzeug Ihres Bündnisses für gemeinsame Briefe.',
+  'mail.signing-invitation.subject': 'Bitte um Mitzeichnung: {title}',
+  'mail.signing-invitation.intro': '{contact} bittet Sie im Namen von „{coalition}“, den folgenden Brief ({kind}) für {organisation} mitzuzeichnen.',
+  'mail.signing-reminder.subject': 'Erinnerung – Bitte um Mitzeichnung: {title}',
+  'mail.signing-reminder.intro': 'wir haben von {organisation} noch keine Antwort auf unsere Bitte, den Brief ({kind}) von „{coalition}“ mitzuzeichnen. Hier ist Ihr persönlicher Link; frühere Links gelten nicht mehr.',
+  'mail.signing-reconfirmation.subject': 'Bitte erneut bestätigen: {title}',
+  'mail.signing-reconfirmation.intro': 'der Text des Briefes ({kind}) von „{coalition}“ hat sich geändert, nachdem Sie für {organisation} unterzeichnet haben. Bitte sehen Sie sich die Änderungen an und bestätigen Sie die neue Fassung – sonst erscheint {organisation} nicht unter dem Brief.',
+  'mail.signing-confirmation.subject': 'Bestätigung Ihrer Unterschrift: {title}',
+  'mail.signing-confirmation.intro': 'vielen Dank: Ihre Unterschrift für {organisation} unter „{title}“ ist eingegangen.',
 } as const;

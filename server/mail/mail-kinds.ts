@@ -1,4 +1,5 @@
 import { composeMemberAdded } from '../appeals/appeals.mails.ts';
+import { signingComposers } from '../signing/signing.mails.ts';
 import type { ComposerRegistry } from './composers.ts';
 
 /**
@@ -6,5 +7,7 @@ import type { ComposerRegistry } from './composers.ts';
  * mail adds one line here: its kind and the composer that builds the message at send time.
  */
 export function registerMailKinds(registry: ComposerRegistry): ComposerRegistry {
-  return registry.register('member-added', composeMemberAdded);
+  registry.register('member-added', composeMemberAdded);
+  for (const [kind, composer] of Object.entries(signingComposers)) registry.register(kind, composer);
+  return registry;
 }

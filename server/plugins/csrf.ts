@@ -26,7 +26,10 @@ const csrfPlugin: FastifyPluginAsync<Options> = async (app, { secret, secureCook
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    reply.locals.csrf = () => reply.generateCsrf({ userInfo: sessionBinding(request) });
+    // One token per response: on a first visit each generateCsrf call would start a new
+    // secret cookie, and every form but the last on the page would carry a stale token.
+    let token: string | undefined;
+    reply.locals.csrf = () => (token ??= reply.generateCsrf({ userInfo: sessionBinding(request) }));
   });
 
   app.addHook('preHandler', (request, reply, done) => {

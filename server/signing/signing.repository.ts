@@ -35,6 +35,15 @@ export function signingRepository(db: Db) {
         .where(eq(signingLinks.tokenHash, tokenHash))
         .get();
     },
+    findSignatoryContext(signatoryId: number): Omit<LinkContext, 'link'> | undefined {
+      return db
+        .select({ signatory: signatories, organisation: organisations, appeal: appeals })
+        .from(signatories)
+        .innerJoin(organisations, eq(organisations.id, signatories.organisationId))
+        .innerJoin(appeals, eq(appeals.id, signatories.appealId))
+        .where(eq(signatories.id, signatoryId))
+        .get();
+    },
     /** The newest unrevoked link of a purpose (for the dashboard's "link expired"). */
     currentLink(signatoryId: number, purpose: SigningLinkPurpose): SigningLink | undefined {
       return db

@@ -1,0 +1,63 @@
+// The co-signing e-mails, composed by the outbox worker when they are sent.
+import { kindLabel } from '../appeals/appeals.presenters.ts';
+import { t } from '../i18n/index.ts';
+import { MailNotNeeded } from '../mail/mail.types.ts';
+import type { Composer } from '../mail/mail.types.ts';
+import { formatIsoDate } from '../shared/dates.ts';
+import { hashToken, openSealedToken } from '../shared/tokens.ts';
+import { signingRepository } from './signing.repository.ts';
+import type { SigningMailKind, SigningMailPayload } from './signing.service.ts';
+
+function composerFor(kind: SigningMailKind): Composer {
+  return async (payload, { db, config, render }) => {
+    const { signatoryId, sealedToken } = payload as SigningMailPayload;
+    const repository = signingRepository(db);
+    const context = repository.findSignatoryContext(signatoryId);
+    if (!context) throw new MailNotNeeded('the signatory was removed');
+    const token = openSealedToken(sealedToken, config.sessionSecret);
+    const link = repository.findLink(hashToken(token));
+    // A newer link (resend, reminder) or a revocation makes this message pointless.
+    if (!link || link.link.revokedAt) throw new MailNotNeeded('a newer link replaced this one');
+    const { appeal, organisation, signatory } = context;
+    if (appeal.state !== 'signing') throw new MailNotNeeded('the appeal is no longer open for signing');
+    const confirmation = kind === 'signing-confirmation';
+    const subject = t(`mail.${kind}.subject` as 'mail.signing-invitation.subject', { title: appeal.title, organisation: organisation.name });
+    const { html, text } = await render(confirmation ? 'signing-confirmation' : 'signing-request', {
+      subject,
+      kind,
+      intro: t(`mail.${kind}.intro` as 'mail.signing-invitation.intro', {
+        contact: appeal.contactName,
+        coalition: appeal.coalitionName,
+        organisation: organisation.name,
+        kind: kindLabel(appeal.kind),
+        title: appeal.title,
+      }),
+      recipientName: signatory.representativeName,
+      appealTitle: appeal.title,
+      coalitionName: appeal.coalitionName,
+      organisationName: organisation.name,
+      deadline: appeal.signingDeadline ? formatIsoDate(appeal.signingDeadline) : '',
+      expires: link.link.expiresAt ? link.link.expiresAt : null,
+      link: `${config.baseUrl}/${confirmation ? 'w' : 's'}/${token}`,
+      contactName: appeal.contactName,
+      contactFunction: appeal.contactFunction,
+      contactEmail: appeal.contactEmail,
+      contactPhone: appeal.contactPhone,
+      footer: t('mail.footer'),
+    });
+    return {
+      subject,
+      html,
+      text,
+      fromName: appeal.coalitionName,
+      ...(appeal.contactEmail ? { replyTo: { name: appeal.contactName, address: appeal.contactEmail } } : {}),
+    };
+  };
+}
+
+export const signingComposers = {
+  'signing-invitation': composerFor('signing-invitation'),
+  'signing-reminder': composerFor('signing-reminder'),
+  'signing-reconfirmation': composerFor('signing-reconfirmation'),
+  'signing-confirmation': composerFor('signing-confirmation'),
+} satisfies Record<SigningMailKind, Composer>;
