@@ -82,7 +82,7 @@ const signingRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
 
   app.post('/s/:token/decline', { config: { rateLimit: linkRateLimit } }, async (request, reply) => {
     const reason = readForm(request.body).text('reason', { max: 2000 });
-    const declined = decline({ db, clock }, { token: token(request), reason, ip: ip(request) });
+    const declined = decline({ db, clock, config }, { token: token(request), reason, ip: ip(request) });
     if (!declined.ok) return renderProblem(reply, declined);
     return reply.redirect(`/s/${token(request)}#bestaetigung`, 303);
   });

@@ -209,59 +209,69 @@ export type SignatureInput = {
 export function sign(
   deps: SigningDeps & { fileStore: FileStore },
   { token, input, signatureFile, ip }: { token: string; input: SignatureInput; signatureFile: string | null; ip: string },
-): LinkCheck & { changed?: boolean } {
+): LinkCheck {
   const { db, clock, fileStore } = deps;
-  const result = db.transaction((tx) => {
-    const check = checkLink({ db: tx, clock }, token, 'sign');
-    if (!check.ok) return { ...check, changed: false };
-    const { context, version } = check;
-    if (context.signatory.status === 'signed' && context.signatory.signedVersionId === version.id) return { ...check, changed: false };
-    const now = clock();
-    const previousFile = context.signatory.signatureFile;
-    const signed = signingRepository(tx).updateSignatory(context.signatory.id, {
-      representativeName: input.representativeName,
-      representativeFunction: input.representativeFunction,
-      status: 'signed',
-      signedVersionId: version.id,
-      signedAt: now,
-      signatureKind: input.kind,
-      signatureFile,
-      consentPublic: input.consentPublic,
-      consentLogo: input.consentLogo,
-      declineReason: '',
-      lastActivityAt: now,
-    });
-    const entry = { signatory: signed, organisation: context.organisation };
-    audit(tx, clock, context.appeal, 'signed', signatoryActor(entry), signatureKindLabel(input.kind), { versionHash: version.hash, ip });
-    issueLink({ ...deps, db: tx }, entry, 'withdraw', 'signing-confirmation');
-    return { ...check, changed: true, previousFile };
+  let outcome: { changed: boolean; previousFile: string | null } = { changed: false, previousFile: null };
+  const check = db.transaction((tx) => {
+    const checked = checkLink({ db: tx, clock }, token, 'sign');
+    if (checked.ok) outcome = recordSignature({ ...deps, db: tx }, checked.context, checked.version, { input, signatureFile, ip });
+    return checked;
   });
-  if (!result.changed && signatureFile) fileStore.remove('signatures', signatureFile);
-  if (result.changed && 'previousFile' in result && result.previousFile && result.previousFile !== signatureFile) {
-    fileStore.remove('signatures', result.previousFile);
-  }
-  return result;
+  if (!outcome.changed && signatureFile) fileStore.remove('signatures', signatureFile);
+  if (outcome.changed && outcome.previousFile && outcome.previousFile !== signatureFile) fileStore.remove('signatures', outcome.previousFile);
+  return check;
+}
+
+/** The signature itself, for a signatory whose link was checked (or the demo seed). */
+export function recordSignature(
+  deps: SigningDeps,
+  context: Omit<LinkContext, 'link'>,
+  version: AppealVersion,
+  { input, signatureFile, ip }: { input: SignatureInput; signatureFile: string | null; ip: string },
+): { changed: boolean; previousFile: string | null } {
+  const { db, clock } = deps;
+  if (context.signatory.status === 'signed' && context.signatory.signedVersionId === version.id) return { changed: false, previousFile: null };
+  const now = clock();
+  const signed = signingRepository(db).updateSignatory(context.signatory.id, {
+    representativeName: input.representativeName,
+    representativeFunction: input.representativeFunction,
+    status: 'signed',
+    signedVersionId: version.id,
+    signedAt: now,
+    signatureKind: input.kind,
+    signatureFile,
+    consentPublic: input.consentPublic,
+    consentLogo: input.consentLogo,
+    declineReason: '',
+    lastActivityAt: now,
+  });
+  const entry = { signatory: signed, organisation: context.organisation };
+  audit(db, clock, context.appeal, 'signed', signatoryActor(entry), signatureKindLabel(input.kind), { versionHash: version.hash, ip });
+  issueLink(deps, entry, 'withdraw', 'signing-confirmation');
+  return { changed: true, previousFile: context.signatory.signatureFile };
 }
 
 const signatureKindLabel = (kind: SignatureKind) => ({ typed: 'getippt (gez.)', drawn: 'gezeichnet', image: 'als Bild hochgeladen' })[kind];
 
-export function decline({ db, clock }: { db: Db; clock: Clock }, { token, reason, ip }: { token: string; reason: string; ip: string }): LinkCheck {
+export function decline({ db, clock, config }: SigningDeps, { token, reason, ip }: { token: string; reason: string; ip: string }): LinkCheck {
   return db.transaction((tx) => {
     const check = checkLink({ db: tx, clock }, token, 'sign');
-    if (!check.ok) return check;
-    const { context, version } = check;
-    if (context.signatory.status === 'declined') return check;
-    const now = clock();
-    signingRepository(tx).updateSignatory(context.signatory.id, {
-      status: 'declined',
-      declineReason: reason,
-      signedVersionId: null,
-      signedAt: null,
-      lastActivityAt: now,
-    });
-    audit(tx, clock, context.appeal, 'declined', signatoryActor(context), reason, { versionHash: version.hash, ip });
+    if (check.ok) recordDecline({ db: tx, clock, config }, check.context, check.version, { reason, ip });
     return check;
   });
+}
+
+/** The decline itself, for a signatory whose link was checked (or the demo seed). */
+export function recordDecline({ db, clock }: SigningDeps, context: Omit<LinkContext, 'link'>, version: AppealVersion, { reason, ip }: { reason: string; ip: string }) {
+  if (context.signatory.status === 'declined') return;
+  signingRepository(db).updateSignatory(context.signatory.id, {
+    status: 'declined',
+    declineReason: reason,
+    signedVersionId: null,
+    signedAt: null,
+    lastActivityAt: clock(),
+  });
+  audit(db, clock, context.appeal, 'declined', signatoryActor(context), reason, { versionHash: version.hash, ip });
 }
 
 /** Withdraws a signature; possible until the appeal is final. */
