@@ -24,6 +24,7 @@ import appealsRoutes from './appeals/appeals.routes.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
+import { letterPdfRoutes, verifyRoutes } from './letter-pdf/letter-pdf.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(organisersRoutes, { db, clock });
   await app.register(logoRoutes, { fileStore });
+  await app.register(verifyRoutes, { db });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
@@ -88,6 +90,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });
     await organiserArea.register(addresseesRoutes, { db, clock });
     await organiserArea.register(appealAddresseesRoutes, { db });
+    await organiserArea.register(letterPdfRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
   });
 
   return app;

@@ -3,3 +3,4 @@ export * from '../organisers/organisers.table.ts';
 export * from '../appeals/appeals.table.ts';
 export * from '../signatories/signatories.table.ts';
 export * from '../addressees/addressees.table.ts';
+export * from '../letter-pdf/letter-documents.table.ts';
