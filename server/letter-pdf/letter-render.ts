@@ -12,6 +12,7 @@ import { PDFDocument, PDFName, PDFRef, degrees, rgb } from 'pdf-lib';
 import type { PDFFont, PDFImage, PDFPage } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
 import QRCode from 'qrcode';
+import sharp from 'sharp';
 import { t } from '../i18n/index.ts';
 import { fontBytes } from './fonts.ts';
 import type { LetterModel, LetterRecipient } from './letter-model.ts';
@@ -165,6 +166,9 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   for (const seg of segment(sortedChars, 'regular')) overlayFontKeys.add(seg.font);
   overlayFontKeys.add('regular');
 
+  // Images are printed small: re-encode them once per batch at about 300 dpi of their printed
+  // size, flattened on white, as JPEG (pdf-lib copies JPEG bytes as they are).
+  for (const [key, bytes] of layout.images) layout.images.set(key, await printImage(bytes, key.startsWith('sig:')));
   const pages = layout.pages.map(() => doc.addPage([PAGE.width, PAGE.height]));
   const embeddedImages = new Map<string, PDFImage | null>();
   for (const [index, page] of pages.entries()) await paint(doc, page, layout.pages[index]!, fonts, layout.images, embeddedImages, warnings);
@@ -175,7 +179,12 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
     const font = await fonts.get(key);
     overlayFonts.set(key, font);
   }
-  for (const seg of segment(sortedChars, 'regular')) overlayFonts.get(seg.font)!.encodeText(seg.text);
+  // Glyph id of every overlay character, encoded one by one (no shaping per letter later).
+  const glyphHex = new Map<string, string>();
+  for (const seg of segment(sortedChars, 'regular')) {
+    const font = overlayFonts.get(seg.font)!;
+    for (const char of seg.text) glyphHex.set(`${seg.font}:${char}`, font.encodeText(char).toString().slice(1, -1));
+  }
 
   // Reserve the objects of the personal part: one overlay stream per page and the QR code.
   const context = doc.context;
@@ -201,8 +210,13 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   const baseBuffer = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
 
   const encode = (key: FontKey, text: string) => {
-    for (const char of text) if (!overlayChars.has(char)) throw new Error(`Character not prepared for this batch: U+${char.codePointAt(0)!.toString(16)}`);
-    return overlayFonts.get(key)!.encodeText(text).toString();
+    let hex = '<';
+    for (const char of text) {
+      const glyph = glyphHex.get(`${key}:${char}`);
+      if (glyph === undefined) throw new Error(`Character not prepared for this batch: U+${char.codePointAt(0)!.toString(16)}`);
+      hex += glyph;
+    }
+    return `${hex}>`;
   };
 
   const textOps = (pageIndex: number, x: number, y: number, size: number, text: string, grayValue = 0) => {
@@ -249,6 +263,18 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
       return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: letterWarnings };
     },
   };
+}
+
+async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8Array> {
+  try {
+    let image = sharp(bytes, { failOn: 'error', limitInputPixels: 40_000_000 })
+      .resize({ width: signature ? 400 : 260, height: signature ? 130 : 130, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' });
+    if (signature) image = image.toColourspace('b-w');
+    return new Uint8Array(await image.jpeg({ quality: signature ? 60 : 80, mozjpeg: true }).toBuffer());
+  } catch {
+    return bytes; // the painter reports it as unreadable
+  }
 }
 
 const fmt = (value: number) => {

@@ -32,20 +32,26 @@ export type Segment = { font: FontKey; text: string };
 
 const widthCache = new Map<string, number>();
 
-/** Width of text in one font at 1 pt. */
+const advanceCache = new Map<string, number>();
+
+/**
+ * Width of text in one font at 1 pt: the sum of the glyphs' advance widths. Ligatures and
+ * contextual forms are off and pdf-lib does not kern, so this is what is printed; it avoids
+ * running the OpenType shaper for every address line of every letter.
+ */
 function unitWidth(font: FontKey, text: string): number {
-  const cacheKey = `${font}\u0000${text}`;
-  let width = widthCache.get(cacheKey);
-  if (width === undefined) {
-    const fk = fkFont(font);
-    const run = fk.layout(text, fontFeatures as unknown as string[]);
-    let sum = 0;
-    for (const glyph of run.glyphs) sum += glyph.advanceWidth;
-    width = sum / fk.unitsPerEm;
-    if (widthCache.size > 50_000) widthCache.clear();
-    widthCache.set(cacheKey, width);
+  const fk = fkFont(font);
+  let sum = 0;
+  for (const char of text) {
+    const key = `${font}:${char}`;
+    let advance = advanceCache.get(key);
+    if (advance === undefined) {
+      advance = fk.glyphForCodePoint(char.codePointAt(0)!).advanceWidth / fk.unitsPerEm;
+      advanceCache.set(key, advance);
+    }
+    sum += advance;
   }
-  return width;
+  return sum;
 }
 
 const coverage = new Map<string, boolean>();
