@@ -27,6 +27,7 @@ import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
 import signingRoutes from './signing/signing.routes.ts';
 import signingDashboardRoutes from './signing/signing-dashboard.routes.ts';
 import auditRoutes from './audit/audit.routes.ts';
+import { letterPdfRoutes, verifyRoutes } from './letter-pdf/letter-pdf.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -76,6 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisersRoutes, { db, clock });
   await app.register(logoRoutes, { fileStore });
   await app.register(signingRoutes, { db, clock, config, fileStore });
+  await app.register(verifyRoutes, { db });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
@@ -94,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });
     await organiserArea.register(addresseesRoutes, { db, clock });
     await organiserArea.register(appealAddresseesRoutes, { db });
+    await organiserArea.register(letterPdfRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
   });
 
   return app;

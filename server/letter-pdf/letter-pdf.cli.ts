@@ -1,0 +1,51 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { eq } from 'drizzle-orm';
+import { CliError } from '../cli/cli-context.ts';
+import type { CliCommand } from '../cli/cli-context.ts';
+import { appeals } from '../appeals/appeals.table.ts';
+import { AppError } from '../shared/app-error.ts';
+import { createFileStore } from '../shared/file-store.ts';
+import { t } from '../i18n/index.ts';
+import { issueLetters } from './letter-pdf.service.ts';
+
+export const renderCommand: CliCommand = {
+  name: 'render',
+  usage: 'render --appeal <slug> --out <dir> [--addressee <id>]',
+  description: 'Writes the master PDF and the personalised letters of an appeal to a folder.',
+  async run(args, context) {
+    const { values } = parseArgs({ args, options: { appeal: { type: 'string' }, out: { type: 'string' }, addressee: { type: 'string' } }, strict: true });
+    if (!values.appeal || !values.out) throw new CliError('Both --appeal and --out are required.');
+    if (values.addressee !== undefined && !/^\d{1,10}$/.test(values.addressee)) throw new CliError(`--addressee must be the numeric id of an addressee (got "${values.addressee}").`);
+    const { db } = context.database();
+    // The appeal is looked up directly: the CLI is the operator, not an organiser with a role.
+    const appeal = db.select().from(appeals).where(eq(appeals.slug, values.appeal)).get();
+    if (!appeal) throw new CliError(`No appeal with the slug "${values.appeal}".`);
+    const out = isAbsolute(values.out) ? values.out : resolve(context.io.cwd, values.out);
+    mkdirSync(out, { recursive: true });
+    const started = performance.now();
+    let result;
+    try {
+      result = await issueLetters({
+        db,
+        fileStore: createFileStore(context.config.uploadsDir),
+        clock: context.clock,
+        baseUrl: context.config.baseUrl,
+        appeal,
+        selection: values.addressee ? { personal: { addresseeId: Number(values.addressee) } } : { master: true, personal: 'all' },
+      });
+    } catch (error) {
+      if (error instanceof AppError) throw new CliError(t(error.messageKey, error.params));
+      throw error;
+    }
+    const letters = [...(result.master ? [result.master] : []), ...result.personal];
+    for (const letter of letters) {
+      writeFileSync(join(out, letter.fileName), letter.bytes);
+      context.print(`${join(out, letter.fileName)}  ${letter.code}  ${(letter.bytes.length / 1024).toFixed(0)} KB`);
+    }
+    for (const warning of result.warnings) context.print(`Warning: ${warning}`);
+    context.print(`Wrote ${letters.length} PDF(s) of ${result.pageCount} page(s) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    return 0;
+  },
+};

@@ -1,0 +1,339 @@
+// The renderer. The shared letter (letterhead, body, signatures, page numbers) is laid out
+// and saved ONCE per batch with pdf-lib. Each letter is then those bytes plus a small
+// incremental update that defines a few objects the shared part already points to:
+// one overlay content stream per page (address field, salutation, footer line) and one
+// form XObject with the QR code. No pdf-lib work happens per letter.
+//
+// Fonts are subset once per batch; the subset covers every character of every recipient
+// passed in `extraTexts` (ligatures are off, so glyphs do not depend on context).
+import { createHash } from 'node:crypto';
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, PDFName, PDFRef, degrees, rgb } from 'pdf-lib';
+import type { PDFFont, PDFImage, PDFPage } from 'pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
+import QRCode from 'qrcode';
+import sharp from 'sharp';
+import { t } from '../i18n/index.ts';
+import { fontBytes } from './fonts.ts';
+import type { LetterModel, LetterRecipient } from './letter-model.ts';
+import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH, layoutAddress, layoutLetter, salutationLines } from './letter-layout.ts';
+import type { Op } from './letter-layout.ts';
+import { fontFeatures, segment, segmentsWidth } from './text-measure.ts';
+import type { FontKey } from './text-measure.ts';
+
+/** Bumped whenever the output for the same input changes (part of the document identity). */
+export const RENDERER_VERSION = 1;
+
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+export type RenderRecipient = LetterRecipient & { code: string };
+
+export type RenderedLetter = { recipient: RenderRecipient; bytes: Uint8Array; sha256: string; warnings: string[] };
+
+export type BatchOptions = {
+  /** Texts of all letters that may be emitted from this batch (address lines, salutations). */
+  extraTexts: string[];
+  /** Lines reserved for the salutation. */
+  salutationLines: number;
+  /** PDF creation date (from the injected clock). */
+  createdAt: Date;
+};
+
+export const verificationUrl = (baseUrl: string, code: string) => `${baseUrl}/v/${code}`;
+export const footerLine = (baseUrl: string, code: string) => t('letter.footer', { code, url: verificationUrl(baseUrl, code) });
+
+/** Salutation lines needed by the longest salutation of these recipients. */
+export function salutationLinesFor(recipients: LetterRecipient[]): number {
+  return Math.max(1, ...recipients.map((recipient) => salutationLines(recipient.salutation).length));
+}
+
+/** All texts a batch must be able to print for these recipients. */
+export function recipientTexts(recipients: LetterRecipient[]): string[] {
+  return recipients.flatMap((recipient) => [...recipient.addressLines, recipient.salutation]);
+}
+
+type Fonts = { get(key: FontKey): Promise<PDFFont>; embedded(): Map<FontKey, PDFFont> };
+
+function createFonts(doc: PDFDocument): Fonts {
+  const embedded = new Map<FontKey, PDFFont>();
+  return {
+    async get(key) {
+      let font = embedded.get(key);
+      if (!font) {
+        font = await doc.embedFont(fontBytes(key), { subset: true, features: fontFeatures as unknown as Record<string, boolean> });
+        embedded.set(key, font);
+      }
+      return font;
+    },
+    embedded: () => embedded,
+  };
+}
+
+const flipY = (y: number) => PAGE.height - y;
+const gray = (value = 0) => rgb(value, value, value);
+
+async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>) {
+  for (const op of ops) {
+    switch (op.kind) {
+      case 'text': {
+        let x = op.x;
+        for (const seg of segment(op.text, op.style)) {
+          const font = await fonts.get(seg.font);
+          page.drawText(seg.text, { x, y: flipY(op.y), size: op.size, font, color: gray(op.gray) });
+          x += segmentsWidth([seg], op.size);
+        }
+        break;
+      }
+      case 'line':
+        page.drawLine({
+          start: { x: op.x1, y: flipY(op.y1) },
+          end: { x: op.x2, y: flipY(op.y2) },
+          thickness: op.width,
+          color: gray(op.gray),
+          ...(op.dash ? { dashArray: [2, 2] } : {}),
+        });
+        break;
+      case 'image': {
+        let image = embeddedImages.get(op.image);
+        if (image === undefined) {
+          const bytes = images.get(op.image)!;
+          try {
+            image = bytes[0] === 0xff ? await doc.embedJpg(bytes) : await doc.embedPng(bytes);
+          } catch {
+            image = null;
+            warnings.add(op.image.startsWith('logo:') ? t('letterWarn.logoBroken', { name: op.alt }) : t('letterWarn.signatureBroken', { name: op.alt }));
+          }
+          embeddedImages.set(op.image, image);
+        }
+        if (image) page.drawImage(image, { x: op.x, y: flipY(op.y + op.h), width: op.w, height: op.h });
+        else {
+          const font = await fonts.get('bold');
+          page.drawText(op.alt.slice(0, 20), { x: op.x, y: flipY(op.y + op.h / 2), size: 8, font, color: gray(0.2) });
+        }
+        break;
+      }
+      case 'draft': {
+        const font = await fonts.get('bold');
+        const label = t('letter.draft');
+        const size = 96;
+        const width = font.widthOfTextAtSize(label, size);
+        const angle = (54 * Math.PI) / 180;
+        const cx = PAGE.width / 2;
+        const cy = PAGE.height / 2;
+        const x = cx - (Math.cos(angle) * width) / 2 + (Math.sin(angle) * size * 0.35);
+        const y = cy - (Math.sin(angle) * width) / 2 - (Math.cos(angle) * size * 0.35);
+        page.drawText(label, { x, y, size, font, color: rgb(0.75, 0.1, 0.1), opacity: 0.13, rotate: degrees(54) });
+        break;
+      }
+    }
+  }
+}
+
+export type Batch = {
+  pageCount: number;
+  /** Layout and painting warnings for the shared part. */
+  warnings: string[];
+  emit(recipient: RenderRecipient): RenderedLetter;
+};
+
+/**
+ * Lays out and saves the shared letter once. `emit` then produces each recipient's PDF
+ * in well under a millisecond of PDF work.
+ */
+export async function prepareBatch(model: LetterModel, options: BatchOptions): Promise<Batch> {
+  const layout = layoutLetter(model, { salutationLines: options.salutationLines });
+  const warnings = new Set(layout.warnings);
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.registerFontkit(fontkit);
+  doc.setTitle(model.title, { showInWindowTitleBar: true });
+  doc.setAuthor(model.coalitionName);
+  doc.setSubject(t('letter.subjectMeta', { title: model.title }));
+  doc.setKeywords([model.coalitionName, model.slug]);
+  doc.setCreator('Mitzeichnen');
+  doc.setProducer('Mitzeichnen (pdf-lib)');
+  doc.setLanguage('de-DE');
+  doc.setCreationDate(options.createdAt);
+  doc.setModificationDate(options.createdAt);
+
+  const fonts = createFonts(doc);
+  // Pre-encode everything the personal parts may print, in a fixed order, so that the
+  // subset has the glyphs and the glyph ids do not depend on which letters are emitted.
+  const overlayChars = new Set<string>();
+  const overlayTexts = [...options.extraTexts, footerLine(model.baseUrl, CODE_ALPHABET), CODE_ALPHABET, '-'];
+  for (const text of overlayTexts) for (const char of text) overlayChars.add(char);
+  const sortedChars = [...overlayChars].sort().join('');
+  const overlayFontKeys = new Set<FontKey>();
+  for (const seg of segment(sortedChars, 'regular')) overlayFontKeys.add(seg.font);
+  overlayFontKeys.add('regular');
+
+  // Images are printed small: re-encode them once per batch at about 300 dpi of their printed
+  // size, flattened on white, as JPEG (pdf-lib copies JPEG bytes as they are).
+  for (const [key, bytes] of layout.images) layout.images.set(key, await printImage(bytes, key.startsWith('sig:')));
+  const pages = layout.pages.map(() => doc.addPage([PAGE.width, PAGE.height]));
+  const embeddedImages = new Map<string, PDFImage | null>();
+  for (const [index, page] of pages.entries()) await paint(doc, page, layout.pages[index]!, fonts, layout.images, embeddedImages, warnings);
+
+  // Encode the overlay characters after the shared text (so the shared part's glyph ids are stable).
+  const overlayFonts = new Map<FontKey, PDFFont>();
+  for (const key of [...overlayFontKeys].sort()) {
+    const font = await fonts.get(key);
+    overlayFonts.set(key, font);
+  }
+  // Glyph id of every overlay character, encoded one by one (no shaping per letter later).
+  const glyphHex = new Map<string, string>();
+  for (const seg of segment(sortedChars, 'regular')) {
+    const font = overlayFonts.get(seg.font)!;
+    for (const char of seg.text) glyphHex.set(`${seg.font}:${char}`, font.encodeText(char).toString().slice(1, -1));
+  }
+
+  // Reserve the objects of the personal part: one overlay stream per page and the QR code.
+  const context = doc.context;
+  const overlayRefs: PDFRef[] = [];
+  for (let i = 0; i < pages.length; i += 1) overlayRefs.push(context.nextRef());
+  const qrRef = context.nextRef();
+  const resourceNames = pages.map((page, index) => {
+    page.node.addContentStream(overlayRefs[index]!);
+    const fontNames = new Map<FontKey, string>();
+    for (const [key, font] of overlayFonts) fontNames.set(key, page.node.newFontDictionary('Ov', font.ref).toString());
+    const qrName = page.node.newXObject('Qr', qrRef).toString();
+    return { fontNames, qrName };
+  });
+
+  const base = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  const tail = Buffer.from(base.subarray(Math.max(0, base.length - 64))).toString('latin1');
+  const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)?.[1]);
+  if (!Number.isFinite(prevXref)) throw new Error('pdf-lib output without a classic xref table');
+  const trailer = context.trailerInfo;
+  const rootRef = trailer.Root!.toString();
+  const infoRef = trailer.Info!.toString();
+  const size = context.largestObjectNumber + 1;
+  const baseBuffer = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
+
+  const encode = (key: FontKey, text: string) => {
+    let hex = '<';
+    for (const char of text) {
+      const glyph = glyphHex.get(`${key}:${char}`);
+      if (glyph === undefined) throw new Error(`Character not prepared for this batch: U+${char.codePointAt(0)!.toString(16)}`);
+      hex += glyph;
+    }
+    return `${hex}>`;
+  };
+
+  const textOps = (pageIndex: number, x: number, y: number, size: number, text: string, grayValue = 0) => {
+    const names = resourceNames[pageIndex]!.fontNames;
+    let out = '';
+    let cursor = x;
+    for (const seg of segment(text, 'regular')) {
+      out += `BT ${names.get(seg.font)} ${fmt(size)} Tf ${fmt(grayValue)} g 1 0 0 1 ${fmt(cursor)} ${fmt(flipY(y))} Tm ${encode(seg.font, seg.text)} Tj ET\n`;
+      cursor += segmentsWidth([seg], size);
+    }
+    return out;
+  };
+
+  return {
+    pageCount: pages.length,
+    warnings: [...warnings],
+    emit(recipient) {
+      const letterWarnings: string[] = [];
+      const address = layoutAddress(recipient.addressLines, recipient.label);
+      letterWarnings.push(...address.warnings);
+      const footer = footerLine(model.baseUrl, recipient.code);
+      const qr = qrForm(verificationUrl(model.baseUrl, recipient.code));
+      const qrSize = 15 * MM;
+      const qrX = 175 * MM;
+      const qrTop = 267 * MM;
+      const objects: Buffer[] = [];
+      pages.forEach((_page, index) => {
+        let content = 'q\n';
+        if (index === 0) {
+          for (const line of address.lines) content += textOps(0, LEFT, line.y, line.size, line.text);
+          const salutation = salutationLines(recipient.salutation).slice(0, layout.salutation.lines);
+          salutation.forEach((line, lineIndex) => (content += textOps(0, LEFT, layout.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
+        }
+        let footerSize = 7.5;
+        const footerWidth = segmentsWidth(segment(footer, 'regular'), footerSize);
+        if (footerWidth > TEXT_WIDTH - 20 * MM) footerSize = Math.max(5.5, (footerSize * (TEXT_WIDTH - 20 * MM)) / footerWidth);
+        content += textOps(index, LEFT, 280 * MM, footerSize, footer, 0.25);
+        content += `q ${fmt(qrSize / qr.size)} 0 0 ${fmt(qrSize / qr.size)} ${fmt(qrX)} ${fmt(flipY(qrTop + qrSize))} cm ${resourceNames[index]!.qrName} Do Q\n`;
+        content += 'Q\n';
+        objects.push(streamObject(overlayRefs[index]!.objectNumber, Buffer.from(content, 'latin1'), ''));
+      });
+      objects.push(streamObject(qrRef.objectNumber, Buffer.from(qr.content, 'latin1'), `/Type /XObject /Subtype /Form /BBox [0 0 ${qr.size} ${qr.size}] `));
+      const bytes = appendUpdate(baseBuffer, objects, overlayRefs[0]!.objectNumber, { size, rootRef, infoRef, prevXref });
+      return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: letterWarnings };
+    },
+  };
+}
+
+async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8Array> {
+  try {
+    let image = sharp(bytes, { failOn: 'error', limitInputPixels: 40_000_000 })
+      .resize({ width: signature ? 400 : 260, height: signature ? 130 : 130, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' });
+    if (signature) image = image.toColourspace('b-w');
+    return new Uint8Array(await image.jpeg({ quality: signature ? 60 : 80, mozjpeg: true }).toBuffer());
+  } catch {
+    return bytes; // the painter reports it as unreadable
+  }
+}
+
+const fmt = (value: number) => {
+  const fixed = value.toFixed(3);
+  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
+};
+
+function streamObject(objectNumber: number, content: Buffer, dictPrefix: string): Buffer {
+  const data = deflateSync(content, { level: 6 });
+  const head = Buffer.from(`${objectNumber} 0 obj\n<< ${dictPrefix}/Length ${data.length} /Filter /FlateDecode >>\nstream\n`, 'latin1');
+  return Buffer.concat([head, data, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
+}
+
+/** Appends objects with consecutive numbers starting at `firstNumber` as an incremental update. */
+function appendUpdate(base: Buffer, objects: Buffer[], firstNumber: number, trailer: { size: number; rootRef: string; infoRef: string; prevXref: number }): Uint8Array {
+  let offset = base.length + 1;
+  const parts: Buffer[] = [base, Buffer.from('\n', 'latin1')];
+  let xref = `xref\n${firstNumber} ${objects.length}\n`;
+  for (const object of objects) {
+    xref += `${String(offset).padStart(10, '0')} 00000 n \n`;
+    parts.push(object);
+    offset += object.length;
+  }
+  xref += `trailer\n<< /Size ${trailer.size} /Root ${trailer.rootRef} /Info ${trailer.infoRef} /Prev ${trailer.prevXref} >>\nstartxref\n${offset}\n%%EOF\n`;
+  parts.push(Buffer.from(xref, 'latin1'));
+  return Buffer.concat(parts);
+}
+
+/** The QR code as vector rectangles (one per run of dark modules), with a 2-module margin inside the box. */
+function qrForm(url: string): { size: number; content: string } {
+  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
+  const n = qr.modules.size;
+  const margin = 2;
+  const size = n + margin * 2;
+  let content = `1 g 0 0 ${size} ${size} re f 0 g\n`;
+  for (let row = 0; row < n; row += 1) {
+    let col = 0;
+    while (col < n) {
+      if (!qr.modules.get(row, col)) {
+        col += 1;
+        continue;
+      }
+      const start = col;
+      while (col < n && qr.modules.get(row, col)) col += 1;
+      content += `${start + margin} ${size - margin - row - 1} ${col - start} 1 re\n`;
+    }
+  }
+  content += 'f\n';
+  return { size, content };
+}
+
+/** Renders recipients with one shared layout (convenience for tests, the CLI and the bench). */
+export async function renderLetters(model: LetterModel, recipients: RenderRecipient[], options: Partial<BatchOptions> & { createdAt: Date }): Promise<{ letters: RenderedLetter[]; warnings: string[]; pageCount: number }> {
+  const batch = await prepareBatch(model, {
+    extraTexts: options.extraTexts ?? recipientTexts(recipients),
+    salutationLines: options.salutationLines ?? salutationLinesFor(recipients),
+    createdAt: options.createdAt,
+  });
+  return { letters: recipients.map((recipient) => batch.emit(recipient)), warnings: batch.warnings, pageCount: batch.pageCount };
+}
+
+void PDFName;

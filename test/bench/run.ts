@@ -1,0 +1,118 @@
+// `npm run bench`: performance figures that are measured, never asserted in tests.
+// Each bench case prints one or more rows; add further cases to `cases` below.
+import { eq } from 'drizzle-orm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { createTestDatabase } from '../helpers/db.ts';
+import { createFileStore } from '../../server/shared/file-store.ts';
+import { seedDemo } from '../../server/demo/seed-demo.ts';
+import { appeals } from '../../server/appeals/appeals.table.ts';
+import { buildLetterModel, buildRecipients } from '../../server/letter-pdf/letter-model.ts';
+import type { LetterRecipient, LetterSignatory } from '../../server/letter-pdf/letter-model.ts';
+import { prepareBatch, recipientTexts, salutationLinesFor } from '../../server/letter-pdf/letter-render.ts';
+
+type Row = Record<string, string | number>;
+type BenchCase = { name: string; run: () => Promise<Row[]> };
+
+const clock = () => new Date('2026-11-22T10:00:00Z');
+
+/** Peak RSS sampled every 5 ms while `work` runs. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+  try {
+    const value = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, peakMb: peak / 1024 / 1024 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function signatureImage(seed: number): Promise<Uint8Array> {
+  // A handwritten-looking stroke, re-encoded as uploads are (small palette PNG).
+  let d = `M 20 ${70 + (seed % 7)}`;
+  for (let i = 1; i <= 12; i += 1) d += ` Q ${20 + i * 30 - 15} ${30 + ((seed * 13 + i * 17) % 60)} ${20 + i * 30} ${60 + ((seed * 7 + i * 11) % 30)}`;
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="120"><path d="${d}" fill="none" stroke="#1a2a6c" stroke-width="4" stroke-linecap="round"/></svg>`;
+  return new Uint8Array(await sharp(Buffer.from(svg)).png({ palette: true, colours: 4, compressionLevel: 9 }).toBuffer());
+}
+
+const letters1000: BenchCase = {
+  name: 'Letter PDF: 1,000 personalised letters (demo appeal, 24 signatures with images, 8 logos)',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'mitzeichnen-bench-'));
+    try {
+      const { db, close } = createTestDatabase() as ReturnType<typeof createTestDatabase> & { close: () => void };
+      const fileStore = createFileStore(join(dir, 'uploads'));
+      await seedDemo({ db, clock, fileStore, demoPassword: 'bench-passwort-123' });
+      const appeal = db.select().from(appeals).where(eq(appeals.slug, 'kleve-aufruf-integration')).get()!;
+      const base = buildLetterModel({ db, fileStore, clock, appeal, baseUrl: 'https://mitzeichnen.example.org' });
+      const names = ['Małgorzata Kowalska', 'Jana Dvořák', 'Ayşe Yılmaz', 'Bernd Hülsmann', 'Rolf Terhoeven', 'Dietmar van de Loo'];
+      const signatories: LetterSignatory[] = [];
+      for (let i = 0; i < 24; i += 1) {
+        const org = base.organisations[i % base.organisations.length]!;
+        signatories.push({ name: `${names[i % names.length]} ${i + 1}`, function: 'Vorsitzende', organisation: org.name, tier: 'first', signature: { signedAt: clock(), image: await signatureImage(i) } });
+      }
+      const model = { ...base, draft: false, signatories };
+      const { personal } = buildRecipients({ db, appeal });
+      const recipients: (LetterRecipient & { code: string })[] = Array.from({ length: 1000 }, (_, i) => {
+        const source = personal[i % personal.length]!;
+        return { ...source, label: `${source.label} ${i}`, addressLines: source.addressLines.map((line, index) => (index === 0 ? `${line} ${i}` : line)), code: `B${String(i).padStart(3, '2').replace(/[01]/g, '2')}-CDEF`.slice(0, 9) };
+      });
+      const logos = model.organisations.filter((org) => org.logo).length;
+      if (global.gc) global.gc();
+      const started = performance.now();
+      let bytes = 0;
+      let maxBytes = 0;
+      const { value: layoutMs, peakMb } = await withPeakRss(async () => {
+        const batch = await prepareBatch(model, { extraTexts: recipientTexts(recipients), salutationLines: salutationLinesFor(recipients), createdAt: clock() });
+        const layoutDone = performance.now();
+        for (const recipient of recipients) {
+          const letter = batch.emit(recipient);
+          if (process.env.BENCH_SAMPLE && recipient === recipients[0]) (await import('node:fs')).writeFileSync(process.env.BENCH_SAMPLE, letter.bytes);
+          bytes += letter.bytes.length;
+          maxBytes = Math.max(maxBytes, letter.bytes.length);
+        }
+        return layoutDone - started;
+      });
+      const seconds = (performance.now() - started) / 1000;
+      close();
+      return [
+        {
+          letters: recipients.length,
+          signatures: signatories.length,
+          logos,
+          'shared layout (ms)': Math.round(layoutMs),
+          'total (s)': seconds.toFixed(2),
+          'letters/s': Math.round(recipients.length / seconds),
+          'KB/letter (avg)': (bytes / recipients.length / 1024).toFixed(1),
+          'KB/letter (max)': (maxBytes / 1024).toFixed(1),
+          'peak RSS (MB)': Math.round(peakMb),
+          target: '≥ 100/s, ≤ 150 KB, ≤ 300 MB',
+        },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+const cases: BenchCase[] = [letters1000];
+
+function printTable(rows: Row[]) {
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(columns));
+  console.log(`|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(columns.map((column) => String(row[column] ?? ''))));
+}
+
+const only = process.argv[2];
+for (const bench of cases) {
+  if (only && !bench.name.toLowerCase().includes(only.toLowerCase())) continue;
+  console.log(`\n## ${bench.name}\n`);
+  printTable(await bench.run());
+}
