@@ -10,8 +10,17 @@ import type { CliCommand, CliContext, CliIo } from './cli/cli-context.ts';
 import { backupCommand, migrateCommand } from './db/db.cli.ts';
 import { seedDemoCommand } from './demo/demo.cli.ts';
 import { createOrganiserCommand, setPasswordCommand } from './organisers/organisers.cli.ts';
+import { exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
 
-const commands: CliCommand[] = [migrateCommand, seedDemoCommand, createOrganiserCommand, setPasswordCommand, backupCommand];
+const commands: CliCommand[] = [
+  migrateCommand,
+  seedDemoCommand,
+  createOrganiserCommand,
+  setPasswordCommand,
+  importAddresseesCommand,
+  exportAddresseesCommand,
+  backupCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

@@ -36,6 +36,9 @@ export function addresseesRepository(db: Db) {
     findListByName(ownerId: number, name: string): AddresseeList | undefined {
       return db.select().from(addresseeLists).where(and(eq(addresseeLists.ownerId, ownerId), eq(addresseeLists.name, name))).get();
     },
+    listsByName(name: string): AddresseeList[] {
+      return db.select().from(addresseeLists).where(eq(addresseeLists.name, name)).orderBy(asc(addresseeLists.id)).all();
+    },
     countEntries(listIds: number[]): Map<number, number> {
       if (listIds.length === 0) return new Map();
       const rows = db

@@ -59,6 +59,11 @@ export function findOwnListByName({ db, organiserId, name }: { db: Db; organiser
   return addresseesRepository(db).findListByName(organiserId, name);
 }
 
+/** Lists of any organiser with this exact name (the CLI picks one, or asks for --owner). */
+export function findListsByName({ db, name }: { db: Db; name: string }): AddresseeList[] {
+  return addresseesRepository(db).listsByName(name);
+}
+
 export function listEntries({ db, list }: { db: Db; list: AddresseeList }): Addressee[] {
   return addresseesRepository(db).entries(list.id);
 }
