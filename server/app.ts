@@ -24,6 +24,7 @@ import appealsRoutes from './appeals/appeals.routes.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
+import addresseesImportRoutes from './addressees/addressees-import.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -87,6 +88,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(appealsRoutes, { db, clock });
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });
     await organiserArea.register(addresseesRoutes, { db, clock });
+    await organiserArea.register(addresseesImportRoutes, { db, clock, importsDir: config.importsDir });
     await organiserArea.register(appealAddresseesRoutes, { db });
   });
 
