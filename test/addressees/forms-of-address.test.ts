@@ -289,3 +289,13 @@ describe('overlongAddressLines (85 mm at 10 pt Source Sans 3)', () => {
     expect(lineWidthMm('Vorsitzende des Integrationsausschusses')).toBeLessThan(85);
   });
 });
+
+describe('the fast width estimate agrees with the shaped width', () => {
+  it('flags exactly the lines whose shaped width is over 85 mm, also near the limit', () => {
+    const long = 'Vorsitzende des Ausschusses für Wohnen, Łódź-Partnerschaft, Integration und Soziales im Kreistag';
+    const candidates = Array.from({ length: 50 }, (_, i) => long.slice(0, 40 + i));
+    expect(overlongAddressLines(candidates)).toEqual(candidates.filter((line) => lineWidthMm(line) > 85));
+    expect(candidates.some((line) => lineWidthMm(line) > 85)).toBe(true);
+    expect(candidates.some((line) => lineWidthMm(line) <= 85)).toBe(true);
+  });
+});
