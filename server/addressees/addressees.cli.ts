@@ -13,6 +13,7 @@ import { exportCsv, exportXlsx } from './addressees.export.ts';
 import { applyImport, operationsOf, previewImport } from './import/import.service.ts';
 import { ImportFileError, MAX_IMPORT_BYTES } from './import/import-errors.ts';
 import type { ImportPreview } from './import/preview.ts';
+import { describeFormat } from './addressees.presenters.ts';
 
 /** The list with this name; with several of that name, `--owner` (the organiser's e-mail) picks one. */
 function resolveList(db: Db, name: string, ownerEmail: string | undefined): AddresseeList {
@@ -25,12 +26,6 @@ function resolveList(db: Db, name: string, ownerEmail: string | undefined): Addr
   if (lists.length === 0) throw new CliError(`There is no addressee list named "${name}"${ownerEmail ? ` owned by ${ownerEmail}` : ''}.`);
   if (lists.length > 1) throw new CliError(`${lists.length} organisers have a list named "${name}"; choose one with --owner <e-mail>.`);
   return lists[0]!;
-}
-
-function describeFormat(preview: ImportPreview): string {
-  if (preview.format === 'xlsx') return t('import.format.xlsx');
-  const separator = preview.separator === '\t' ? 'Tab' : preview.separator ?? ';';
-  return `${t(`import.encoding.${preview.encoding ?? 'utf-8'}`)}, ${t('import.separator', { separator })}`;
 }
 
 /** The same preview as the web page, as text: counts, columns and every row problem. */

@@ -3,7 +3,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { formatIsoDate } from '../shared/dates.ts';
 import { selectOptions } from '../shared/form-view.ts';
 import type { Addressee, AddresseeList } from './addressees.table.ts';
-import { directoryFilters } from './addressees.service.ts';
+import { directoryFilters, hasLostCharacter } from './addressees.service.ts';
 import type { DirectoryFilter, ListAccess } from './addressees.service.ts';
 import { addressBlock, collectiveAddressBlock, collectiveSalutation, letterSalutation, overlongAddressLines } from './forms-of-address.ts';
 import type { AddressSource } from './forms-of-address.ts';
@@ -77,9 +77,11 @@ export function presentLetterPreview(source: AddressSource) {
 }
 
 export function presentDirectoryEntry(entry: Addressee) {
+  const preview = presentLetterPreview(entry);
+  if (hasLostCharacter(entry)) preview.warnings.push(t('directory.lostCharacter'));
   return {
     ...presentEntry(entry),
-    preview: presentLetterPreview(entry),
+    preview,
     verifiedLabel: entry.verifiedAt ? t('directory.verifiedAt', { date: formatIsoDate(entry.verifiedAt) }) : t('directory.notVerified'),
     verified: entry.verifiedAt !== '',
   };
@@ -126,7 +128,7 @@ const severityOrder = { error: 0, warning: 1, notice: 2 } as const;
 /** Rows without problems shown in a preview; rows with problems are always shown. */
 export const PREVIEW_CLEAN_ROWS = 200;
 
-function describeFormat(preview: ImportPreview): string {
+export function describeFormat(preview: ImportPreview): string {
   if (preview.format === 'xlsx') return t('import.format.xlsx');
   const separator = preview.separator === '\t' ? 'Tab' : (preview.separator ?? ';');
   return `${t(`import.encoding.${preview.encoding ?? 'utf-8'}` as MessageKey)}, ${t('import.separator', { separator })}`;

@@ -109,9 +109,13 @@ export const directoryFilters = ['all', 'problems', 'unverified', 'noEmail'] as 
 export type DirectoryFilter = (typeof directoryFilters)[number];
 export const DIRECTORY_PAGE_SIZE = 200;
 
-/** Whether an entry needs a look: an address line wider than 85 mm or no e-mail address. */
+/** A "?" inside a name: typically a letter (ł, ğ, ş) lost when the list was saved as Windows-1252 CSV. */
+export const hasLostCharacter = (entry: Pick<Addressee, 'title' | 'firstName' | 'lastName' | 'institution'>) =>
+  /\?/.test(`${entry.title}${entry.firstName}${entry.lastName}${entry.institution}`);
+
+/** Whether an entry needs a look: an address line wider than 85 mm, no e-mail address or a "?" in a name. */
 export function entryHasProblems(entry: Addressee): boolean {
-  return entry.email === '' || overlongAddressLines(addressBlock(entry)).length > 0;
+  return entry.email === '' || hasLostCharacter(entry) || overlongAddressLines(addressBlock(entry)).length > 0;
 }
 
 const searchable = (entry: Addressee) =>

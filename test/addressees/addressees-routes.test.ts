@@ -46,6 +46,15 @@ describe('directory pages', () => {
     expect(wideRow.find('.verified').text()).toBe('nicht geprüft');
   });
 
+  it('flags a "?" in a name that suggests a lost character', async () => {
+    const { agent, db, list } = await setup();
+    const lost = makeAddressee(db, list, { firstName: 'Ma?gorzata', lastName: 'Nowak' });
+    const page = await agent.get(`/lists/${list.id}?filter=problems`).expect(200);
+    const $ = parseHtml(page.text);
+    expect($('tr.directory-entry')).toHaveLength(1);
+    expect($(`#addressee-${lost.id} .address-preview__warning`).text()).toContain('„?“ im Namen');
+  });
+
   it('searches and filters the entries', async () => {
     const { agent, db, list } = await setup();
     makeAddressee(db, list, { lastName: 'Kaiser', institution: 'Stadt Geldern', email: 'kaiser@example.org' });
