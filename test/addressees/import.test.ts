@@ -127,6 +127,12 @@ describe('reading CSV files as German offices save them', () => {
     expect(await check(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]))).toBe(t('import.file.notTable'));
     expect(await check(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))).toContain('alten Excel-Format (.xls)');
     expect(await check(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]))).toBe(t('import.file.notTable'));
+    const { zipSync, strToU8 } = await import('fflate');
+    const docx = zipSync({ '[Content_Types].xml': strToU8('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'), 'word/document.xml': strToU8('<w:document/>') });
+    expect(await check(docx)).toBe(t('import.file.notTable'));
+    const emptySheet = new ExcelJS.Workbook();
+    emptySheet.addWorksheet('Leer');
+    expect(await check(Buffer.from(await emptySheet.xlsx.writeBuffer()))).toBe('Die Datei ist leer.');
     expect(await check(Buffer.from('Nachname;E-Mail\r\n"Meier;meier@example.org\r\n', 'utf8'))).toBe('Die CSV-Datei ist ab Zeile 2 nicht lesbar: Ein Anführungszeichen wird nicht geschlossen.');
   });
 

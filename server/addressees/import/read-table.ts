@@ -99,6 +99,8 @@ async function readXlsx(bytes: Uint8Array): Promise<RawTable> {
   } catch {
     throw new ImportFileError('import.file.notTable');
   }
+  // A Word or OpenDocument file is a zip too, but has no worksheets.
+  if (workbook.worksheets.length === 0) throw new ImportFileError('import.file.notTable');
   const sheet = workbook.worksheets.find((candidate) => candidate.actualRowCount > 0);
   if (!sheet) throw new ImportFileError('import.file.empty');
   if (sheet.actualRowCount > MAX_IMPORT_ROWS + 1) {
