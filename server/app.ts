@@ -28,6 +28,7 @@ import signingRoutes from './signing/signing.routes.ts';
 import signingDashboardRoutes from './signing/signing-dashboard.routes.ts';
 import auditRoutes from './audit/audit.routes.ts';
 import { letterPdfRoutes, verifyRoutes } from './letter-pdf/letter-pdf.routes.ts';
+import addresseesImportRoutes from './addressees/addressees-import.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -95,6 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(auditRoutes, { db });
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });
     await organiserArea.register(addresseesRoutes, { db, clock });
+    await organiserArea.register(addresseesImportRoutes, { db, clock, importsDir: config.importsDir });
     await organiserArea.register(appealAddresseesRoutes, { db });
     await organiserArea.register(letterPdfRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
   });

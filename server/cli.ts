@@ -11,8 +11,18 @@ import { backupCommand, migrateCommand } from './db/db.cli.ts';
 import { seedDemoCommand } from './demo/demo.cli.ts';
 import { createOrganiserCommand, setPasswordCommand } from './organisers/organisers.cli.ts';
 import { renderCommand } from './letter-pdf/letter-pdf.cli.ts';
+import { exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
 
-const commands: CliCommand[] = [migrateCommand, seedDemoCommand, createOrganiserCommand, setPasswordCommand, renderCommand, backupCommand];
+const commands: CliCommand[] = [
+  migrateCommand,
+  seedDemoCommand,
+  createOrganiserCommand,
+  setPasswordCommand,
+  importAddresseesCommand,
+  exportAddresseesCommand,
+  renderCommand,
+  backupCommand,
+];
 
 function usage(): string {
   const width = Math.max(...commands.map((command) => command.usage.length));

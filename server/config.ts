@@ -11,6 +11,8 @@ export type Config = {
   dataDir: string;
   databaseFile: string;
   uploadsDir: string;
+  /** Parsed address-list uploads waiting for the organiser's confirmation (DATA_DIR/imports). */
+  importsDir: string;
   baseUrl: string;
   /** true when BASE_URL is https: cookies get `Secure` and the `__Host-` prefix. */
   secureCookies: boolean;
@@ -157,6 +159,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir,
     databaseFile: join(dataDir, 'mitzeichnen.sqlite'),
     uploadsDir: join(dataDir, 'uploads'),
+    importsDir: join(dataDir, 'imports'),
     baseUrl,
     secureCookies: baseUrl.startsWith('https://'),
     sessionSecret: sessionSecretRaw ?? readOrCreateSessionSecret(dataDir),

@@ -36,6 +36,9 @@ export function addresseesRepository(db: Db) {
     findListByName(ownerId: number, name: string): AddresseeList | undefined {
       return db.select().from(addresseeLists).where(and(eq(addresseeLists.ownerId, ownerId), eq(addresseeLists.name, name))).get();
     },
+    listsByName(name: string): AddresseeList[] {
+      return db.select().from(addresseeLists).where(eq(addresseeLists.name, name)).orderBy(asc(addresseeLists.id)).all();
+    },
     countEntries(listIds: number[]): Map<number, number> {
       if (listIds.length === 0) return new Map();
       const rows = db
@@ -79,6 +82,20 @@ export function addresseesRepository(db: Db) {
     },
     updateEntry(addresseeId: number, values: AddresseeValues, now: Date): void {
       db.update(addressees).set({ ...values, updatedAt: now }).where(eq(addressees.id, addresseeId)).run();
+    },
+    /** Inserts many entries in statements of up to 500 rows (call inside a transaction). */
+    insertEntries(listId: number, rows: AddresseeValues[], now: Date): void {
+      for (let start = 0; start < rows.length; start += 500) {
+        const chunk = rows.slice(start, start + 500).map((values) => ({ ...values, listId, createdAt: now, updatedAt: now }));
+        db.insert(addressees).values(chunk).run();
+      }
+    },
+    updateEntryFields(listId: number, addresseeId: number, values: Partial<AddresseeValues>, now: Date): number {
+      return db
+        .update(addressees)
+        .set({ ...values, updatedAt: now })
+        .where(and(eq(addressees.listId, listId), eq(addressees.id, addresseeId)))
+        .run().changes;
     },
     deleteEntry(addresseeId: number): void {
       db.delete(addressees).where(eq(addressees.id, addresseeId)).run();

@@ -14,12 +14,26 @@ import {
   listAccessibleLists,
   listEntries,
   readAddresseeForm,
+  markVerified,
   readListForm,
+  searchEntries,
   updateEntry,
   updateList,
+  directoryFilters,
 } from './addressees.service.ts';
-import type { ListAccess } from './addressees.service.ts';
-import { entryFormValues, listFormValues, presentEntry, presentList, salutationOptions } from './addressees.presenters.ts';
+import type { DirectoryFilter, ListAccess } from './addressees.service.ts';
+import {
+  addressSourceFromForm,
+  directoryFilterOptions,
+  entryFormValues,
+  listFormValues,
+  presentCollectivePreview,
+  presentDirectoryEntry,
+  presentLetterPreview,
+  presentList,
+  salutationOptions,
+} from './addressees.presenters.ts';
+import { isoDate } from '../shared/dates.ts';
 
 type Options = { db: Db; clock: Clock };
 
@@ -56,11 +70,18 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
 
   app.get('/lists/:listId', async (request, reply) => {
     const { list, access } = loadList(request, 'viewer');
-    const entries = listEntries({ db, list });
+    const query = request.query as { q?: unknown; filter?: unknown };
+    const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
+    const filter: DirectoryFilter = (directoryFilters as readonly unknown[]).includes(query.filter) ? (query.filter as DirectoryFilter) : 'all';
+    const found = searchEntries({ db, list, query: q, filter });
     return reply.viewAsync('lists/show', {
       title: list.name,
-      list: presentList(list, access, entries.length),
-      entries: entries.map(presentEntry),
+      list: presentList(list, access, found.total),
+      collective: presentCollectivePreview(list),
+      entries: found.entries.map(presentDirectoryEntry),
+      matched: found.matched,
+      search: formView({ q, filter }),
+      filters: directoryFilterOptions(filter),
     });
   });
 
@@ -83,13 +104,18 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     return reply.flash('lists.deleted', { name: list.name }).redirect('/lists', 303);
   });
 
-  const renderEntryForm = (list: { id: number; name: string }, form: FormView, entryId?: number) => ({
-    title: entryId ? t('addressee.edit.title') : t('addressee.new.title'),
-    list,
-    form,
-    entryId,
-    salutations: salutationOptions(form.values.salutation ?? ''),
-  });
+  const renderEntryForm = (list: { id: number; name: string }, form: FormView, entryId?: number) => {
+    const source = addressSourceFromForm(form.values);
+    const hasContent = source.lastName !== '' || source.firstName !== '' || source.institution !== '';
+    return {
+      title: entryId ? t('addressee.edit.title') : t('addressee.new.title'),
+      list,
+      form,
+      entryId,
+      salutations: salutationOptions(form.values.salutation ?? ''),
+      preview: hasContent ? presentLetterPreview(source) : null,
+    };
+  };
 
   app.get('/lists/:listId/addressees/new', async (request, reply) => {
     const { list } = loadList(request, 'editor');
@@ -119,6 +145,13 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     }
     updateEntry({ db, clock, entry, input: result.value });
     return reply.flash('addressee.saved').redirect(`/lists/${list.id}#addressee-${entry.id}`, 303);
+  });
+
+  app.post('/lists/:listId/addressees/:id/verify', async (request, reply) => {
+    const { list } = loadList(request, 'editor');
+    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+    markVerified({ db, clock, entry, today: isoDate(clock()) });
+    return reply.flash('directory.verified').redirect(`/lists/${list.id}#addressee-${entry.id}`, 303);
   });
 
   app.post('/lists/:listId/addressees/:id/delete', async (request, reply) => {

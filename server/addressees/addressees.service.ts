@@ -5,6 +5,7 @@ import { conflict, forbidden, notFound } from '../shared/app-error.ts';
 import { readForm } from '../shared/form.ts';
 import type { FormResult } from '../shared/form.ts';
 import { addresseesRepository } from './addressees.repository.ts';
+import { addressBlock, overlongAddressLines } from './forms-of-address.ts';
 import type { AddresseeValues, ListValues } from './addressees.repository.ts';
 import { salutations } from './addressees.table.ts';
 import type { Addressee, AddresseeList } from './addressees.table.ts';
@@ -59,6 +60,11 @@ export function findOwnListByName({ db, organiserId, name }: { db: Db; organiser
   return addresseesRepository(db).findListByName(organiserId, name);
 }
 
+/** Lists of any organiser with this exact name (the CLI picks one, or asks for --owner). */
+export function findListsByName({ db, name }: { db: Db; name: string }): AddresseeList[] {
+  return addresseesRepository(db).listsByName(name);
+}
+
 export function listEntries({ db, list }: { db: Db; list: AddresseeList }): Addressee[] {
   return addresseesRepository(db).entries(list.id);
 }
@@ -97,6 +103,49 @@ export function deleteList({ db, list }: { db: Db; list: AddresseeList }) {
   const usedBy = repository.appealsUsingList(list.id);
   if (usedBy.length > 0) throw conflict('lists.inUse', { appeals: usedBy.map((appeal) => appeal.title).join(', ') });
   repository.deleteList(list.id);
+}
+
+export const directoryFilters = ['all', 'problems', 'unverified', 'noEmail'] as const;
+export type DirectoryFilter = (typeof directoryFilters)[number];
+export const DIRECTORY_PAGE_SIZE = 200;
+
+/** A "?" inside a name: typically a letter (ł, ğ, ş) lost when the list was saved as Windows-1252 CSV. */
+export const hasLostCharacter = (entry: Pick<Addressee, 'title' | 'firstName' | 'lastName' | 'institution'>) =>
+  /\?/.test(`${entry.title}${entry.firstName}${entry.lastName}${entry.institution}`);
+
+/** Whether an entry needs a look: an address line wider than 85 mm, no e-mail address or a "?" in a name. */
+export function entryHasProblems(entry: Addressee): boolean {
+  return entry.email === '' || hasLostCharacter(entry) || overlongAddressLines(addressBlock(entry)).length > 0;
+}
+
+const searchable = (entry: Addressee) =>
+  [entry.title, entry.firstName, entry.lastName, entry.function, entry.institution, entry.department, entry.street, entry.postcode, entry.city, entry.email, entry.note]
+    .join(' ')
+    .toLowerCase();
+
+/**
+ * The entries of a list that match a search (every word must occur in name, office,
+ * institution, address or e-mail) and a filter; at most `limit` of them, with the totals.
+ */
+export function searchEntries({ db, list, query, filter, limit = DIRECTORY_PAGE_SIZE }: { db: Db; list: AddresseeList; query: string; filter: DirectoryFilter; limit?: number }) {
+  const all = addresseesRepository(db).entries(list.id);
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  const matches = all.filter((entry) => {
+    if (words.length > 0) {
+      const text = searchable(entry);
+      if (!words.every((word) => text.includes(word))) return false;
+    }
+    if (filter === 'unverified') return entry.verifiedAt === '';
+    if (filter === 'noEmail') return entry.email === '';
+    if (filter === 'problems') return entryHasProblems(entry);
+    return true;
+  });
+  return { entries: matches.slice(0, limit), matched: matches.length, total: all.length };
+}
+
+/** Records that the entry was checked against an official source today. */
+export function markVerified({ db, clock, entry, today }: { db: Db; clock: Clock; entry: Addressee; today: string }) {
+  addresseesRepository(db).updateEntryFields(entry.listId, entry.id, { verifiedAt: today }, clock());
 }
 
 export function readAddresseeForm(body: unknown): FormResult<AddresseeValues> {

@@ -1,94 +1,274 @@
-// TEMPORARY STAND-IN (branch issue-letter-pdf): the real forms-of-address module is written
-// in parallel and replaces this file at merge. Same exports, simple but correct for the
-// common cases of the demo (Landrat, Bürgermeister:in, Kreistag, Landtag committee chair).
+// Forms of address (DIN 5008 address field and letter salutation). Pure: no database, no I/O
+// except reading the letter font once for the width check. Rules: reference/domain-conventions.md §2.
+import fontkit from '@pdf-lib/fontkit';
+import { fontBytes } from '../letter-pdf/fonts.ts';
+import type { Addressee, AddresseeList } from './addressees.table.ts';
 
-export type AddresseeFields = {
-  salutation: string;
-  title: string;
-  firstName: string;
-  lastName: string;
-  function: string;
-  institution: string;
-  department: string;
-  street: string;
-  postcode: string;
-  city: string;
-  letterSalutation: string;
-};
+export type AddressSource = Pick<
+  Addressee,
+  'salutation' | 'title' | 'firstName' | 'lastName' | 'function' | 'institution' | 'department' | 'street' | 'postcode' | 'city' | 'letterSalutation'
+>;
+export type GroupSource = Pick<
+  AddresseeList,
+  'rank' | 'groupAddressLine' | 'groupSalutation' | 'groupInstitution' | 'groupRecipient' | 'groupStreet' | 'groupPostcode' | 'groupCity'
+>;
 
-export type GroupFields = {
-  rank: number;
-  groupAddressLine: string;
-  groupSalutation: string;
-  groupInstitution: string;
-  groupRecipient: string;
-  groupStreet: string;
-  groupPostcode: string;
-  groupCity: string;
-};
+/** DIN 5008: the Anschriftzone holds at most 6 lines. */
+export const MAX_ADDRESS_LINES = 6;
+/** Width of the address field: 85 mm. */
+export const ADDRESS_FIELD_WIDTH_MM = 85;
+/**
+ * Font size of the address lines in the letter: 10 pt. domain-conventions §1: body text 10–12 pt,
+ * the address may shrink but never below 8 pt; 6 lines of 10 pt with 1.2 leading (25.4 mm) fit
+ * the 27.3 mm Anschriftzone, 11 pt would not. The PDF renderer shrinks (≥ 8 pt) or wraps lines
+ * that are still too wide; this module only reports them.
+ */
+export const ADDRESS_FONT_SIZE_PT = 10;
 
-const join = (...parts: string[]) => parts.map((part) => part.trim()).filter(Boolean).join(' ');
+const clean = (value: string | null | undefined) => (value ?? '').replace(/\s+/g, ' ').trim();
+const joinWords = (...parts: string[]) => parts.map(clean).filter(Boolean).join(' ');
 
-/** Address lines of one addressee (Anschriftzone, without the return line). */
-export function addressBlock(a: AddresseeFields): string[] {
-  const lines: string[] = [];
-  if (a.institution) lines.push(a.institution);
-  if (a.department) lines.push(a.department);
-  const name = join(a.title, a.firstName, a.lastName);
-  const honorific = a.salutation === 'Herr' ? 'Herrn' : a.salutation === 'Frau' ? 'Frau' : '';
-  if (name) {
-    if (a.function && a.function.length <= 24) {
-      lines.push(join(honorific, a.function));
-      lines.push(name);
-    } else {
-      lines.push(join(honorific, name));
-      if (a.function) lines.push(a.function);
-    }
-  } else if (a.function) {
-    lines.push(a.function);
+// ---------------------------------------------------------------------------------------------
+// Titles
+
+/** Titles written after the name (members of parliament). */
+const POST_NOMINALS = new Set(['mdl', 'mdb', 'mdep', 'mda', 'mdbb', 'mdhb']);
+
+type Titles = { before: string; after: string; /** the one title used in the salutation */ salutationTitle: 'prof' | 'dr' | '' };
+
+/** Splits "Prof. Dr. MdL" into the part before the name and the one after it. */
+export function splitTitles(title: string): Titles {
+  const words = clean(title).split(' ').filter(Boolean);
+  const before: string[] = [];
+  const after: string[] = [];
+  for (const word of words) {
+    if (POST_NOMINALS.has(word.toLowerCase().replace(/[.,]/g, ''))) after.push(word);
+    else before.push(word);
   }
-  if (a.street) lines.push(a.street);
-  const place = join(a.postcode, a.city);
-  if (place) lines.push(place);
-  return lines;
+  const beforeText = before.join(' ');
+  const salutationTitle = /\bprof(\.|essor(in)?)?(\s|$)/i.test(beforeText) ? 'prof' : /\bdr\.?(\s|$)/i.test(beforeText) ? 'dr' : '';
+  return { before: beforeText, after: after.join(' '), salutationTitle };
 }
 
-/** The salutation of one addressee, ending in a comma. */
-export function letterSalutation(a: AddresseeFields): string {
-  if (a.letterSalutation.trim()) return a.letterSalutation.trim();
-  const female = a.salutation === 'Frau';
-  const male = a.salutation === 'Herr';
-  const highestTitle = /Prof\./.test(a.title) ? 'Professor' : /Dr\./.test(a.title) ? 'Dr.' : '';
-  const office = a.function.trim();
-  if ((female || male) && /^(Landr[aä]t(in)?|Bürgermeister(in)?|Oberbürgermeister(in)?|Vorsitzende[r]?)( |$)/.test(office)) {
-    const word = office.split(' ')[0]!;
-    return `${female ? 'Sehr geehrte Frau' : 'Sehr geehrter Herr'} ${word},`;
+// ---------------------------------------------------------------------------------------------
+// Offices whose title replaces the name in a protocol-style salutation ("Sehr geehrter Herr Landrat,").
+
+type Office = { male: string; female: string };
+
+const OFFICES: Office[] = [
+  { male: 'Landrat', female: 'Landrätin' },
+  { male: 'Oberbürgermeister', female: 'Oberbürgermeisterin' },
+  { male: 'Bürgermeister', female: 'Bürgermeisterin' },
+  { male: 'Oberkreisdirektor', female: 'Oberkreisdirektorin' },
+  { male: 'Kreisdirektor', female: 'Kreisdirektorin' },
+  { male: 'Ministerpräsident', female: 'Ministerpräsidentin' },
+  { male: 'Minister', female: 'Ministerin' },
+  { male: 'Staatssekretär', female: 'Staatssekretärin' },
+  { male: 'Landtagspräsident', female: 'Landtagspräsidentin' },
+  { male: 'Präsident', female: 'Präsidentin' },
+  { male: 'Regierungspräsident', female: 'Regierungspräsidentin' },
+  { male: 'Vorsitzender', female: 'Vorsitzende' },
+  { male: 'Beigeordneter', female: 'Beigeordnete' },
+  { male: 'Dezernent', female: 'Dezernentin' },
+];
+
+/** The office named by the first word of a function ("Vorsitzende des Integrationsausschusses" → Vorsitzende). */
+function officeOf(fn: string): Office | undefined {
+  const first = clean(fn).split(/[\s,]/)[0] ?? '';
+  if (first === '') return undefined;
+  return OFFICES.find((office) => office.male === first || office.female === first || (office.female === 'Vorsitzende' && first === 'Vorsitzende'));
+}
+
+/** The office title matching the salutation: "Frau" + "Landrat" → "Landrätin". */
+function officeTitle(office: Office, salutation: string): string {
+  return salutation === 'Frau' ? office.female : office.male;
+}
+
+/**
+ * A function short enough to stand beside "Herrn"/"Frau" ("Herrn Landrat", "Frau Bürgermeisterin").
+ * Longer ones ("Vorsitzende des Ausschusses für …") get a line of their own above the name.
+ */
+function isShortFunction(fn: string): boolean {
+  const value = clean(fn);
+  return value !== '' && !value.includes(' ') && value.length <= 24;
+}
+
+/** Adjusts a one-word office function to the salutation (female form for "Frau"). */
+function genderedFunction(fn: string, salutation: string): string {
+  const office = officeOf(fn);
+  if (office && clean(fn).split(' ').length === 1) return officeTitle(office, salutation);
+  return clean(fn);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Address block
+
+const hasPerson = (a: AddressSource) => clean(a.lastName) !== '' || clean(a.firstName) !== '';
+const addressWord = (salutation: string) => (salutation === 'Herr' ? 'Herrn' : salutation === 'Frau' ? 'Frau' : '');
+
+function nameLine(a: AddressSource, withSalutation: boolean): string {
+  const titles = splitTitles(a.title);
+  return joinWords(withSalutation ? addressWord(a.salutation) : '', titles.before, a.firstName, a.lastName, titles.after);
+}
+
+function cityLine(postcode: string, city: string): string {
+  return joinWords(postcode, city);
+}
+
+/** Merges lines from the top until at most six remain (institution and department first). */
+function fitLines(lines: string[]): string[] {
+  const result = lines.map(clean).filter(Boolean);
+  while (result.length > MAX_ADDRESS_LINES && result.length >= 2) {
+    const [first, second, ...rest] = result;
+    result.splice(0, result.length, `${first}, ${second}`, ...rest);
   }
-  if ((female || male) && a.lastName) {
-    return `${female ? 'Sehr geehrte Frau' : 'Sehr geehrter Herr'} ${join(highestTitle, a.lastName)},`;
+  return result;
+}
+
+/**
+ * The lines of the DIN 5008 address field (Anschriftzone, ≤ 6 lines, no blank lines):
+ * institution · department · "Herrn Landrat" · name · street · postcode and city. A long
+ * function goes on its own line above "Frau Dr. Vorname Name MdL". Without an institution, a
+ * person with a long function is named first ("Herrn Max Muster · Mitglied des Kreistags").
+ */
+export function addressBlock(a: AddressSource): string[] {
+  const fn = clean(a.function);
+  const recipient: string[] = [];
+  let leading: string[] = [clean(a.institution), clean(a.department)];
+  if (!hasPerson(a)) {
+    recipient.push(fn);
+  } else if (fn === '') {
+    recipient.push(nameLine(a, true));
+  } else if (isShortFunction(fn)) {
+    const word = addressWord(a.salutation);
+    recipient.push(joinWords(word, genderedFunction(fn, a.salutation)), nameLine(a, false));
+  } else if (clean(a.institution) === '') {
+    recipient.push(nameLine(a, true), fn);
+    leading = [clean(a.department)];
+  } else {
+    recipient.push(fn, nameLine(a, true));
   }
-  if (a.lastName) return `Guten Tag ${join(a.firstName, a.lastName)},`;
+  return fitLines([...leading, ...recipient, clean(a.street), cityLine(a.postcode, a.city)]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Salutation
+
+const dear = (salutation: string) => (salutation === 'Herr' ? 'Sehr geehrter Herr' : 'Sehr geehrte Frau');
+
+/**
+ * The letter's salutation, ending in a comma. An explicit salutation always wins; office
+ * holders are addressed by their office ("Sehr geehrte Frau Bürgermeisterin,"); otherwise by
+ * name with the highest title ("Sehr geehrter Herr Professor Meier,", "Sehr geehrte Frau Dr.
+ * Nowak,"); without Herr/Frau neutrally ("Guten Tag Alex Beispiel,"); an institution without a
+ * person gets "Sehr geehrte Damen und Herren,".
+ */
+export function letterSalutation(a: AddressSource): string {
+  const override = clean(a.letterSalutation);
+  if (override !== '') return override;
+  if (!hasPerson(a)) return 'Sehr geehrte Damen und Herren,';
+  const titles = splitTitles(a.title);
+  if (a.salutation === 'Herr' || a.salutation === 'Frau') {
+    const office = officeOf(a.function);
+    if (office) return `${dear(a.salutation)} ${officeTitle(office, a.salutation)},`;
+    const title =
+      titles.salutationTitle === 'prof'
+        ? a.salutation === 'Frau'
+          ? 'Professorin'
+          : 'Professor'
+        : titles.salutationTitle === 'dr'
+          ? 'Dr.'
+          : '';
+    const name = clean(a.lastName) || clean(a.firstName);
+    return `${joinWords(dear(a.salutation), title, name)},`;
+  }
+  return `Guten Tag ${joinWords(titles.before, a.firstName, a.lastName)},`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collective letters
+
+/** The address field of one letter to a whole list ("Kreis Kleve · Mitglieder des Kreistages · …"). */
+export function collectiveAddressBlock(g: GroupSource): string[] {
+  const institution = clean(g.groupInstitution);
+  const recipient = clean(g.groupRecipient);
+  const head = institution === '' && recipient === '' ? [clean(g.groupAddressLine)] : [institution, recipient];
+  return fitLines([...head, clean(g.groupStreet), cityLine(g.groupPostcode, g.groupCity)]);
+}
+
+function groupSalutationOf(g: GroupSource): string {
+  const own = clean(g.groupSalutation);
+  if (own !== '') return own;
+  const recipient = clean(g.groupRecipient);
+  if (/^Mitglieder\b/.test(recipient)) return `Sehr geehrte ${recipient},`;
   return 'Sehr geehrte Damen und Herren,';
 }
 
-/** The postal address block of a letter to a whole group. */
-export function collectiveAddressBlock(g: GroupFields): string[] {
-  const lines = [g.groupInstitution, g.groupRecipient, g.groupStreet, join(g.groupPostcode, g.groupCity)];
-  const filled = lines.map((line) => line.trim()).filter(Boolean);
-  return filled.length > 0 ? filled : [g.groupAddressLine].filter(Boolean);
+/**
+ * One salutation for a letter to several groups, highest office (lowest rank) first:
+ * "Sehr geehrter Herr Landrat, sehr geehrte Mitglieder des Kreistages,". The same phrase is
+ * used once; "Damen und Herren" comes last and only when nothing more specific is there.
+ */
+export function collectiveSalutation(groups: GroupSource[]): string {
+  const sorted = [...groups].sort((a, b) => a.rank - b.rank);
+  const parts: string[] = [];
+  for (const group of sorted) {
+    const part = groupSalutationOf(group).replace(/[,\s]+$/, '');
+    if (!parts.some((existing) => existing.toLowerCase() === part.toLowerCase())) parts.push(part);
+  }
+  const generic = 'sehr geehrte damen und herren';
+  const specific = parts.filter((part) => part.toLowerCase() !== generic);
+  const chosen = specific.length > 0 ? specific : parts.length > 0 ? parts : ['Sehr geehrte Damen und Herren'];
+  return `${chosen.map((part, index) => (index === 0 ? part : part.replace(/^Sehr /, 'sehr ').replace(/^Guten /, 'guten '))).join(', ')},`;
 }
 
-/** One salutation for several groups, highest rank first. */
-export function collectiveSalutation(groups: GroupFields[]): string {
-  const parts = [...groups]
-    .sort((a, b) => a.rank - b.rank)
-    .map((g) => g.groupSalutation.trim().replace(/,$/, ''))
-    .filter(Boolean);
-  if (parts.length === 0) return 'Sehr geehrte Damen und Herren,';
-  return `${parts.map((part, index) => (index === 0 ? part : part.charAt(0).toLowerCase() + part.slice(1))).join(', ')},`;
+// ---------------------------------------------------------------------------------------------
+// Width check
+
+type Font = {
+  unitsPerEm: number;
+  layout: (text: string) => { advanceWidth: number };
+  glyphForCodePoint: (codePoint: number) => { advanceWidth: number };
+};
+let font: Font | undefined;
+const letterFont = (): Font => (font ??= fontkit.create(fontBytes('regular')) as unknown as Font);
+const advances = new Map<number, number>();
+
+const POINTS_PER_MM = 72 / 25.4;
+/** Kerning changes a line's width by far less than this; only lines this close to 85 mm are shaped. */
+const ESTIMATE_MARGIN = 0.06;
+
+/** Sum of the glyphs' advance widths in font units (no kerning): fast, cached per character. */
+function estimateUnits(line: string): number {
+  const f = letterFont();
+  let units = 0;
+  for (const char of line) {
+    const codePoint = char.codePointAt(0)!;
+    let advance = advances.get(codePoint);
+    if (advance === undefined) {
+      advance = f.glyphForCodePoint(codePoint).advanceWidth;
+      advances.set(codePoint, advance);
+    }
+    units += advance;
+  }
+  return units;
 }
 
-/** Lines that are likely wider than the 85 mm address field (rough estimate by length). */
-export function overlongAddressLines(lines: string[]): string[] {
-  return lines.filter((line) => line.length > 48);
+const unitsToMm = (units: number, sizePt: number) => ((units / letterFont().unitsPerEm) * sizePt) / POINTS_PER_MM;
+
+/** Width of a line in millimetres, set (shaped, with kerning) in the letter's regular face at `sizePt`. */
+export function lineWidthMm(line: string, sizePt = ADDRESS_FONT_SIZE_PT): number {
+  return unitsToMm(letterFont().layout(line).advanceWidth, sizePt);
+}
+
+function isTooWide(line: string, sizePt: number): boolean {
+  const estimate = unitsToMm(estimateUnits(line), sizePt);
+  if (estimate < ADDRESS_FIELD_WIDTH_MM * (1 - ESTIMATE_MARGIN)) return false;
+  if (estimate > ADDRESS_FIELD_WIDTH_MM * (1 + ESTIMATE_MARGIN)) return true;
+  return lineWidthMm(line, sizePt) > ADDRESS_FIELD_WIDTH_MM;
+}
+
+/** The address lines wider than the 85 mm address field at the address font size (10 pt). */
+export function overlongAddressLines(lines: string[], sizePt = ADDRESS_FONT_SIZE_PT): string[] {
+  return lines.filter((line) => isTooWide(line, sizePt));
 }

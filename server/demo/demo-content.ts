@@ -54,7 +54,8 @@ const mayor = (
           email,
           verifiedAt: person.verifiedAt ?? '',
         }
-      : { institution, department: 'Bürgermeisteramt', street, postcode, city, email, note: unverifiedNote },
+      : // Office-holder unknown: the letter goes to the office ("Stadt Goch · Der Bürgermeister").
+        { institution, function: 'Der Bürgermeister', street, postcode, city, email, note: unverifiedNote },
   );
 
 export const demoLists: DemoList[] = [

@@ -1,0 +1,125 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CliError } from '../cli/cli-context.ts';
+import type { CliCommand, CliContext } from '../cli/cli-context.ts';
+import type { Db } from '../db/client.ts';
+import { t } from '../i18n/index.ts';
+import { findOrganiserByEmail } from '../organisers/organisers.service.ts';
+import { AppError } from '../shared/app-error.ts';
+import { findListsByName, listEntries } from './addressees.service.ts';
+import type { AddresseeList } from './addressees.table.ts';
+import { exportCsv, exportXlsx } from './addressees.export.ts';
+import { applyImport, operationsOf, previewImport } from './import/import.service.ts';
+import { ImportFileError, MAX_IMPORT_BYTES } from './import/import-errors.ts';
+import type { ImportPreview } from './import/preview.ts';
+import { describeFormat } from './addressees.presenters.ts';
+
+/** The list with this name; with several of that name, `--owner` (the organiser's e-mail) picks one. */
+function resolveList(db: Db, name: string, ownerEmail: string | undefined): AddresseeList {
+  let lists = findListsByName({ db, name });
+  if (ownerEmail) {
+    const owner = findOrganiserByEmail({ db, email: ownerEmail.toLowerCase() });
+    if (!owner) throw new CliError(`There is no organiser with the e-mail ${ownerEmail}.`);
+    lists = lists.filter((list) => list.ownerId === owner.id);
+  }
+  if (lists.length === 0) throw new CliError(`There is no addressee list named "${name}"${ownerEmail ? ` owned by ${ownerEmail}` : ''}.`);
+  if (lists.length > 1) throw new CliError(`${lists.length} organisers have a list named "${name}"; choose one with --owner <e-mail>.`);
+  return lists[0]!;
+}
+
+/** The same preview as the web page, as text: counts, columns and every row problem. */
+export function previewLines(preview: ImportPreview): string[] {
+  const { counts } = preview;
+  const lines = [
+    `Format: ${describeFormat(preview)}`,
+    `Columns: ${preview.columns.map((column) => `${column.header || '(empty)'} → ${column.label ?? 'ignored'}`).join(', ')}`,
+    `Rows: ${counts.rows} · new ${counts.add} · update ${counts.update} · unchanged ${counts.unchanged} · with errors ${counts.invalid} · warnings ${counts.warnings} · notes ${counts.notices}`,
+  ];
+  for (const row of preview.rows) {
+    for (const problem of row.problems) {
+      lines.push(`Row ${row.line} ${t(`import.severity.${problem.severity}`)}: ${t(problem.key, problem.params)}`);
+    }
+  }
+  return lines;
+}
+
+export const importAddresseesCommand: CliCommand = {
+  name: 'import-addressees',
+  usage: 'import-addressees --list <name> [--owner <e-mail>] <file.csv|file.xlsx> [--dry-run]',
+  description: 'Imports addressees from CSV or XLSX into a list (all or nothing); --dry-run only prints the preview.',
+  async run(args, context: CliContext) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { list: { type: 'string' }, owner: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (!values.list) throw new CliError('--list <name> is required.');
+    if (positionals.length !== 1) throw new CliError('Give exactly one file to import.');
+    const path = resolve(context.io.cwd, positionals[0]!);
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch {
+      throw new CliError(`Cannot read the file ${path}.`);
+    }
+    if (size > MAX_IMPORT_BYTES) throw new CliError(t('import.file.tooLarge', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
+    const { db } = context.database();
+    const list = resolveList(db, values.list, values.owner);
+    let result: Awaited<ReturnType<typeof previewImport>>;
+    try {
+      result = await previewImport({ db, list, bytes: readFileSync(path) });
+    } catch (error) {
+      if (error instanceof ImportFileError) throw new CliError(t(error.messageKey, error.params));
+      throw error;
+    }
+    const { preview, fingerprint } = result;
+    context.print(`List: ${list.name}`);
+    for (const line of previewLines(preview)) context.print(line);
+    if (preview.blocking) {
+      throw new CliError(`${preview.counts.invalid} row(s) have errors; nothing was imported. Fix the file and run the command again.`);
+    }
+    if (values['dry-run']) {
+      context.print('Dry run: nothing was written.');
+      return 0;
+    }
+    try {
+      const done = applyImport({ db, clock: context.clock, list, operations: operationsOf(preview), fingerprint, unchanged: preview.counts.unchanged });
+      context.print(`Imported: ${done.added} new, ${done.updated} updated, ${done.unchanged} unchanged.`);
+    } catch (error) {
+      if (error instanceof AppError) throw new CliError(t(error.messageKey, error.params));
+      throw new CliError(`The import failed and was rolled back; nothing was written (${(error as Error).message}).`);
+    }
+    return 0;
+  },
+};
+
+export const exportAddresseesCommand: CliCommand = {
+  name: 'export-addressees',
+  usage: 'export-addressees --list <name> [--owner <e-mail>] --format csv|xlsx <file>',
+  description: 'Writes a list as CSV (";", UTF-8 with BOM, for Excel) or XLSX.',
+  async run(args, context: CliContext) {
+    const { values, positionals } = parseArgs({
+      args,
+      options: { list: { type: 'string' }, owner: { type: 'string' }, format: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (!values.list) throw new CliError('--list <name> is required.');
+    if (values.format !== 'csv' && values.format !== 'xlsx') throw new CliError('--format must be csv or xlsx.');
+    if (positionals.length !== 1) throw new CliError('Give exactly one output file.');
+    const { db } = context.database();
+    const list = resolveList(db, values.list, values.owner);
+    const entries = listEntries({ db, list });
+    const bytes = values.format === 'csv' ? exportCsv(entries) : await exportXlsx(entries, list.name);
+    const path = resolve(context.io.cwd, positionals[0]!);
+    try {
+      writeFileSync(path, bytes);
+    } catch (error) {
+      throw new CliError(`Cannot write ${path}: ${(error as Error).message}`);
+    }
+    context.print(`Wrote ${entries.length} entries of "${list.name}" to ${path}.`);
+    return 0;
+  },
+};

@@ -1,0 +1,68 @@
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import type { Addressee } from './addressees.table.ts';
+import { columnLabels } from './import/columns.ts';
+import type { ImportField } from './import/columns.ts';
+
+/** Columns of an export, named so that the import reads them back unchanged. */
+const exportFields: Exclude<ImportField, 'houseNumber'>[] = [
+  'salutation',
+  'title',
+  'firstName',
+  'lastName',
+  'function',
+  'institution',
+  'department',
+  'street',
+  'postcode',
+  'city',
+  'email',
+  'letterSalutation',
+  'verifiedAt',
+  'note',
+];
+
+/**
+ * A cell that a spreadsheet would run as a formula (=, +, -, @, or a leading tab/CR) gets a
+ * leading apostrophe (OWASP "CSV injection"); the import removes it again.
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+const header = () => exportFields.map((field) => columnLabels[field]);
+const cells = (entry: Addressee) => exportFields.map((field) => neutraliseFormula(entry[field]));
+
+/** CSV as German Excel opens it directly: ";" separated, UTF-8 with BOM, CRLF line ends. */
+export function exportCsv(entries: Addressee[]): Buffer {
+  const text = stringify([header(), ...entries.map(cells)], {
+    bom: true,
+    delimiter: ';',
+    record_delimiter: 'windows',
+    quoted_match: /[;"\r\n]/,
+  });
+  return Buffer.from(text, 'utf8');
+}
+
+/** An .xlsx workbook with one sheet; every cell is text (postcodes keep their leading zero). */
+export async function exportXlsx(entries: Addressee[], sheetName: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  workbook.creator = 'Mitzeichnen';
+  const sheet = workbook.addWorksheet(sheetName.replace(/[\\/?*[\]:]/g, ' ').slice(0, 31) || 'Adressen');
+  sheet.columns = exportFields.map((field) => ({ header: columnLabels[field], key: field, width: field === 'function' || field === 'institution' ? 36 : 18, style: { numFmt: '@' } }));
+  sheet.getRow(1).font = { bold: true };
+  for (const entry of entries) sheet.addRow(cells(entry));
+  sheet.views = [{ state: 'frozen', ySplit: 1 }];
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** An ASCII file name for a download: "Bürgermeister:innen" → "Buergermeister-innen". */
+export function exportFileName(listName: string, extension: 'csv' | 'xlsx'): string {
+  const stem = listName
+    .replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/Ä/g, 'Ae').replace(/Ö/g, 'Oe').replace(/Ü/g, 'Ue').replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60);
+  return `${stem || 'adressliste'}.${extension}`;
+}
