@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Eta } from 'eta';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { createRequire } from 'node:module';
@@ -24,12 +25,15 @@ import appealsRoutes from './appeals/appeals.routes.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
+import mailRoutes from './mail/mail.routes.ts';
 
 export type AppDeps = {
   config: Config;
   db: Db;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** The one Eta instance (server/index.ts shares it with the mail worker). */
+  templates?: Eta;
 };
 
 const staticDir = fileURLToPath(new URL('../static', import.meta.url));
@@ -40,7 +44,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
   const fileStore = createFileStore(config.uploadsDir);
-  const templates = createTemplates();
+  const templates = deps.templates ?? createTemplates();
 
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
@@ -88,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });
     await organiserArea.register(addresseesRoutes, { db, clock });
     await organiserArea.register(appealAddresseesRoutes, { db });
+    await organiserArea.register(mailRoutes, { db, config });
   });
 
   return app;
