@@ -13,6 +13,7 @@ CREATE TABLE `mail_outbox` (
 	`last_error` text DEFAULT '' NOT NULL,
 	`smtp_response` text DEFAULT '' NOT NULL,
 	`claimed_at` integer,
+	`claimed_by` text DEFAULT '' NOT NULL,
 	`sent_at` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL

@@ -209,7 +209,7 @@ describe('outbox status page', () => {
     await worker.runOnce();
     sink.rejectAll = false;
     const crashed = queue('unklar@example.org', 'Mitten im Absturz');
-    mailRepository(db).claimDue(clock(), 1, () => '<crash.1@example.org>');
+    mailRepository(db).claimDue(clock(), 1, 'crashed-host:4242:dead', () => '<crash.1@example.org>');
     worker.recover();
     await sink.stop();
     queue('wartet@example.org', 'Wartet');
