@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { Eta } from 'eta';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { createRequire } from 'node:module';
@@ -29,12 +30,15 @@ import signingDashboardRoutes from './signing/signing-dashboard.routes.ts';
 import auditRoutes from './audit/audit.routes.ts';
 import { letterPdfRoutes, verifyRoutes } from './letter-pdf/letter-pdf.routes.ts';
 import addresseesImportRoutes from './addressees/addressees-import.routes.ts';
+import mailRoutes from './mail/mail.routes.ts';
 
 export type AppDeps = {
   config: Config;
   db: Db;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** The one Eta instance (server/index.ts shares it with the mail worker). */
+  templates?: Eta;
 };
 
 const staticDir = fileURLToPath(new URL('../static', import.meta.url));
@@ -45,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
   const fileStore = createFileStore(config.uploadsDir);
-  const templates = createTemplates();
+  const templates = deps.templates ?? createTemplates();
 
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
@@ -99,6 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(addresseesImportRoutes, { db, clock, importsDir: config.importsDir });
     await organiserArea.register(appealAddresseesRoutes, { db });
     await organiserArea.register(letterPdfRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
+    await organiserArea.register(mailRoutes, { db, config });
   });
 
   return app;

@@ -9,6 +9,12 @@ import { createFileStore } from './shared/file-store.ts';
 import { hasOrganisers } from './organisers/organisers.service.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { describeSeedResult } from './demo/seed-report.ts';
+import { createTemplates } from './shared/templates.ts';
+import { createMailTransport } from './mail/transport.ts';
+import { ComposerRegistry } from './mail/composers.ts';
+import { registerMailKinds } from './mail/mail-kinds.ts';
+import { createMailRenderer } from './mail/mail.templates.ts';
+import { createMailWorker } from './mail/mail.worker.ts';
 
 let config: Config;
 try {
@@ -34,13 +40,28 @@ if (config.seedDemo && !hasOrganisers({ db: connection.db })) {
   console.log(['', ...describeSeedResult(result), ''].join('\n'));
 }
 
-const app = await buildApp({ config, db: connection.db });
+const templates = createTemplates();
+const app = await buildApp({ config, db: connection.db, templates });
+
+// The outbox worker runs beside the web server (started after listen; buildApp stays free of
+// background work so that tests drive the worker themselves).
+const mailWorker = createMailWorker({
+  db: connection.db,
+  clock: systemClock,
+  config,
+  transport: createMailTransport(config.mail),
+  composers: registerMailKinds(new ComposerRegistry()),
+  render: createMailRenderer(templates),
+  logger: app.log.child({ module: 'mail' }),
+});
 
 let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
   app.log.info({ signal }, 'shutting down');
+  // Messages in flight finish and are recorded before the database closes.
+  await mailWorker.stop();
   await app.close();
   connection.close();
   process.exit(0);
@@ -51,6 +72,12 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 try {
   await app.listen({ port: config.port, host: config.host });
   console.log(`Mitzeichnen is running at ${config.baseUrl} (data in ${config.dataDir})`);
+  console.log(
+    config.mail.smtp
+      ? `E-mail goes to ${config.mail.smtp.displayUrl}`
+      : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown at ${config.baseUrl}/mail`,
+  );
+  mailWorker.start();
 } catch (error) {
   console.error(`Could not start the web server on ${config.host}:${config.port}: ${(error as Error).message}`);
   connection.close();

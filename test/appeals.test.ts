@@ -150,7 +150,7 @@ describe('roles on an appeal', () => {
     const owner = await makeOrganiser(test.db);
     const appeal = makeAppeal(test.db, owner.organiser.id, { body: 'Originaltext.' });
     const { browser, organiser } = await loggedIn(test);
-    addMember({ db: test.db, clock: systemClock, appeal, input: { email: organiser.email, role: 'viewer' } });
+    addMember({ db: test.db, clock: systemClock, appeal, input: { email: organiser.email, role: 'viewer' }, addedBy: 'Test' });
 
     const edit = await browser.get(`/appeals/${appeal.slug}/edit`).expect(200);
     const refused = await browser

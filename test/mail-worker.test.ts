@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase } from './helpers/db.ts';
@@ -161,7 +163,7 @@ describe('mail worker over a real SMTP server', () => {
     const { db, queue, config, time } = setup({ SMTP_URL: sink.url() });
     const row = queue();
     // The dead process had claimed the row (claim committed) but never recorded an outcome.
-    const [claimed] = mailRepository(db).claimDue(time.clock(), 1, () => '<crashed.1@example.org>');
+    const [claimed] = mailRepository(db).claimDue(time.clock(), 1, 'crashed-host:4242:dead', () => '<crashed.1@example.org>');
     expect(claimed!.id).toBe(row.id);
 
     const composers = new ComposerRegistry().register('echo', echo);
@@ -180,10 +182,27 @@ describe('mail worker over a real SMTP server', () => {
     expect(sink.messageIds()).toEqual(['<crashed.1@example.org>']);
   });
 
+  it('at start leaves rows of a live worker alone but takes over those of a dead process or a stale claim', async () => {
+    const { db, queue, time, worker } = setup();
+    const [stale, dead, live] = [queue('a@example.org'), queue('b@example.org'), queue('c@example.org')];
+    const repository = mailRepository(db);
+    const host = hostname();
+    // A worker of a live process on this host (this test process) claimed `stale` and still holds it 11 minutes later.
+    repository.claimDue(time.clock(), 1, `${host}:${process.pid}:slow`, () => '<stale.1@example.org>');
+    // A process that no longer exists had claimed `dead`.
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    repository.claimDue(time.clock(), 1, `${host}:${child.stdout.toString()}:gone`, () => '<dead.1@example.org>');
+    time.advance(11 * 60_000);
+    // Another worker in this live process has just claimed `live`: it is sending it right now.
+    repository.claimDue(time.clock(), 1, `${host}:${process.pid}:other`, () => '<live.1@example.org>');
+    expect(worker.recover().sort()).toEqual([stale.id, dead.id].sort());
+    expect(getOutboxRow({ db, id: live.id })!.state).toBe('sending');
+  });
+
   it('lets an organiser mark an uncertain row as delivered', async () => {
     const { db, queue, time, worker } = setup();
     const row = queue();
-    mailRepository(db).claimDue(time.clock(), 1, () => '<x.1@example.org>');
+    mailRepository(db).claimDue(time.clock(), 1, 'crashed-host:4242:dead', () => '<x.1@example.org>');
     worker.recover();
     expect(markMailDelivered({ db, clock: time.clock, id: row.id })).toBe(true);
     expect(getOutboxRow({ db, id: row.id })!.state).toBe('sent');

@@ -132,7 +132,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
   app.post('/appeals/:slug/members', { config: { appealRole: 'owner' } }, async (request, reply) => {
     const result = readMemberForm(request.body);
     if (!result.ok) return reply.code(422).viewAsync('appeals/members', renderMembers(request, formView(result.values, result.errors)));
-    const added = addMember({ db, clock, appeal: request.appeal, input: result.value });
+    const added = addMember({ db, clock, appeal: request.appeal, input: result.value, addedBy: request.organiser!.name });
     if (!added.ok) {
       const key = added.reason === 'no_account' ? 'members.noAccount' : 'members.alreadyMember';
       const form = formView({ email: result.value.email, role: result.value.role }, { email: key });

@@ -8,6 +8,8 @@ import type { FormResult } from '../shared/form.ts';
 import { slugify } from '../shared/slug.ts';
 import { findOrganiserByEmail } from '../organisers/organisers.service.ts';
 import { appealsRepository } from './appeals.repository.ts';
+import { enqueueMail } from '../mail/mail.service.ts';
+import type { MemberAddedPayload } from './appeals.mails.ts';
 import { appealKinds, roles } from './appeals.table.ts';
 import type { Appeal, AppealKind, Role } from './appeals.table.ts';
 
@@ -172,14 +174,34 @@ export function readMemberForm(body: unknown): FormResult<MemberInput> {
 
 export type AddMemberResult = { ok: true; name: string } | { ok: false; reason: 'no_account' | 'already_member' };
 
-/** Gives an existing organiser account a role on the appeal. */
-export function addMember({ db, clock, appeal, input }: { db: Db; clock: Clock; appeal: Appeal; input: MemberInput }): AddMemberResult {
+/**
+ * Gives an existing organiser account a role on the appeal and queues the notification
+ * mail "Sie wurden zu … hinzugefügt" in the same transaction (the worker sends it).
+ */
+export function addMember({
+  db,
+  clock,
+  appeal,
+  input,
+  addedBy,
+}: {
+  db: Db;
+  clock: Clock;
+  appeal: Appeal;
+  input: MemberInput;
+  /** Name of the organiser who adds the person (named in the mail). */
+  addedBy: string;
+}): AddMemberResult {
   const organiser = findOrganiserByEmail({ db, email: input.email });
   if (!organiser) return { ok: false, reason: 'no_account' };
-  const repository = appealsRepository(db);
-  if (repository.findMembership(appeal.id, organiser.id)) return { ok: false, reason: 'already_member' };
-  repository.insertMembership({ appealId: appeal.id, organiserId: organiser.id, role: input.role, createdAt: clock() });
-  return { ok: true, name: organiser.name };
+  return db.transaction((tx) => {
+    const repository = appealsRepository(tx);
+    if (repository.findMembership(appeal.id, organiser.id)) return { ok: false, reason: 'already_member' } as const;
+    repository.insertMembership({ appealId: appeal.id, organiserId: organiser.id, role: input.role, createdAt: clock() });
+    const payload: MemberAddedPayload = { appealId: appeal.id, organiserId: organiser.id, addedBy };
+    enqueueMail({ db: tx, clock, mail: { kind: 'member-added', payload, to: organiser.email, toName: organiser.name, ref: `appeal:${appeal.id}` } });
+    return { ok: true, name: organiser.name } as const;
+  });
 }
 
 /** Changes a member's role; the last owner cannot give up ownership. */

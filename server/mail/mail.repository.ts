@@ -22,7 +22,7 @@ export function mailRepository(db: Db) {
      * RETURNING inside an IMMEDIATE transaction: a second worker (in this or another process)
      * can never claim the same row. Rows without a Message-ID get theirs here, before any attempt.
      */
-    claimDue(now: Date, limit: number, newMessageId: (row: OutboxRow) => string): OutboxRow[] {
+    claimDue(now: Date, limit: number, claimedBy: string, newMessageId: (row: OutboxRow) => string): OutboxRow[] {
       return db.transaction(
         (tx) => {
           const due = tx
@@ -33,7 +33,7 @@ export function mailRepository(db: Db) {
             .limit(limit);
           const claimed = tx
             .update(mailOutbox)
-            .set({ state: 'sending', claimedAt: now, updatedAt: now, nextAttemptAt: null, attempts: sql`${mailOutbox.attempts} + 1` })
+            .set({ state: 'sending', claimedAt: now, claimedBy, updatedAt: now, nextAttemptAt: null, attempts: sql`${mailOutbox.attempts} + 1` })
             .where(and(inArray(mailOutbox.id, due), inArray(mailOutbox.state, claimable)))
             .returning()
             .all();
@@ -63,12 +63,16 @@ export function mailRepository(db: Db) {
         .where(and(eq(mailOutbox.id, id), eq(mailOutbox.state, 'sending')))
         .run();
     },
-    /** At worker start: whatever is still `sending` was in flight when the process died. */
-    markInFlightUncertain(now: Date): number[] {
+    listSending(): OutboxRow[] {
+      return db.select().from(mailOutbox).where(eq(mailOutbox.state, 'sending')).all();
+    },
+    /** Rows still `sending` whose worker is gone were in flight when it died: now `uncertain`. */
+    markUncertain(ids: number[], now: Date): number[] {
+      if (ids.length === 0) return [];
       return db
         .update(mailOutbox)
         .set({ state: 'uncertain', updatedAt: now, lastError: sql`case when ${mailOutbox.lastError} = '' then 'in flight when the worker stopped' else ${mailOutbox.lastError} end` })
-        .where(eq(mailOutbox.state, 'sending'))
+        .where(and(inArray(mailOutbox.id, ids), eq(mailOutbox.state, 'sending')))
         .returning({ id: mailOutbox.id })
         .all()
         .map((row) => row.id);

@@ -34,6 +34,8 @@ export const mailOutbox = sqliteTable(
     /** The server's answer to the accepted message ("250 OK …"). */
     smtpResponse: text('smtp_response').notNull().default(''),
     claimedAt: integer('claimed_at', { mode: 'timestamp_ms' }),
+    /** Which worker holds it: "<host>:<pid>:<random>" (so a restart knows whose rows were in flight). */
+    claimedBy: text('claimed_by').notNull().default(''),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -37,6 +38,8 @@ export type MailWorkerOptions = {
   pauseMs?: number;
   /** How often the running worker looks for due rows (default 1 s). */
   pollIntervalMs?: number;
+  /** A row `sending` for longer than this is in doubt even if its worker's process lives (default 10 min). */
+  staleAfterMs?: number;
 };
 
 export type RunResult = { sent: number; failed: number; rejected: number; paused: boolean };
@@ -44,7 +47,11 @@ export type RunResult = { sent: number; failed: number; rejected: number; paused
 export type MailWorker = {
   /** Sends every row that is due now, then resolves. Tests drive the worker with it. */
   runOnce(): Promise<RunResult>;
-  /** Marks rows left in `sending` by a dead process as `uncertain`; returns their ids. */
+  /**
+   * Marks rows left in `sending` by a worker that is gone (its process died, or it held the
+   * row for longer than `staleAfterMs`) as `uncertain`; returns their ids. Rows held by a live
+   * worker (another process on this host, e.g. the CLI, or this process) are left alone.
+   */
   recover(): number[];
   /** recover(), then runOnce() every poll interval until stop(). */
   start(): void;
@@ -93,6 +100,9 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   const retryDelayMs = options.retryDelayMs ?? defaultRetryDelayMs;
   const pauseMs = options.pauseMs ?? 60_000;
   const pollIntervalMs = options.pollIntervalMs ?? 1000;
+  const staleAfterMs = options.staleAfterMs ?? 600_000;
+  const host = hostname();
+  const workerId = `${host}:${globalThis.process.pid}:${randomBytes(4).toString('hex')}`;
   const repository = mailRepository(db);
   const domain = config.mail.from.address.split('@')[1] ?? 'mitzeichnen.invalid';
   const newMessageId = (row: OutboxRow) => `<mz.${row.id}.${randomBytes(8).toString('hex')}@${domain}>`;
@@ -179,7 +189,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     // `concurrency` slots, each claiming one row at a time: one composes while another sends.
     const slot = async () => {
       while (!stopping && !result.paused) {
-        const [row] = repository.claimDue(clock(), 1, newMessageId);
+        const [row] = repository.claimDue(clock(), 1, workerId, newMessageId);
         if (!row) return;
         await deliver(row);
       }
@@ -188,9 +198,28 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     return result;
   }
 
+  /** Whether the worker that claimed the row may still be sending it. */
+  function heldByLiveWorker(claimedBy: string, claimedAt: Date | null, now: Date): boolean {
+    if (!claimedAt || now.getTime() - claimedAt.getTime() > staleAfterMs) return false;
+    const [claimHost, claimPid] = claimedBy.split(':');
+    if (claimHost !== host || !claimPid || !/^\d+$/.test(claimPid)) return false;
+    if (Number(claimPid) === globalThis.process.pid) return true;
+    try {
+      globalThis.process.kill(Number(claimPid), 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+
   function recover(): number[] {
-    const ids = repository.markInFlightUncertain(clock());
-    if (ids.length > 0) logger.warn({ outboxIds: ids }, 'mails found in flight at start are now uncertain and will not be re-sent');
+    const now = clock();
+    const orphaned = repository
+      .listSending()
+      .filter((row) => !heldByLiveWorker(row.claimedBy, row.claimedAt, now))
+      .map((row) => row.id);
+    const ids = repository.markUncertain(orphaned, now);
+    if (ids.length > 0) logger.warn({ outboxIds: ids }, 'mails found in flight of a stopped worker are now uncertain and will not be re-sent');
     return ids;
   }
 
@@ -215,8 +244,14 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       recover();
       logger.info({ transport: transport.kind, to: transport.description }, 'mail worker started');
       loop = (async () => {
+        let lastRecovery = Date.now();
         while (!stopping) {
           try {
+            // Another process's worker (e.g. the CLI) may have died meanwhile.
+            if (Date.now() - lastRecovery > 60_000) {
+              lastRecovery = Date.now();
+              recover();
+            }
             await runOnce();
           } catch (error) {
             logger.error({ err: error }, 'mail worker run failed');

@@ -12,6 +12,7 @@ type Options = { templates: Eta; secureCookies: boolean };
 const navigation = [
   { href: '/appeals', label: t('nav.appeals') },
   { href: '/lists', label: t('nav.lists') },
+  { href: '/mail', label: t('nav.mail') },
   { href: '/account', label: t('nav.account') },
 ];
 
