@@ -32,6 +32,7 @@ migrateDatabase(connection.db);
 
 if (config.seedDemo && !hasOrganisers({ db: connection.db })) {
   const result = await seedDemo({
+    config,
     db: connection.db,
     clock: systemClock,
     fileStore: createFileStore(config.uploadsDir),

@@ -24,7 +24,7 @@ const organisationFields = {
 };
 
 /** Posts the signatory form as a browser does: multipart with an optional logo file. */
-async function postSignatory(test: TestApp, browser: ReturnType<TestApp['http']>, slug: string, fields: Record<string, string>, logo?: { bytes: Buffer; name: string }) {
+async function postSignatory(browser: ReturnType<TestApp['http']>, slug: string, fields: Record<string, string>, logo?: { bytes: Buffer; name: string }) {
   const page = await browser.get(`/appeals/${slug}/signatories/new`).expect(200);
   let request = browser.post(`/appeals/${slug}/signatories`).field('_csrf', csrfToken(page.text));
   for (const [key, value] of Object.entries(fields)) request = request.field(key, value);
@@ -41,7 +41,7 @@ describe('member organisations and first signatories', () => {
   it('adds an organisation with a logo that is re-encoded to a bounded PNG and served as image/png', async () => {
     const test = await buildTestApp();
     const { browser, appeal } = await ownerWithAppeal(test);
-    const response = await postSignatory(test, browser, appeal.slug, organisationFields, { bytes: await pngLogo(), name: 'logo.png' });
+    const response = await postSignatory(browser, appeal.slug, organisationFields, { bytes: await pngLogo(), name: 'logo.png' });
     expect(response.status).toBe(303);
 
     const list = await browser.get(`/appeals/${appeal.slug}/signatories`).expect(200);
@@ -63,7 +63,7 @@ describe('member organisations and first signatories', () => {
     const svg = Buffer.from(
       '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100"><script>alert(1)</script><rect width="200" height="100" fill="#036"/></svg>',
     );
-    const response = await postSignatory(test, browser, appeal.slug, organisationFields, { bytes: svg, name: 'logo.svg' });
+    const response = await postSignatory(browser, appeal.slug, organisationFields, { bytes: svg, name: 'logo.svg' });
     expect(response.status).toBe(303);
     const list = await browser.get(`/appeals/${appeal.slug}/signatories`);
     const logo = await test.http().get(parseHtml(list.text)('img[src^="/logos/"]').attr('src')!).expect(200);
@@ -74,7 +74,7 @@ describe('member organisations and first signatories', () => {
   it('refuses a file that is not an image, whatever its name, and keeps the typed fields', async () => {
     const test = await buildTestApp();
     const { browser, appeal } = await ownerWithAppeal(test);
-    const response = await postSignatory(test, browser, appeal.slug, organisationFields, {
+    const response = await postSignatory(browser, appeal.slug, organisationFields, {
       bytes: Buffer.from('%PDF-1.7 not a logo'),
       name: 'logo.png',
     });
@@ -89,7 +89,7 @@ describe('member organisations and first signatories', () => {
     const test = await buildTestApp();
     const { browser, appeal } = await ownerWithAppeal(test);
     const huge = Buffer.concat([await pngLogo(), Buffer.alloc(6 * 1024 * 1024)]);
-    const response = await postSignatory(test, browser, appeal.slug, organisationFields, { bytes: huge, name: 'riesig.png' });
+    const response = await postSignatory(browser, appeal.slug, organisationFields, { bytes: huge, name: 'riesig.png' });
     expect(response.status).toBe(422);
     expect(fieldError(response.text, 'logo')).toContain('bis 5 MB');
     expect(fieldValue(response.text, 'shortName')).toBe('AWO');
@@ -98,7 +98,7 @@ describe('member organisations and first signatories', () => {
   it('accepts only http and https websites', async () => {
     const test = await buildTestApp();
     const { browser, appeal } = await ownerWithAppeal(test);
-    const response = await postSignatory(test, browser, appeal.slug, { ...organisationFields, website: 'javascript:alert(1)' });
+    const response = await postSignatory(browser, appeal.slug, { ...organisationFields, website: 'javascript:alert(1)' });
     expect(response.status).toBe(422);
     expect(fieldError(response.text, 'website')).toBeTruthy();
   });

@@ -12,7 +12,6 @@ import {
   findEntry,
   getList,
   listAccessibleLists,
-  listEntries,
   readAddresseeForm,
   markVerified,
   readListForm,

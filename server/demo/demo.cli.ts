@@ -12,6 +12,7 @@ export const seedDemoCommand: CliCommand = {
     if (args.length > 0) throw new CliError(`seed-demo takes no arguments (got "${args.join(' ')}").`);
     const { db } = context.database();
     const result = await seedDemo({
+      config: context.config,
       db,
       clock: context.clock,
       fileStore: createFileStore(context.config.uploadsDir),

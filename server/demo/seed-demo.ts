@@ -8,6 +8,14 @@ import { addEntry, addListToAppeal, createList, findOwnListByName } from '../add
 import { addFirstSignatory } from '../signatories/signatories.service.ts';
 import { placeholderLogo } from '../signatories/logos.ts';
 import { demoAppeals, demoLists, demoOrganiser } from './demo-content.ts';
+import { demoSignatureImage, demoSigning } from './demo-signing.ts';
+import type { DemoSigning } from './demo-signing.ts';
+import type { Config } from '../config.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import { listSignatories } from '../signatories/signatories.service.ts';
+import { finalise, openForSigning, recordDecline, recordSignature } from '../signing/signing.service.ts';
+import type { SigningDeps } from '../signing/signing.service.ts';
+import { currentVersionOf } from '../signing/versions.ts';
 
 export type SeedDemoResult = {
   /** Set only when the demo organiser was created just now. */
@@ -24,11 +32,13 @@ export async function seedDemo({
   db,
   clock,
   fileStore,
+  config,
   demoPassword,
 }: {
   db: Db;
   clock: Clock;
   fileStore: FileStore;
+  config: Config;
   demoPassword?: string;
 }): Promise<SeedDemoResult> {
   const result: SeedDemoResult = { createdLists: [], createdAppeals: [] };
@@ -72,7 +82,42 @@ export async function seedDemo({
       const listId = listIds.get(key);
       if (listId !== undefined) addListToAppeal({ db, organiserId, appeal, listId, collective });
     }
+    const signing = demoSigning[demo.slug];
+    if (signing) await playSigning({ db, clock, config, fileStore }, appeal, signing);
     result.createdAppeals.push(demo.slug);
   }
   return result;
+}
+
+/** Takes a demo appeal through the real co-signing services as far as `signing` says. */
+async function playSigning(deps: SigningDeps & { fileStore: FileStore }, draft: Appeal, signing: DemoSigning) {
+  const actor = `Organisator:in ${demoOrganiser.name}`;
+  const opened = openForSigning(deps, { appeal: draft, actor, deadline: signing.deadline });
+  if (!opened.ok) throw new Error(`Demo appeal ${draft.slug} could not be opened for signing.`);
+  const appeal = { ...draft, state: 'signing' as const };
+  const version = currentVersionOf({ db: deps.db, appeal })!;
+  const entries = listSignatories({ db: deps.db, appeal });
+  for (const [index, answer] of signing.answers.entries()) {
+    const entry = entries[index];
+    if (!entry || answer.kind === 'open') continue;
+    const context = { ...entry, appeal };
+    if (answer.kind === 'declined') {
+      recordDecline(deps, context, version, { reason: answer.reason, ip: '' });
+      continue;
+    }
+    const signatureFile =
+      answer.kind === 'drawn' ? deps.fileStore.write('signatures', await demoSignatureImage(entry.signatory.representativeName), 'png') : null;
+    const input = {
+      representativeName: entry.signatory.representativeName,
+      representativeFunction: entry.signatory.representativeFunction,
+      kind: answer.kind,
+      consentPublic: true,
+      consentLogo: true,
+    };
+    deps.db.transaction((tx) => recordSignature({ ...deps, db: tx }, context, version, { input, signatureFile, ip: '' }));
+  }
+  if (signing.state === 'final') {
+    const done = finalise(deps, { appeal, actor, goAheadWithoutMissing: false });
+    if (!done.ok) throw new Error(`Demo appeal ${draft.slug} could not be finalised.`);
+  }
 }

@@ -1,11 +1,11 @@
 // The plain data a letter is rendered from. Built from the database here; the renderer
 // never touches the database or the file store.
-import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isoDate } from '../shared/dates.ts';
+import { currentVersionOf, textHash } from '../signing/versions.ts';
 import { listSignatories } from '../signatories/signatories.service.ts';
 import { appealAddresseeLists, listEntries } from '../addressees/addressees.service.ts';
 import type { Addressee, AddresseeList } from '../addressees/addressees.table.ts';
@@ -30,7 +30,7 @@ export type LetterSignatory = {
   function: string;
   organisation: string;
   tier: 'first' | 'supporter';
-  /** Comes with the co-signing issue; today every signatory is unsigned. */
+  /** Set when the signatory signed the current text version; image for drawn or uploaded signatures. */
   signature?: { signedAt: Date; image?: Uint8Array };
 };
 
@@ -79,32 +79,36 @@ const lines = (text: string) =>
     .map((line) => line.trim())
     .filter(Boolean);
 
-/** Hash of everything that makes up the text of the letter (not its signatures). */
-export function textVersionHash(appeal: Appeal): string {
-  const parts = [appeal.title, appeal.subtitle, appeal.salutationOverride, appeal.body, appeal.closing, appeal.ccLines, appeal.attachmentLines];
-  return createHash('sha256').update(JSON.stringify(parts), 'utf8').digest('hex');
-}
-
 export function buildLetterModel({ db, fileStore, clock, appeal, baseUrl }: { db: Db; fileStore: FileStore; clock: Clock; appeal: Appeal; baseUrl: string }): LetterModel {
   const entries = listSignatories({ db, appeal });
+  const draft = appeal.state === 'draft' || appeal.state === 'signing';
+  // A signature counts only for the text version it was given for.
+  const currentVersion = currentVersionOf({ db, appeal });
   const organisations: LetterOrganisation[] = [];
   const signatories: LetterSignatory[] = [];
   for (const { signatory, organisation } of entries) {
     if (signatory.status === 'declined' || signatory.status === 'withdrawn') continue;
+    const signed = signatory.status === 'signed' && currentVersion !== undefined && signatory.signedVersionId === currentVersion.id;
+    // The final letter shows only those who signed it.
+    if (!draft && !signed) continue;
     if (signatory.tier === 'first') {
-      const logo = organisation.logoFile ? fileStore.read('logos', organisation.logoFile) : undefined;
+      // Once signed, the logo appears only with the representative's consent.
+      const logoAllowed = !signed || signatory.consentLogo;
+      const logo = organisation.logoFile && logoAllowed ? fileStore.read('logos', organisation.logoFile) : undefined;
       organisations.push({
         name: organisation.name,
         shortName: organisation.shortName,
         ...(logo ? { logo: new Uint8Array(logo) } : {}),
-        ...(organisation.logoFile && !logo ? { logoMissing: true } : {}),
+        ...(organisation.logoFile && logoAllowed && !logo ? { logoMissing: true } : {}),
       });
     }
+    const image = signed && signatory.signatureFile ? fileStore.read('signatures', signatory.signatureFile) : undefined;
     signatories.push({
       name: signatory.representativeName,
       function: signatory.representativeFunction,
       organisation: organisation.name,
       tier: signatory.tier,
+      ...(signed && signatory.signedAt ? { signature: { signedAt: signatory.signedAt, ...(image ? { image: new Uint8Array(image) } : {}) } } : {}),
     });
   }
   return {
@@ -124,8 +128,8 @@ export function buildLetterModel({ db, fileStore, clock, appeal, baseUrl }: { db
     ccLines: lines(appeal.ccLines),
     attachmentLines: lines(appeal.attachmentLines),
     listFirstSignatories: appeal.listFirstSignatories,
-    draft: appeal.state === 'draft' || appeal.state === 'signing',
-    textVersionHash: textVersionHash(appeal),
+    draft,
+    textVersionHash: currentVersion?.hash ?? textHash(appeal),
     organisations,
     signatories,
     baseUrl,

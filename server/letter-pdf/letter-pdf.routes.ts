@@ -8,7 +8,8 @@ import { formView } from '../shared/form-view.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { uploadedFile } from '../plugins/forms.ts';
-import { buildRecipients, textVersionHash } from './letter-model.ts';
+import { buildRecipients } from './letter-model.ts';
+import { currentTextHash } from '../signing/versions.ts';
 import { combinePrintFile, findDocument, issueLetters, letterFileName, normaliseCode, verifyBytes } from './letter-pdf.service.ts';
 import type { IssuedLetter, LetterSelection } from './letter-pdf.service.ts';
 import { presentRecipientOptions, presentVerification } from './letter-pdf.presenters.ts';
@@ -87,7 +88,7 @@ export const letterPdfRoutes: FastifyPluginAsync<Options> = async (app, { db, cl
     const all = (request.query as { all?: string }).all === '1';
     const result = await issue(request.appeal, { personal: all ? 'all' : 'withoutEmail' });
     if (result.personal.length === 0) throw new AppError(404, 'letterPdf.noneWithoutEmail');
-    const print = await combinePrintFile({ db, clock, appeal: request.appeal, letters: result.personal, textVersionHash: textVersionHash(request.appeal) });
+    const print = await combinePrintFile({ db, clock, appeal: request.appeal, letters: result.personal, textVersionHash: currentTextHash({ db, appeal: request.appeal }) });
     const fileName = result.personal[0]!.fileName.replace(/_[^_]+\.pdf$/, all ? '_druck-alle.pdf' : '_druck-ohne-email.pdf');
     return sendPdf(reply, { bytes: print.bytes, fileName }, true);
   });

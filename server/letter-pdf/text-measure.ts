@@ -30,8 +30,6 @@ export const REPLACEMENT = '\uFFFD';
 
 export type Segment = { font: FontKey; text: string };
 
-const widthCache = new Map<string, number>();
-
 const advanceCache = new Map<string, number>();
 
 /**

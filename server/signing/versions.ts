@@ -52,3 +52,13 @@ export function freezeVersion({ db, appeal, now }: { db: Db; appeal: Appeal; now
   const version = repository.insertVersion({ appealId: appeal.id, number: (latest?.number ?? 0) + 1, hash, canonical: canonicalText(appeal), createdAt: now });
   return { version, created: true };
 }
+
+/** The latest frozen version of an appeal; none while it is a draft that was never opened. */
+export function currentVersionOf({ db, appeal }: { db: Db; appeal: Pick<Appeal, 'id'> }): AppealVersion | undefined {
+  return signingRepository(db).latestVersion(appeal.id);
+}
+
+/** The hash a document records: the frozen version's, or the draft text's own. */
+export function currentTextHash({ db, appeal }: { db: Db; appeal: Appeal }): string {
+  return currentVersionOf({ db, appeal })?.hash ?? textHash(appeal);
+}

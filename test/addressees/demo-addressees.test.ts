@@ -8,7 +8,7 @@ import { buildTestApp } from '../helpers/app.ts';
 
 async function seeded() {
   const app = await buildTestApp();
-  await seedDemo({ db: app.db, clock: () => new Date('2026-11-22T10:00:00Z'), fileStore: app.fileStore, demoPassword: 'demo-passwort-123' });
+  await seedDemo({ config: app.config, db: app.db, clock: () => new Date('2026-11-22T10:00:00Z'), fileStore: app.fileStore, demoPassword: 'demo-passwort-123' });
   const organiser = findOrganiserByEmail({ db: app.db, email: demoOrganiser.email })!;
   const lists = listAccessibleLists({ db: app.db, organiserId: organiser.id }).map(({ list }) => list);
   const entries = (name: string) => listEntries({ db: app.db, list: lists.find((list) => list.name === name)! });

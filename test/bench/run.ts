@@ -1,5 +1,6 @@
 // `npm run bench`: performance figures that are measured, never asserted in tests.
 // Each bench case prints one or more rows; add further cases to `cases` below.
+import { loadConfig } from '../../server/config.ts';
 import { eq } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,7 +47,7 @@ const letters1000: BenchCase = {
     try {
       const { db, close } = createTestDatabase() as ReturnType<typeof createTestDatabase> & { close: () => void };
       const fileStore = createFileStore(join(dir, 'uploads'));
-      await seedDemo({ db, clock, fileStore, demoPassword: 'bench-passwort-123' });
+      await seedDemo({ db, clock, fileStore, config: loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), demoPassword: 'bench-passwort-123' });
       const appeal = db.select().from(appeals).where(eq(appeals.slug, 'kleve-aufruf-integration')).get()!;
       const base = buildLetterModel({ db, fileStore, clock, appeal, baseUrl: 'https://mitzeichnen.example.org' });
       const names = ['Małgorzata Kowalska', 'Jana Dvořák', 'Ayşe Yılmaz', 'Bernd Hülsmann', 'Rolf Terhoeven', 'Dietmar van de Loo'];

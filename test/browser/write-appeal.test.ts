@@ -7,7 +7,7 @@ it('an organiser logs in, changes a sentence of the demo appeal and sees it in t
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await logInAsDemo(page, url);
 
-  await page.getByRole('link', { name: /Integration/ }).first().click();
+  await page.getByRole('link', { name: /Integration braucht Struktur/ }).click();
   await page.getByRole('link', { name: 'Text', exact: true }).click();
   const body = page.getByLabel('Text des Briefes');
   const original = await body.inputValue();

@@ -28,7 +28,7 @@ export const demoPassword = 'demo-passwort-123';
 /** The app with the Kreis Kleve demo, listening on a free local port. */
 export async function startDemoApp() {
   const test = await buildTestApp();
-  await seedDemo({ db: test.db, clock: systemClock, fileStore: test.fileStore, demoPassword });
+  await seedDemo({ config: test.config, db: test.db, clock: systemClock, fileStore: test.fileStore, demoPassword });
   await test.app.listen({ port: 0, host: '127.0.0.1' });
   const address = test.app.server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
