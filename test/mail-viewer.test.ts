@@ -1,8 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, fixedNow } from './helpers/app.ts';
+import { buildTestApp, fixedNow, tempDataDir } from './helpers/app.ts';
 import { loginAs, makeAppeal, makeOrganiser, submitForm } from './helpers/factories.ts';
 import { parseHtml, pageText } from './helpers/html.ts';
 import { makeMailWorker } from './helpers/mail.ts';
@@ -10,6 +11,7 @@ import { SmtpSink } from './helpers/smtp-sink.ts';
 import { ComposerRegistry } from '../server/mail/composers.ts';
 import { registerMailKinds } from '../server/mail/mail-kinds.ts';
 import { enqueueMail } from '../server/mail/mail.service.ts';
+import { addMember } from '../server/appeals/appeals.service.ts';
 import { mailRepository } from '../server/mail/mail.repository.ts';
 import { mailOutbox } from '../server/mail/mail.table.ts';
 import { readEml } from '../server/mail/eml-reader.ts';
@@ -148,6 +150,24 @@ describe('member-added mail through the file transport and the mail viewer', () 
     const html = await agent.get(`${href}/html`).expect(200);
     expect(html.headers['content-security-policy']).toMatch(/default-src 'none'.*sandbox/);
     await agent.get(`${href}/attachments/5`).expect(404);
+  });
+
+  it('signs with DKIM when configured', async () => {
+    const keyDir = tempDataDir();
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    writeFileSync(join(keyDir, 'dkim.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const { db, config, appeal, colleague } = await ownerWithAppeal({
+      MAIL_FROM: 'Bündnis <buendnis@example.org>',
+      DKIM_DOMAIN: 'example.org',
+      DKIM_SELECTOR: 'mz2026',
+      DKIM_PRIVATE_KEY_FILE: join(keyDir, 'dkim.pem'),
+    });
+    addMember({ db, clock, appeal, input: { email: colleague.organiser.email, role: 'viewer' }, addedBy: 'Andrea Koordination' });
+    const { worker } = makeMailWorker({ db, clock, config });
+    expect(await worker.runOnce()).toMatchObject({ sent: 1 });
+    const [file] = readdirSync(config.mail.dir);
+    const raw = readFileSync(join(config.mail.dir, file!)).toString();
+    expect(raw).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; c=relaxed\/relaxed; d=example\.org;[\s\S]*s=mz2026;/m);
   });
 
   it('answers unknown or malformed mail ids with a German 404 page', async () => {

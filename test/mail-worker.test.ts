@@ -268,6 +268,43 @@ describe('mail worker over a real SMTP server', () => {
     expect(sink.received).toHaveLength(0);
   });
 
+  it('calls the kind’s onOutcome hook with the stored row after sent, failed and rejected', async () => {
+    const sink = await SmtpSink.start();
+    const { db, config, time, queue } = setup({ SMTP_URL: sink.url() });
+    const outcomes: string[] = [];
+    const composers = new ComposerRegistry().register('echo', echo, {
+      onOutcome: (row) => {
+        outcomes.push(`${row.recipient}:${row.state}:${row.nextAttemptAt ? 'retry' : 'final'}`);
+      },
+    });
+    const { worker } = makeMailWorker({ db, clock: time.clock, config, composers });
+    queue('a@example.org');
+    await worker.runOnce();
+    sink.tempFailures = 1;
+    queue('b@example.org');
+    await worker.runOnce();
+    sink.rejectAll = true;
+    queue('c@example.org');
+    await worker.runOnce();
+    expect(outcomes).toEqual(['a@example.org:sent:final', 'b@example.org:failed:retry', 'c@example.org:rejected:final']);
+  });
+
+  it('refuses a composed message with an invalid Reply-To', async () => {
+    const sink = await SmtpSink.start();
+    const { db, config, time } = setup({ SMTP_URL: sink.url() });
+    const composers = new ComposerRegistry().register('bad', async () => ({
+      subject: 'x',
+      text: 'x',
+      html: 'x',
+      replyTo: { name: 'Kontakt', address: 'kontakt@example.org\r\nBcc: opfer@example.net' },
+    }));
+    const { worker } = makeMailWorker({ db, clock: time.clock, config, composers });
+    const row = enqueueMail({ db, clock: time.clock, mail: { kind: 'bad', payload: {}, to: 'a@example.org' } });
+    await worker.runOnce();
+    expect(getOutboxRow({ db, id: row.id })!.lastError).toMatch(/invalid Reply-To address/);
+    expect(sink.received).toHaveLength(0);
+  });
+
   it('runs in the background after start() and stops gracefully', async () => {
     const sink = await SmtpSink.start();
     const { db, config, time, queue } = setup({ SMTP_URL: sink.url() });

@@ -1,20 +1,34 @@
-import type { Composer } from './mail.types.ts';
+import type { OutboxRow } from './mail.table.ts';
+import type { Composer, ComposerDeps } from './mail.types.ts';
 
-/** kind → composer. The worker looks the composer up at send time. */
+export type MailKindHooks = {
+  /**
+   * Called after an attempt's outcome is recorded (the row as stored: sent, failed with or
+   * without a next attempt, rejected). For domain bookkeeping such as an audit event or the
+   * appeal's state. Errors are logged, never retried; the outbox row stays the truth.
+   */
+  onOutcome?: (row: OutboxRow, deps: ComposerDeps) => void | Promise<void>;
+};
+
+/** kind → composer (and optional hooks). The worker looks the composer up at send time. */
 export class ComposerRegistry {
-  private readonly composers = new Map<string, Composer>();
+  private readonly kinds_ = new Map<string, { composer: Composer; hooks: MailKindHooks }>();
 
-  register(kind: string, composer: Composer): this {
-    if (this.composers.has(kind)) throw new Error(`A mail composer for "${kind}" is already registered`);
-    this.composers.set(kind, composer);
+  register(kind: string, composer: Composer, hooks: MailKindHooks = {}): this {
+    if (this.kinds_.has(kind)) throw new Error(`A mail composer for "${kind}" is already registered`);
+    this.kinds_.set(kind, { composer, hooks });
     return this;
   }
 
   get(kind: string): Composer | undefined {
-    return this.composers.get(kind);
+    return this.kinds_.get(kind)?.composer;
+  }
+
+  hooks(kind: string): MailKindHooks {
+    return this.kinds_.get(kind)?.hooks ?? {};
   }
 
   kinds(): string[] {
-    return [...this.composers.keys()];
+    return [...this.kinds_.keys()];
   }
 }

@@ -1,6 +1,7 @@
 import type { Config, MailAddress } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { FileStore } from '../shared/file-store.ts';
 import type { OutboxRow } from './mail.table.ts';
 
 export type MailAttachment = { filename: string; content: Buffer | Uint8Array; contentType: string };
@@ -27,6 +28,8 @@ export type ComposerDeps = {
   clock: Clock;
   config: Config;
   render: MailRenderer;
+  /** Stored uploads (logos, signature images) for attachments such as the letter PDF. */
+  fileStore: FileStore;
   /** The outbox row being sent (id, recipient, ref, attempts …). */
   row: OutboxRow;
 };

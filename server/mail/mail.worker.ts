@@ -4,6 +4,9 @@ import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
+import { createFileStore } from '../shared/file-store.ts';
+import type { FileStore } from '../shared/file-store.ts';
+import { isValidMailAddress } from './mail.service.ts';
 import { t } from '../i18n/index.ts';
 import type { ComposerRegistry } from './composers.ts';
 import { mailRepository } from './mail.repository.ts';
@@ -27,6 +30,8 @@ export type MailWorkerOptions = {
   transport: MailTransport;
   composers: ComposerRegistry;
   render: MailRenderer;
+  /** Given to composers (default: the store under DATA_DIR/uploads). */
+  fileStore?: FileStore;
   logger?: Logger;
   /** Rows composed and sent at once (default SMTP_POOL): rendering overlaps sending. */
   concurrency?: number;
@@ -103,6 +108,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   const staleAfterMs = options.staleAfterMs ?? 600_000;
   const host = hostname();
   const workerId = `${host}:${globalThis.process.pid}:${randomBytes(4).toString('hex')}`;
+  const fileStore = options.fileStore ?? createFileStore(config.uploadsDir);
   const repository = mailRepository(db);
   const domain = config.mail.from.address.split('@')[1] ?? 'mitzeichnen.invalid';
   const newMessageId = (row: OutboxRow) => `<mz.${row.id}.${randomBytes(8).toString('hex')}@${domain}>`;
@@ -111,10 +117,29 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   let loop: Promise<void> | undefined;
   let wakeUp: (() => void) | undefined;
 
+  const depsFor = (row: OutboxRow) => ({ db, clock, config, render, fileStore, row });
+
   async function compose(row: OutboxRow): Promise<MailMessage> {
     const composer = composers.get(row.kind);
     if (!composer) throw new Error(`no composer registered for "${row.kind}"`);
-    return composer(JSON.parse(row.payload) as unknown, { db, clock, config, render, row });
+    const message = await composer(JSON.parse(row.payload) as unknown, depsFor(row));
+    if (message.replyTo && !isValidMailAddress(message.replyTo.address)) {
+      throw new Error(`invalid Reply-To address ${JSON.stringify(message.replyTo.address)}`);
+    }
+    return message;
+  }
+
+  /** Runs the kind's onOutcome hook with the row as now stored. */
+  async function settled({ id, kind }: OutboxRow) {
+    const hook = composers.hooks(kind).onOutcome;
+    if (!hook) return;
+    const row = repository.findById(id);
+    if (!row) return;
+    try {
+      await hook(row, depsFor(row));
+    } catch (error) {
+      logger.error({ outboxId: id, kind: row.kind, err: error }, 'mail outcome hook failed');
+    }
   }
 
   function toNodemailer(row: OutboxRow, message: MailMessage): SendMailOptions {
@@ -151,6 +176,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
         repository.finishAttempt(row.id, { state: 'failed', nextAttemptAt: null, lastError: reason, updatedAt: clock() });
         logger.error({ outboxId: row.id, kind: row.kind, err: error }, 'mail could not be composed');
         result.failed += 1;
+        await settled(row);
         return;
       }
       const subject = headerText(message.subject);
@@ -163,6 +189,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
           pauseStored = false;
         }
         result.sent += 1;
+        await settled(row);
       } catch (error) {
         const outcome = classifySmtpError(error);
         const now = clock();
@@ -176,12 +203,14 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
           repository.finishAttempt(row.id, { state: 'rejected', lastError: outcome.reason, subject, updatedAt: now });
           logger.warn({ outboxId: row.id, reason: outcome.reason }, 'mail rejected');
           result.rejected += 1;
+          await settled(row);
         } else {
           const final = row.attempts >= maxAttempts;
           const nextAttemptAt = final ? null : new Date(now.getTime() + retryDelayMs(row.attempts));
           repository.finishAttempt(row.id, { state: 'failed', nextAttemptAt, lastError: outcome.reason, subject, updatedAt: now });
           logger.info({ outboxId: row.id, attempts: row.attempts, final, reason: outcome.reason }, 'mail attempt failed');
           result.failed += 1;
+          await settled(row);
         }
       }
     };

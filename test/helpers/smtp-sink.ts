@@ -36,6 +36,8 @@ export class SmtpSink {
   tempFailures = 0;
   /** Answer every message with 550 while true. */
   rejectAll = false;
+  /** Wait this long before answering each message (so that messages are in flight). */
+  delayMs = 0;
   /** When set, only this user/password may log in (and logging in is required). */
   private readonly credentials: { user: string; pass: string } | undefined;
   private server: SMTPServer | undefined;
@@ -93,7 +95,8 @@ export class SmtpSink {
             (parsed) => {
               this.received.push({ envelope, raw, parsed });
               this.notify();
-              callback();
+              if (this.delayMs > 0) setTimeout(() => callback(), this.delayMs);
+              else callback();
             },
             (error: Error) => callback(error),
           );
