@@ -15,6 +15,7 @@ import { ComposerRegistry } from './mail/composers.ts';
 import { registerMailKinds } from './mail/mail-kinds.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
 import { createMailWorker } from './mail/mail.worker.ts';
+import { sendDueReminders } from './signing/signing.service.ts';
 
 let config: Config;
 try {
@@ -56,11 +57,28 @@ const mailWorker = createMailWorker({
   logger: app.log.child({ module: 'mail' }),
 });
 
+// Automatic reminders to signatories who have not answered: checked every quarter hour; each
+// reminder slot is claimed in the database, so a restart never sends one twice.
+const REMINDER_CHECK_MS = 15 * 60 * 1000;
+const checkReminders = () => {
+  try {
+    const queued = sendDueReminders({ db: connection.db, clock: systemClock, config });
+    if (queued > 0) {
+      app.log.info({ queued }, 'signing reminders queued');
+      mailWorker.wake();
+    }
+  } catch (error) {
+    app.log.error({ err: error }, 'signing reminders failed');
+  }
+};
+let reminderTimer: NodeJS.Timeout | undefined;
+
 let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
   app.log.info({ signal }, 'shutting down');
+  clearInterval(reminderTimer);
   // Messages in flight finish and are recorded before the database closes.
   await mailWorker.stop();
   await app.close();
@@ -79,6 +97,8 @@ try {
       : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown at ${config.baseUrl}/mail`,
   );
   mailWorker.start();
+  checkReminders();
+  reminderTimer = setInterval(checkReminders, REMINDER_CHECK_MS);
 } catch (error) {
   console.error(`Could not start the web server on ${config.host}:${config.port}: ${(error as Error).message}`);
   connection.close();

@@ -8,6 +8,7 @@ import { appealInput, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitF
 import { csrfToken, fieldError, pageText, parseHtml } from './helpers/html.ts';
 import { makeMailWorker, manualClock } from './helpers/mail.ts';
 import { SmtpSink } from './helpers/smtp-sink.ts';
+import { poppler } from './helpers/pdf.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -74,6 +75,13 @@ describe('co-signing through the mails that arrive', () => {
     const link = invitations.find((mail) => mail.to === 'vorsitz0@verband.example')!.link;
     const page = await setup.http().get(link).expect(200);
     expect(pageText(page.text)).toContain('Wir fordern ein Integrationszentrum.');
+    const draft = await setup.http().get(`${link}/entwurf.pdf`).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(draft.headers['content-type']).toBe('application/pdf');
+    expect(poppler('pdftotext', draft.body as Buffer)).toContain('Wir fordern ein Integrationszentrum.');
     expect(pageText(page.text)).toContain('AWO Kreisverband Kleve e.V.');
 
     const dashboard = await setup.browser.get(`/appeals/${setup.appeal.slug}/signing`);
@@ -109,6 +117,15 @@ describe('co-signing through the mails that arrive', () => {
     const firstLink = invitations.find((mail) => mail.to === 'vorsitz0@verband.example')!.link;
     await signThrough(setup, firstLink);
     await deliver(setup);
+    const letterText = async () => {
+      const pdf = await setup.browser.get(`/appeals/${setup.appeal.slug}/letters/master.pdf`).buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      return poppler('pdftotext', pdf.body as Buffer).replace(/\s+/g, ' ');
+    };
+    expect(await letterText()).toContain('gez. Małgorzata Kowalska');
 
     const saved = await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, {
       ...Object.fromEntries(Object.entries(appealInput({ title: setup.appeal.title })).map(([key, value]) => [key, String(value === false ? '' : value)])),
@@ -116,6 +133,8 @@ describe('co-signing through the mails that arrive', () => {
     });
     expect(saved.status).toBe(303);
 
+    // The signature was given for version 1: the letter of version 2 no longer shows it.
+    expect(await letterText()).not.toContain('gez. Małgorzata Kowalska');
     const reconfirmations = await deliver(setup);
     const mail = reconfirmations.find((entry) => entry.to === 'vorsitz0@verband.example')!;
     expect(mail.subject).toContain('erneut bestätigen');

@@ -418,6 +418,7 @@ export const de = {
   'signing.page.intro': '{contact} bittet Sie, diesen Brief für {organisation} mitzuzeichnen. Lesen Sie den Text, prüfen Sie die Angaben zu Ihrer Organisation und unterzeichnen Sie unten – oder lehnen Sie ab.',
   'signing.page.deadline': 'Bitte antworten Sie bis zum {date}.',
   'signing.letter.title': 'Der Brief (Textfassung {number})',
+  'signing.letter.pdf': 'Den Brief als PDF ansehen (Entwurf, so wie er gedruckt wird)',
   'signing.letter.hash': 'Prüfsumme dieser Textfassung: {hash}…',
   'signing.organisation.title': 'So erscheint Ihre Organisation im Brief',
   'signing.organisation.correction': 'Stimmt etwas nicht? Schreiben Sie {contact} ({email}).',

@@ -9,6 +9,7 @@ import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { uploadedFile } from '../plugins/forms.ts';
 import { buildRecipients } from './letter-model.ts';
+import { sendPdf } from './pdf-reply.ts';
 import { currentTextHash } from '../signing/versions.ts';
 import { combinePrintFile, findDocument, issueLetters, letterFileName, normaliseCode, verifyBytes } from './letter-pdf.service.ts';
 import type { IssuedLetter, LetterSelection } from './letter-pdf.service.ts';
@@ -18,13 +19,6 @@ type Options = { db: Db; clock: Clock; fileStore: FileStore; baseUrl: string };
 
 export const MAX_VERIFY_BYTES = 10 * 1024 * 1024;
 const verifyRateLimit = { max: 20, timeWindow: '10 minutes' };
-
-function sendPdf(reply: FastifyReply, letter: { bytes: Uint8Array; fileName: string }, download: boolean) {
-  return reply
-    .header('content-type', 'application/pdf')
-    .header('content-disposition', `${download ? 'attachment' : 'inline'}; filename="${letter.fileName}"`)
-    .send(Buffer.from(letter.bytes.buffer, letter.bytes.byteOffset, letter.bytes.byteLength));
-}
 
 /** Organiser pages: PDFs of an appeal (preview, download, ZIP, print file). */
 export const letterPdfRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore, baseUrl }) => {
