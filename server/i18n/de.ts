@@ -501,6 +501,7 @@ export const de = {
   'signing.open.noSignatories': 'Es gibt noch keine Erstunterzeichnenden, die eingeladen werden könnten.',
   'signing.notOpen': 'Der Aufruf ist nicht zur Unterzeichnung geöffnet.',
   'signing.unknownSignatory': 'Diese Organisation gehört nicht zu den Erstunterzeichnenden dieses Aufrufs.',
+  'signing.alreadySigned': 'Diese Organisation hat die aktuelle Fassung bereits unterzeichnet; ein neuer Link ist nicht nötig.',
   'signing.alreadyAnswered': 'Diese Organisation hat bereits geantwortet; eine Erinnerung ist nicht nötig.',
   'signing.finalise.button': 'Abschließen …',
   'signing.finalise.title': 'Unterzeichnung abschließen',

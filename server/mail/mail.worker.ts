@@ -11,6 +11,7 @@ import { t } from '../i18n/index.ts';
 import type { ComposerRegistry } from './composers.ts';
 import { mailRepository } from './mail.repository.ts';
 import type { OutboxRow } from './mail.table.ts';
+import { MailNotNeeded } from './mail.types.ts';
 import type { MailMessage, MailRenderer } from './mail.types.ts';
 import type { MailTransport } from './transport.ts';
 import { headerText } from './header-text.ts';
@@ -174,7 +175,8 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
         // Composing is our own code and data: a retry would fail the same way.
         const reason = t('mail.composeFailed', { detail: (error as Error).message });
         repository.finishAttempt(row.id, { state: 'failed', nextAttemptAt: null, lastError: reason, updatedAt: clock() });
-        logger.error({ outboxId: row.id, kind: row.kind, err: error }, 'mail could not be composed');
+        if (error instanceof MailNotNeeded) logger.info({ outboxId: row.id, kind: row.kind, reason: error.message }, 'mail no longer needed');
+        else logger.error({ outboxId: row.id, kind: row.kind, err: error }, 'mail could not be composed');
         result.failed += 1;
         await settled(row);
         return;

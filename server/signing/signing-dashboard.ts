@@ -31,10 +31,10 @@ export function presentSigningDashboard({ db, clock }: { db: Db; clock: Clock },
         declineReason: signatory.status === 'declined' ? signatory.declineReason : '',
         lastActivity: signatory.lastActivityAt ? formatDateTime(signatory.lastActivityAt) : '–',
         signedVersion: signatory.signedVersionId && version && signatory.signedVersionId !== version.id ? t('signing.dashboard.olderVersion') : '',
-        canInvite: appeal.state === 'signing',
+        canInvite: appeal.state === 'signing' && !(answered && signatory.status === 'signed'),
         inviteLabel: signatory.status === 'not_invited' ? t('signing.dashboard.invite') : t('signing.dashboard.resend'),
         canRemind: appeal.state === 'signing' && !answered && signatory.status !== 'not_invited',
-        canRevoke: appeal.state === 'signing' && link !== undefined,
+        canRevoke: appeal.state === 'signing' && waiting && link !== undefined,
       };
     });
   const count = (status: string) => rows.filter((row) => row.status === status).length;

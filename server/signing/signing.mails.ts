@@ -19,8 +19,9 @@ function composerFor(kind: SigningMailKind): Composer {
     // A newer link (resend, reminder) or a revocation makes this message pointless.
     if (!link || link.link.revokedAt) throw new MailNotNeeded('a newer link replaced this one');
     const { appeal, organisation, signatory } = context;
-    if (appeal.state !== 'signing') throw new MailNotNeeded('the appeal is no longer open for signing');
     const confirmation = kind === 'signing-confirmation';
+    // A confirmation still goes out after finalising, just without the withdraw link.
+    if (appeal.state !== 'signing' && !confirmation) throw new MailNotNeeded('the appeal is no longer open for signing');
     const subject = t(`mail.${kind}.subject` as 'mail.signing-invitation.subject', { title: appeal.title, organisation: organisation.name });
     const { html, text } = await render(confirmation ? 'signing-confirmation' : 'signing-request', {
       subject,
@@ -39,6 +40,7 @@ function composerFor(kind: SigningMailKind): Composer {
       deadline: appeal.signingDeadline ? formatIsoDate(appeal.signingDeadline) : '',
       expires: link.link.expiresAt ? link.link.expiresAt : null,
       link: `${config.baseUrl}/${confirmation ? 'w' : 's'}/${token}`,
+      canWithdraw: appeal.state === 'signing',
       contactName: appeal.contactName,
       contactFunction: appeal.contactFunction,
       contactEmail: appeal.contactEmail,

@@ -103,7 +103,8 @@ export function openForSigning(deps: SigningDeps, { appeal, actor, deadline }: {
 function inviteWithin(deps: SigningDeps, appeal: Appeal, entry: SignatoryWithOrganisation, version: AppealVersion, kind: SigningMailKind) {
   const now = deps.clock();
   const reconfirm = kind === 'signing-reconfirmation';
-  const status = reconfirm ? 'needs_reconfirmation' : entry.signatory.status === 'needs_reconfirmation' ? 'needs_reconfirmation' : 'invited';
+  // An invitation never changes an answer already given; only re-confirmation does.
+  const status = reconfirm ? 'needs_reconfirmation' : entry.signatory.status === 'not_invited' ? 'invited' : entry.signatory.status;
   signingRepository(deps.db).updateSignatory(entry.signatory.id, { status, invitedAt: now, lastActivityAt: now });
   issueLink(deps, entry, 'sign', kind);
   const action: AuditAction = reconfirm ? 'reconfirmation_requested' : kind === 'signing-reminder' ? 'reminded' : 'invited';
@@ -127,6 +128,7 @@ export function resendInvitation(deps: SigningDeps, { appeal, signatoryId, actor
   if (appeal.state !== 'signing') throw conflict('signing.notOpen');
   deps.db.transaction((tx) => {
     const entry = findEntry(tx, appeal, signatoryId);
+    if (entry.signatory.status === 'signed' && hasAnswered(entry.signatory, currentVersion(tx, appeal).id)) throw conflict('signing.alreadySigned');
     const kind = entry.signatory.status === 'not_invited' ? 'signing-invitation' : 'signing-reminder';
     inviteWithin({ ...deps, db: tx }, appeal, entry, currentVersion(tx, appeal), kind);
     audit(tx, deps.clock, appeal, 'invited', actor, `Neuer Link an ${entry.organisation.name} gesendet`);
