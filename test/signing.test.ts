@@ -242,8 +242,20 @@ describe('personal links and bad input', () => {
     await openForSigning(setup);
     const [invitation] = await deliver(setup);
 
-    const huge = await signThrough(setup, invitation!.link, { signatureKind: 'image' });
-    expect(fieldError(huge.response.text, 'signatureImage')).toContain('Bild');
+    const missing = await signThrough(setup, invitation!.link, { signatureKind: 'image' });
+    expect(fieldError(missing.response.text, 'signatureImage')).toBe('Bitte wählen Sie ein Bild Ihrer Unterschrift aus.');
+
+    const visitorWithPdf = setup.http();
+    const pdfPage = await visitorWithPdf.get(invitation!.link);
+    const notAnImage = await visitorWithPdf
+      .post(`${invitation!.link}/sign`)
+      .field('_csrf', csrfToken(pdfPage.text))
+      .field('representativeName', 'Małgorzata Kowalska')
+      .field('signatureKind', 'image')
+      .field('authorised', 'on')
+      .attach('signatureImage', Buffer.from('%PDF-1.7 keine Unterschrift'), 'unterschrift.png');
+    expect(notAnImage.status).toBe(422);
+    expect(fieldError(notAnImage.text, 'signatureImage')).toBe('Diese Datei ist kein PNG- oder JPEG-Bild.');
 
     const visitor = setup.http();
     const page = await visitor.get(invitation!.link);
@@ -265,6 +277,17 @@ describe('personal links and bad input', () => {
     expect(drawn.response.status).toBe(303);
     const image = await setup.http().get(`${invitation!.link}/signature.png`).expect(200).expect('content-type', 'image/png');
     expect((await sharp(image.body as Buffer).metadata()).width).toBeLessThanOrEqual(900);
+  });
+
+  it('records two representatives signing at the same moment, each once', async () => {
+    const setup = await signingSetup({ signatories: 2 });
+    await openForSigning(setup);
+    const invitations = await deliver(setup);
+    const [first, second] = await Promise.all(invitations.map((mail) => signThrough(setup, mail.link)));
+    expect([first!.response.status, second!.response.status]).toEqual([303, 303]);
+    const dashboard = pageText((await setup.browser.get(`/appeals/${setup.appeal.slug}/signing`)).text);
+    expect(dashboard).toContain('2 von 2 unterzeichnet');
+    expect(readAuditTrail({ db: setup.db, appealId: setup.appeal.id }).intact).toBe(true);
   });
 
   it('waits with the invitations while the mail server is down and delivers them later', async () => {
@@ -315,6 +338,8 @@ describe('reminders and the audit trail', () => {
     const page = await setup.browser.get(`/appeals/${setup.appeal.slug}/audit`).expect(200);
     expect(pageText(page.text)).toContain('Die Kette ist unversehrt.');
     expect(pageText(page.text)).toContain('Unterzeichnet');
+    expect(pageText(page.text)).toContain('E-Mail versendet');
+    expect(pageText(page.text)).toContain('Einladung an vorsitz0@verband.example');
 
     const csv = await setup.browser.get(`/appeals/${setup.appeal.slug}/audit.csv`).expect(200);
     expect(csv.text.startsWith('\uFEFFZeit (UTC);Wer;Was')).toBe(true);

@@ -1,5 +1,5 @@
 import { composeMemberAdded } from '../appeals/appeals.mails.ts';
-import { signingComposers } from '../signing/signing.mails.ts';
+import { recordSigningMailSent, signingComposers } from '../signing/signing.mails.ts';
 import type { ComposerRegistry } from './composers.ts';
 
 /**
@@ -8,6 +8,6 @@ import type { ComposerRegistry } from './composers.ts';
  */
 export function registerMailKinds(registry: ComposerRegistry): ComposerRegistry {
   registry.register('member-added', composeMemberAdded);
-  for (const [kind, composer] of Object.entries(signingComposers)) registry.register(kind, composer);
+  for (const [kind, composer] of Object.entries(signingComposers)) registry.register(kind, composer, { onOutcome: recordSigningMailSent });
   return registry;
 }

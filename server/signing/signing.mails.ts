@@ -1,6 +1,8 @@
 // The co-signing e-mails, composed by the outbox worker when they are sent.
 import { kindLabel } from '../appeals/appeals.presenters.ts';
 import { t } from '../i18n/index.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { MailKindHooks } from '../mail/composers.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer } from '../mail/mail.types.ts';
 import { formatIsoDate } from '../shared/dates.ts';
@@ -56,6 +58,25 @@ function composerFor(kind: SigningMailKind): Composer {
     };
   };
 }
+
+const mailLabels: Record<SigningMailKind, string> = {
+  'signing-invitation': 'Einladung',
+  'signing-reminder': 'Erinnerung',
+  'signing-reconfirmation': 'Bitte um erneute Bestätigung',
+  'signing-confirmation': 'Bestätigung der Unterschrift',
+};
+
+/** A co-signing mail that the mail server accepted becomes an audit event of its appeal. */
+export const recordSigningMailSent: MailKindHooks['onOutcome'] = (row, { db, clock }) => {
+  if (row.state !== 'sent') return;
+  const { signatoryId } = JSON.parse(row.payload) as SigningMailPayload;
+  const context = signingRepository(db).findSignatoryContext(signatoryId);
+  if (!context) return;
+  recordAudit(
+    { db, clock },
+    { appealId: context.appeal.id, actor: 'System', action: 'mail_sent', detail: `${mailLabels[row.kind as SigningMailKind] ?? row.kind} an ${row.recipient} (${row.messageId ?? ''})` },
+  );
+};
 
 export const signingComposers = {
   'signing-invitation': composerFor('signing-invitation'),
