@@ -4,9 +4,30 @@ import { appeals, memberships } from '../appeals/appeals.table.ts';
 import type { Role } from '../appeals/appeals.table.ts';
 import { addresseeLists, addressees, appealAddresseeLists } from './addressees.table.ts';
 import type { Addressee, AddresseeList } from './addressees.table.ts';
+import type { Salutation } from './addressees.table.ts';
 
 export type ListValues = Omit<typeof addresseeLists.$inferInsert, 'id' | 'ownerId' | 'createdAt'>;
 export type AddresseeValues = Omit<typeof addressees.$inferInsert, 'id' | 'listId' | 'createdAt' | 'updatedAt'>;
+
+/** An addressee with every field empty, to fill from a form, a file row or demo data. */
+export function emptyAddresseeValues(): Required<AddresseeValues> & { salutation: Salutation } {
+  return {
+    salutation: '',
+    title: '',
+    firstName: '',
+    lastName: '',
+    function: '',
+    institution: '',
+    department: '',
+    street: '',
+    postcode: '',
+    city: '',
+    email: '',
+    letterSalutation: '',
+    verifiedAt: '',
+    note: '',
+  };
+}
 
 export function addresseesRepository(db: Db) {
   return {

@@ -3,6 +3,7 @@
 // representatives invented, every e-mail address is on example.org. Office-holders' names
 // come from public sources of October 2025 and may be stale: each entry carries a note.
 import type { AppealInput } from '../appeals/appeals.service.ts';
+import { emptyAddresseeValues } from '../addressees/addressees.repository.ts';
 import type { AddresseeValues, ListValues } from '../addressees/addressees.repository.ts';
 import type { SignatoryInput } from '../signatories/signatories.service.ts';
 
@@ -13,23 +14,7 @@ const unverifiedNote = 'Demo-Daten – Amtsinhaber:in nach der Kommunalwahl 2025
 
 type DemoList = { key: string; list: ListValues; entries: AddresseeValues[] };
 
-const entry = (values: Partial<AddresseeValues>): AddresseeValues => ({
-  salutation: '',
-  title: '',
-  firstName: '',
-  lastName: '',
-  function: '',
-  institution: '',
-  department: '',
-  street: '',
-  postcode: '',
-  city: '',
-  email: '',
-  letterSalutation: '',
-  verifiedAt: '',
-  note: demoNote,
-  ...values,
-});
+const entry = (values: Partial<AddresseeValues>): AddresseeValues => ({ ...emptyAddresseeValues(), note: demoNote, ...values });
 
 const mayor = (
   institution: string,

@@ -1,5 +1,6 @@
 import { isValidEmail } from '../../shared/form.ts';
 import type { MessageKey } from '../../i18n/index.ts';
+import { emptyAddresseeValues } from '../addressees.repository.ts';
 import type { AddresseeValues } from '../addressees.repository.ts';
 import type { Addressee, Salutation } from '../addressees.table.ts';
 import { addressBlock, letterSalutation, overlongAddressLines } from '../forms-of-address.ts';
@@ -68,22 +69,7 @@ const fieldNames: Partial<Record<ValueField, string>> = {
   city: 'Ort',
 };
 
-const emptyValues = (): ImportValues => ({
-  salutation: '',
-  title: '',
-  firstName: '',
-  lastName: '',
-  function: '',
-  institution: '',
-  department: '',
-  street: '',
-  postcode: '',
-  city: '',
-  email: '',
-  letterSalutation: '',
-  verifiedAt: '',
-  note: '',
-});
+const emptyValues = (): ImportValues => emptyAddresseeValues();
 
 const tidy = (value: string) =>
   value
