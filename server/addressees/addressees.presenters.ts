@@ -1,3 +1,4 @@
+import { formView } from '../shared/form-view.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { formatIsoDate } from '../shared/dates.ts';
@@ -84,8 +85,15 @@ export function presentDirectoryEntry(entry: Addressee) {
     preview,
     verifiedLabel: entry.verifiedAt ? t('directory.verifiedAt', { date: formatIsoDate(entry.verifiedAt) }) : t('directory.notVerified'),
     verified: entry.verifiedAt !== '',
+    /** The fields most often corrected, editable right in the directory row. */
+    quickForm: formView(pickQuickFields(entryFormValues(entry))),
+    salutations: salutationOptions(entry.salutation),
   };
 }
+
+export const quickEditFields = ['salutation', 'title', 'firstName', 'lastName', 'function', 'email'] as const;
+
+const pickQuickFields = (values: Record<string, string>) => Object.fromEntries(quickEditFields.map((field) => [field, values[field] ?? '']));
 
 /** The address field and salutation of one collective letter to the whole list. */
 export function presentCollectivePreview(list: AddresseeList) {

@@ -30,6 +30,7 @@ import {
   presentDirectoryEntry,
   presentLetterPreview,
   presentList,
+  quickEditFields,
   salutationOptions,
 } from './addressees.presenters.ts';
 import { isoDate } from '../shared/dates.ts';
@@ -144,6 +145,22 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     }
     updateEntry({ db, clock, entry, input: result.value });
     return reply.flash('addressee.saved').redirect(`/lists/${list.id}#addressee-${entry.id}`, 303);
+  });
+
+  // Quick edit from the directory row: the submitted fields over the stored entry, checked as a
+  // whole; a problem shows the full form with everything typed.
+  app.post('/lists/:listId/addressees/:id/quick', async (request, reply) => {
+    const { list } = loadList(request, 'editor');
+    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+    const submitted = request.body as Record<string, unknown>;
+    const merged = { ...entryFormValues(entry), ...Object.fromEntries(quickEditFields.map((field) => [field, submitted[field] ?? ''])) };
+    const result = readAddresseeForm(merged);
+    if (!result.ok) {
+      return reply.code(422).viewAsync('lists/entry-form', renderEntryForm(list, formView(result.values, result.errors), entry.id));
+    }
+    updateEntry({ db, clock, entry, input: result.value });
+    const query = typeof submitted.q === 'string' && submitted.q !== '' ? `?q=${encodeURIComponent(submitted.q)}` : '';
+    return reply.flash('addressee.saved').redirect(`/lists/${list.id}${query}#addressee-${entry.id}`, 303);
   });
 
   app.post('/lists/:listId/addressees/:id/verify', async (request, reply) => {

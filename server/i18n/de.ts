@@ -647,6 +647,8 @@ export const de = {
   'directory.contact': 'E-Mail und Prüfung',
   'directory.notVerified': 'nicht geprüft',
   'directory.verifiedAt': 'geprüft am {date}',
+  'directory.quickEdit': 'Hier bearbeiten',
+  'directory.fullEdit': 'Alle Angaben bearbeiten',
   'directory.markVerified': 'Heute geprüft',
   'directory.verified': 'Als heute geprüft markiert.',
   'directory.lineTooWide': 'Breiter als 85 mm: „{line}“ – wird im Brief verkleinert oder umbrochen.',

@@ -88,6 +88,28 @@ describe('directory pages', () => {
     expect($('.entry-preview .address-preview__salutation').text()).toBe('Sehr geehrter Herr Bürgermeister,');
   });
 
+  it('corrects an entry right in its directory row, and shows the full form when the input is wrong', async () => {
+    const { agent, db, list } = await setup();
+    const entry = makeAddressee(db, list, { salutation: 'Herr', firstName: 'Sven', lastName: 'Kaiser', function: 'Bürgermeister', institution: 'Stadt Geldern' });
+    const page = await agent.get(`/lists/${list.id}?q=Kaiser`).expect(200);
+    const $ = parseHtml(page.text);
+    expect($(`#addressee-${entry.id} details.quick-edit input[name="email"]`).attr('value')).toBe(entry.email);
+    const fields = { _csrf: csrfToken(page.text), q: 'Kaiser', salutation: 'Frau', title: 'Dr.', firstName: 'Svenja', lastName: 'Kaiser', function: 'Bürgermeisterin', email: 'svenja.kaiser@geldern.example' };
+    const saved = await agent.post(`/lists/${list.id}/addressees/${entry.id}/quick`).type('form').send(fields).expect(303);
+    expect(saved.headers.location).toBe(`/lists/${list.id}?q=Kaiser#addressee-${entry.id}`);
+    const after = listEntries({ db, list })[0]!;
+    expect(after).toMatchObject({ salutation: 'Frau', title: 'Dr.', firstName: 'Svenja', email: 'svenja.kaiser@geldern.example', institution: 'Stadt Geldern', street: 'Markt 1' });
+    const directory = await agent.get(`/lists/${list.id}`);
+    expect(parseHtml(directory.text)(`#addressee-${entry.id} .salutation-cell`).text()).toBe('Sehr geehrte Frau Bürgermeisterin,');
+
+    const wrong = await agent.post(`/lists/${list.id}/addressees/${entry.id}/quick`).type('form').send({ ...fields, email: 'keine-adresse' });
+    expect(wrong.status).toBe(422);
+    expect(fieldError(wrong.text, 'email')).toBeTruthy();
+    expect(parseHtml(wrong.text)('#f-email').attr('value')).toBe('keine-adresse');
+    expect(parseHtml(wrong.text)('#f-street').attr('value')).toBe('Markt 1');
+    expect(listEntries({ db, list })[0]!.email).toBe('svenja.kaiser@geldern.example');
+  });
+
   it('shows the collective letter of a list with a group address', async () => {
     const { agent, db, organiser } = await setup();
     const kreistag = makeList(db, organiser.id, { name: 'Kreistag', groupInstitution: 'Kreis Kleve', groupRecipient: 'Mitglieder des Kreistages', groupStreet: 'Nassauerallee 15–23', groupPostcode: '47533', groupCity: 'Kleve', groupSalutation: 'Sehr geehrte Mitglieder des Kreistages,' });
