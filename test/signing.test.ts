@@ -191,6 +191,29 @@ describe('co-signing through the mails that arrive', () => {
   });
 });
 
+describe('reopening', () => {
+  it('takes a final appeal back to signing and asks everyone who signed to confirm again', async () => {
+    const setup = await signingSetup({ signatories: 1 });
+    await openForSigning(setup);
+    const [invitation] = await deliver(setup);
+    await signThrough(setup, invitation!.link);
+    await deliver(setup);
+    const confirm = await setup.browser.get(`/appeals/${setup.appeal.slug}/finalise`);
+    await setup.browser.post(`/appeals/${setup.appeal.slug}/finalise`).type('form').send({ _csrf: csrfToken(confirm.text) }).expect(303);
+
+    const dashboard = await setup.browser.get(`/appeals/${setup.appeal.slug}/signing`);
+    expect(pageText(dashboard.text)).toContain('Abgeschlossen');
+    await setup.browser.post(`/appeals/${setup.appeal.slug}/reopen`).type('form').send({ _csrf: csrfToken(dashboard.text) }).expect(303);
+
+    const reopened = pageText((await setup.browser.get(`/appeals/${setup.appeal.slug}/signing`)).text);
+    expect(reopened).toContain('Bestätigung nötig');
+    const [request] = await deliver(setup);
+    expect(request!.subject).toContain('erneut bestätigen');
+    await signThrough(setup, request!.link);
+    expect(pageText((await setup.browser.get(`/appeals/${setup.appeal.slug}/signing`)).text)).toContain('1 von 1 unterzeichnet');
+  });
+});
+
 describe('personal links and bad input', () => {
   it('answers unknown, malformed, expired and revoked links with clear German pages', async () => {
     const setup = await signingSetup();
