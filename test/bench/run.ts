@@ -1,5 +1,6 @@
 // `npm run bench`: performance figures that are measured, never asserted in tests.
 // Each bench case prints one or more rows; add further cases to `cases` below.
+import { placeholderLogo } from '../../server/signatories/logos.ts';
 import { loadConfig } from '../../server/config.ts';
 import { eq } from 'drizzle-orm';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -56,7 +57,12 @@ const letters1000: BenchCase = {
         const org = base.organisations[i % base.organisations.length]!;
         signatories.push({ name: `${names[i % names.length]} ${i + 1}`, function: 'Vorsitzende', organisation: org.name, tier: 'first', signature: { signedAt: clock(), image: await signatureImage(i) } });
       }
-      const model = { ...base, draft: false, signatories };
+      // Eight member organisations with logos, as the issue asks (the demo has one that declined).
+      const organisations = [...base.organisations];
+      for (let n = organisations.length; n < 8; n += 1) {
+        organisations.push({ name: `Weiterer Verband ${n + 1} e.V.`, shortName: `WV${n + 1}`, logo: new Uint8Array(await placeholderLogo(`WV${n + 1}`)) });
+      }
+      const model = { ...base, draft: false, signatories, organisations };
       const { personal } = buildRecipients({ db, appeal });
       const recipients: (LetterRecipient & { code: string })[] = Array.from({ length: 1000 }, (_, i) => {
         const source = personal[i % personal.length]!;
