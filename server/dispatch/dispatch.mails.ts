@@ -20,6 +20,7 @@ import type { Clock } from '../shared/clock.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
+import { recordAudit } from '../audit/audit.service.ts';
 
 /** Several municipalities accept at most 10 MB per message, attachments included. */
 export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -188,6 +189,18 @@ export async function renderDeliveryLetter({
  */
 export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES }: { maxMessageBytes?: number } = {}): { composer: Composer; hooks: MailHooks } {
   const cache = createLetterIssuerCache();
+  // The signing organisations of a final appeal do not change; looked up once per appeal version.
+  const organisationsCache = new Map<string, string[]>();
+  const organisationsOf = (db: Db, appeal: Appeal) => {
+    const key = `${appeal.id}:${appeal.updatedAt.getTime()}`;
+    let names = organisationsCache.get(key);
+    if (!names) {
+      if (organisationsCache.size > 20) organisationsCache.clear();
+      names = signingOrganisations(db, appeal);
+      organisationsCache.set(key, names);
+    }
+    return names;
+  };
 
   const composer: Composer = async (payload, { db, clock, config, render }) => {
     const data = payload as AppealLetterPayload;
@@ -218,7 +231,7 @@ export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES
     else repository.setDocument(deliveryId, letter.code, letter.sha256);
     const message = await buildLetterMail({
       appeal,
-      organisations: signingOrganisations(db, appeal),
+      organisations: organisationsOf(db, appeal),
       recipient: letter.recipient,
       letter,
       forwardTo: forwardingGroup(db, appeal, letter.recipient),
@@ -235,10 +248,12 @@ export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES
     afterAttempt(row: OutboxRow, { db, clock }) {
       const deliveryId = row.ref?.startsWith('delivery:') ? Number(row.ref.slice('delivery:'.length)) : undefined;
       if (!deliveryId) return;
-      const found = dispatchRepository(db).findDelivery(deliveryId);
+      const repository = dispatchRepository(db);
+      const found = repository.findDeliveryBrief(deliveryId);
       if (!found) return;
-      if (row.state === 'sent' && found.delivery.documentCode) markDocumentSent({ db, code: found.delivery.documentCode, sentAt: row.sentAt ?? clock() });
-      settleIfDone(db, clock, found.dispatch.id);
+      if (row.state === 'sent' && found.documentCode) markDocumentSent({ db, code: found.documentCode, sentAt: row.sentAt ?? clock() });
+      // The full check (and the repair of missed documents) only once nothing is open any more.
+      if (!found.finishedAt && !repository.hasOpen(found.dispatchId)) settleIfDone(db, clock, found.dispatchId);
     },
   };
   return { composer, hooks };
@@ -250,6 +265,8 @@ export function settleIfDone(db: Db, clock: Clock, dispatchId: number): boolean 
   const dispatch = repository.findById(dispatchId);
   if (!dispatch) return false;
   for (const { code, sentAt } of repository.sentUnmarkedDocuments(dispatchId)) markDocumentSent({ db, code, sentAt });
-  if (dispatch.finishedAt || repository.openCount(dispatchId) > 0) return false;
-  return repository.finish(dispatch, clock());
+  if (dispatch.finishedAt || repository.hasOpen(dispatchId)) return false;
+  const finished = repository.finish(dispatch, clock());
+  if (finished) recordAudit({ db, clock }, { appealId: dispatch.appealId, actor: 'Mitzeichnen', action: 'dispatch_finished', detail: 'alle Briefe versendet oder entschieden' });
+  return finished;
 }

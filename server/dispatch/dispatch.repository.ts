@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { appeals } from '../appeals/appeals.table.ts';
 import { letterDocuments } from '../letter-pdf/letter-documents.table.ts';
@@ -44,6 +44,15 @@ export function dispatchRepository(db: Db) {
         .where(eq(deliveries.id, id))
         .get();
     },
+    /** What the worker's hook needs of a delivery (one small query per letter). */
+    findDeliveryBrief(id: number): { dispatchId: number; documentCode: string | null; finishedAt: Date | null } | undefined {
+      return db
+        .select({ dispatchId: deliveries.dispatchId, documentCode: deliveries.documentCode, finishedAt: dispatches.finishedAt })
+        .from(deliveries)
+        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+        .where(eq(deliveries.id, id))
+        .get();
+    },
     listDeliveries(dispatchId: number): DeliveryWithOutbox[] {
       return db
         .select({ delivery: deliveries, outbox: mailOutbox })
@@ -53,15 +62,18 @@ export function dispatchRepository(db: Db) {
         .orderBy(asc(deliveries.id))
         .all();
     },
-    /** E-mail deliveries not yet sent or decided. */
-    openCount(dispatchId: number): number {
-      const row = db
-        .select({ value: sql<number>`count(*)` })
-        .from(deliveries)
-        .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
-        .where(and(eq(deliveries.dispatchId, dispatchId), openOutbox))
-        .get();
-      return row?.value ?? 0;
+    /** Whether any e-mail delivery is still open; cheap while sending (looks from the newest delivery back). */
+    hasOpen(dispatchId: number): boolean {
+      return (
+        db
+          .select({ id: deliveries.id })
+          .from(deliveries)
+          .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+          .where(and(eq(deliveries.dispatchId, dispatchId), openOutbox))
+          .orderBy(desc(deliveries.id))
+          .limit(1)
+          .get() !== undefined
+      );
     },
     /** Codes of letters that went out but whose document does not say so yet (repair after a crash). */
     sentUnmarkedDocuments(dispatchId: number): { code: string; sentAt: Date }[] {

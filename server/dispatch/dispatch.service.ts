@@ -165,12 +165,7 @@ export function startDispatch({ db, clock }: DispatchDeps, { appeal, actor }: { 
 
 /** Documents marked sent and the appeal "versendet" once nothing is open (idempotent). */
 export function settle({ db, clock }: DispatchDeps, dispatchId: number): boolean {
-  const finished = settleIfDone(db, clock, dispatchId);
-  if (finished) {
-    const dispatch = dispatchRepository(db).findById(dispatchId)!;
-    recordAudit({ db, clock }, { appealId: dispatch.appealId, actor: 'Mitzeichnen', action: 'dispatch_finished', detail: 'alle Briefe versendet oder entschieden' });
-  }
-  return finished;
+  return settleIfDone(db, clock, dispatchId);
 }
 
 /** What the organiser sees of a delivery: its channel, or the state of its outbox row. */
