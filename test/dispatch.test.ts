@@ -138,6 +138,8 @@ describe('dispatch: confirmation, sending, log', () => {
     const bytes = new Uint8Array(attachment!.content as ArrayBuffer);
     const text = (await pdfTextItems(bytes)).items.map((item) => item.str).join(' ');
     expect(text).toContain('Gebing');
+    // Final letter: every first signatory who signed appears with the signature ("gez." for a typed one).
+    for (const signatory of s.signatories) expect(text).toContain(`gez. ${signatory.signatory.representativeName}`);
     const delivery = s.app.db.select().from(deliveries).where(eq(deliveries.email, 'buergermeister@kleve.example')).get()!;
     expect(text).toContain(delivery.documentCode!);
     expect(gebing.parsed.text).toContain(`http://mitzeichnen.test/v/${delivery.documentCode}`);

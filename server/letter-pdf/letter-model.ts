@@ -30,7 +30,7 @@ export type LetterSignatory = {
   function: string;
   organisation: string;
   tier: 'first' | 'supporter';
-  /** Comes with the co-signing issue; today every signatory is unsigned. */
+  /** Set when the signatory has signed (the co-signing records it); the image for drawn or uploaded signatures. */
   signature?: { signedAt: Date; image?: Uint8Array };
 };
 
@@ -100,11 +100,15 @@ export function buildLetterModel({ db, fileStore, clock, appeal, baseUrl }: { db
         ...(organisation.logoFile && !logo ? { logoMissing: true } : {}),
       });
     }
+    // A signature counts when it is recorded (status signed; a changed text asks again and
+    // sets needs_reconfirmation). Drawn or uploaded signatures are printed as images.
+    const image = signatory.status === 'signed' && signatory.signatureFile && signatory.signatureKind !== 'typed' ? fileStore.read('signatures', signatory.signatureFile) : undefined;
     signatories.push({
       name: signatory.representativeName,
       function: signatory.representativeFunction,
       organisation: organisation.name,
       tier: signatory.tier,
+      ...(signatory.status === 'signed' && signatory.signedAt ? { signature: { signedAt: signatory.signedAt, ...(image ? { image: new Uint8Array(image) } : {}) } } : {}),
     });
   }
   return {
