@@ -210,6 +210,15 @@ describe('dispatch: bad input and faults', () => {
     expect(new Set(s.sink.received.map((mail) => mail.envelope.to[0])).size).toBe(2);
   });
 
+  it('once sending has started, the appeal cannot be reopened for signing (no letter as a draft)', async () => {
+    const s = await setup();
+    await s.send();
+    const response = await submitForm(s.agent, `/appeals/${s.slug}/signing`, `/appeals/${s.slug}/reopen`, {});
+    expect(response.status).toBe(409);
+    expect(pageText(response.text)).toContain('Der Versand hat bereits begonnen');
+    expect(s.appealState()).toBe('final');
+  });
+
   it('lists, skips and reports an addressee with an invalid e-mail address', async () => {
     const s = await setup({ addressees: [{ institution: 'Stadt Kleve', email: 'ok@kleve.example' }, { institution: 'Gemeinde Uedem', lastName: 'Ohneat', email: 'buergermeister.uedem.example' }] });
     await s.send();

@@ -514,6 +514,7 @@ export const de = {
   'signing.reopen.text': 'Noch nicht versendet: Sie können die Unterzeichnung wieder öffnen. Alle, die unterzeichnet haben, werden gebeten, erneut zu bestätigen.',
   'signing.reopen.button': 'Wieder öffnen',
   'signing.reopen.notFinal': 'Nur ein abgeschlossener, noch nicht versendeter Aufruf kann wieder geöffnet werden.',
+  'signing.reopen.dispatched': 'Der Versand hat bereits begonnen; der Aufruf kann nicht mehr geöffnet werden.',
   'signing.reopened': 'Die Unterzeichnung ist wieder geöffnet; alle Unterzeichnenden werden um Bestätigung gebeten.',
 
   'audit.title': 'Protokoll',
