@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { appeals } from '../appeals/appeals.table.ts';
 import { letterDocuments } from '../letter-pdf/letter-documents.table.ts';
