@@ -31,6 +31,8 @@ import auditRoutes from './audit/audit.routes.ts';
 import { letterPdfRoutes, verifyRoutes } from './letter-pdf/letter-pdf.routes.ts';
 import addresseesImportRoutes from './addressees/addressees-import.routes.ts';
 import mailRoutes from './mail/mail.routes.ts';
+import dispatchRoutes from './dispatch/dispatch.routes.ts';
+import { createMailRenderer } from './mail/mail.templates.ts';
 
 export type AppDeps = {
   config: Config;
@@ -104,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(appealAddresseesRoutes, { db });
     await organiserArea.register(letterPdfRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
     await organiserArea.register(mailRoutes, { db, config });
+    await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
   });
 
   return app;

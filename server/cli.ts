@@ -12,6 +12,7 @@ import { seedDemoCommand } from './demo/demo.cli.ts';
 import { createOrganiserCommand, setPasswordCommand } from './organisers/organisers.cli.ts';
 import { renderCommand } from './letter-pdf/letter-pdf.cli.ts';
 import { exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
+import { sendCommand } from './dispatch/dispatch.cli.ts';
 
 const commands: CliCommand[] = [
   migrateCommand,
@@ -21,6 +22,7 @@ const commands: CliCommand[] = [
   importAddresseesCommand,
   exportAddresseesCommand,
   renderCommand,
+  sendCommand,
   backupCommand,
 ];
 

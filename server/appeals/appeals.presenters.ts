@@ -50,6 +50,7 @@ export function presentAppealHeader(appeal: Appeal, role: Role, activeTab: strin
       { id: 'signatories', href: `/appeals/${appeal.slug}/signatories`, label: t('appeal.tab.signatories') },
       { id: 'signing', href: `/appeals/${appeal.slug}/signing`, label: t('appeal.tab.signing') },
       { id: 'addressees', href: `/appeals/${appeal.slug}/addressees`, label: t('appeal.tab.addressees') },
+      { id: 'dispatch', href: `/appeals/${appeal.slug}/dispatch`, label: t('appeal.tab.dispatch') },
       { id: 'members', href: `/appeals/${appeal.slug}/members`, label: t('appeal.tab.members') },
     ].map((tab) => ({ ...tab, current: tab.id === activeTab })),
   };

@@ -19,6 +19,10 @@ export const auditActions = [
   'finalised',
   'reopened',
   'mail_sent',
+  'dispatch_started',
+  'dispatch_finished',
+  'delivery_resent',
+  'delivery_marked_delivered',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

@@ -7,3 +7,4 @@ export * from '../signing/signing.table.ts';
 export * from '../audit/audit.table.ts';
 export * from '../mail/mail.table.ts';
 export * from '../letter-pdf/letter-documents.table.ts';
+export * from '../dispatch/dispatch.table.ts';

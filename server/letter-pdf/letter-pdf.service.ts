@@ -71,47 +71,65 @@ function selectRecipients(personal: LetterRecipient[], selection: LetterSelectio
   return personal.filter((recipient) => recipient.addresseeId === null && recipient.listId === selection.listId);
 }
 
-/**
- * Renders and records letters of an appeal. The same input on the same day gives the same
- * bytes and reuses the stored code (no new row); anything else gets a new code.
- */
-export async function issueLetters({
-  db,
-  fileStore,
-  clock,
-  baseUrl,
-  appeal,
-  selection,
-}: {
+export type IssueDeps = {
   db: Db;
   fileStore: FileStore;
   clock: Clock;
   baseUrl: string;
   appeal: Appeal;
-  selection: LetterSelection;
-}): Promise<IssueResult> {
+  /**
+   * The ISO calendar day the letters are rendered for (PDF creation date, and the printed date
+   * when the appeal has none). Default: today. A dispatch fixes it, so that a retry on the next
+   * day gives the same bytes and code.
+   */
+  day?: string;
+};
+
+/**
+ * An appeal's letters, ready to be issued: the model, the recipients and the shared layouts
+ * (prepared once, on first use). `issue()` may be called many times — each call only stamps
+ * the personal parts and records new documents. Bytes are exactly those of `issueLetters`.
+ */
+export type LetterIssuer = {
+  appealId: number;
+  day: string;
+  personal: LetterRecipient[];
+  issue(selection: LetterSelection): Promise<IssueResult>;
+};
+
+export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day }: IssueDeps): LetterIssuer {
   if (!appeal.body.trim()) throw new AppError(422, 'letterWarn.emptyBody');
-  const now = clock();
-  // The PDF creation date is the rendering day (from the injected clock), so that previews on one day are byte-identical.
-  const createdAt = new Date(`${isoDate(now)}T00:00:00Z`);
-  const model = buildLetterModel({ db, fileStore, clock, appeal, baseUrl });
+  const renderDay = day ?? isoDate(clock());
+  // The PDF creation date is the rendering day, so that previews on one day are byte-identical.
+  const createdAt = new Date(`${renderDay}T00:00:00Z`);
+  const dayClock: Clock = () => new Date(`${renderDay}T12:00:00Z`);
+  const model = buildLetterModel({ db, fileStore, clock: dayClock, appeal, baseUrl });
   const { master, personal } = buildRecipients({ db, appeal });
   // Batch parameters come from ALL recipients of the appeal, so one letter's bytes do not
   // depend on which other letters are rendered with it.
   const extraTexts = recipientTexts([master, ...personal]);
   const fingerprint = modelFingerprint(model);
   const extrasKey = sha(JSON.stringify([...new Set(extraTexts.join(''))].sort()));
-  const repository = letterDocumentsRepository(db);
-  const warnings = new Set<string>();
-  let pageCount = 0;
+  const batches = new Map<number, ReturnType<typeof prepareBatch>>();
+  const batchFor = (salutationLines: number) => {
+    let batch = batches.get(salutationLines);
+    if (!batch) {
+      batch = prepareBatch(model, { extraTexts, salutationLines, createdAt });
+      batches.set(salutationLines, batch);
+      // A failed layout is not cached.
+      batch.catch(() => batches.delete(salutationLines));
+    }
+    return batch;
+  };
 
-  const renderGroup = async (recipients: LetterRecipient[], salutationLines: number): Promise<IssuedLetter[]> => {
-    if (recipients.length === 0) return [];
+  const renderGroup = async (recipients: LetterRecipient[], salutationLines: number, warnings: Set<string>): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
+    if (recipients.length === 0) return { letters: [], pageCount: 0 };
+    const repository = letterDocumentsRepository(db);
+    const now = clock();
     const sharedKey = sha(JSON.stringify({ RENDERER_VERSION, fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString() }));
     const keys = recipients.map((recipient) => sha(`${sharedKey}:${JSON.stringify(recipient)}`));
     const existing = new Map(repository.findByInputKeys(keys).map((row) => [row.inputKey, row]));
-    const batch = await prepareBatch(model, { extraTexts, salutationLines, createdAt });
-    pageCount = Math.max(pageCount, batch.pageCount);
+    const batch = await batchFor(salutationLines);
     for (const warning of batch.warnings) warnings.add(warning);
     const usedCodes = new Set<string>();
     const freshCode = () => {
@@ -153,18 +171,67 @@ export async function issueLetters({
       return { recipient, code: letter.recipient.code, sha256: letter.sha256, bytes: letter.bytes, fileName: letterFileName(model, recipient), warnings: letter.warnings };
     });
     repository.insertMany(rows);
-    return issued;
+    return { letters: issued, pageCount: batch.pageCount };
   };
 
-  const result: IssueResult = { personal: [], warnings: [], pageCount: 0 };
-  if (selection.master) result.master = (await renderGroup([master], salutationLinesFor([master])))[0];
-  const chosen = selectRecipients(personal, selection.personal);
-  if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
-  result.personal = await renderGroup(chosen, salutationLinesFor(personal));
-  result.warnings = [...warnings];
-  result.pageCount = pageCount;
-  return result;
+  const personalLines = salutationLinesFor(personal);
+  return {
+    appealId: appeal.id,
+    day: renderDay,
+    personal,
+    async issue(selection) {
+      const warnings = new Set<string>();
+      const result: IssueResult = { personal: [], warnings: [], pageCount: 0 };
+      if (selection.master) {
+        const group = await renderGroup([master], salutationLinesFor([master]), warnings);
+        result.master = group.letters[0];
+        result.pageCount = Math.max(result.pageCount, group.pageCount);
+      }
+      const chosen = selectRecipients(personal, selection.personal);
+      if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
+      const group = await renderGroup(chosen, personalLines, warnings);
+      result.personal = group.letters;
+      result.pageCount = Math.max(result.pageCount, group.pageCount);
+      result.warnings = [...warnings];
+      return result;
+    },
+  };
 }
+
+/**
+ * Renders and records letters of an appeal. The same input on the same day gives the same
+ * bytes and reuses the stored code (no new row); anything else gets a new code.
+ */
+export async function issueLetters(deps: IssueDeps & { selection: LetterSelection }): Promise<IssueResult> {
+  return prepareLetterIssuer(deps).issue(deps.selection);
+}
+
+/**
+ * Keeps one prepared issuer per appeal for a short time, so that sending renders each
+ * personalised letter by stamping the cached shared layout (no layout work per letter).
+ * An entry is replaced when the appeal changed (updatedAt), on another day, or after `ttlMs`
+ * (so edits to an addressee appear in letters issued later).
+ */
+export function createLetterIssuerCache({ ttlMs = 60_000 }: { ttlMs?: number } = {}) {
+  const byDb = new WeakMap<object, Map<string, { issuer: LetterIssuer; expires: number }>>();
+  return {
+    issuerFor(deps: IssueDeps): LetterIssuer {
+      let entries = byDb.get(deps.db);
+      if (!entries) byDb.set(deps.db, (entries = new Map()));
+      const day = deps.day ?? isoDate(deps.clock());
+      const key = `${deps.appeal.id}:${deps.appeal.updatedAt.getTime()}:${day}:${deps.baseUrl}`;
+      const now = Date.now();
+      const cached = entries.get(key);
+      if (cached && cached.expires > now) return cached.issuer;
+      for (const [other, entry] of entries) if (entry.expires <= now || other.startsWith(`${deps.appeal.id}:`)) entries.delete(other);
+      const issuer = prepareLetterIssuer({ ...deps, day });
+      entries.set(key, { issuer, expires: now + ttlMs });
+      return issuer;
+    },
+  };
+}
+
+export type LetterIssuerCache = ReturnType<typeof createLetterIssuerCache>;
 
 function signatorySnapshot(model: LetterModel): string {
   return JSON.stringify(

@@ -95,6 +95,34 @@ export function classifySmtpError(error: unknown): Outcome {
 }
 
 /**
+ * What nodemailer gets for a composed message: sender address from MAIL_FROM (display name
+ * from the composer), recipient and Message-ID from the row; every header text goes through
+ * headerText (no line breaks, so nothing can be injected).
+ */
+export function sendOptions(
+  config: Config,
+  row: Pick<OutboxRow, 'recipient' | 'recipientName' | 'messageId'>,
+  message: MailMessage,
+  date: Date,
+): SendMailOptions {
+  return {
+    from: { name: headerText(message.fromName ?? config.mail.from.name), address: config.mail.from.address },
+    to: { name: headerText(row.recipientName), address: row.recipient },
+    ...(message.replyTo ? { replyTo: { name: headerText(message.replyTo.name), address: message.replyTo.address } } : {}),
+    subject: headerText(message.subject),
+    text: message.text,
+    html: message.html,
+    ...(row.messageId ? { messageId: row.messageId } : {}),
+    date,
+    attachments: (message.attachments ?? []).map((attachment) => ({
+      filename: headerText(attachment.filename),
+      content: Buffer.from(attachment.content),
+      contentType: attachment.contentType,
+    })),
+  };
+}
+
+/**
  * The outbox worker: claims due rows atomically, composes each message at send time through
  * the composer registry, sends it and records the outcome. Requests only insert rows.
  */
@@ -143,23 +171,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     }
   }
 
-  function toNodemailer(row: OutboxRow, message: MailMessage): SendMailOptions {
-    return {
-      from: { name: headerText(message.fromName ?? config.mail.from.name), address: config.mail.from.address },
-      to: { name: headerText(row.recipientName), address: row.recipient },
-      ...(message.replyTo ? { replyTo: { name: headerText(message.replyTo.name), address: message.replyTo.address } } : {}),
-      subject: headerText(message.subject),
-      text: message.text,
-      html: message.html,
-      messageId: row.messageId!,
-      date: clock(),
-      attachments: (message.attachments ?? []).map((attachment) => ({
-        filename: headerText(attachment.filename),
-        content: Buffer.from(attachment.content),
-        contentType: attachment.contentType,
-      })),
-    };
-  }
+  const toNodemailer = (row: OutboxRow, message: MailMessage) => sendOptions(config, row, message, clock());
 
   async function runOnce(): Promise<RunResult> {
     const result: RunResult = { sent: 0, failed: 0, rejected: 0, paused: false };

@@ -14,6 +14,7 @@ import { hashToken, newToken, sealToken } from '../shared/tokens.ts';
 import { signatoriesRepository } from '../signatories/signatories.repository.ts';
 import type { SignatoryWithOrganisation } from '../signatories/signatories.repository.ts';
 import type { Signatory, SignatureKind } from '../signatories/signatories.table.ts';
+import { dispatchRepository } from '../dispatch/dispatch.repository.ts';
 import { signingRepository } from './signing.repository.ts';
 import type { LinkContext } from './signing.repository.ts';
 import type { AppealVersion, SigningLinkPurpose } from './signing.table.ts';
@@ -323,6 +324,8 @@ export function finalise(deps: SigningDeps, { appeal, actor, goAheadWithoutMissi
 export function reopen(deps: SigningDeps, { appeal, actor }: { appeal: Appeal; actor: string }) {
   const { db, clock } = deps;
   if (appeal.state !== 'final') throw conflict('signing.reopen.notFinal');
+  // Once "Jetzt versenden" was clicked, letters are going out in this version: no way back.
+  if (dispatchRepository(db).findByAppeal(appeal.id)) throw conflict('signing.reopen.dispatched');
   db.transaction((tx) => {
     signingRepository(tx).updateAppeal(appeal.id, { state: 'signing', updatedAt: clock() });
     const reopened = { ...appeal, state: 'signing' as const };

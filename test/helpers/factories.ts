@@ -11,6 +11,12 @@ import { addEntry, createList } from '../../server/addressees/addressees.service
 import type { AddresseeValues, ListValues } from '../../server/addressees/addressees.repository.ts';
 import type { AddresseeList } from '../../server/addressees/addressees.table.ts';
 import type { Appeal } from '../../server/appeals/appeals.table.ts';
+import { addListToAppeal } from '../../server/addressees/addressees.service.ts';
+import { appeals } from '../../server/appeals/appeals.table.ts';
+import type { Config } from '../../server/config.ts';
+import { finalise, openForSigning, recordSignature } from '../../server/signing/signing.service.ts';
+import { signingRepository } from '../../server/signing/signing.repository.ts';
+import { eq } from 'drizzle-orm';
 import { csrfToken } from './html.ts';
 
 let sequence = 0;
@@ -145,4 +151,52 @@ export async function submitForm(agent: Agent, pageUrl: string, action: string, 
   const page = await agent.get(pageUrl);
   if (page.status !== 200) throw new Error(`GET ${pageUrl} answered ${page.status}`);
   return agent.post(action).type('form').send({ _csrf: csrfToken(page.text), ...fields });
+}
+
+export type FinalAppealOptions = {
+  appeal?: Partial<AppealInput>;
+  /** Short names of the organisations that sign (first signatories). */
+  organisations?: string[];
+  /** The addressees of one list (each one letter); default: two mayors with e-mail. */
+  addressees?: Partial<AddresseeValues>[];
+  /** Further lists addressed as a group (one collective letter each). */
+  collectiveLists?: Partial<ListValues>[];
+};
+
+/**
+ * A final appeal through the real services: signatories, a list of addressees, opened for
+ * signing, every first signatory signs (as through their link), finalised.
+ */
+export async function makeFinalAppeal(deps: { db: Db; fileStore: FileStore; config: Config }, organiserId: number, options: FinalAppealOptions = {}) {
+  const { db, fileStore, config } = deps;
+  const signingDeps = { db, clock: systemClock, config };
+  let appeal = makeAppeal(db, organiserId, options.appeal);
+  const signatories = [];
+  for (const shortName of options.organisations ?? ['AWO', 'Caritas']) {
+    signatories.push(await makeSignatory(db, fileStore, appeal, { shortName, name: `${shortName} Kreisverband Kleve e.V.` }));
+  }
+  const list = makeList(db, organiserId, { name: `Bürgermeister:innen ${next()}` });
+  const addressees = (options.addressees ?? [{}, {}]).map((overrides) => makeAddressee(db, list, overrides));
+  addListToAppeal({ db, organiserId, appeal, listId: list.id, collective: false });
+  const groups = (options.collectiveLists ?? []).map((overrides) => {
+    const group = makeList(db, organiserId, overrides);
+    addListToAppeal({ db, organiserId, appeal, listId: group.id, collective: true });
+    return group;
+  });
+  const opened = openForSigning(signingDeps, { appeal, actor: 'Test', deadline: '' });
+  if (!opened.ok) throw new Error(`openForSigning: ${opened.error}`);
+  const reload = () => db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;
+  for (const signatory of signatories) {
+    const context = signingRepository(db).findSignatoryContext(signatory.signatory.id)!;
+    const version = signingRepository(db).latestVersion(appeal.id)!;
+    recordSignature(signingDeps, context, version, {
+      input: { representativeName: context.signatory.representativeName, representativeFunction: context.signatory.representativeFunction, kind: 'typed', consentPublic: true, consentLogo: true },
+      signatureFile: null,
+      ip: '127.0.0.1',
+    });
+  }
+  const finalised = finalise(signingDeps, { appeal: reload(), actor: 'Test', goAheadWithoutMissing: false });
+  if (!finalised.ok) throw new Error(`finalise: ${finalised.error}`);
+  appeal = reload();
+  return { appeal, list, addressees, groups, signatories };
 }

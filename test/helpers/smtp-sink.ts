@@ -18,6 +18,13 @@ function smtpError(code: number, message: string): SmtpError {
   return error;
 }
 
+/** Just the Message-ID (for a sink that does not parse). */
+function headerOnly(raw: Buffer): Email {
+  const head = raw.subarray(0, Math.min(raw.length, 8192)).toString('latin1');
+  const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(head)?.[1];
+  return { messageId, headers: [], attachments: [] } as unknown as Email;
+}
+
 const sinks: SmtpSink[] = [];
 afterEach(async () => {
   while (sinks.length > 0) await sinks.pop()!.stop();
@@ -36,8 +43,10 @@ export class SmtpSink {
   tempFailures = 0;
   /** Answer every message with 550 while true. */
   rejectAll = false;
-  /** Wait this long before answering each message (so that messages are in flight). */
+  /** Wait this long before answering a message (widens the time a message is "in flight"). */
   delayMs = 0;
+  /** Skip parsing with postal-mime (bench: only count and keep the Message-ID). */
+  parse = true;
   /** When set, only this user/password may log in (and logging in is required). */
   private readonly credentials: { user: string; pass: string } | undefined;
   private server: SMTPServer | undefined;
@@ -91,7 +100,8 @@ export class SmtpSink {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
           };
-          PostalMime.parse(raw).then(
+          const parsing: Promise<Email> = this.parse ? PostalMime.parse(raw) : Promise.resolve(headerOnly(raw));
+          parsing.then(
             (parsed) => {
               this.received.push({ envelope, raw, parsed });
               this.notify();

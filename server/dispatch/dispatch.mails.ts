@@ -1,0 +1,273 @@
+// The letter e-mail: one message per addressee with the personalised PDF attached, composed
+// by the outbox worker at send time (render → send → record).
+import { eq } from 'drizzle-orm';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { appeals } from '../appeals/appeals.table.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import { appealAddresseeLists } from '../addressees/addressees.service.ts';
+import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { createLetterIssuerCache, markDocumentSent } from '../letter-pdf/letter-pdf.service.ts';
+import type { IssuedLetter, LetterIssuerCache, LetterSelection } from '../letter-pdf/letter-pdf.service.ts';
+import { verificationUrl } from '../letter-pdf/letter-render.ts';
+import type { LetterRecipient } from '../letter-pdf/letter-model.ts';
+import { MailNotNeeded } from '../mail/mail.types.ts';
+import type { Composer, MailMessage, MailRenderer } from '../mail/mail.types.ts';
+import type { MailKindHooks } from '../mail/composers.ts';
+import type { OutboxRow } from '../mail/mail.table.ts';
+import { listSignatories } from '../signatories/signatories.service.ts';
+import type { Clock } from '../shared/clock.ts';
+import { createFileStore } from '../shared/file-store.ts';
+import { AppError } from '../shared/app-error.ts';
+import { dispatchRepository } from './dispatch.repository.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+
+/** Several municipalities accept at most 10 MB per message, attachments included. */
+export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+
+export const APPEAL_LETTER_KIND = 'appeal-letter';
+
+/** What the outbox row carries: a delivery, or a test send of one addressee's letter. */
+export type AppealLetterPayload =
+  | { deliveryId: number }
+  | { test: true; appealId: number; day: string; addresseeId: number | null; listId: number | null };
+
+/** Short names of the organisations that signed (first signatories), in the letter's order. */
+export function signingOrganisations(db: Db, appeal: Appeal): string[] {
+  return listSignatories({ db, appeal })
+    .filter((entry) => entry.signatory.tier === 'first' && entry.signatory.status === 'signed')
+    .map((entry) => entry.organisation.shortName.trim() || entry.organisation.name.trim())
+    .filter(Boolean);
+}
+
+/** "AWO, Caritas und DGB"; with many names "AWO, Caritas, DGB, Diakonie und 5 weiteren" (at most about 60 characters). */
+export function organisationList(names: string[], maxLength = 60): string {
+  if (names.length === 0) return '';
+  if (names.length === 1) return names[0]!;
+  const all = `${names.slice(0, -1).join(', ')} ${t('dispatch.and')} ${names.at(-1)!}`;
+  if (names.length <= 4 && all.length <= maxLength) return all;
+  for (let shown = Math.min(4, names.length - 1); shown >= 1; shown -= 1) {
+    const text = t('dispatch.andMore', { names: names.slice(0, shown).join(', '), count: names.length - shown });
+    if (text.length <= maxLength || shown === 1) return text;
+  }
+  return all;
+}
+
+/**
+ * "Gemeinsamer Aufruf von AWO, Caritas, DGB und Diakonie: <Titel>", for a collective letter
+ * to a body that must forward it "… – mit der Bitte um Weiterleitung an die Mitglieder des Kreistages".
+ */
+export function letterSubject(appeal: Pick<Appeal, 'kind' | 'title' | 'coalitionName'>, organisations: string[], forwardTo = ''): string {
+  const senders = organisationList(organisations) || appeal.coalitionName;
+  const subject = t('dispatch.subject', { kind: t(`dispatch.subjectKind.${appeal.kind}` as MessageKey), senders, title: appeal.title });
+  return forwardTo ? `${subject} – ${t('dispatch.forwarding', { group: forwardTo })}` : subject;
+}
+
+/**
+ * A letter to a list as a whole goes to the administration, which forwards it to the members
+ * (the Kreistag through the Kreisverwaltung): the group it is for, or '' for no forwarding.
+ */
+export function forwardingGroup(db: Db, appeal: Appeal, recipient: Pick<LetterRecipient, 'addresseeId' | 'listId'>): string {
+  if (recipient.addresseeId !== null || recipient.listId === null) return '';
+  const entry = appealAddresseeLists({ db, appeal }).find((candidate) => candidate.list.id === recipient.listId && candidate.collective);
+  const group = entry?.list.groupRecipient.trim() ?? '';
+  return /^mitglieder\b/i.test(group) ? group : '';
+}
+
+/** Bytes the message will have on the wire: base64 attachments (76-character lines), text parts and headers. */
+export function estimateMessageBytes(message: Pick<MailMessage, 'text' | 'html' | 'attachments' | 'subject'>): number {
+  const base64 = (n: number) => Math.ceil(n / 3) * 4;
+  const attachments = (message.attachments ?? []).reduce((sum, attachment) => {
+    const encoded = base64(attachment.content.byteLength);
+    return sum + encoded + Math.ceil(encoded / 76) * 2 + 300;
+  }, 0);
+  // Quoted-printable grows German text by a few per cent; count generously.
+  const parts = Math.ceil((Buffer.byteLength(message.text) + Buffer.byteLength(message.html)) * 1.2);
+  return attachments + parts + 4096 + Buffer.byteLength(message.subject) * 2;
+}
+
+export const formatBytes = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toLocaleString('de-DE', { maximumFractionDigits: 1 })} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
+const kindPhrase = (appeal: Appeal) => t(`dispatch.kindPhrase.${appeal.kind}` as MessageKey);
+
+/** The message for one addressee's letter (also the sample on the confirmation page). */
+export async function buildLetterMail({
+  appeal,
+  organisations,
+  recipient,
+  letter,
+  forwardTo,
+  baseUrl,
+  render,
+  testFor,
+}: {
+  appeal: Appeal;
+  organisations: string[];
+  recipient: LetterRecipient;
+  letter: Pick<IssuedLetter, 'bytes' | 'code' | 'fileName'>;
+  forwardTo: string;
+  baseUrl: string;
+  render: MailRenderer;
+  /** A test send: the label of the addressee whose letter this is. */
+  testFor?: string;
+}): Promise<MailMessage> {
+  const subject = `${testFor ? `${t('dispatch.testPrefix')} ` : ''}${letterSubject(appeal, organisations, forwardTo)}`;
+  const url = verificationUrl(baseUrl, letter.code);
+  const { html, text } = await render('appeal-letter', {
+    subject,
+    testNote: testFor ? t('dispatch.testNote', { label: testFor }) : '',
+    salutation: recipient.salutation,
+    intro: t('dispatch.mail.intro', { kind: kindPhrase(appeal), title: appeal.title, coalition: appeal.coalitionName, organisations: organisationList(organisations, 200) || appeal.coalitionName }),
+    forwarding: forwardTo ? t('dispatch.mail.forwarding', { group: forwardTo }) : '',
+    attachment: t('dispatch.mail.attachment', { fileName: letter.fileName, size: formatBytes(letter.bytes.byteLength) }),
+    verifyIntro: t('dispatch.mail.verify', { code: letter.code }),
+    verifyUrl: url,
+    reply: appeal.contactName ? t('dispatch.mail.reply', { name: appeal.contactName }) : '',
+    closing: appeal.closing || 'Mit freundlichen Grüßen',
+    contactName: appeal.contactName,
+    contactFunction: appeal.contactFunction,
+    coalitionName: appeal.coalitionName,
+    contactPhone: appeal.contactPhone,
+    contactEmail: appeal.contactEmail,
+    signatureLines: [appeal.contactName, appeal.contactFunction, appeal.coalitionName, appeal.contactPhone ? `Tel. ${appeal.contactPhone}` : '', appeal.contactEmail].filter((line) => line.trim() !== ''),
+  });
+  return {
+    subject,
+    html,
+    text,
+    fromName: appeal.coalitionName,
+    ...(appeal.contactEmail ? { replyTo: { name: appeal.contactName, address: appeal.contactEmail } } : {}),
+    attachments: [{ filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf' }],
+  };
+}
+
+/** File names in mail must be plain ASCII (some mail systems of public bodies mangle anything else). */
+export function asciiFileName(name: string): string {
+  const ascii = name
+    .replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/Ä/g, 'Ae').replace(/Ö/g, 'Oe').replace(/Ü/g, 'Ue').replace(/ß/g, 'ss')
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-');
+  return ascii.endsWith('.pdf') ? ascii : `${ascii.replace(/\.+$/, '')}.pdf`;
+}
+
+const selectionOf = (recipient: { addresseeId: number | null; listId: number | null }): LetterSelection['personal'] =>
+  recipient.addresseeId !== null ? { addresseeId: recipient.addresseeId } : { listId: recipient.listId ?? -1 };
+
+/** Renders one addressee's letter through the cached issuer of the appeal. */
+export async function renderDeliveryLetter({
+  db,
+  clock,
+  config,
+  cache,
+  appeal,
+  day,
+  recipient,
+}: {
+  db: Db;
+  clock: Clock;
+  config: Config;
+  cache: LetterIssuerCache;
+  appeal: Appeal;
+  day: string;
+  recipient: { addresseeId: number | null; listId: number | null };
+}): Promise<IssuedLetter> {
+  const issuer = cache.issuerFor({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, appeal, day });
+  try {
+    const result = await issuer.issue({ personal: selectionOf(recipient) });
+    return result.personal[0]!;
+  } catch (error) {
+    if (error instanceof AppError && error.messageKey === 'letterPdf.unknownAddressee') throw new MailNotNeeded(t('dispatch.addresseeGone'));
+    throw error;
+  }
+}
+
+/**
+ * The composer of the letter e-mail, with its own cache of prepared letters (one layout per
+ * appeal, each letter only stamps the address, salutation and code).
+ */
+export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES }: { maxMessageBytes?: number } = {}): { composer: Composer; hooks: MailKindHooks } {
+  const cache = createLetterIssuerCache();
+  // The signing organisations of a final appeal do not change; looked up once per appeal version.
+  const organisationsCache = new Map<string, string[]>();
+  const organisationsOf = (db: Db, appeal: Appeal) => {
+    const key = `${appeal.id}:${appeal.updatedAt.getTime()}`;
+    let names = organisationsCache.get(key);
+    if (!names) {
+      if (organisationsCache.size > 20) organisationsCache.clear();
+      names = signingOrganisations(db, appeal);
+      organisationsCache.set(key, names);
+    }
+    return names;
+  };
+
+  const composer: Composer = async (payload, { db, clock, config, render }) => {
+    const data = payload as AppealLetterPayload;
+    const repository = dispatchRepository(db);
+    let appealId: number;
+    let day: string;
+    let target: { addresseeId: number | null; listId: number | null };
+    let deliveryId: number | undefined;
+    let testFor: string | undefined;
+    if ('deliveryId' in data) {
+      const found = repository.findDelivery(data.deliveryId);
+      if (!found) throw new MailNotNeeded(t('dispatch.deliveryGone'));
+      appealId = found.dispatch.appealId;
+      day = found.dispatch.day;
+      target = { addresseeId: found.delivery.addresseeId, listId: found.delivery.listId };
+      deliveryId = found.delivery.id;
+    } else {
+      appealId = data.appealId;
+      day = data.day;
+      target = { addresseeId: data.addresseeId, listId: data.listId };
+    }
+    const appeal = db.select().from(appeals).where(eq(appeals.id, appealId)).get();
+    if (!appeal) throw new MailNotNeeded(t('dispatch.appealGone'));
+    // A letter goes out only as the final text (never as a draft after a reopen).
+    if (appeal.state !== 'final' && appeal.state !== 'sent') throw new MailNotNeeded(t('dispatch.notFinalAnymore'));
+    const letter = await renderDeliveryLetter({ db, clock, config, cache, appeal, day, recipient: target });
+    if (deliveryId === undefined) testFor = letter.recipient.label;
+    else repository.setDocument(deliveryId, letter.code, letter.sha256);
+    const message = await buildLetterMail({
+      appeal,
+      organisations: organisationsOf(db, appeal),
+      recipient: letter.recipient,
+      letter,
+      forwardTo: forwardingGroup(db, appeal, letter.recipient),
+      baseUrl: config.baseUrl,
+      render,
+      ...(testFor ? { testFor } : {}),
+    });
+    const size = estimateMessageBytes(message);
+    if (size > maxMessageBytes) throw new MailNotNeeded(t('dispatch.tooLarge', { size: formatBytes(size), limit: formatBytes(maxMessageBytes) }));
+    return message;
+  };
+
+  const hooks: MailKindHooks = {
+    onOutcome(row: OutboxRow, { db, clock }) {
+      const deliveryId = row.ref?.startsWith('delivery:') ? Number(row.ref.slice('delivery:'.length)) : undefined;
+      if (!deliveryId) return;
+      const repository = dispatchRepository(db);
+      const found = repository.findDeliveryBrief(deliveryId);
+      if (!found) return;
+      if (row.state === 'sent' && found.documentCode) markDocumentSent({ db, code: found.documentCode, sentAt: row.sentAt ?? clock() });
+      // The full check (and the repair of missed documents) only once nothing is open any more.
+      if (!found.finishedAt && !repository.hasOpen(found.dispatchId)) settleIfDone(db, clock, found.dispatchId);
+    },
+  };
+  return { composer, hooks };
+}
+
+/** When nothing is open any more: documents marked sent (repairs a missed hook), the appeal "versendet". */
+export function settleIfDone(db: Db, clock: Clock, dispatchId: number): boolean {
+  const repository = dispatchRepository(db);
+  const dispatch = repository.findById(dispatchId);
+  if (!dispatch) return false;
+  for (const { code, sentAt } of repository.sentUnmarkedDocuments(dispatchId)) markDocumentSent({ db, code, sentAt });
+  if (dispatch.finishedAt || repository.hasOpen(dispatchId)) return false;
+  const finished = repository.finish(dispatch, clock());
+  if (finished) recordAudit({ db, clock }, { appealId: dispatch.appealId, actor: 'Mitzeichnen', action: 'dispatch_finished', detail: 'alle Briefe versendet oder entschieden' });
+  return finished;
+}

@@ -1,0 +1,109 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { appeals } from '../appeals/appeals.table.ts';
+import { letterDocuments } from '../letter-pdf/letter-documents.table.ts';
+import { mailOutbox } from '../mail/mail.table.ts';
+import type { OutboxRow } from '../mail/mail.table.ts';
+import { deliveries, dispatches } from './dispatch.table.ts';
+import type { Delivery, Dispatch, NewDelivery } from './dispatch.table.ts';
+
+export type DeliveryWithOutbox = { delivery: Delivery; outbox: OutboxRow | null };
+
+/** An e-mail delivery is still open while its outbox row is queued, sending, uncertain or failed with a retry due. */
+const openOutbox = or(
+  inArray(mailOutbox.state, ['queued', 'sending', 'uncertain']),
+  and(eq(mailOutbox.state, 'failed'), isNotNull(mailOutbox.nextAttemptAt)),
+);
+
+export function dispatchRepository(db: Db) {
+  return {
+    findByAppeal(appealId: number): Dispatch | undefined {
+      return db.select().from(dispatches).where(eq(dispatches.appealId, appealId)).get();
+    },
+    findById(id: number): Dispatch | undefined {
+      return db.select().from(dispatches).where(eq(dispatches.id, id)).get();
+    },
+    insertDispatch(values: typeof dispatches.$inferInsert): Dispatch {
+      return db.insert(dispatches).values(values).returning().get();
+    },
+    insertDelivery(values: NewDelivery): Delivery {
+      return db.insert(deliveries).values(values).returning().get();
+    },
+    setOutbox(deliveryId: number, outboxId: number): void {
+      db.update(deliveries).set({ outboxId }).where(eq(deliveries.id, deliveryId)).run();
+    },
+    setDocument(deliveryId: number, code: string, sha256: string): void {
+      db.update(deliveries).set({ documentCode: code, documentSha256: sha256 }).where(eq(deliveries.id, deliveryId)).run();
+    },
+    findDelivery(id: number): (DeliveryWithOutbox & { dispatch: Dispatch }) | undefined {
+      return db
+        .select({ delivery: deliveries, outbox: mailOutbox, dispatch: dispatches })
+        .from(deliveries)
+        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .where(eq(deliveries.id, id))
+        .get();
+    },
+    /** What the worker's hook needs of a delivery (one small query per letter). */
+    findDeliveryBrief(id: number): { dispatchId: number; documentCode: string | null; finishedAt: Date | null } | undefined {
+      return db
+        .select({ dispatchId: deliveries.dispatchId, documentCode: deliveries.documentCode, finishedAt: dispatches.finishedAt })
+        .from(deliveries)
+        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+        .where(eq(deliveries.id, id))
+        .get();
+    },
+    listDeliveries(dispatchId: number): DeliveryWithOutbox[] {
+      return db
+        .select({ delivery: deliveries, outbox: mailOutbox })
+        .from(deliveries)
+        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .where(eq(deliveries.dispatchId, dispatchId))
+        .orderBy(asc(deliveries.id))
+        .all();
+    },
+    /** Whether any e-mail delivery is still open; cheap while sending (looks from the newest delivery back). */
+    hasOpen(dispatchId: number): boolean {
+      return (
+        db
+          .select({ id: deliveries.id })
+          .from(deliveries)
+          .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+          .where(and(eq(deliveries.dispatchId, dispatchId), openOutbox))
+          .orderBy(desc(deliveries.id))
+          .limit(1)
+          .get() !== undefined
+      );
+    },
+    /** Codes of letters that went out but whose document does not say so yet (repair after a crash). */
+    sentUnmarkedDocuments(dispatchId: number): { code: string; sentAt: Date }[] {
+      return db
+        .select({ code: letterDocuments.code, sentAt: mailOutbox.sentAt })
+        .from(deliveries)
+        .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .innerJoin(letterDocuments, eq(letterDocuments.code, deliveries.documentCode))
+        .where(and(eq(deliveries.dispatchId, dispatchId), eq(mailOutbox.state, 'sent'), isNull(letterDocuments.sentAt)))
+        .all()
+        .map((row) => ({ code: row.code, sentAt: row.sentAt ?? new Date(0) }));
+    },
+    /** Marks the dispatch finished and the appeal sent, once (returns false if already done). */
+    finish(dispatch: Dispatch, now: Date): boolean {
+      return db.transaction((tx) => {
+        const changed = tx
+          .update(dispatches)
+          .set({ finishedAt: now })
+          .where(and(eq(dispatches.id, dispatch.id), isNull(dispatches.finishedAt)))
+          .run().changes;
+        if (changed === 0) return false;
+        tx.update(appeals).set({ state: 'sent', updatedAt: now }).where(and(eq(appeals.id, dispatch.appealId), eq(appeals.state, 'final'))).run();
+        return true;
+      });
+    },
+    /** A decision reopened a delivery (resend): the dispatch runs again; the appeal stays "versendet". */
+    reopen(dispatchId: number): void {
+      db.update(dispatches).set({ finishedAt: null }).where(eq(dispatches.id, dispatchId)).run();
+    },
+  };
+}
+
+export type DispatchRepository = ReturnType<typeof dispatchRepository>;

@@ -1,0 +1,263 @@
+// Sending a final appeal: the plan (who gets it by e-mail, who by post, whose address is
+// unusable), the sample message, the test send, "Jetzt versenden" and the organiser's
+// decisions on single deliveries. Rendering and sending happen in the outbox worker.
+import { eq } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { appeals } from '../appeals/appeals.table.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { buildRecipients } from '../letter-pdf/letter-model.ts';
+import { currentTextHash } from '../signing/versions.ts';
+import type { LetterRecipient } from '../letter-pdf/letter-model.ts';
+import { combinePrintFile, markDocumentSent, prepareLetterIssuer } from '../letter-pdf/letter-pdf.service.ts';
+import type { IssuedLetter, LetterIssuerCache } from '../letter-pdf/letter-pdf.service.ts';
+import { enqueueMail, getOutboxStatus, isValidMailAddress, markMailDelivered, resendMail } from '../mail/mail.service.ts';
+import type { MailMessage, MailRenderer } from '../mail/mail.types.ts';
+import { sendOptions } from '../mail/mail.worker.ts';
+import type { Clock } from '../shared/clock.ts';
+import { isoDate } from '../shared/dates.ts';
+import { createFileStore } from '../shared/file-store.ts';
+import {
+  APPEAL_LETTER_KIND,
+  MAX_MESSAGE_BYTES,
+  buildLetterMail,
+  forwardingGroup,
+  renderDeliveryLetter,
+  settleIfDone,
+  signingOrganisations,
+} from './dispatch.mails.ts';
+import type { AppealLetterPayload } from './dispatch.mails.ts';
+import { dispatchRepository } from './dispatch.repository.ts';
+import type { DeliveryWithOutbox } from './dispatch.repository.ts';
+import type { DeliveryChannel, Dispatch } from './dispatch.table.ts';
+
+export type DispatchDeps = { db: Db; clock: Clock };
+export type Actor = { organiserId: number | null; name: string };
+
+export type PlannedDelivery = { recipient: LetterRecipient; channel: DeliveryChannel; email: string };
+
+/** Every letter of the appeal and how it goes out. */
+export function planDispatch({ db, appeal }: { db: Db; appeal: Appeal }) {
+  const planned: PlannedDelivery[] = buildRecipients({ db, appeal }).personal.map((recipient) => {
+    const email = recipient.email.trim();
+    const channel: DeliveryChannel = email === '' ? 'post' : isValidMailAddress(email) ? 'email' : 'invalid';
+    return { recipient, channel, email };
+  });
+  return {
+    all: planned,
+    email: planned.filter((entry) => entry.channel === 'email'),
+    post: planned.filter((entry) => entry.channel === 'post'),
+    invalid: planned.filter((entry) => entry.channel === 'invalid'),
+  };
+}
+
+export type DispatchPlan = ReturnType<typeof planDispatch>;
+
+export type SampleMail = {
+  recipient: LetterRecipient;
+  letter: IssuedLetter;
+  message: MailMessage;
+  /** The whole message as it would go out (RFC 822), and its size. */
+  raw: Buffer;
+  size: number;
+  tooLarge: boolean;
+};
+
+/** The message of the first e-mail addressee exactly as the worker would build it (for the confirmation page). */
+export async function sampleMail({
+  db,
+  clock,
+  config,
+  cache,
+  render,
+  appeal,
+  plan,
+  maxMessageBytes = MAX_MESSAGE_BYTES,
+}: DispatchDeps & { config: Config; cache: LetterIssuerCache; render: MailRenderer; appeal: Appeal; plan: DispatchPlan; maxMessageBytes?: number }): Promise<SampleMail | undefined> {
+  const first = plan.email[0];
+  if (!first || !appeal.body.trim()) return undefined;
+  const day = dispatchRepository(db).findByAppeal(appeal.id)?.day ?? isoDate(clock());
+  const letter = await renderDeliveryLetter({ db, clock, config, cache, appeal, day, recipient: first.recipient });
+  const message = await buildLetterMail({
+    appeal,
+    organisations: signingOrganisations(db, appeal),
+    recipient: letter.recipient,
+    letter,
+    forwardTo: forwardingGroup(db, appeal, letter.recipient),
+    baseUrl: config.baseUrl,
+    render,
+  });
+  const domain = config.mail.from.address.split('@')[1] ?? 'mitzeichnen.invalid';
+  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
+  const info = await builder.sendMail(sendOptions(config, { recipient: first.email, recipientName: first.recipient.label, messageId: `<mz.beispiel@${domain}>` }, message, clock()));
+  const raw = info.message as Buffer;
+  return { recipient: first.recipient, letter, message, raw, size: raw.length, tooLarge: raw.length > maxMessageBytes };
+}
+
+/** Queues the sample letter to the organiser's own address, marked as a test. */
+export function sendTestMail({ db, clock }: DispatchDeps, { appeal, plan, to, toName }: { appeal: Appeal; plan: DispatchPlan; to: string; toName: string }): { ok: true } | { ok: false; error: MessageKey } {
+  if (appeal.state !== 'final' && appeal.state !== 'sent') return { ok: false, error: 'dispatch.error.notFinal' };
+  const first = plan.email[0] ?? plan.all[0];
+  if (!first) return { ok: false, error: 'dispatch.error.noAddressees' };
+  if (!isValidMailAddress(to)) return { ok: false, error: 'dispatch.error.organiserEmail' };
+  const day = dispatchRepository(db).findByAppeal(appeal.id)?.day ?? isoDate(clock());
+  const payload: AppealLetterPayload = { test: true, appealId: appeal.id, day, addresseeId: first.recipient.addresseeId, listId: first.recipient.listId };
+  enqueueMail({ db, clock, mail: { kind: APPEAL_LETTER_KIND, payload, to, toName, ref: `dispatch-test:${appeal.id}` } });
+  return { ok: true };
+}
+
+export type StartResult =
+  | { ok: true; dispatch: Dispatch; email: number; post: number; invalid: number }
+  | { ok: false; error: MessageKey; dispatch?: Dispatch };
+
+/**
+ * "Jetzt versenden": one delivery per letter and one outbox row per e-mail, all in one
+ * IMMEDIATE transaction. At most one dispatch per appeal (checked inside the transaction and
+ * by a unique index), so a second click, a second tab or the CLI never sends anything twice.
+ */
+export function startDispatch({ db, clock }: DispatchDeps, { appeal, actor }: { appeal: Appeal; actor: Actor }): StartResult {
+  const result = db.transaction(
+    (tx): StartResult => {
+      const repository = dispatchRepository(tx);
+      const existing = repository.findByAppeal(appeal.id);
+      if (existing) return { ok: false, error: 'dispatch.error.alreadyStarted', dispatch: existing };
+      const current = tx.select().from(appeals).where(eq(appeals.id, appeal.id)).get();
+      if (!current || current.state !== 'final') return { ok: false, error: 'dispatch.error.notFinal' };
+      const plan = planDispatch({ db: tx, appeal: current });
+      if (plan.all.length === 0) return { ok: false, error: 'dispatch.error.noAddressees' };
+      const now = clock();
+      const dispatch = repository.insertDispatch({ appealId: current.id, day: isoDate(now), startedBy: actor.organiserId, startedByName: actor.name, createdAt: now });
+      for (const entry of plan.all) {
+        const delivery = repository.insertDelivery({
+          dispatchId: dispatch.id,
+          addresseeId: entry.recipient.addresseeId,
+          listId: entry.recipient.listId,
+          label: entry.recipient.label,
+          email: entry.email,
+          addressLines: entry.recipient.addressLines.join('\n'),
+          channel: entry.channel,
+          createdAt: now,
+        });
+        if (entry.channel !== 'email') continue;
+        const row = enqueueMail({
+          db: tx,
+          clock,
+          mail: { kind: APPEAL_LETTER_KIND, payload: { deliveryId: delivery.id } satisfies AppealLetterPayload, to: entry.email, toName: entry.recipient.label, ref: `delivery:${delivery.id}` },
+        });
+        repository.setOutbox(delivery.id, row.id);
+      }
+      recordAudit({ db: tx, clock }, {
+        appealId: current.id,
+        actor: actor.name,
+        action: 'dispatch_started',
+        detail: `${plan.email.length} per E-Mail, ${plan.post.length} per Post, ${plan.invalid.length} mit ungültiger Adresse`,
+      });
+      return { ok: true, dispatch, email: plan.email.length, post: plan.post.length, invalid: plan.invalid.length };
+    },
+    { behavior: 'immediate' },
+  );
+  // Only letters by post: nothing to wait for.
+  if (result.ok) settle({ db, clock }, result.dispatch.id);
+  return result;
+}
+
+/** Documents marked sent and the appeal "versendet" once nothing is open (idempotent). */
+export function settle({ db, clock }: DispatchDeps, dispatchId: number): boolean {
+  return settleIfDone(db, clock, dispatchId);
+}
+
+/** What the organiser sees of a delivery: its channel, or the state of its outbox row. */
+export type DeliveryState = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'rejected' | 'uncertain' | 'post' | 'skipped';
+export const deliveryStates: DeliveryState[] = ['queued', 'sending', 'retrying', 'sent', 'failed', 'rejected', 'uncertain', 'post', 'skipped'];
+
+export function deliveryState({ delivery, outbox }: DeliveryWithOutbox): DeliveryState {
+  if (delivery.channel === 'post') return 'post';
+  if (delivery.channel === 'invalid' || !outbox) return 'skipped';
+  if (outbox.state === 'failed') return outbox.nextAttemptAt ? 'retrying' : 'failed';
+  return outbox.state;
+}
+
+/** Still changing by itself (the progress page refreshes while this is true). */
+export const isRunningState = (state: DeliveryState) => state === 'queued' || state === 'sending' || state === 'retrying';
+
+export function dispatchStatus({ db, clock }: DispatchDeps, appeal: Appeal) {
+  const repository = dispatchRepository(db);
+  const dispatch = repository.findByAppeal(appeal.id);
+  if (!dispatch) return undefined;
+  // Repairs documents and the appeal state if a hook was missed (the process died in between).
+  settle({ db, clock }, dispatch.id);
+  const rows = repository.listDeliveries(dispatch.id).map((row) => ({ ...row, state: deliveryState(row) }));
+  const counts = Object.fromEntries(deliveryStates.map((state) => [state, 0])) as Record<DeliveryState, number>;
+  for (const row of rows) counts[row.state] += 1;
+  const pause = getOutboxStatus({ db }).pause;
+  return {
+    dispatch: repository.findById(dispatch.id)!,
+    rows,
+    counts,
+    running: rows.some((row) => isRunningState(row.state)),
+    pause,
+  };
+}
+
+export type DispatchStatus = NonNullable<ReturnType<typeof dispatchStatus>>;
+
+function deliveryOfAppeal(db: Db, appeal: Appeal, deliveryId: number) {
+  const found = dispatchRepository(db).findDelivery(deliveryId);
+  if (!found || found.dispatch.appealId !== appeal.id || !found.outbox) return undefined;
+  return found;
+}
+
+/** "erneut senden": a failed, rejected or uncertain letter goes out again (same Message-ID, same letter). */
+export function resendDelivery({ db, clock }: DispatchDeps, { appeal, deliveryId, actor }: { appeal: Appeal; deliveryId: number; actor: Actor }): boolean {
+  return db.transaction((tx) => {
+    const found = deliveryOfAppeal(tx, appeal, deliveryId);
+    if (!found || !resendMail({ db: tx, clock, id: found.outbox!.id })) return false;
+    dispatchRepository(tx).reopen(found.dispatch.id);
+    recordAudit({ db: tx, clock }, { appealId: appeal.id, actor: actor.name, action: 'delivery_resent', detail: `${found.delivery.label} <${found.delivery.email}>` });
+    return true;
+  });
+}
+
+/** "als zugestellt markieren" for an uncertain letter (the organiser knows it arrived). */
+export function markDeliveryDelivered({ db, clock }: DispatchDeps, { appeal, deliveryId, actor }: { appeal: Appeal; deliveryId: number; actor: Actor }): boolean {
+  const done = db.transaction((tx) => {
+    const found = deliveryOfAppeal(tx, appeal, deliveryId);
+    if (!found || !markMailDelivered({ db: tx, clock, id: found.outbox!.id })) return undefined;
+    if (found.delivery.documentCode) markDocumentSent({ db: tx, code: found.delivery.documentCode, sentAt: clock() });
+    recordAudit({ db: tx, clock }, { appealId: appeal.id, actor: actor.name, action: 'delivery_marked_delivered', detail: `${found.delivery.label} <${found.delivery.email}>` });
+    return found.dispatch.id;
+  });
+  if (done === undefined) return false;
+  settle({ db, clock }, done);
+  return true;
+}
+
+/** One PDF with the letters that go by post (no e-mail address, or an unusable one), for printing. */
+export async function postPrintFile({ db, clock, config }: DispatchDeps & { config: Config }, appeal: Appeal): Promise<{ bytes: Uint8Array; fileName: string } | undefined> {
+  const dispatch = dispatchRepository(db).findByAppeal(appeal.id);
+  const targets = dispatch
+    ? dispatchRepository(db)
+        .listDeliveries(dispatch.id)
+        .filter((row) => row.delivery.channel !== 'email')
+        .map((row) => ({ addresseeId: row.delivery.addresseeId, listId: row.delivery.listId }))
+    : planDispatch({ db, appeal })
+        .all.filter((entry) => entry.channel !== 'email')
+        .map((entry) => ({ addresseeId: entry.recipient.addresseeId, listId: entry.recipient.listId }));
+  if (targets.length === 0) return undefined;
+  const issuer = prepareLetterIssuer({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, appeal, day: dispatch?.day ?? isoDate(clock()) });
+  const letters: IssuedLetter[] = [];
+  for (const target of targets) {
+    const selection = target.addresseeId !== null ? { addresseeId: target.addresseeId } : { listId: target.listId ?? -1 };
+    try {
+      letters.push(...(await issuer.issue({ personal: selection })).personal);
+    } catch {
+      // An addressee deleted since the dispatch has no letter any more.
+    }
+  }
+  if (letters.length === 0) return undefined;
+  const print = await combinePrintFile({ db, clock, appeal, letters, textVersionHash: currentTextHash({ db, appeal }) });
+  return { bytes: print.bytes, fileName: letters[0]!.fileName.replace(/_[^_]+\.pdf$/, '_per-post.pdf') };
+}
