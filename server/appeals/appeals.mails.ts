@@ -1,9 +1,18 @@
 import { t } from '../i18n/index.ts';
 import { organisersRepository } from '../organisers/organisers.repository.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
-import type { Composer } from '../mail/mail.types.ts';
+import type { Composer, MailMessage } from '../mail/mail.types.ts';
+import type { Appeal } from './appeals.table.ts';
 import { appealsRepository } from './appeals.repository.ts';
 import { kindLabel, roleLabel } from './appeals.presenters.ts';
+
+/** Mail about an appeal comes from the coalition and replies go to its contact person. */
+export function appealSender(appeal: Pick<Appeal, 'coalitionName' | 'contactName' | 'contactEmail'>): Pick<MailMessage, 'fromName' | 'replyTo'> {
+  return {
+    fromName: appeal.coalitionName,
+    ...(appeal.contactEmail ? { replyTo: { name: appeal.contactName, address: appeal.contactEmail } } : {}),
+  };
+}
 
 export type MemberAddedPayload = { appealId: number; organiserId: number; addedBy: string };
 

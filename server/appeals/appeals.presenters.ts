@@ -17,29 +17,24 @@ export const kindOptions = (current: string) =>
 export const roleOptions = (current: string) =>
   selectOptions(roles.map((role) => ({ value: role, label: roleLabel(role) })), current);
 
+const appealBasics = (appeal: Appeal, role: Role) => ({
+  slug: appeal.slug,
+  title: appeal.title,
+  coalitionName: appeal.coalitionName,
+  kindLabel: kindLabel(appeal.kind),
+  state: appeal.state,
+  stateLabel: stateLabel(appeal.state),
+  roleLabel: roleLabel(role),
+});
+
 export function presentAppealListItem({ appeal, role }: { appeal: Appeal; role: Role }) {
-  return {
-    slug: appeal.slug,
-    title: appeal.title,
-    coalitionName: appeal.coalitionName,
-    kindLabel: kindLabel(appeal.kind),
-    state: appeal.state,
-    stateLabel: stateLabel(appeal.state),
-    roleLabel: roleLabel(role),
-    updatedAt: formatDateTime(appeal.updatedAt),
-  };
+  return { ...appealBasics(appeal, role), updatedAt: formatDateTime(appeal.updatedAt) };
 }
 
 /** The header every page of an appeal shows, and what the organiser may do there. */
 export function presentAppealHeader(appeal: Appeal, role: Role, activeTab: string) {
   return {
-    slug: appeal.slug,
-    title: appeal.title,
-    coalitionName: appeal.coalitionName,
-    kindLabel: kindLabel(appeal.kind),
-    state: appeal.state,
-    stateLabel: stateLabel(appeal.state),
-    roleLabel: roleLabel(role),
+    ...appealBasics(appeal, role),
     canEdit: hasRole(role, 'editor'),
     isOwner: hasRole(role, 'owner'),
     textEditable: hasRole(role, 'editor') && isTextEditable(appeal),

@@ -1,5 +1,6 @@
 // The letter e-mail: one message per addressee with the personalised PDF attached, composed
 // by the outbox worker at send time (render → send → record).
+import { appealSender } from '../appeals/appeals.mails.ts';
 import { eq } from 'drizzle-orm';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -137,8 +138,7 @@ export async function buildLetterMail({
     subject,
     html,
     text,
-    fromName: appeal.coalitionName,
-    ...(appeal.contactEmail ? { replyTo: { name: appeal.contactName, address: appeal.contactEmail } } : {}),
+    ...appealSender(appeal),
     attachments: [{ filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf' }],
   };
 }

@@ -1,4 +1,5 @@
 // The co-signing e-mails, composed by the outbox worker when they are sent.
+import { appealSender } from '../appeals/appeals.mails.ts';
 import { kindLabel } from '../appeals/appeals.presenters.ts';
 import { t } from '../i18n/index.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -53,8 +54,7 @@ function composerFor(kind: SigningMailKind): Composer {
       subject,
       html,
       text,
-      fromName: appeal.coalitionName,
-      ...(appeal.contactEmail ? { replyTo: { name: appeal.contactName, address: appeal.contactEmail } } : {}),
+      ...appealSender(appeal),
     };
   };
 }
