@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
+import { appealsRepository } from '../appeals/appeals.repository.ts';
 import { CliError } from '../cli/cli-context.ts';
 import type { CliCommand, CliContext } from '../cli/cli-context.ts';
-import { appeals } from '../appeals/appeals.table.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Db } from '../db/client.ts';
 import { ComposerRegistry } from '../mail/composers.ts';
@@ -20,7 +19,7 @@ import type { DispatchStatus } from './dispatch.service.ts';
 export const SEND_EXIT = { done: 0, unfinished: 3, problems: 4 } as const;
 
 function findAppeal(db: Db, slug: string): Appeal {
-  const appeal = db.select().from(appeals).where(eq(appeals.slug, slug)).get();
+  const appeal = appealsRepository(db).findBySlug(slug);
   if (!appeal) throw new CliError(`No appeal with the slug "${slug}".`);
   return appeal;
 }

@@ -1,10 +1,9 @@
 // The letter e-mail: one message per addressee with the personalised PDF attached, composed
 // by the outbox worker at send time (render → send → record).
 import { appealSender } from '../appeals/appeals.mails.ts';
-import { eq } from 'drizzle-orm';
+import { appealsRepository } from '../appeals/appeals.repository.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { appeals } from '../appeals/appeals.table.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { appealAddresseeLists } from '../addressees/addressees.service.ts';
 import { t } from '../i18n/index.ts';
@@ -223,7 +222,7 @@ export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES
       day = data.day;
       target = { addresseeId: data.addresseeId, listId: data.listId };
     }
-    const appeal = db.select().from(appeals).where(eq(appeals.id, appealId)).get();
+    const appeal = appealsRepository(db).findById(appealId);
     if (!appeal) throw new MailNotNeeded(t('dispatch.appealGone'));
     // A letter goes out only as the final text (never as a draft after a reopen).
     if (appeal.state !== 'final' && appeal.state !== 'sent') throw new MailNotNeeded(t('dispatch.notFinalAnymore'));

@@ -1,11 +1,10 @@
 // Sending a final appeal: the plan (who gets it by e-mail, who by post, whose address is
 // unusable), the sample message, the test send, "Jetzt versenden" and the organiser's
 // decisions on single deliveries. Rendering and sending happen in the outbox worker.
-import { eq } from 'drizzle-orm';
+import { appealsRepository } from '../appeals/appeals.repository.ts';
 import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { appeals } from '../appeals/appeals.table.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -124,7 +123,7 @@ export function startDispatch({ db, clock }: DispatchDeps, { appeal, actor }: { 
       const repository = dispatchRepository(tx);
       const existing = repository.findByAppeal(appeal.id);
       if (existing) return { ok: false, error: 'dispatch.error.alreadyStarted', dispatch: existing };
-      const current = tx.select().from(appeals).where(eq(appeals.id, appeal.id)).get();
+      const current = appealsRepository(tx).findById(appeal.id);
       if (!current || current.state !== 'final') return { ok: false, error: 'dispatch.error.notFinal' };
       const plan = planDispatch({ db: tx, appeal: current });
       if (plan.all.length === 0) return { ok: false, error: 'dispatch.error.noAddressees' };

@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { appealsRepository } from '../appeals/appeals.repository.ts';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { eq } from 'drizzle-orm';
 import { CliError } from '../cli/cli-context.ts';
 import type { CliCommand } from '../cli/cli-context.ts';
-import { appeals } from '../appeals/appeals.table.ts';
 import { AppError } from '../shared/app-error.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import { t } from '../i18n/index.ts';
@@ -20,7 +19,7 @@ export const renderCommand: CliCommand = {
     if (values.addressee !== undefined && !/^\d{1,10}$/.test(values.addressee)) throw new CliError(`--addressee must be the numeric id of an addressee (got "${values.addressee}").`);
     const { db } = context.database();
     // The appeal is looked up directly: the CLI is the operator, not an organiser with a role.
-    const appeal = db.select().from(appeals).where(eq(appeals.slug, values.appeal)).get();
+    const appeal = appealsRepository(db).findBySlug(values.appeal);
     if (!appeal) throw new CliError(`No appeal with the slug "${values.appeal}".`);
     const out = isAbsolute(values.out) ? values.out : resolve(context.io.cwd, values.out);
     mkdirSync(out, { recursive: true });
