@@ -4,7 +4,7 @@ import { readAuditTrail } from '../server/audit/audit.service.ts';
 import { sendDueReminders } from '../server/signing/signing.service.ts';
 import { buildTestApp, fixedNow } from './helpers/app.ts';
 import type { TestApp } from './helpers/app.ts';
-import { appealInput, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitForm } from './helpers/factories.ts';
+import { appealFormFields, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitForm } from './helpers/factories.ts';
 import { csrfToken, fieldError, pageText, parseHtml } from './helpers/html.ts';
 import { makeMailWorker, manualClock } from './helpers/mail.ts';
 import { SmtpSink } from './helpers/smtp-sink.ts';
@@ -128,7 +128,7 @@ describe('co-signing through the mails that arrive', () => {
     expect(await letterText()).toContain('gez. Małgorzata Kowalska');
 
     const saved = await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, {
-      ...Object.fromEntries(Object.entries(appealInput({ title: setup.appeal.title })).map(([key, value]) => [key, String(value === false ? '' : value)])),
+      ...appealFormFields({ title: setup.appeal.title }),
       body: 'Wir fordern ein gut ausgestattetes Integrationszentrum.',
     });
     expect(saved.status).toBe(303);

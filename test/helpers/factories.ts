@@ -58,6 +58,16 @@ export function appealInput(overrides: Partial<AppealInput> = {}): AppealInput {
   };
 }
 
+/** An appeal as the edit form posts it (strings; unchecked boxes left out). */
+export function appealFormFields(overrides: Partial<AppealInput> = {}): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(appealInput(overrides))) {
+    if (value === false) continue;
+    fields[key] = value === true ? 'on' : String(value);
+  }
+  return fields;
+}
+
 export function makeAppeal(db: Db, organiserId: number, overrides: Partial<AppealInput> = {}): Appeal {
   return createAppeal({ db, clock: systemClock, organiserId, input: appealInput(overrides) });
 }
