@@ -1,34 +1,12 @@
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Addressee } from './addressees.table.ts';
-import { columnLabels } from './import/columns.ts';
+import { columnLabels, importFields } from './import/columns.ts';
+import { neutraliseFormula } from '../shared/spreadsheet.ts';
 import type { ImportField } from './import/columns.ts';
 
 /** Columns of an export, named so that the import reads them back unchanged. */
-const exportFields: Exclude<ImportField, 'houseNumber'>[] = [
-  'salutation',
-  'title',
-  'firstName',
-  'lastName',
-  'function',
-  'institution',
-  'department',
-  'street',
-  'postcode',
-  'city',
-  'email',
-  'letterSalutation',
-  'verifiedAt',
-  'note',
-];
-
-/**
- * A cell that a spreadsheet would run as a formula (=, +, -, @, or a leading tab/CR) gets a
- * leading apostrophe (OWASP "CSV injection"); the import removes it again.
- */
-export function neutraliseFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
+const exportFields = importFields.filter((field): field is Exclude<ImportField, 'houseNumber'> => field !== 'houseNumber');
 
 const header = () => exportFields.map((field) => columnLabels[field]);
 const cells = (entry: Addressee) => exportFields.map((field) => neutraliseFormula(entry[field]));

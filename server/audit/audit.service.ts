@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseFormula } from '../shared/spreadsheet.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
 import { auditRepository } from './audit.repository.ts';
@@ -84,10 +85,8 @@ export function truncateIp(ip: string | undefined): string {
 
 /** CSV for Excel: `;`, UTF-8 with BOM, CRLF. */
 export function auditCsv(events: AuditEvent[], labels: (action: string) => string): string {
-  // A cell starting with = + - @ would be a formula in Excel; a leading apostrophe keeps it text.
-  const cell = (value: string) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
   const rows = events.map((event) =>
-    [event.at.toISOString(), event.actor, labels(event.action), event.detail, event.versionHash, event.ip, event.hash].map(cell),
+    [event.at.toISOString(), event.actor, labels(event.action), event.detail, event.versionHash, event.ip, event.hash].map(neutraliseFormula),
   );
   return `\uFEFF${stringify([['Zeit (UTC)', 'Wer', 'Was', 'Einzelheiten', 'Textfassung (SHA-256)', 'Netz', 'Prüfsumme'], ...rows], { delimiter: ';', record_delimiter: '\r\n' })}`;
 }
