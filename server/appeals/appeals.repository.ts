@@ -2,7 +2,9 @@ import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organisers } from '../organisers/organisers.table.ts';
 import { appeals, memberships } from './appeals.table.ts';
-import type { Appeal, NewAppeal, Role } from './appeals.table.ts';
+import type { Appeal, AppealState, NewAppeal, Role } from './appeals.table.ts';
+import { nextState, requiredState } from './appeal-lifecycle.ts';
+import type { AppealEvent } from './appeal-lifecycle.ts';
 
 export function appealsRepository(db: Db) {
   return {
@@ -35,7 +37,22 @@ export function appealsRepository(db: Db) {
     insert(values: NewAppeal): Appeal {
       return db.insert(appeals).values(values).returning().get();
     },
-    update(id: number, values: Partial<NewAppeal>): Appeal {
+    /**
+     * The one writer of `appeals.state`: applies a lifecycle event if the appeal is still in
+     * the state the event starts from (a conditional update, safe against a concurrent change).
+     * Returns the updated appeal, or undefined when the event does not apply (anymore).
+     */
+    applyEvent(id: number, event: AppealEvent, now: Date, values: Partial<Pick<NewAppeal, 'signingDeadline'>> = {}): Appeal | undefined {
+      const from: AppealState = requiredState(event);
+      const to = nextState(from, event) as AppealState;
+      return db
+        .update(appeals)
+        .set({ ...values, state: to, updatedAt: now })
+        .where(and(eq(appeals.id, id), eq(appeals.state, from)))
+        .returning()
+        .get();
+    },
+    update(id: number, values: Partial<Omit<NewAppeal, 'state'>>): Appeal {
       return db.update(appeals).set(values).where(eq(appeals.id, id)).returning().get();
     },
     delete(id: number): void {

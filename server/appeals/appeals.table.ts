@@ -4,7 +4,7 @@ import { organisers } from '../organisers/organisers.table.ts';
 export const appealKinds = ['aufruf', 'antrag', 'resolution', 'offener_brief'] as const;
 export type AppealKind = (typeof appealKinds)[number];
 
-export const appealStates = ['draft', 'signing', 'final', 'sent'] as const;
+export const appealStates = ['draft', 'signing', 'final', 'sending', 'sent'] as const;
 export type AppealState = (typeof appealStates)[number];
 
 export const roles = ['owner', 'editor', 'viewer'] as const;

@@ -108,6 +108,7 @@ export const de = {
   'appeal.state.draft': 'Entwurf',
   'appeal.state.signing': 'Zeichnung läuft',
   'appeal.state.final': 'Abgeschlossen',
+  'appeal.state.sending': 'Wird versendet',
   'appeal.state.sent': 'Versendet',
   'appeal.yourRole': 'Ihre Rolle:',
   'appeal.tabs.label': 'Bereiche des Aufrufs',

@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { signingRepository } from './signing.repository.ts';
 import type { AppealVersion } from './signing.table.ts';
+import type { Signatory } from '../signatories/signatories.table.ts';
 
 /** The parts of an appeal a signatory agrees to: everything printed as the letter's text. */
 type SignedText = Pick<Appeal, 'kind' | 'title' | 'subtitle' | 'salutationOverride' | 'body' | 'closing' | 'ccLines' | 'attachmentLines'>;
@@ -61,4 +62,12 @@ export function currentVersionOf({ db, appeal }: { db: Db; appeal: Pick<Appeal, 
 /** The hash a document records: the frozen version's, or the draft text's own. */
 export function currentTextHash({ db, appeal }: { db: Db; appeal: Appeal }): string {
   return currentVersionOf({ db, appeal })?.hash ?? textHash(appeal);
+}
+
+/**
+ * The one rule for "this signature counts": the signatory signed, and signed exactly this text
+ * version. A signature on an older version needs re-confirmation and is not printed or sent.
+ */
+export function signatureCountsFor(signatory: Pick<Signatory, 'status' | 'signedVersionId'>, version: Pick<AppealVersion, 'id'> | undefined): boolean {
+  return version !== undefined && signatory.status === 'signed' && signatory.signedVersionId === version.id;
 }
