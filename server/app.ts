@@ -43,6 +43,14 @@ export type AppDeps = {
   templates?: Eta;
 };
 
+export type RouteTableEntry = { method: string; url: string; hasParamsSchema: boolean; hasBodySchema: boolean };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeTable: RouteTableEntry[];
+  }
+}
+
 const staticDir = fileURLToPath(new URL('../static', import.meta.url));
 const webFontDir = join(dirname(createRequire(import.meta.url).resolve('source-sans/package.json')), 'WOFF2', 'TTF');
 
@@ -57,6 +65,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: 2 * 1024 * 1024,
+  });
+
+  // The route table as registered (method, URL, schema): tests derive access and validation
+  // checks from it, so that a new route cannot be forgotten.
+  const routeTable: RouteTableEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, hasParamsSchema: Boolean(route.schema?.params), hasBodySchema: Boolean(route.schema?.body) });
+    }
   });
 
   await app.register(cookie, { secret: config.sessionSecret });

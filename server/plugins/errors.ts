@@ -13,6 +13,13 @@ function describe(error: FastifyError): ErrorPage {
       error.statusCode === 404 ? 'error.notFound.title' : error.statusCode === 403 ? 'error.forbidden.title' : 'error.conflict.title';
     return { status: error.statusCode, title, text: error.messageKey, params: error.params };
   }
+  // A route parameter that does not fit its schema names nothing that exists; a body or query
+  // that does not fit is a request the form could not have sent.
+  if (error.validation) {
+    return error.validationContext === 'params'
+      ? { status: 404, title: 'error.notFound.title', text: 'error.notFound.text' }
+      : { status: 422, title: 'error.badRequest.title', text: 'error.badRequest.text' };
+  }
   switch (error.code) {
     case 'FST_CSRF_INVALID_TOKEN':
     case 'FST_CSRF_MISSING_SECRET':
