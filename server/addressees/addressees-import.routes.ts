@@ -3,7 +3,7 @@ import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
 import { formView } from '../shared/form-view.ts';
 import type { FieldErrors } from '../shared/form.ts';
-import { uploadedFile } from '../plugins/forms.ts';
+import { uploadedFile } from '../shared/uploaded-file.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { getList, listEntries } from './addressees.service.ts';

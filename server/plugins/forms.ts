@@ -1,30 +1,14 @@
 import fp from 'fastify-plugin';
+import type { UploadedFile } from '../shared/uploaded-file.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import './types.ts';
 
-/** An uploaded file as route handlers see it. `bytes` is empty when the file was too large. */
-export type UploadedFile = {
-  filename: string;
-  mimetype: string;
-  size: number;
-  bytes: Buffer;
-  tooLarge: boolean;
-};
-
 export const DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
 // Above this, busboy stops reading the part; the request is still answered with a message.
 const HARD_FILE_LIMIT = 64 * 1024 * 1024;
-
-/** The uploaded file of a multipart field, or undefined when none was chosen. */
-export function uploadedFile(body: unknown, field: string): UploadedFile | undefined {
-  const value = (body as Record<string, unknown> | undefined)?.[field];
-  if (!value || typeof value !== 'object' || !('tooLarge' in value)) return undefined;
-  const file = value as UploadedFile;
-  return file.filename === '' && file.size === 0 ? undefined : file;
-}
 
 /**
  * Urlencoded forms and multipart uploads. Multipart fields land on `request.body` like

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fontkit from '@pdf-lib/fontkit';
 import sharp from 'sharp';
 import type { MessageKey } from '../i18n/index.ts';
-import type { UploadedFile } from '../plugins/forms.ts';
+import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { fontBytes } from '../letter-pdf/fonts.ts';
 
 export const MAX_LOGO_BYTES = 5 * 1024 * 1024;

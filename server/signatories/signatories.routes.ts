@@ -4,7 +4,7 @@ import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { formView } from '../shared/form-view.ts';
 import type { FormView } from '../shared/form-view.ts';
-import { uploadedFile } from '../plugins/forms.ts';
+import { uploadedFile } from '../shared/uploaded-file.ts';
 import { t } from '../i18n/index.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { MAX_LOGO_BYTES } from './logos.ts';

@@ -6,7 +6,7 @@ import { conflict, notFound } from '../shared/app-error.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { readForm } from '../shared/form.ts';
 import type { FieldErrors, FormResult } from '../shared/form.ts';
-import type { UploadedFile } from '../plugins/forms.ts';
+import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { reencodeLogo } from './logos.ts';
 import { signatoriesRepository } from './signatories.repository.ts';
 import type { SignatoryWithOrganisation } from './signatories.repository.ts';

@@ -7,7 +7,7 @@ import { readForm } from '../shared/form.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { formatDateTime, formatIsoDate } from '../shared/dates.ts';
 import type { FileStore } from '../shared/file-store.ts';
-import type { UploadedFile } from '../plugins/forms.ts';
+import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { reencodeImage } from '../signatories/logos.ts';
 import type { ImageProblem } from '../signatories/logos.ts';
 import { logoUrl } from '../signatories/signatories.presenters.ts';

@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { truncateIp } from '../audit/audit.service.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { uploadedFile } from '../plugins/forms.ts';
+import { uploadedFile } from '../shared/uploaded-file.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { formView } from '../shared/form-view.ts';
@@ -12,7 +12,7 @@ import type { FormView } from '../shared/form-view.ts';
 import { readForm } from '../shared/form.ts';
 import { MAX_SIGNATURE_BYTES, presentAppealSummary, presentSigningPage, readSignatureForm, storeSignatureImage } from './signing-page.ts';
 import { issueLetters } from '../letter-pdf/letter-pdf.service.ts';
-import { sendPdf } from '../letter-pdf/pdf-reply.ts';
+import { sendPdf } from '../shared/pdf-reply.ts';
 import { checkLink, decline, recordView, sign, withdraw } from './signing.service.ts';
 import type { LinkCheck, LinkProblem } from './signing.service.ts';
 
