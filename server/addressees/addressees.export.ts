@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import type { Addressee } from './addressees.table.ts';
 import { columnLabels, importFields } from './import/columns.ts';
 import { neutraliseFormula } from '../shared/spreadsheet.ts';
+import { transliterate } from '../shared/transliterate.ts';
 import type { ImportField } from './import/columns.ts';
 
 /** Columns of an export, named so that the import reads them back unchanged. */
@@ -36,9 +37,7 @@ export async function exportXlsx(entries: Addressee[], sheetName: string): Promi
 
 /** An ASCII file name for a download: "Bürgermeister:innen" → "Buergermeister-innen". */
 export function exportFileName(listName: string, extension: 'csv' | 'xlsx'): string {
-  const stem = listName
-    .replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/Ä/g, 'Ae').replace(/Ö/g, 'Oe').replace(/Ü/g, 'Ue').replace(/ß/g, 'ss')
-    .normalize('NFKD')
+  const stem = transliterate(listName)
     .replace(/[^A-Za-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 60);

@@ -20,6 +20,7 @@ import { listSignatories } from '../signatories/signatories.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
+import { transliterate } from '../shared/transliterate.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 
@@ -144,9 +145,7 @@ export async function buildLetterMail({
 
 /** File names in mail must be plain ASCII (some mail systems of public bodies mangle anything else). */
 export function asciiFileName(name: string): string {
-  const ascii = name
-    .replace(/ä/g, 'ae').replace(/ö/g, 'oe').replace(/ü/g, 'ue').replace(/Ä/g, 'Ae').replace(/Ö/g, 'Oe').replace(/Ü/g, 'Ue').replace(/ß/g, 'ss')
-    .normalize('NFKD')
+  const ascii = transliterate(name)
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/-{2,}/g, '-');
   return ascii.endsWith('.pdf') ? ascii : `${ascii.replace(/\.+$/, '')}.pdf`;
