@@ -40,20 +40,20 @@ const addresseesImportRoutes: FastifyPluginAsync<Options> = async (app, { db, cl
 
   app.get('/lists/:listId/import', async (request, reply) => {
     const { list } = loadList(request, 'editor');
-    return reply.viewAsync('lists/import', uploadPage(list));
+    return reply.viewAsync('addressees/import', uploadPage(list));
   });
 
   app.post('/lists/:listId/import', { config: { uploadMaxBytes: MAX_IMPORT_BYTES } }, async (request, reply) => {
     const { list } = loadList(request, 'editor');
     const file = uploadedFile(request.body, 'file');
-    if (!file) return reply.code(422).viewAsync('lists/import', uploadPage(list, { file: 'import.fileRequired' }));
+    if (!file) return reply.code(422).viewAsync('addressees/import', uploadPage(list, { file: 'import.fileRequired' }));
     if (file.tooLarge) {
-      return reply.code(422).viewAsync('lists/import', uploadPage(list, { file: 'import.file.tooLarge' }, { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
+      return reply.code(422).viewAsync('addressees/import', uploadPage(list, { file: 'import.file.tooLarge' }, { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
     }
     try {
       const { preview, fingerprint } = await previewImport({ db, list, bytes: file.bytes });
       const importId = keepPendingImport({ store, clock, list, organiserId: request.organiser!.id, filename: file.filename, preview, fingerprint });
-      return reply.viewAsync('lists/import-preview', {
+      return reply.viewAsync('addressees/import-preview', {
         title: t('import.preview.title', { name: list.name }),
         list,
         importId,
@@ -61,7 +61,7 @@ const addresseesImportRoutes: FastifyPluginAsync<Options> = async (app, { db, cl
       });
     } catch (error) {
       if (!(error instanceof ImportFileError)) throw error;
-      return reply.code(422).viewAsync('lists/import', uploadPage(list, { file: error.messageKey }, error.params));
+      return reply.code(422).viewAsync('addressees/import', uploadPage(list, { file: error.messageKey }, error.params));
     }
   });
 

@@ -50,7 +50,7 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     const lists = listAccessibleLists({ db, organiserId: request.organiser!.id }).map(({ list, access, entryCount }) =>
       presentList(list, access, entryCount),
     );
-    return reply.viewAsync('lists/index', { title: t('lists.title'), lists });
+    return reply.viewAsync('addressees/index', { title: t('lists.title'), lists });
   });
 
   const renderListForm = (form: FormView, list?: { id: number; name: string }) => ({
@@ -59,11 +59,11 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     list,
   });
 
-  app.get('/lists/new', async (_request, reply) => reply.viewAsync('lists/form', renderListForm(formView({ rank: '50' }))));
+  app.get('/lists/new', async (_request, reply) => reply.viewAsync('addressees/form', renderListForm(formView({ rank: '50' }))));
 
   app.post('/lists', async (request, reply) => {
     const result = readListForm(request.body);
-    if (!result.ok) return reply.code(422).viewAsync('lists/form', renderListForm(formView(result.values, result.errors)));
+    if (!result.ok) return reply.code(422).viewAsync('addressees/form', renderListForm(formView(result.values, result.errors)));
     const list = createList({ db, clock, organiserId: request.organiser!.id, input: result.value });
     return reply.flash('lists.created', { name: list.name }).redirect(`/lists/${list.id}`, 303);
   });
@@ -74,7 +74,7 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
     const filter: DirectoryFilter = (directoryFilters as readonly unknown[]).includes(query.filter) ? (query.filter as DirectoryFilter) : 'all';
     const found = searchEntries({ db, list, query: q, filter });
-    return reply.viewAsync('lists/show', {
+    return reply.viewAsync('addressees/show', {
       title: list.name,
       list: presentList(list, access, found.total),
       collective: presentCollectivePreview(list),
@@ -87,13 +87,13 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
 
   app.get('/lists/:listId/edit', async (request, reply) => {
     const { list } = loadList(request, 'owner');
-    return reply.viewAsync('lists/form', renderListForm(formView(listFormValues(list)), list));
+    return reply.viewAsync('addressees/form', renderListForm(formView(listFormValues(list)), list));
   });
 
   app.post('/lists/:listId', async (request, reply) => {
     const { list } = loadList(request, 'owner');
     const result = readListForm(request.body);
-    if (!result.ok) return reply.code(422).viewAsync('lists/form', renderListForm(formView(result.values, result.errors), list));
+    if (!result.ok) return reply.code(422).viewAsync('addressees/form', renderListForm(formView(result.values, result.errors), list));
     updateList({ db, list, input: result.value });
     return reply.flash('lists.saved').redirect(`/lists/${list.id}`, 303);
   });
@@ -119,13 +119,13 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
 
   app.get('/lists/:listId/addressees/new', async (request, reply) => {
     const { list } = loadList(request, 'editor');
-    return reply.viewAsync('lists/entry-form', renderEntryForm(list, formView({})));
+    return reply.viewAsync('addressees/entry-form', renderEntryForm(list, formView({})));
   });
 
   app.post('/lists/:listId/addressees', async (request, reply) => {
     const { list } = loadList(request, 'editor');
     const result = readAddresseeForm(request.body);
-    if (!result.ok) return reply.code(422).viewAsync('lists/entry-form', renderEntryForm(list, formView(result.values, result.errors)));
+    if (!result.ok) return reply.code(422).viewAsync('addressees/entry-form', renderEntryForm(list, formView(result.values, result.errors)));
     addEntry({ db, clock, list, input: result.value });
     return reply.flash('addressee.added').redirect(`/lists/${list.id}`, 303);
   });
@@ -133,7 +133,7 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
   app.get('/lists/:listId/addressees/:id/edit', async (request, reply) => {
     const { list } = loadList(request, 'editor');
     const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
-    return reply.viewAsync('lists/entry-form', renderEntryForm(list, formView(entryFormValues(entry)), entry.id));
+    return reply.viewAsync('addressees/entry-form', renderEntryForm(list, formView(entryFormValues(entry)), entry.id));
   });
 
   app.post('/lists/:listId/addressees/:id', async (request, reply) => {
@@ -141,7 +141,7 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
     const result = readAddresseeForm(request.body);
     if (!result.ok) {
-      return reply.code(422).viewAsync('lists/entry-form', renderEntryForm(list, formView(result.values, result.errors), entry.id));
+      return reply.code(422).viewAsync('addressees/entry-form', renderEntryForm(list, formView(result.values, result.errors), entry.id));
     }
     updateEntry({ db, clock, entry, input: result.value });
     return reply.flash('addressee.saved').redirect(`/lists/${list.id}#addressee-${entry.id}`, 303);
@@ -156,7 +156,7 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     const merged = { ...entryFormValues(entry), ...Object.fromEntries(quickEditFields.map((field) => [field, submitted[field] ?? ''])) };
     const result = readAddresseeForm(merged);
     if (!result.ok) {
-      return reply.code(422).viewAsync('lists/entry-form', renderEntryForm(list, formView(result.values, result.errors), entry.id));
+      return reply.code(422).viewAsync('addressees/entry-form', renderEntryForm(list, formView(result.values, result.errors), entry.id));
     }
     updateEntry({ db, clock, entry, input: result.value });
     const query = typeof submitted.q === 'string' && submitted.q !== '' ? `?q=${encodeURIComponent(submitted.q)}` : '';
