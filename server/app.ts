@@ -21,6 +21,7 @@ import formsPlugin from './plugins/forms.ts';
 import errorsPlugin from './plugins/errors.ts';
 import organisersRoutes from './organisers/organisers.routes.ts';
 import appealAccessPlugin from './appeals/appeal-access.ts';
+import listAccessPlugin from './addressees/list-access.ts';
 import appealsRoutes from './appeals/appeals.routes.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
@@ -115,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       reply.header('cache-control', 'no-store');
     });
     await organiserArea.register(appealAccessPlugin, { db });
+    await organiserArea.register(listAccessPlugin, { db });
     await organiserArea.register(appealsRoutes, { db, clock, config });
     await organiserArea.register(signingDashboardRoutes, { db, clock, config });
     await organiserArea.register(auditRoutes, { db });

@@ -1,12 +1,13 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
 import { formView } from '../shared/form-view.ts';
 import type { FieldErrors } from '../shared/form.ts';
+import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { uploadedFile } from '../shared/uploaded-file.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { getList, listEntries } from './addressees.service.ts';
+import { listEntries } from './addressees.service.ts';
 import { exportCsv, exportFileName, exportXlsx } from './addressees.export.ts';
 import { importColumnHelp, presentImportPreview } from './addressees.presenters.ts';
 import { confirmImport, keepPendingImport, previewImport } from './import/import.service.ts';
@@ -15,13 +16,13 @@ import { createPendingImportStore } from './import/pending-imports.ts';
 
 type Options = { db: Db; clock: Clock; importsDir: string };
 
-const params = (request: FastifyRequest) => request.params as { listId: string; importId?: string };
+const listParams = { listId: 'id' } as const;
+// The pending import's id is checked by its store, which answers an unknown or malformed id as expired.
+const importParams = { listId: 'id', importId: 'token' } as const;
 
 /** Import of CSV/XLSX files into a list (upload → preview → confirm) and export as CSV/XLSX. */
 const addresseesImportRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, importsDir }) => {
   const store = createPendingImportStore(importsDir);
-  const loadList = (request: FastifyRequest, need: 'viewer' | 'editor') =>
-    getList({ db, organiserId: request.organiser!.id, listId: Number(params(request).listId), need });
 
   const uploadPage = (list: { id: number; name: string }, errors: FieldErrors = {}, params: Record<string, string | number> = {}) => {
     const form = formView({}, errors);
@@ -38,13 +39,13 @@ const addresseesImportRoutes: FastifyPluginAsync<Options> = async (app, { db, cl
     };
   };
 
-  app.get('/lists/:listId/import', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
+  app.get('/lists/:listId/import', { schema: paramsSchema(listParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
     return reply.viewAsync('addressees/import', uploadPage(list));
   });
 
-  app.post('/lists/:listId/import', { config: { uploadMaxBytes: MAX_IMPORT_BYTES } }, async (request, reply) => {
-    const { list } = loadList(request, 'editor');
+  app.post('/lists/:listId/import', { schema: paramsSchema(listParams), config: { listAccess: 'editor', uploadMaxBytes: MAX_IMPORT_BYTES } }, async (request, reply) => {
+    const { list } = request;
     const file = uploadedFile(request.body, 'file');
     if (!file) return reply.code(422).viewAsync('addressees/import', uploadPage(list, { file: 'import.fileRequired' }));
     if (file.tooLarge) {
@@ -65,22 +66,23 @@ const addresseesImportRoutes: FastifyPluginAsync<Options> = async (app, { db, cl
     }
   });
 
-  app.post('/lists/:listId/import/:importId', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
-    const result = confirmImport({ db, clock, store, list, organiserId: request.organiser!.id, importId: params(request).importId ?? '' });
+  app.post('/lists/:listId/import/:importId', { schema: paramsSchema(importParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
+    const { importId } = paramsOf(request, importParams);
+    const result = confirmImport({ db, clock, store, list, organiserId: request.organiser!.id, importId });
     return reply.flash('import.done', result).redirect(`/lists/${list.id}`, 303);
   });
 
-  app.get('/lists/:listId/export.csv', async (request, reply) => {
-    const { list } = loadList(request, 'viewer');
+  app.get('/lists/:listId/export.csv', { schema: paramsSchema(listParams), config: { listAccess: 'viewer' } }, async (request, reply) => {
+    const { list } = request;
     return reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${exportFileName(list.name, 'csv')}"`)
       .send(exportCsv(listEntries({ db, list })));
   });
 
-  app.get('/lists/:listId/export.xlsx', async (request, reply) => {
-    const { list } = loadList(request, 'viewer');
+  app.get('/lists/:listId/export.xlsx', { schema: paramsSchema(listParams), config: { listAccess: 'viewer' } }, async (request, reply) => {
+    const { list } = request;
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="${exportFileName(list.name, 'xlsx')}"`)

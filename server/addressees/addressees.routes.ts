@@ -1,8 +1,9 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
 import { formView } from '../shared/form-view.ts';
 import type { FormView } from '../shared/form-view.ts';
+import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { t } from '../i18n/index.ts';
 import {
   addEntry,
@@ -10,7 +11,6 @@ import {
   deleteEntry,
   deleteList,
   findEntry,
-  getList,
   listAccessibleLists,
   readAddresseeForm,
   markVerified,
@@ -20,7 +20,7 @@ import {
   updateList,
   directoryFilters,
 } from './addressees.service.ts';
-import type { DirectoryFilter, ListAccess } from './addressees.service.ts';
+import type { DirectoryFilter } from './addressees.service.ts';
 import {
   addressSourceFromForm,
   directoryFilterOptions,
@@ -37,15 +37,11 @@ import { isoDate } from '../shared/dates.ts';
 
 type Options = { db: Db; clock: Clock };
 
-const ids = (request: FastifyRequest) => {
-  const params = request.params as { listId?: string; id?: string };
-  return { listId: Number(params.listId), addresseeId: Number(params.id) };
-};
+const listParams = { listId: 'id' } as const;
+const entryParams = { listId: 'id', id: 'id' } as const;
 
+/** Address lists and their entries; the list plugin (list-access.ts) loads `request.list`. */
 const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock }) => {
-  const loadList = (request: FastifyRequest, need: ListAccess) =>
-    getList({ db, organiserId: request.organiser!.id, listId: ids(request).listId, need });
-
   app.get('/lists', async (request, reply) => {
     const lists = listAccessibleLists({ db, organiserId: request.organiser!.id }).map(({ list, access, entryCount }) =>
       presentList(list, access, entryCount),
@@ -68,8 +64,8 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     return reply.flash('lists.created', { name: list.name }).redirect(`/lists/${list.id}`, 303);
   });
 
-  app.get('/lists/:listId', async (request, reply) => {
-    const { list, access } = loadList(request, 'viewer');
+  app.get('/lists/:listId', { schema: paramsSchema(listParams), config: { listAccess: 'viewer' } }, async (request, reply) => {
+    const { list, listAccess: access } = request;
     const query = request.query as { q?: unknown; filter?: unknown };
     const q = typeof query.q === 'string' ? query.q.trim().slice(0, 200) : '';
     const filter: DirectoryFilter = (directoryFilters as readonly unknown[]).includes(query.filter) ? (query.filter as DirectoryFilter) : 'all';
@@ -85,21 +81,21 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     });
   });
 
-  app.get('/lists/:listId/edit', async (request, reply) => {
-    const { list } = loadList(request, 'owner');
+  app.get('/lists/:listId/edit', { schema: paramsSchema(listParams), config: { listAccess: 'owner' } }, async (request, reply) => {
+    const { list } = request;
     return reply.viewAsync('addressees/form', renderListForm(formView(listFormValues(list)), list));
   });
 
-  app.post('/lists/:listId', async (request, reply) => {
-    const { list } = loadList(request, 'owner');
+  app.post('/lists/:listId', { schema: paramsSchema(listParams), config: { listAccess: 'owner' } }, async (request, reply) => {
+    const { list } = request;
     const result = readListForm(request.body);
     if (!result.ok) return reply.code(422).viewAsync('addressees/form', renderListForm(formView(result.values, result.errors), list));
     updateList({ db, list, input: result.value });
     return reply.flash('lists.saved').redirect(`/lists/${list.id}`, 303);
   });
 
-  app.post('/lists/:listId/delete', async (request, reply) => {
-    const { list } = loadList(request, 'owner');
+  app.post('/lists/:listId/delete', { schema: paramsSchema(listParams), config: { listAccess: 'owner' } }, async (request, reply) => {
+    const { list } = request;
     deleteList({ db, list });
     return reply.flash('lists.deleted', { name: list.name }).redirect('/lists', 303);
   });
@@ -117,28 +113,28 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     };
   };
 
-  app.get('/lists/:listId/addressees/new', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
+  app.get('/lists/:listId/addressees/new', { schema: paramsSchema(listParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
     return reply.viewAsync('addressees/entry-form', renderEntryForm(list, formView({})));
   });
 
-  app.post('/lists/:listId/addressees', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
+  app.post('/lists/:listId/addressees', { schema: paramsSchema(listParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
     const result = readAddresseeForm(request.body);
     if (!result.ok) return reply.code(422).viewAsync('addressees/entry-form', renderEntryForm(list, formView(result.values, result.errors)));
     addEntry({ db, clock, list, input: result.value });
     return reply.flash('addressee.added').redirect(`/lists/${list.id}`, 303);
   });
 
-  app.get('/lists/:listId/addressees/:id/edit', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
-    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+  app.get('/lists/:listId/addressees/:id/edit', { schema: paramsSchema(entryParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
+    const entry = findEntry({ db, list, addresseeId: paramsOf(request, entryParams).id });
     return reply.viewAsync('addressees/entry-form', renderEntryForm(list, formView(entryFormValues(entry)), entry.id));
   });
 
-  app.post('/lists/:listId/addressees/:id', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
-    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+  app.post('/lists/:listId/addressees/:id', { schema: paramsSchema(entryParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
+    const entry = findEntry({ db, list, addresseeId: paramsOf(request, entryParams).id });
     const result = readAddresseeForm(request.body);
     if (!result.ok) {
       return reply.code(422).viewAsync('addressees/entry-form', renderEntryForm(list, formView(result.values, result.errors), entry.id));
@@ -149,9 +145,9 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
 
   // Quick edit from the directory row: the submitted fields over the stored entry, checked as a
   // whole; a problem shows the full form with everything typed.
-  app.post('/lists/:listId/addressees/:id/quick', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
-    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+  app.post('/lists/:listId/addressees/:id/quick', { schema: paramsSchema(entryParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
+    const entry = findEntry({ db, list, addresseeId: paramsOf(request, entryParams).id });
     const submitted = request.body as Record<string, unknown>;
     const merged = { ...entryFormValues(entry), ...Object.fromEntries(quickEditFields.map((field) => [field, submitted[field] ?? ''])) };
     const result = readAddresseeForm(merged);
@@ -163,16 +159,16 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     return reply.flash('addressee.saved').redirect(`/lists/${list.id}${query}#addressee-${entry.id}`, 303);
   });
 
-  app.post('/lists/:listId/addressees/:id/verify', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
-    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+  app.post('/lists/:listId/addressees/:id/verify', { schema: paramsSchema(entryParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
+    const entry = findEntry({ db, list, addresseeId: paramsOf(request, entryParams).id });
     markVerified({ db, clock, entry, today: isoDate(clock()) });
     return reply.flash('directory.verified').redirect(`/lists/${list.id}#addressee-${entry.id}`, 303);
   });
 
-  app.post('/lists/:listId/addressees/:id/delete', async (request, reply) => {
-    const { list } = loadList(request, 'editor');
-    const entry = findEntry({ db, list, addresseeId: ids(request).addresseeId });
+  app.post('/lists/:listId/addressees/:id/delete', { schema: paramsSchema(entryParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
+    const entry = findEntry({ db, list, addresseeId: paramsOf(request, entryParams).id });
     deleteEntry({ db, entry });
     return reply.flash('addressee.deleted').redirect(`/lists/${list.id}`, 303);
   });

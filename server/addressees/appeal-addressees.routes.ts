@@ -1,16 +1,18 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/client.ts';
 import { t } from '../i18n/index.ts';
+import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { addListToAppeal, appealAddresseeLists, listAccessibleLists, removeListFromAppeal } from './addressees.service.ts';
 
 type Options = { db: Db };
 
-const listIdOf = (request: FastifyRequest) => Number((request.params as { listId: string }).listId);
+const appealParams = { slug: 'slug' } as const;
+const chosenListParams = { slug: 'slug', listId: 'id' } as const;
 
 /** Which addressee lists an appeal goes to, and whether a list gets one collective letter. */
 const appealAddresseesRoutes: FastifyPluginAsync<Options> = async (app, { db }) => {
-  app.get('/appeals/:slug/addressees', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+  app.get('/appeals/:slug/addressees', { schema: paramsSchema(appealParams), config: { appealRole: 'viewer' } }, async (request, reply) => {
     const chosen = appealAddresseeLists({ db, appeal: request.appeal });
     const chosenIds = new Set(chosen.map((entry) => entry.list.id));
     const available = listAccessibleLists({ db, organiserId: request.organiser!.id })
@@ -33,7 +35,7 @@ const appealAddresseesRoutes: FastifyPluginAsync<Options> = async (app, { db }) 
     });
   });
 
-  app.post('/appeals/:slug/addressees', { config: { appealRole: 'editor' } }, async (request, reply) => {
+  app.post('/appeals/:slug/addressees', { schema: paramsSchema(appealParams), config: { appealRole: 'editor' } }, async (request, reply) => {
     const body = request.body as Record<string, unknown>;
     const list = addListToAppeal({
       db,
@@ -45,19 +47,19 @@ const appealAddresseesRoutes: FastifyPluginAsync<Options> = async (app, { db }) 
     return reply.flash('appealAddressees.added', { name: list.name }).redirect(`/appeals/${request.appeal.slug}/addressees`, 303);
   });
 
-  app.post('/appeals/:slug/addressees/:listId', { config: { appealRole: 'editor' } }, async (request, reply) => {
+  app.post('/appeals/:slug/addressees/:listId', { schema: paramsSchema(chosenListParams), config: { appealRole: 'editor' } }, async (request, reply) => {
     addListToAppeal({
       db,
       organiserId: request.organiser!.id,
       appeal: request.appeal,
-      listId: listIdOf(request),
+      listId: paramsOf(request, chosenListParams).listId,
       collective: (request.body as Record<string, unknown>).collective === 'on',
     });
     return reply.flash('appealAddressees.saved').redirect(`/appeals/${request.appeal.slug}/addressees`, 303);
   });
 
-  app.post('/appeals/:slug/addressees/:listId/delete', { config: { appealRole: 'editor' } }, async (request, reply) => {
-    removeListFromAppeal({ db, appeal: request.appeal, listId: listIdOf(request) });
+  app.post('/appeals/:slug/addressees/:listId/delete', { schema: paramsSchema(chosenListParams), config: { appealRole: 'editor' } }, async (request, reply) => {
+    removeListFromAppeal({ db, appeal: request.appeal, listId: paramsOf(request, chosenListParams).listId });
     return reply.flash('appealAddressees.removed').redirect(`/appeals/${request.appeal.slug}/addressees`, 303);
   });
 };

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
+import Fastify from 'fastify';
 import type { Agent } from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { listEntries } from '../../server/addressees/addressees.service.ts';
+import { addListToAppeal, listEntries } from '../../server/addressees/addressees.service.ts';
+import listAccessPlugin from '../../server/addressees/list-access.ts';
+import { addMember } from '../../server/appeals/appeals.service.ts';
+import { systemClock } from '../../server/shared/clock.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { csrfToken, fieldError, pageText, parseHtml } from '../helpers/html.ts';
-import { loginAs, makeAddressee, makeList, makeOrganiser } from '../helpers/factories.ts';
+import { loginAs, makeAddressee, makeAppeal, makeList, makeOrganiser } from '../helpers/factories.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '../fixtures/addressees', name));
 
@@ -276,5 +280,36 @@ describe('access', () => {
     const response = await otherAgent.post(action).type('form').send({ _csrf: csrfToken(page.text) });
     expect(response.status).toBe(404);
     expect(listEntries({ db, list })).toHaveLength(0);
+  });
+
+  it('lets a viewer of an appeal that uses the list read it, and nothing more', async () => {
+    const { db, list, organiser, http } = await setup();
+    const entry = makeAddressee(db, list, { lastName: 'Kaiser' });
+    const appeal = makeAppeal(db, organiser.id);
+    addListToAppeal({ db, organiserId: organiser.id, appeal, listId: list.id, collective: false });
+    const { organiser: viewer, password } = await makeOrganiser(db);
+    addMember({ db, clock: systemClock, appeal, input: { email: viewer.email, role: 'viewer' }, addedBy: 'Test' });
+    const agent = http();
+    await loginAs(agent, { email: viewer.email, password });
+    await agent.get(`/lists/${list.id}`).expect(200);
+    await agent.get(`/lists/${list.id}/export.csv`).expect(200);
+    for (const url of [`/lists/${list.id}/edit`, `/lists/${list.id}/import`, `/lists/${list.id}/addressees/new`, `/lists/${list.id}/addressees/${entry.id}/edit`]) {
+      expect((await agent.get(url)).status, url).toBe(403);
+    }
+  });
+
+  it('answers 404 for a list or entry id that is not a number, before any lookup', async () => {
+    const { agent, list } = await setup();
+    for (const url of ['/lists/abc', '/lists/0/edit', '/lists/1e3/import', `/lists/${list.id}/addressees/x1/edit`, `/lists/${list.id}/export.csv.bak`]) {
+      expect((await agent.get(url)).status, url).toBe(404);
+    }
+  });
+
+  it('refuses to start with a /lists/:listId route that does not say which access it needs', async () => {
+    const { db } = await setup();
+    const app = Fastify();
+    await app.register(listAccessPlugin, { db });
+    expect(() => app.get('/lists/:listId/anything', async () => '')).toThrow(/must declare config.listAccess/);
+    await app.close();
   });
 });
