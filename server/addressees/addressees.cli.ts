@@ -16,7 +16,7 @@ import type { ImportPreview } from './import/preview.ts';
 import { describeFormat } from './addressees.presenters.ts';
 
 /** The list with this name; with several of that name, `--owner` (the organiser's e-mail) picks one. */
-function resolveList(db: Db, name: string, ownerEmail: string | undefined): AddresseeList {
+function resolveList({ db, name, ownerEmail }: { db: Db; name: string; ownerEmail: string | undefined }): AddresseeList {
   let lists = findListsByName({ db, name });
   if (ownerEmail) {
     const owner = findOrganiserByEmail({ db, email: ownerEmail.toLowerCase() });
@@ -66,7 +66,7 @@ export const importAddresseesCommand: CliCommand = {
     }
     if (size > MAX_IMPORT_BYTES) throw new CliError(t('import.file.tooLarge', { mb: MAX_IMPORT_BYTES / 1024 / 1024 }));
     const { db } = context.database();
-    const list = resolveList(db, values.list, values.owner);
+    const list = resolveList({ db, name: values.list, ownerEmail: values.owner });
     let result: Awaited<ReturnType<typeof previewImport>>;
     try {
       result = await previewImport({ db, list, bytes: readFileSync(path) });
@@ -110,7 +110,7 @@ export const exportAddresseesCommand: CliCommand = {
     if (values.format !== 'csv' && values.format !== 'xlsx') throw new CliError('--format must be csv or xlsx.');
     if (positionals.length !== 1) throw new CliError('Give exactly one output file.');
     const { db } = context.database();
-    const list = resolveList(db, values.list, values.owner);
+    const list = resolveList({ db, name: values.list, ownerEmail: values.owner });
     const entries = listEntries({ db, list });
     const bytes = values.format === 'csv' ? exportCsv(entries) : await exportXlsx(entries, list.name);
     const path = resolve(context.io.cwd, positionals[0]!);
