@@ -12,6 +12,7 @@ import { dispatchStatus, startDispatch } from '../server/dispatch/dispatch.servi
 import { letterDocuments } from '../server/letter-pdf/letter-documents.table.ts';
 import { mailOutbox } from '../server/mail/mail.table.ts';
 import { systemClock } from '../server/shared/clock.ts';
+import { seededRandom } from './helpers/crash-seed.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LETTERS = 300;
@@ -56,6 +57,7 @@ function runSend(env: Record<string, string>, slug: string, killAfterMs?: number
 
 describe('crash safety of sending', () => {
   it(`survives ${KILLS} SIGKILLs while ${LETTERS} letters go out: no duplicate, no unexplained gap`, { timeout: 240_000 }, async () => {
+    const random = seededRandom('test/dispatch-crash.test.ts');
     const s = await fileDatabaseWithFinalAppeal(LETTERS);
     s.sink.parse = false;
     // Each message waits a little for the server's answer, so that kills often hit letters in flight.
@@ -71,10 +73,10 @@ describe('crash safety of sending', () => {
     while (kills < KILLS) {
       // Half of the kills at a random time after start, half right after the server accepted a message.
       const atArrival = kills % 2 === 1;
-      const arrivals = s.sink.received.length + 1 + Math.floor(Math.random() * 4);
+      const arrivals = s.sink.received.length + 1 + Math.floor(random() * 4);
       const run = atArrival
         ? await runSend(s.env, s.appeal.slug, undefined, () => s.sink.waitFor(arrivals, 60_000))
-        : await runSend(s.env, s.appeal.slug, 20 + Math.floor(Math.random() * 500));
+        : await runSend(s.env, s.appeal.slug, 20 + Math.floor(random() * 500));
       runs += 1;
       if (!run.killed) throw new Error(`The sending process ended before it was killed (exit ${run.code}):\n${run.output}`);
       kills += 1;

@@ -11,6 +11,7 @@ import { mailOutbox } from '../server/mail/mail.table.ts';
 import { systemClock } from '../server/shared/clock.ts';
 import { tempDataDir } from './helpers/app.ts';
 import { SmtpSink } from './helpers/smtp-sink.ts';
+import { seededRandom } from './helpers/crash-seed.ts';
 
 const fixture = fileURLToPath(new URL('./fixtures/mail-worker-process.ts', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -35,6 +36,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('mail worker killed with SIGKILL while sending', () => {
   it('never sends a row twice and leaves only the rows in flight uncertain', async () => {
+    const random = seededRandom('test/mail-crash.test.ts');
     const sink = await SmtpSink.start();
     sink.delayMs = 40;
     const dataDir = tempDataDir();
@@ -50,7 +52,7 @@ describe('mail worker killed with SIGKILL while sending', () => {
     let kills = 0;
     for (let round = 0; round < 5; round += 1) {
       const child = await startWorkerProcess(env);
-      await sleep(150 + Math.floor(Math.random() * 250));
+      await sleep(150 + Math.floor(random() * 250));
       child.kill('SIGKILL');
       await exited(child);
       kills += 1;

@@ -206,8 +206,15 @@ const cases: Case[] = [
 ];
 
 describe('addressBlock and letterSalutation', () => {
-  it('has at least 25 cases', () => {
-    expect(cases.length).toBeGreaterThanOrEqual(25);
+  // Checked against the input, not against the expected lines above: every address names the
+  // institution (or, without one, the person) above street and town, which come last.
+  it.each(cases)('names the recipient and ends with street and town: $name', ({ input }) => {
+    const tidy = (text: string) => text.trim().replace(/\s+/g, ' ');
+    const block = addressBlock(input);
+    expect(block.slice(-2)).toEqual([tidy(input.street), `${tidy(input.postcode)} ${tidy(input.city)}`]);
+    const recipient = tidy(input.institution) || tidy(input.lastName);
+    expect(block.slice(0, -2).some((line) => line.includes(recipient))).toBe(true);
+    expect(block.join('\n')).toContain(tidy(input.lastName));
   });
 
   it.each(cases)('$name', ({ input, lines, salutation }) => {
