@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import { mayChangeAddressees } from '../appeals/appeal-lifecycle.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Clock } from '../shared/clock.ts';
 import { conflict, forbidden, notFound } from '../shared/app-error.ts';
@@ -197,7 +198,7 @@ export function appealAddresseeLists({ db, appeal }: { db: Db; appeal: Appeal })
 }
 
 function assertAddresseesEditable(appeal: Appeal) {
-  if (appeal.state === 'sent') throw conflict('appealAddressees.locked');
+  if (!mayChangeAddressees(appeal)) throw conflict('appealAddressees.locked');
 }
 
 export function addListToAppeal({

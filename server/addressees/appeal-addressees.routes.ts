@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/client.ts';
 import { t } from '../i18n/index.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
+import { mayChangeAddressees } from '../appeals/appeal-lifecycle.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { addListToAppeal, appealAddresseeLists, listAccessibleLists, removeListFromAppeal } from './addressees.service.ts';
 
@@ -9,6 +10,13 @@ type Options = { db: Db };
 
 const appealParams = { slug: 'slug' } as const;
 const chosenListParams = { slug: 'slug', listId: 'id' } as const;
+// The list comes from a select of the organiser's lists: any other value is a request the form
+// could not have sent (422 before any lookup).
+const addListBody = {
+  type: 'object',
+  properties: { listId: { type: 'integer', minimum: 1, maximum: 2_147_483_647 }, collective: { type: 'string' } },
+  required: ['listId'],
+} as const;
 
 /** Which addressee lists an appeal goes to, and whether a list gets one collective letter. */
 const appealAddresseesRoutes: FastifyPluginAsync<Options> = async (app, { db }) => {
@@ -31,17 +39,17 @@ const appealAddresseesRoutes: FastifyPluginAsync<Options> = async (app, { db }) 
       })),
       letterCount: chosen.reduce((sum, entry) => sum + (entry.collective ? 1 : entry.entryCount), 0),
       available,
-      editable: request.appealRole !== 'viewer' && request.appeal.state !== 'sent',
+      editable: request.appealRole !== 'viewer' && mayChangeAddressees(request.appeal),
     });
   });
 
-  app.post('/appeals/:slug/addressees', { schema: paramsSchema(appealParams), config: { appealRole: 'editor' } }, async (request, reply) => {
-    const body = request.body as Record<string, unknown>;
+  app.post('/appeals/:slug/addressees', { schema: { ...paramsSchema(appealParams), body: addListBody }, config: { appealRole: 'editor' } }, async (request, reply) => {
+    const body = request.body as { listId: number; collective?: string };
     const list = addListToAppeal({
       db,
       organiserId: request.organiser!.id,
       appeal: request.appeal,
-      listId: Number(body.listId),
+      listId: body.listId,
       collective: body.collective === 'on',
     });
     return reply.flash('appealAddressees.added', { name: list.name }).redirect(`/appeals/${request.appeal.slug}/addressees`, 303);

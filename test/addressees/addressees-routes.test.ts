@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import Fastify from 'fastify';
 import type { Agent } from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { addListToAppeal, listEntries } from '../../server/addressees/addressees.service.ts';
+import { addListToAppeal, appealAddresseeLists, listEntries } from '../../server/addressees/addressees.service.ts';
 import listAccessPlugin from '../../server/addressees/list-access.ts';
 import { addMember } from '../../server/appeals/appeals.service.ts';
 import { systemClock } from '../../server/shared/clock.ts';
@@ -311,5 +311,20 @@ describe('access', () => {
     await app.register(listAccessPlugin, { db });
     expect(() => app.get('/lists/:listId/anything', async () => '')).toThrow(/must declare config.listAccess/);
     await app.close();
+  });
+});
+
+describe('lists of an appeal', () => {
+  it('adds a chosen list as one collective letter and removes it; an id the form cannot send is refused', async () => {
+    const { agent, db, list, organiser } = await setup();
+    const appeal = makeAppeal(db, organiser.id);
+    const page = await agent.get(`/appeals/${appeal.slug}/addressees`).expect(200);
+    const token = csrfToken(page.text);
+    await agent.post(`/appeals/${appeal.slug}/addressees`).type('form').send({ _csrf: token, listId: String(list.id), collective: 'on' }).expect(303);
+    expect(appealAddresseeLists({ db, appeal }).map((entry) => ({ id: entry.list.id, collective: entry.collective }))).toEqual([{ id: list.id, collective: true }]);
+    expect((await agent.post(`/appeals/${appeal.slug}/addressees`).type('form').send({ _csrf: token, listId: 'abc' })).status).toBe(422);
+    expect((await agent.post(`/appeals/${appeal.slug}/addressees/abc/delete`).type('form').send({ _csrf: token })).status).toBe(404);
+    await agent.post(`/appeals/${appeal.slug}/addressees/${list.id}/delete`).type('form').send({ _csrf: token }).expect(303);
+    expect(appealAddresseeLists({ db, appeal })).toEqual([]);
   });
 });
