@@ -315,14 +315,14 @@ describe('access', () => {
 });
 
 describe('lists of an appeal', () => {
-  it('adds a chosen list as one collective letter and removes it; an id the form cannot send is refused', async () => {
+  it('adds a chosen list as one collective letter and removes it; an id that names no list is a 404', async () => {
     const { agent, db, list, organiser } = await setup();
     const appeal = makeAppeal(db, organiser.id);
     const page = await agent.get(`/appeals/${appeal.slug}/addressees`).expect(200);
     const token = csrfToken(page.text);
     await agent.post(`/appeals/${appeal.slug}/addressees`).type('form').send({ _csrf: token, listId: String(list.id), collective: 'on' }).expect(303);
     expect(appealAddresseeLists({ db, appeal }).map((entry) => ({ id: entry.list.id, collective: entry.collective }))).toEqual([{ id: list.id, collective: true }]);
-    expect((await agent.post(`/appeals/${appeal.slug}/addressees`).type('form').send({ _csrf: token, listId: 'abc' })).status).toBe(422);
+    expect((await agent.post(`/appeals/${appeal.slug}/addressees`).type('form').send({ _csrf: token, listId: 'abc' })).status).toBe(404);
     expect((await agent.post(`/appeals/${appeal.slug}/addressees/abc/delete`).type('form').send({ _csrf: token })).status).toBe(404);
     await agent.post(`/appeals/${appeal.slug}/addressees/${list.id}/delete`).type('form').send({ _csrf: token }).expect(303);
     expect(appealAddresseeLists({ db, appeal })).toEqual([]);
