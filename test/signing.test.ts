@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { readAuditTrail } from '../server/audit/audit.service.ts';
-import { sendDueReminders } from '../server/signing/signing.service.ts';
+import { sendDueReminders } from '../server/signing/signing-reminders.service.ts';
 import { buildTestApp, fixedNow } from './helpers/app.ts';
 import type { TestApp } from './helpers/app.ts';
 import { appealFormFields, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitForm } from './helpers/factories.ts';
