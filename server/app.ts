@@ -23,6 +23,7 @@ import organisersRoutes from './organisers/organisers.routes.ts';
 import appealAccessPlugin from './appeals/appeal-access.ts';
 import listAccessPlugin from './addressees/list-access.ts';
 import appealsRoutes from './appeals/appeals.routes.ts';
+import { appealsWiring } from './appeals-wiring.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
@@ -117,7 +118,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await organiserArea.register(appealAccessPlugin, { db });
     await organiserArea.register(listAccessPlugin, { db });
-    await organiserArea.register(appealsRoutes, { db, clock, config });
+    await organiserArea.register(appealsRoutes, { db, clock, ...appealsWiring({ db, clock, config }) });
     await organiserArea.register(signingDashboardRoutes, { db, clock, config });
     await organiserArea.register(auditRoutes, { db });
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });

@@ -15,7 +15,7 @@ import { ComposerRegistry } from './mail/composers.ts';
 import { registerMailKinds } from './mail/mail-kinds.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
 import { createMailWorker } from './mail/mail.worker.ts';
-import { sendDueReminders } from './signing/signing.service.ts';
+import { sendDueReminders } from './signing/signing-reminders.service.ts';
 
 let config: Config;
 try {

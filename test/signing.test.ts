@@ -1,7 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { appealsRepository } from '../server/appeals/appeals.repository.ts';
 import { readAuditTrail } from '../server/audit/audit.service.ts';
-import { sendDueReminders } from '../server/signing/signing.service.ts';
+import { signatoriesRepository } from '../server/signatories/signatories.repository.ts';
+import { sendDueReminders } from '../server/signing/signing-reminders.service.ts';
 import { buildTestApp, fixedNow } from './helpers/app.ts';
 import type { TestApp } from './helpers/app.ts';
 import { appealFormFields, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitForm } from './helpers/factories.ts';
@@ -211,6 +213,44 @@ describe('reopening', () => {
     expect(request!.subject).toContain('erneut bestätigen');
     await signThrough(setup, request!.link);
     expect(pageText((await setup.browser.get(`/appeals/${setup.appeal.slug}/signing`)).text)).toContain('1 von 1 unterzeichnet');
+  });
+
+  it('refuses to reopen once sending has started (state "sending") and offers no way back', async () => {
+    const setup = await signingSetup({ signatories: 1 });
+    await openForSigning(setup);
+    const [invitation] = await deliver(setup);
+    await signThrough(setup, invitation!.link);
+    const confirm = await setup.browser.get(`/appeals/${setup.appeal.slug}/finalise`);
+    await setup.browser.post(`/appeals/${setup.appeal.slug}/finalise`).type('form').send({ _csrf: csrfToken(confirm.text) }).expect(303);
+    // "Jetzt versenden" moves the appeal to 'sending' (dispatch's side of the lifecycle).
+    expect(appealsRepository(setup.db).applyEvent(setup.appeal.id, 'startSending', setup.time.clock())?.state).toBe('sending');
+
+    const dashboard = await setup.browser.get(`/appeals/${setup.appeal.slug}/signing`).expect(200);
+    expect(parseHtml(dashboard.text)(`form[action="/appeals/${setup.appeal.slug}/reopen"]`).length).toBe(0);
+    const refused = await setup.browser.post(`/appeals/${setup.appeal.slug}/reopen`).type('form').send({ _csrf: csrfToken(dashboard.text) });
+    expect(refused.status).toBe(409);
+    expect(pageText(refused.text)).toContain('Der Versand hat bereits begonnen');
+    expect(appealsRepository(setup.db).findById(setup.appeal.id)!.state).toBe('sending');
+    expect(readAuditTrail({ db: setup.db, appealId: setup.appeal.id }).events.map((event) => event.action)).not.toContain('reopened');
+  });
+
+  it('a text edit during signing moves every signature to "needs re-confirmation"', async () => {
+    const setup = await signingSetup({ signatories: 2 });
+    await openForSigning(setup);
+    const invitations = await deliver(setup);
+    await signThrough(setup, invitations.find((mail) => mail.to === 'vorsitz0@verband.example')!.link);
+    const statuses = () => signatoriesRepository(setup.db).list(setup.appeal.id, 'first').map(({ signatory }) => signatory.status);
+    expect(statuses()).toEqual(['signed', 'invited']);
+
+    const saved = await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, {
+      ...appealFormFields({ title: setup.appeal.title }),
+      body: 'Wir fordern ein Integrationszentrum – jetzt.',
+    });
+    expect(saved.status).toBe(303);
+    // The one who signed is asked again; the one who has not answered yet is simply waited for.
+    expect(statuses()).toEqual(['needs_reconfirmation', 'invited']);
+    const actions = readAuditTrail({ db: setup.db, appealId: setup.appeal.id }).events.map((event) => event.action);
+    expect(actions.slice(-2)).toEqual(['text_versioned', 'reconfirmation_requested']);
   });
 });
 

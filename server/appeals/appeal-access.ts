@@ -2,7 +2,9 @@ import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/client.ts';
 import { forbidden, notFound } from '../shared/app-error.ts';
-import { findAppealForOrganiser, hasRole } from './appeals.service.ts';
+import { paramsOf, paramsSchema } from '../shared/route-params.ts';
+import { findAppealForOrganiser } from './appeals.service.ts';
+import { hasRole } from './appeal-roles.ts';
 import type { Appeal, Role } from './appeals.table.ts';
 
 declare module 'fastify' {
@@ -16,6 +18,11 @@ declare module 'fastify' {
     appealRole: Role;
   }
 }
+
+/** The params of every route under /appeals/:slug (further params are added to this spec). */
+export const appealParams = { slug: 'slug' } as const;
+/** The schema of a route under /appeals/:slug without further params. */
+export const appealRouteSchema = paramsSchema(appealParams);
 
 /**
  * Loads the appeal of every `/appeals/:slug…` route and checks the organiser's role on it:
@@ -35,7 +42,7 @@ const appealAccessPlugin: FastifyPluginAsync<{ db: Db }> = async (app, { db }) =
   app.addHook('preHandler', async (request) => {
     const needed = request.routeOptions.config.appealRole;
     if (!needed || !request.organiser) return;
-    const slug = (request.params as { slug?: string }).slug ?? '';
+    const { slug } = paramsOf(request, appealParams);
     const found = findAppealForOrganiser({ db, slug, organiserId: request.organiser.id });
     if (!found) throw notFound();
     if (!hasRole(found.role, needed)) throw forbidden();

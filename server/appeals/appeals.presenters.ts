@@ -5,7 +5,8 @@ import { selectOptions } from '../shared/form-view.ts';
 import { parseLetterText, renderLetterHtml } from './letter-text.ts';
 import { appealKinds, roles } from './appeals.table.ts';
 import type { Appeal, AppealKind, AppealState, Role } from './appeals.table.ts';
-import { hasRole, isSignatoryListEditable, isTextEditable } from './appeals.service.ts';
+import { hasRole } from './appeal-roles.ts';
+import { mayDelete, mayEditSignatoryList, mayEditText } from './appeal-lifecycle.ts';
 
 export const kindLabel = (kind: AppealKind) => t(`appeal.kind.${kind}` as MessageKey);
 export const stateLabel = (state: AppealState) => t(`appeal.state.${state}` as MessageKey);
@@ -37,8 +38,9 @@ export function presentAppealHeader(appeal: Appeal, role: Role, activeTab: strin
     ...appealBasics(appeal, role),
     canEdit: hasRole(role, 'editor'),
     isOwner: hasRole(role, 'owner'),
-    textEditable: hasRole(role, 'editor') && isTextEditable(appeal),
-    signatoriesEditable: hasRole(role, 'editor') && isSignatoryListEditable(appeal),
+    textEditable: hasRole(role, 'editor') && mayEditText(appeal),
+    signatoriesEditable: hasRole(role, 'editor') && mayEditSignatoryList(appeal),
+    deletable: hasRole(role, 'owner') && mayDelete(appeal),
     tabs: [
       { id: 'overview', href: `/appeals/${appeal.slug}`, label: t('appeal.tab.overview') },
       { id: 'text', href: `/appeals/${appeal.slug}/edit`, label: t('appeal.tab.text') },

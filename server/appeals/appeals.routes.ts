@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { organiserActor } from '../signing/signing.service.ts';
+import { organiserActor } from '../organisers/organiser-actor.ts';
 import type { Clock } from '../shared/clock.ts';
 import { formValues } from '../shared/form.ts';
 import { formView } from '../shared/form-view.ts';
+import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { t } from '../i18n/index.ts';
 import {
   addMember,
@@ -18,7 +18,7 @@ import {
   removeMember,
   updateAppeal,
 } from './appeals.service.ts';
-import type { AppealInput } from './appeals.service.ts';
+import type { AppealInput, TextChangedHook } from './appeals.service.ts';
 import {
   kindOptions,
   presentAppealHeader,
@@ -28,14 +28,26 @@ import {
   roleOptions,
 } from './appeals.presenters.ts';
 import { getAppealOverview } from './appeal-overview.ts';
+import type { OverviewSections } from './appeal-overview.ts';
+import { appealParams, appealRouteSchema } from './appeal-access.ts';
 import { roles } from './appeals.table.ts';
 import type { Role } from './appeals.table.ts';
 
-type Options = { db: Db; clock: Clock; config: Config };
+type Options = {
+  db: Db;
+  clock: Clock;
+  /** Given by the composition root: what a saved text change sets off above appeals/ (signing). */
+  onTextChanged: TextChangedHook;
+  /** Given by the composition root: the overview's sections of signatories and addressees. */
+  overviewSections: OverviewSections;
+};
+
+const memberParams = { ...appealParams, organiserId: 'id' } as const;
+const memberRoute = { schema: paramsSchema(memberParams), config: { appealRole: 'owner' as const } };
 
 const newAppealDefaults: Partial<AppealInput> = { kind: 'aufruf', closing: 'Mit freundlichen Grüßen' };
 
-const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config }) => {
+const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTextChanged, overviewSections }) => {
   app.get('/appeals', async (request, reply) => {
     const appeals = listAppeals({ db, organiserId: request.organiser!.id }).map(presentAppealListItem);
     return reply.viewAsync('appeals/index', { title: t('appeals.title'), appeals });
@@ -56,8 +68,8 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
     return reply.flash('appeals.created').redirect(`/appeals/${appeal.slug}`, 303);
   });
 
-  app.get('/appeals/:slug', { config: { appealRole: 'viewer' } }, async (request, reply) => {
-    const overview = getAppealOverview({ db, appeal: request.appeal });
+  app.get('/appeals/:slug', { schema: appealRouteSchema, config: { appealRole: 'viewer' } }, async (request, reply) => {
+    const overview = getAppealOverview({ db, appeal: request.appeal, sections: overviewSections });
     return reply.viewAsync('appeals/show', {
       title: request.appeal.title,
       appeal: presentAppealHeader(request.appeal, request.appealRole, 'overview'),
@@ -65,7 +77,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
     });
   });
 
-  app.get('/appeals/:slug/edit', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+  app.get('/appeals/:slug/edit', { schema: appealRouteSchema, config: { appealRole: 'viewer' } }, async (request, reply) => {
     const appeal = request.appeal;
     const form = formView(formValues(appeal));
     return reply.viewAsync('appeals/edit', {
@@ -78,7 +90,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
   });
 
   // "Vorschau" re-renders the page with the typed text and saves nothing; "Speichern" saves.
-  app.post('/appeals/:slug', { config: { appealRole: 'editor' } }, async (request, reply) => {
+  app.post('/appeals/:slug', { schema: appealRouteSchema, config: { appealRole: 'editor' } }, async (request, reply) => {
     const appeal = request.appeal;
     const result = readAppealForm(request.body);
     const previewOnly = (request.body as Record<string, unknown>).action === 'preview';
@@ -93,18 +105,18 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
         previewIsUnsaved: result.ok,
       });
     }
-    updateAppeal({ db, clock, config, appeal, input: result.value, actor: organiserActor(request.organiser!) });
+    updateAppeal({ db, clock, appeal, input: result.value, actor: organiserActor(request.organiser!), onTextChanged });
     return reply.flash('appeals.saved').redirect(`/appeals/${appeal.slug}/edit#vorschau`, 303);
   });
 
-  app.get('/appeals/:slug/delete', { config: { appealRole: 'owner' } }, async (request, reply) => {
+  app.get('/appeals/:slug/delete', { schema: appealRouteSchema, config: { appealRole: 'owner' } }, async (request, reply) => {
     return reply.viewAsync('appeals/delete', {
       title: t('appeals.delete.title'),
       appeal: presentAppealHeader(request.appeal, request.appealRole, 'overview'),
     });
   });
 
-  app.post('/appeals/:slug/delete', { config: { appealRole: 'owner' } }, async (request, reply) => {
+  app.post('/appeals/:slug/delete', { schema: appealRouteSchema, config: { appealRole: 'owner' } }, async (request, reply) => {
     deleteAppeal({ db, appeal: request.appeal });
     return reply.flash('appeals.deleted', { title: request.appeal.title }).redirect('/appeals', 303);
   });
@@ -125,11 +137,11 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
     };
   };
 
-  app.get('/appeals/:slug/members', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+  app.get('/appeals/:slug/members', { schema: appealRouteSchema, config: { appealRole: 'viewer' } }, async (request, reply) => {
     return reply.viewAsync('appeals/members', renderMembers(request));
   });
 
-  app.post('/appeals/:slug/members', { config: { appealRole: 'owner' } }, async (request, reply) => {
+  app.post('/appeals/:slug/members', { schema: appealRouteSchema, config: { appealRole: 'owner' } }, async (request, reply) => {
     const result = readMemberForm(request.body);
     if (!result.ok) return reply.code(422).viewAsync('appeals/members', renderMembers(request, formView(result.values, result.errors)));
     const added = addMember({ db, clock, appeal: request.appeal, input: result.value, addedBy: request.organiser!.name });
@@ -141,18 +153,18 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
     return reply.flash('members.added', { name: added.name }).redirect(`/appeals/${request.appeal.slug}/members`, 303);
   });
 
-  app.post('/appeals/:slug/members/:organiserId/role', { config: { appealRole: 'owner' } }, async (request, reply) => {
-    const { organiserId } = request.params as { organiserId: string };
+  app.post('/appeals/:slug/members/:organiserId/role', memberRoute, async (request, reply) => {
+    const { organiserId } = paramsOf(request, memberParams);
     const role = (request.body as Record<string, unknown>).role;
     if (typeof role === 'string' && (roles as readonly string[]).includes(role)) {
-      changeMemberRole({ db, appeal: request.appeal, organiserId: Number(organiserId), role: role as Role });
+      changeMemberRole({ db, appeal: request.appeal, organiserId, role: role as Role });
     }
     return reply.flash('members.roleChanged').redirect(`/appeals/${request.appeal.slug}/members`, 303);
   });
 
-  app.post('/appeals/:slug/members/:organiserId/delete', { config: { appealRole: 'owner' } }, async (request, reply) => {
-    const { organiserId } = request.params as { organiserId: string };
-    removeMember({ db, appeal: request.appeal, organiserId: Number(organiserId) });
+  app.post('/appeals/:slug/members/:organiserId/delete', memberRoute, async (request, reply) => {
+    const { organiserId } = paramsOf(request, memberParams);
+    removeMember({ db, appeal: request.appeal, organiserId });
     return reply.flash('members.removed').redirect(`/appeals/${request.appeal.slug}/members`, 303);
   });
 };

@@ -1,6 +1,4 @@
-import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { recordTextChange } from '../signing/signing.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { conflict } from '../shared/app-error.ts';
 import { readForm } from '../shared/form.ts';
@@ -8,16 +6,11 @@ import type { FormResult } from '../shared/form.ts';
 import { slugify } from '../shared/slug.ts';
 import { findOrganiserByEmail } from '../organisers/organisers.service.ts';
 import { appealsRepository } from './appeals.repository.ts';
+import { mayDelete, mayEditText } from './appeal-lifecycle.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
 import type { MemberAddedPayload } from './appeals.mails.ts';
 import { appealKinds, roles } from './appeals.table.ts';
 import type { Appeal, AppealKind, Role } from './appeals.table.ts';
-
-const roleRank: Record<Role, number> = { viewer: 1, editor: 2, owner: 3 };
-
-export function hasRole(role: Role, needed: Role): boolean {
-  return roleRank[role] >= roleRank[needed];
-}
 
 export type AppealInput = {
   kind: AppealKind;
@@ -120,42 +113,38 @@ export function createAppeal({
   });
 }
 
-/** Whether the letter's text and details may be changed in this state. */
-export function isTextEditable(appeal: Appeal): boolean {
-  // In signing, a changed text becomes a new version that signatories confirm again.
-  return appeal.state === 'draft' || appeal.state === 'signing';
-}
-
-/** Whether first signatories may be added, changed or removed in this state. */
-export function isSignatoryListEditable(appeal: Appeal): boolean {
-  return appeal.state === 'draft' || appeal.state === 'signing';
-}
+/**
+ * What follows a saved change of the text, inside its transaction: during signing a changed
+ * text becomes a new version that signatories confirm again. Signing sits above appeals, so
+ * the composition root passes this in (server/appeals-wiring.ts).
+ */
+export type TextChangedHook = (options: { db: Db; appeal: Appeal; actor: string }) => void;
 
 export function updateAppeal({
   db,
   clock,
-  config,
   appeal,
   input,
   actor,
+  onTextChanged,
 }: {
   db: Db;
   clock: Clock;
-  config: Config;
   appeal: Appeal;
   input: AppealInput;
   actor: string;
+  onTextChanged: TextChangedHook;
 }): Appeal {
-  if (!isTextEditable(appeal)) throw conflict('appeal.notEditable');
+  if (!mayEditText(appeal)) throw conflict('appeal.notEditable');
   return db.transaction((tx) => {
     const updated = appealsRepository(tx).update(appeal.id, { ...input, updatedAt: clock() });
-    recordTextChange({ db: tx, clock, config }, { appeal: updated, actor });
+    onTextChanged({ db: tx, appeal: updated, actor });
     return updated;
   });
 }
 
 export function deleteAppeal({ db, appeal }: { db: Db; appeal: Appeal }): void {
-  if (appeal.state !== 'draft') throw conflict('appeal.deleteOnlyDraft');
+  if (!mayDelete(appeal)) throw conflict('appeal.deleteOnlyDraft');
   appealsRepository(db).delete(appeal.id);
 }
 

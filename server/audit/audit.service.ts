@@ -28,6 +28,8 @@ export const auditActions = [
 export type AuditAction = (typeof auditActions)[number];
 
 export type AuditEntry = {
+  db: Db;
+  clock: Clock;
   appealId: number;
   actor: string;
   action: AuditAction;
@@ -44,7 +46,7 @@ function eventHash(previousHash: string, event: Omit<AuditEvent, 'id' | 'hash' |
 }
 
 /** Appends an event to the appeal's chain. Call it inside the transaction of the change it records. */
-export function recordAudit({ db, clock }: { db: Db; clock: Clock }, entry: AuditEntry): AuditEvent {
+export function recordAudit({ db, clock, ...entry }: AuditEntry): AuditEvent {
   const repository = auditRepository(db);
   const previousHash = repository.lastHash(entry.appealId) ?? GENESIS;
   const event = {
@@ -84,7 +86,7 @@ export function truncateIp(ip: string | undefined): string {
 }
 
 /** CSV for Excel: `;`, UTF-8 with BOM, CRLF. */
-export function auditCsv(events: AuditEvent[], labels: (action: string) => string): string {
+export function auditCsv({ events, labels }: { events: AuditEvent[]; labels: (action: string) => string }): string {
   const rows = events.map((event) =>
     [event.at.toISOString(), event.actor, labels(event.action), event.detail, event.versionHash, event.ip, event.hash].map(neutraliseFormula),
   );

@@ -13,8 +13,10 @@ import type { DemoSigning } from './demo-signing.ts';
 import type { Config } from '../config.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { listSignatories } from '../signatories/signatories.service.ts';
-import { finalise, openForSigning, recordDecline, recordSignature } from '../signing/signing.service.ts';
+import { finalise, openForSigning } from '../signing/signing-organiser.service.ts';
+import { recordDecline, recordSignature } from '../signing/signing-representative.service.ts';
 import type { SigningDeps } from '../signing/signing.service.ts';
+import { organiserActor } from '../organisers/organiser-actor.ts';
 import { currentVersionOf } from '../signing/versions.ts';
 
 export type SeedDemoResult = {
@@ -83,16 +85,16 @@ export async function seedDemo({
       if (listId !== undefined) addListToAppeal({ db, organiserId, appeal, listId, collective });
     }
     const signing = demoSigning[demo.slug];
-    if (signing) await playSigning({ db, clock, config, fileStore }, appeal, signing);
+    if (signing) await playSigning({ db, clock, config, fileStore, draft: appeal, signing });
     result.createdAppeals.push(demo.slug);
   }
   return result;
 }
 
 /** Takes a demo appeal through the real co-signing services as far as `signing` says. */
-async function playSigning(deps: SigningDeps & { fileStore: FileStore }, draft: Appeal, signing: DemoSigning) {
-  const actor = `Organisator:in ${demoOrganiser.name}`;
-  const opened = openForSigning(deps, { appeal: draft, actor, deadline: signing.deadline });
+async function playSigning({ draft, signing, ...deps }: SigningDeps & { fileStore: FileStore; draft: Appeal; signing: DemoSigning }) {
+  const actor = organiserActor(demoOrganiser);
+  const opened = openForSigning({ ...deps, appeal: draft, actor, deadline: signing.deadline });
   if (!opened.ok) throw new Error(`Demo appeal ${draft.slug} could not be opened for signing.`);
   const appeal = { ...draft, state: 'signing' as const };
   const version = currentVersionOf({ db: deps.db, appeal })!;
@@ -102,7 +104,7 @@ async function playSigning(deps: SigningDeps & { fileStore: FileStore }, draft: 
     if (!entry || answer.kind === 'open') continue;
     const context = { ...entry, appeal };
     if (answer.kind === 'declined') {
-      recordDecline(deps, context, version, { reason: answer.reason, ip: '' });
+      recordDecline({ ...deps, context, version, reason: answer.reason, ip: '' });
       continue;
     }
     const signatureFile =
@@ -114,10 +116,10 @@ async function playSigning(deps: SigningDeps & { fileStore: FileStore }, draft: 
       consentPublic: true,
       consentLogo: true,
     };
-    deps.db.transaction((tx) => recordSignature({ ...deps, db: tx }, context, version, { input, signatureFile, ip: '' }));
+    deps.db.transaction((tx) => recordSignature({ ...deps, db: tx, context, version, input, signatureFile, ip: '' }));
   }
   if (signing.state === 'final') {
-    const done = finalise(deps, { appeal, actor, goAheadWithoutMissing: false });
+    const done = finalise({ ...deps, appeal, actor, goAheadWithoutMissing: false });
     if (!done.ok) throw new Error(`Demo appeal ${draft.slug} could not be finalised.`);
   }
 }

@@ -266,6 +266,6 @@ export function settleIfDone(db: Db, clock: Clock, dispatchId: number): boolean 
   for (const { code, sentAt } of repository.sentUnmarkedDocuments(dispatchId)) markDocumentSent({ db, code, sentAt });
   if (dispatch.finishedAt || repository.hasOpen(dispatchId)) return false;
   const finished = repository.finish(dispatch, clock());
-  if (finished) recordAudit({ db, clock }, { appealId: dispatch.appealId, actor: 'Mitzeichnen', action: 'dispatch_finished', detail: 'alle Briefe versendet oder entschieden' });
+  if (finished) recordAudit({ db, clock, appealId: dispatch.appealId, actor: 'Mitzeichnen', action: 'dispatch_finished', detail: 'alle Briefe versendet oder entschieden' });
   return finished;
 }

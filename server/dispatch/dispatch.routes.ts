@@ -8,7 +8,7 @@ import { createLetterIssuerCache } from '../letter-pdf/letter-pdf.service.ts';
 import type { MailRenderer } from '../mail/mail.types.ts';
 import { notFound } from '../shared/app-error.ts';
 import type { Clock } from '../shared/clock.ts';
-import { organiserActor } from '../signing/signing.service.ts';
+import { organiserActor } from '../organisers/organiser-actor.ts';
 import { presentConfirmation, presentProgress } from './dispatch.presenters.ts';
 import {
   dispatchStatus,

@@ -148,7 +148,9 @@ export function startDispatch({ db, clock }: DispatchDeps, { appeal, actor }: { 
         });
         repository.setOutbox(delivery.id, row.id);
       }
-      recordAudit({ db: tx, clock }, {
+      recordAudit({
+        db: tx,
+        clock,
         appealId: current.id,
         actor: actor.name,
         action: 'dispatch_started',
@@ -215,7 +217,7 @@ export function resendDelivery({ db, clock }: DispatchDeps, { appeal, deliveryId
     const found = deliveryOfAppeal(tx, appeal, deliveryId);
     if (!found || !resendMail({ db: tx, clock, id: found.outbox!.id })) return false;
     dispatchRepository(tx).reopen(found.dispatch.id);
-    recordAudit({ db: tx, clock }, { appealId: appeal.id, actor: actor.name, action: 'delivery_resent', detail: `${found.delivery.label} <${found.delivery.email}>` });
+    recordAudit({ db: tx, clock, appealId: appeal.id, actor: actor.name, action: 'delivery_resent', detail: `${found.delivery.label} <${found.delivery.email}>` });
     return true;
   });
 }
@@ -226,7 +228,7 @@ export function markDeliveryDelivered({ db, clock }: DispatchDeps, { appeal, del
     const found = deliveryOfAppeal(tx, appeal, deliveryId);
     if (!found || !markMailDelivered({ db: tx, clock, id: found.outbox!.id })) return undefined;
     if (found.delivery.documentCode) markDocumentSent({ db: tx, code: found.delivery.documentCode, sentAt: clock() });
-    recordAudit({ db: tx, clock }, { appealId: appeal.id, actor: actor.name, action: 'delivery_marked_delivered', detail: `${found.delivery.label} <${found.delivery.email}>` });
+    recordAudit({ db: tx, clock, appealId: appeal.id, actor: actor.name, action: 'delivery_marked_delivered', detail: `${found.delivery.label} <${found.delivery.email}>` });
     return found.dispatch.id;
   });
   if (done === undefined) return false;

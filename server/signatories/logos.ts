@@ -1,7 +1,10 @@
+// The images of a signatory, checked and re-encoded before they are stored: the organisation's
+// logo and the representative's drawn or uploaded signature.
 import { createHash } from 'node:crypto';
 import fontkit from '@pdf-lib/fontkit';
 import sharp from 'sharp';
 import type { MessageKey } from '../i18n/index.ts';
+import type { FieldErrors } from '../shared/form.ts';
 import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { fontBytes } from '../letter-pdf/fonts.ts';
 
@@ -75,6 +78,45 @@ export type LogoResult = { ok: true; png: Buffer } | { ok: false; error: Message
 export async function reencodeLogo(file: UploadedFile): Promise<LogoResult> {
   const result = await reencodeImage(file, { box: LOGO_BOX, allowSvg: true });
   return result.ok ? result : { ok: false, error: logoProblems[result.problem] };
+}
+
+export const MAX_SIGNATURE_BYTES = 5 * 1024 * 1024;
+// A signature is printed about 50 mm wide; 900 × 300 px is plenty.
+const SIGNATURE_BOX = { width: 900, height: 300 };
+
+const signatureProblems: Record<ImageProblem, MessageKey> = {
+  tooLarge: 'signing.image.tooLarge',
+  empty: 'signing.image.empty',
+  notAnImage: 'signing.image.notAnImage',
+  unreadable: 'signing.image.unreadable',
+  tooManyPixels: 'signing.image.unreadable',
+};
+
+/**
+ * A drawn signature (a PNG data URL from the signing page) or an uploaded image (PNG or
+ * JPEG, never SVG), re-encoded to at most 900 × 300 px; or the problem at its form field.
+ */
+export async function reencodeSignature({
+  kind,
+  drawn,
+  upload,
+}: {
+  kind: 'drawn' | 'image';
+  drawn: string;
+  upload: UploadedFile | undefined;
+}): Promise<{ ok: true; png: Buffer } | { ok: false; errors: FieldErrors }> {
+  const field = kind === 'drawn' ? 'signatureKind' : 'signatureImage';
+  let source: Pick<UploadedFile, 'bytes' | 'tooLarge'>;
+  if (kind === 'drawn') {
+    const match = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(drawn);
+    if (!match) return { ok: false, errors: { signatureKind: 'signing.drawnMissing' } };
+    source = { bytes: Buffer.from(match[1]!, 'base64'), tooLarge: false };
+  } else {
+    if (!upload) return { ok: false, errors: { signatureImage: 'signing.image.missing' } };
+    source = upload;
+  }
+  const image = await reencodeImage(source, { box: SIGNATURE_BOX, allowSvg: false });
+  return image.ok ? image : { ok: false, errors: { [field]: signatureProblems[image.problem] } };
 }
 
 // Calm, dark colours with white text at a contrast above 4.5:1.

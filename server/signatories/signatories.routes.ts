@@ -7,6 +7,8 @@ import type { FormView } from '../shared/form-view.ts';
 import { uploadedFile } from '../shared/uploaded-file.ts';
 import { t } from '../i18n/index.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
+import { appealParams, appealRouteSchema } from '../appeals/appeal-access.ts';
+import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { MAX_LOGO_BYTES } from './logos.ts';
 import {
   addFirstSignatory,
@@ -21,12 +23,15 @@ import { logoUrl, presentSignatories, signatoryFormValues } from './signatories.
 
 type Options = { db: Db; clock: Clock; fileStore: FileStore };
 
-const signatoryId = (request: FastifyRequest) => Number((request.params as { id: string }).id);
+const signatoryParams = { ...appealParams, id: 'id' } as const;
+const signatorySchema = paramsSchema(signatoryParams);
+const signatoryId = (request: FastifyRequest) => paramsOf(request, signatoryParams).id;
+const logoParams = { file: 'file' } as const;
 
 const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore }) => {
   const uploadConfig = { appealRole: 'editor' as const, uploadMaxBytes: MAX_LOGO_BYTES };
 
-  app.get('/appeals/:slug/signatories', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+  app.get('/appeals/:slug/signatories', { schema: appealRouteSchema, config: { appealRole: 'viewer' } }, async (request, reply) => {
     return reply.viewAsync('signatories/index', {
       title: t('signatories.title'),
       appeal: presentAppealHeader(request.appeal, request.appealRole, 'signatories'),
@@ -42,11 +47,11 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
     maxLogoMb: MAX_LOGO_BYTES / 1024 / 1024,
   });
 
-  app.get('/appeals/:slug/signatories/new', { config: { appealRole: 'editor' } }, async (request, reply) => {
+  app.get('/appeals/:slug/signatories/new', { schema: appealRouteSchema, config: { appealRole: 'editor' } }, async (request, reply) => {
     return reply.viewAsync('signatories/form', renderForm(request, formView({})));
   });
 
-  app.post('/appeals/:slug/signatories', { config: uploadConfig }, async (request, reply) => {
+  app.post('/appeals/:slug/signatories', { schema: appealRouteSchema, config: uploadConfig }, async (request, reply) => {
     const result = readSignatoryForm(request.body);
     if (!result.ok) return reply.code(422).viewAsync('signatories/form', renderForm(request, formView(result.values, result.errors)));
     const saved = await addFirstSignatory({
@@ -63,7 +68,7 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
       .redirect(`/appeals/${request.appeal.slug}/signatories`, 303);
   });
 
-  app.get('/appeals/:slug/signatories/:id/edit', { config: { appealRole: 'editor' } }, async (request, reply) => {
+  app.get('/appeals/:slug/signatories/:id/edit', { schema: signatorySchema, config: { appealRole: 'editor' } }, async (request, reply) => {
     const existing = findSignatory({ db, appeal: request.appeal, signatoryId: signatoryId(request) });
     return reply.viewAsync(
       'signatories/form',
@@ -71,7 +76,7 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
     );
   });
 
-  app.post('/appeals/:slug/signatories/:id', { config: uploadConfig }, async (request, reply) => {
+  app.post('/appeals/:slug/signatories/:id', { schema: signatorySchema, config: uploadConfig }, async (request, reply) => {
     const existing = findSignatory({ db, appeal: request.appeal, signatoryId: signatoryId(request) });
     const shownAs = { id: existing.signatory.id, logoUrl: logoUrl(existing.organisation.logoFile) };
     const result = readSignatoryForm(request.body);
@@ -91,13 +96,13 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
       .redirect(`/appeals/${request.appeal.slug}/signatories`, 303);
   });
 
-  app.post('/appeals/:slug/signatories/:id/move', { config: { appealRole: 'editor' } }, async (request, reply) => {
+  app.post('/appeals/:slug/signatories/:id/move', { schema: signatorySchema, config: { appealRole: 'editor' } }, async (request, reply) => {
     const direction = (request.body as Record<string, unknown>).direction === 'up' ? 'up' : 'down';
     moveSignatory({ db, appeal: request.appeal, signatoryId: signatoryId(request), direction });
     return reply.redirect(`/appeals/${request.appeal.slug}/signatories#signatory-${signatoryId(request)}`, 303);
   });
 
-  app.post('/appeals/:slug/signatories/:id/delete', { config: { appealRole: 'editor' } }, async (request, reply) => {
+  app.post('/appeals/:slug/signatories/:id/delete', { schema: signatorySchema, config: { appealRole: 'editor' } }, async (request, reply) => {
     const removed = removeSignatory({ db, fileStore, appeal: request.appeal, signatoryId: signatoryId(request) });
     return reply
       .flash('signatories.removed', { name: removed.organisation.name })
@@ -107,8 +112,8 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
 
 /** Logos are public (they appear in letters and on public pages) under unguessable names. */
 export const logoRoutes: FastifyPluginAsync<{ fileStore: FileStore }> = async (app, { fileStore }) => {
-  app.get('/logos/:file', async (request, reply) => {
-    const bytes = fileStore.read('logos', (request.params as { file: string }).file);
+  app.get('/logos/:file', { schema: paramsSchema(logoParams) }, async (request, reply) => {
+    const bytes = fileStore.read('logos', paramsOf(request, logoParams).file);
     if (!bytes) return reply.callNotFound();
     return reply.type('image/png').header('cache-control', 'public, max-age=31536000, immutable').send(bytes);
   });

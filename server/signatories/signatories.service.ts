@@ -1,6 +1,6 @@
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
-import { isSignatoryListEditable } from '../appeals/appeals.service.ts';
+import { mayEditSignatoryList } from '../appeals/appeal-lifecycle.ts';
 import type { Clock } from '../shared/clock.ts';
 import { conflict, notFound } from '../shared/app-error.ts';
 import type { FileStore } from '../shared/file-store.ts';
@@ -44,7 +44,7 @@ export function findSignatory({ db, appeal, signatoryId }: { db: Db; appeal: App
 }
 
 function assertListEditable(appeal: Appeal) {
-  if (!isSignatoryListEditable(appeal)) throw conflict('signatories.locked');
+  if (!mayEditSignatoryList(appeal)) throw conflict('signatories.locked');
 }
 
 type SaveResult = { ok: true; signatory: SignatoryWithOrganisation } | { ok: false; errors: FieldErrors };

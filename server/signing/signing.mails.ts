@@ -1,5 +1,6 @@
 // The co-signing e-mails, composed by the outbox worker when they are sent.
 import { appealSender } from '../appeals/appeals.mails.ts';
+import { isOpenForSigning } from '../appeals/appeal-lifecycle.ts';
 import { kindLabel } from '../appeals/appeals.presenters.ts';
 import { t } from '../i18n/index.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -24,7 +25,7 @@ function composerFor(kind: SigningMailKind): Composer {
     const { appeal, organisation, signatory } = context;
     const confirmation = kind === 'signing-confirmation';
     // A confirmation still goes out after finalising, just without the withdraw link.
-    if (appeal.state !== 'signing' && !confirmation) throw new MailNotNeeded('the appeal is no longer open for signing');
+    if (!isOpenForSigning(appeal) && !confirmation) throw new MailNotNeeded('the appeal is no longer open for signing');
     const subject = t(`mail.${kind}.subject` as 'mail.signing-invitation.subject', { title: appeal.title, organisation: organisation.name });
     const { html, text } = await render(confirmation ? 'signing-confirmation' : 'signing-request', {
       subject,
@@ -43,7 +44,7 @@ function composerFor(kind: SigningMailKind): Composer {
       deadline: appeal.signingDeadline ? formatIsoDate(appeal.signingDeadline) : '',
       expires: link.link.expiresAt ? link.link.expiresAt : null,
       link: `${config.baseUrl}/${confirmation ? 'w' : 's'}/${token}`,
-      canWithdraw: appeal.state === 'signing',
+      canWithdraw: isOpenForSigning(appeal),
       contactName: appeal.contactName,
       contactFunction: appeal.contactFunction,
       contactEmail: appeal.contactEmail,
@@ -72,10 +73,14 @@ export const recordSigningMailSent: MailKindHooks['onOutcome'] = (row, { db, clo
   const { signatoryId } = JSON.parse(row.payload) as SigningMailPayload;
   const context = signingRepository(db).findSignatoryContext(signatoryId);
   if (!context) return;
-  recordAudit(
-    { db, clock },
-    { appealId: context.appeal.id, actor: 'System', action: 'mail_sent', detail: `${mailLabels[row.kind as SigningMailKind] ?? row.kind} an ${row.recipient} (${row.messageId ?? ''})` },
-  );
+  recordAudit({
+    db,
+    clock,
+    appealId: context.appeal.id,
+    actor: 'System',
+    action: 'mail_sent',
+    detail: `${mailLabels[row.kind as SigningMailKind] ?? row.kind} an ${row.recipient} (${row.messageId ?? ''})`,
+  });
 };
 
 export const signingComposers = {

@@ -44,15 +44,21 @@ export function signingRepository(db: Db) {
         .where(eq(signatories.id, signatoryId))
         .get();
     },
-    /** The newest unrevoked link of a purpose (for the dashboard's "link expired"). */
-    currentLink(signatoryId: number, purpose: SigningLinkPurpose): SigningLink | undefined {
-      return db
-        .select()
+    /**
+     * The newest unrevoked link of a purpose for each signatory of an appeal, in one query
+     * (for the dashboard's "link expired").
+     */
+    currentLinks(appealId: number, purpose: SigningLinkPurpose): Map<number, SigningLink> {
+      const rows = db
+        .select({ link: signingLinks })
         .from(signingLinks)
-        .where(and(eq(signingLinks.signatoryId, signatoryId), eq(signingLinks.purpose, purpose), isNull(signingLinks.revokedAt)))
+        .innerJoin(signatories, eq(signatories.id, signingLinks.signatoryId))
+        .where(and(eq(signatories.appealId, appealId), eq(signingLinks.purpose, purpose), isNull(signingLinks.revokedAt)))
         .orderBy(desc(signingLinks.id))
-        .limit(1)
-        .get();
+        .all();
+      const newest = new Map<number, SigningLink>();
+      for (const { link } of rows) if (!newest.has(link.signatoryId)) newest.set(link.signatoryId, link);
+      return newest;
     },
     revokeLinks(signatoryId: number, purpose: SigningLinkPurpose, now: Date): number {
       return db
@@ -78,9 +84,6 @@ export function signingRepository(db: Db) {
     },
     appealsInSigning(): Appeal[] {
       return db.select().from(appeals).where(eq(appeals.state, 'signing')).all();
-    },
-    updateAppeal(appealId: number, values: Partial<Pick<Appeal, 'state' | 'signingDeadline' | 'updatedAt'>>): Appeal {
-      return db.update(appeals).set(values).where(eq(appeals.id, appealId)).returning().get();
     },
   };
 }

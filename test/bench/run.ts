@@ -21,7 +21,8 @@ import { openDatabase } from '../../server/db/client.ts';
 import { migrateDatabase } from '../../server/db/migrate.ts';
 import { addEntry, addListToAppeal, createList } from '../../server/addressees/addressees.service.ts';
 import { appealAddresseeLists } from '../../server/addressees/addressees.table.ts';
-import { finalise, openForSigning, recordSignature } from '../../server/signing/signing.service.ts';
+import { finalise, openForSigning } from '../../server/signing/signing-organiser.service.ts';
+import { recordSignature } from '../../server/signing/signing-representative.service.ts';
 import { signingRepository } from '../../server/signing/signing.repository.ts';
 import { listSignatories } from '../../server/signatories/signatories.service.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
@@ -186,14 +187,14 @@ const dispatch1000: BenchCase = {
         addListToAppeal({ db, organiserId, appeal, listId: list.id, collective: false });
         // Final through the services, as the organiser and the signatories would do it.
         const signingDeps = { db, clock, config };
-        if (appeal.state === 'draft') openForSigning(signingDeps, { appeal, actor: 'Bench', deadline: '' });
+        if (appeal.state === 'draft') openForSigning({ ...signingDeps, appeal, actor: 'Bench', deadline: '' });
         appeal = db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;
         if (appeal.state === 'signing') {
           for (const { signatory } of listSignatories({ db, appeal }).filter((entry) => entry.signatory.tier === 'first')) {
             const context = signingRepository(db).findSignatoryContext(signatory.id)!;
-            recordSignature(signingDeps, context, signingRepository(db).latestVersion(appeal.id)!, { input: { representativeName: signatory.representativeName, representativeFunction: signatory.representativeFunction, kind: 'typed', consentPublic: true, consentLogo: true }, signatureFile: null, ip: '127.0.0.1' });
+            recordSignature({ ...signingDeps, context, version: signingRepository(db).latestVersion(appeal.id)!, input: { representativeName: signatory.representativeName, representativeFunction: signatory.representativeFunction, kind: 'typed', consentPublic: true, consentLogo: true }, signatureFile: null, ip: '127.0.0.1' });
           }
-          const done = finalise(signingDeps, { appeal, actor: 'Bench', goAheadWithoutMissing: true });
+          const done = finalise({ ...signingDeps, appeal, actor: 'Bench', goAheadWithoutMissing: true });
           if (!done.ok) throw new Error(`finalise: ${done.error}`);
         }
         appeal = db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;

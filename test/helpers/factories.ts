@@ -14,7 +14,8 @@ import type { Appeal } from '../../server/appeals/appeals.table.ts';
 import { addListToAppeal } from '../../server/addressees/addressees.service.ts';
 import { appeals } from '../../server/appeals/appeals.table.ts';
 import type { Config } from '../../server/config.ts';
-import { finalise, openForSigning, recordSignature } from '../../server/signing/signing.service.ts';
+import { finalise, openForSigning } from '../../server/signing/signing-organiser.service.ts';
+import { recordSignature } from '../../server/signing/signing-representative.service.ts';
 import { signingRepository } from '../../server/signing/signing.repository.ts';
 import { eq } from 'drizzle-orm';
 import { csrfToken } from './html.ts';
@@ -193,19 +194,22 @@ export async function makeFinalAppeal(deps: { db: Db; fileStore: FileStore; conf
     addListToAppeal({ db, organiserId, appeal, listId: group.id, collective: true });
     return group;
   });
-  const opened = openForSigning(signingDeps, { appeal, actor: 'Test', deadline: '' });
+  const opened = openForSigning({ ...signingDeps, appeal, actor: 'Test', deadline: '' });
   if (!opened.ok) throw new Error(`openForSigning: ${opened.error}`);
   const reload = () => db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;
   for (const signatory of signatories) {
     const context = signingRepository(db).findSignatoryContext(signatory.signatory.id)!;
     const version = signingRepository(db).latestVersion(appeal.id)!;
-    recordSignature(signingDeps, context, version, {
+    recordSignature({
+      ...signingDeps,
+      context,
+      version,
       input: { representativeName: context.signatory.representativeName, representativeFunction: context.signatory.representativeFunction, kind: 'typed', consentPublic: true, consentLogo: true },
       signatureFile: null,
       ip: '127.0.0.1',
     });
   }
-  const finalised = finalise(signingDeps, { appeal: reload(), actor: 'Test', goAheadWithoutMissing: false });
+  const finalised = finalise({ ...signingDeps, appeal: reload(), actor: 'Test', goAheadWithoutMissing: false });
   if (!finalised.ok) throw new Error(`finalise: ${finalised.error}`);
   appeal = reload();
   return { appeal, list, addressees, groups, signatories };
