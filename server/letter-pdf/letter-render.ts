@@ -7,17 +7,18 @@
 // Fonts are subset once per batch; the subset covers every character of every recipient
 // passed in `extraTexts` (ligatures are off, so glyphs do not depend on context).
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
-import { PDFDocument, PDFName, PDFRef, degrees, rgb } from 'pdf-lib';
+import { PDFDocument, PDFRef, degrees, rgb } from 'pdf-lib';
 import type { PDFFont, PDFImage, PDFPage } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
-import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { t } from '../i18n/index.ts';
 import { fontBytes } from './fonts.ts';
-import type { LetterModel, LetterRecipient } from './letter-model.ts';
-import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH, layoutAddress, layoutLetter, salutationLines } from './letter-layout.ts';
-import type { Op } from './letter-layout.ts';
+import type { LetterModel, RenderRecipient } from './letter-model.ts';
+import { layoutAddress, salutationLines } from './address-field.ts';
+import { layoutLetter } from './letter-layout.ts';
+import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH } from './page-geometry.ts';
+import type { Op } from './page-geometry.ts';
+import { appendUpdate, fmt, qrForm, streamObject } from './pdf-objects.ts';
 import { fontFeatures, segment, segmentsWidth } from './text-measure.ts';
 import type { FontKey } from './text-measure.ts';
 
@@ -26,9 +27,10 @@ export const RENDERER_VERSION = 1;
 
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-export type RenderRecipient = LetterRecipient & { code: string };
+export type RenderedLetter<R extends RenderRecipient = RenderRecipient> = { recipient: R; bytes: Uint8Array; sha256: string; warnings: string[] };
 
-export type RenderedLetter = { recipient: RenderRecipient; bytes: Uint8Array; sha256: string; warnings: string[] };
+/** What the batch needs of a recipient before its code is known. */
+type Addressing = Pick<RenderRecipient, 'addressLines' | 'salutation'>;
 
 export type BatchOptions = {
   /** Texts of all letters that may be emitted from this batch (address lines, salutations). */
@@ -43,12 +45,12 @@ export const verificationUrl = (baseUrl: string, code: string) => `${baseUrl}/v/
 export const footerLine = (baseUrl: string, code: string) => t('letter.footer', { code, url: verificationUrl(baseUrl, code) });
 
 /** Salutation lines needed by the longest salutation of these recipients. */
-export function salutationLinesFor(recipients: LetterRecipient[]): number {
+export function salutationLinesFor(recipients: Addressing[]): number {
   return Math.max(1, ...recipients.map((recipient) => salutationLines(recipient.salutation).length));
 }
 
 /** All texts a batch must be able to print for these recipients. */
-export function recipientTexts(recipients: LetterRecipient[]): string[] {
+export function recipientTexts(recipients: Addressing[]): string[] {
   return recipients.flatMap((recipient) => [...recipient.addressLines, recipient.salutation]);
 }
 
@@ -133,7 +135,7 @@ export type Batch = {
   pageCount: number;
   /** Layout and painting warnings for the shared part. */
   warnings: string[];
-  emit(recipient: RenderRecipient): RenderedLetter;
+  emit<R extends RenderRecipient>(recipient: R): RenderedLetter<R>;
 };
 
 /**
@@ -277,57 +279,8 @@ async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8A
   }
 }
 
-const fmt = (value: number) => {
-  const fixed = value.toFixed(3);
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
-};
-
-function streamObject(objectNumber: number, content: Buffer, dictPrefix: string): Buffer {
-  const data = deflateSync(content, { level: 6 });
-  const head = Buffer.from(`${objectNumber} 0 obj\n<< ${dictPrefix}/Length ${data.length} /Filter /FlateDecode >>\nstream\n`, 'latin1');
-  return Buffer.concat([head, data, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
-}
-
-/** Appends objects with consecutive numbers starting at `firstNumber` as an incremental update. */
-function appendUpdate(base: Buffer, objects: Buffer[], firstNumber: number, trailer: { size: number; rootRef: string; infoRef: string; prevXref: number }): Uint8Array {
-  let offset = base.length + 1;
-  const parts: Buffer[] = [base, Buffer.from('\n', 'latin1')];
-  let xref = `xref\n${firstNumber} ${objects.length}\n`;
-  for (const object of objects) {
-    xref += `${String(offset).padStart(10, '0')} 00000 n \n`;
-    parts.push(object);
-    offset += object.length;
-  }
-  xref += `trailer\n<< /Size ${trailer.size} /Root ${trailer.rootRef} /Info ${trailer.infoRef} /Prev ${trailer.prevXref} >>\nstartxref\n${offset}\n%%EOF\n`;
-  parts.push(Buffer.from(xref, 'latin1'));
-  return Buffer.concat(parts);
-}
-
-/** The QR code as vector rectangles (one per run of dark modules), with a 2-module margin inside the box. */
-function qrForm(url: string): { size: number; content: string } {
-  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  const margin = 2;
-  const size = n + margin * 2;
-  let content = `1 g 0 0 ${size} ${size} re f 0 g\n`;
-  for (let row = 0; row < n; row += 1) {
-    let col = 0;
-    while (col < n) {
-      if (!qr.modules.get(row, col)) {
-        col += 1;
-        continue;
-      }
-      const start = col;
-      while (col < n && qr.modules.get(row, col)) col += 1;
-      content += `${start + margin} ${size - margin - row - 1} ${col - start} 1 re\n`;
-    }
-  }
-  content += 'f\n';
-  return { size, content };
-}
-
 /** Renders recipients with one shared layout (convenience for tests, the CLI and the bench). */
-export async function renderLetters(model: LetterModel, recipients: RenderRecipient[], options: Partial<BatchOptions> & { createdAt: Date }): Promise<{ letters: RenderedLetter[]; warnings: string[]; pageCount: number }> {
+export async function renderLetters<R extends RenderRecipient>(model: LetterModel, recipients: R[], options: Partial<BatchOptions> & { createdAt: Date }): Promise<{ letters: RenderedLetter<R>[]; warnings: string[]; pageCount: number }> {
   const batch = await prepareBatch(model, {
     extraTexts: options.extraTexts ?? recipientTexts(recipients),
     salutationLines: options.salutationLines ?? salutationLinesFor(recipients),
@@ -336,4 +289,3 @@ export async function renderLetters(model: LetterModel, recipients: RenderRecipi
   return { letters: recipients.map((recipient) => batch.emit(recipient)), warnings: batch.warnings, pageCount: batch.pageCount };
 }
 
-void PDFName;

@@ -11,8 +11,6 @@ import { formView } from '../shared/form-view.ts';
 import type { FormView } from '../shared/form-view.ts';
 import { readForm } from '../shared/form.ts';
 import { MAX_SIGNATURE_BYTES, presentAppealSummary, presentSigningPage, readSignatureForm, storeSignatureImage } from './signing-page.ts';
-import { issueLetters } from '../letter-pdf/letter-pdf.service.ts';
-import { sendPdf } from '../shared/pdf-reply.ts';
 import { checkLink, decline, recordView, sign, withdraw } from './signing.service.ts';
 import type { LinkCheck, LinkProblem } from './signing.service.ts';
 
@@ -105,14 +103,6 @@ const signingRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
     const withdrawn = withdraw({ db, clock }, { token: token(request), ip: ip(request) });
     if (!withdrawn.ok) return renderProblem(reply, withdrawn);
     return reply.redirect(`/w/${token(request)}`, 303);
-  });
-
-  /** The letter as it stands, as a draft PDF (with the ENTWURF mark). */
-  app.get('/s/:token/entwurf.pdf', { config: { rateLimit: linkRateLimit } }, async (request, reply) => {
-    const check = checkLink({ db, clock }, token(request), 'sign');
-    if (!check.ok) return renderProblem(reply, check);
-    const { master } = await issueLetters({ db, fileStore, clock, baseUrl: config.baseUrl, appeal: check.context.appeal, selection: { master: true } });
-    return sendPdf(reply, master!, false);
   });
 
   /** Signature images are shown only on the signing page of their own signatory. */
