@@ -12,7 +12,11 @@ import { fontMetrics, textWidth } from './text-measure.ts';
  */
 export const ADDRESS_LINE_WIDTH_MM = 80;
 
-/** The Anschriftzone (y 62.7–90 mm) with up to six lines of 10 pt, shrunk to no less than 8 pt. */
+/**
+ * The Anschriftzone (y 62.7–90 mm). domain-conventions §1: body text 10–12 pt, the address may
+ * shrink but never below 8 pt; 6 lines of 10 pt with 1.2 leading (25.4 mm) fit the 27.3 mm
+ * zone, 11 pt would not.
+ */
 export const ADDRESS = {
   x: 25 * MM,
   maxWidth: ADDRESS_LINE_WIDTH_MM * MM,
