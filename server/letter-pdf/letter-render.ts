@@ -138,13 +138,7 @@ export type Batch = {
   emit<R extends RenderRecipient>(recipient: R): RenderedLetter<R>;
 };
 
-/**
- * Lays out and saves the shared letter once. `emit` then produces each recipient's PDF
- * in well under a millisecond of PDF work.
- */
-export async function prepareBatch(model: LetterModel, options: BatchOptions): Promise<Batch> {
-  const layout = layoutLetter(model, { salutationLines: options.salutationLines });
-  const warnings = new Set(layout.warnings);
+async function createDocument(model: LetterModel, createdAt: Date): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
   doc.setTitle(model.title, { showInWindowTitleBar: true });
@@ -154,19 +148,102 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   doc.setCreator('Mitzeichnen');
   doc.setProducer('Mitzeichnen (pdf-lib)');
   doc.setLanguage('de-DE');
-  doc.setCreationDate(options.createdAt);
-  doc.setModificationDate(options.createdAt);
+  doc.setCreationDate(createdAt);
+  doc.setModificationDate(createdAt);
+  return doc;
+}
 
+/** Every character the personal parts may print, sorted, and the fonts they need. */
+function overlayCharacters(baseUrl: string, extraTexts: string[]): { sortedChars: string; fontKeys: FontKey[] } {
+  const chars = new Set<string>();
+  for (const text of [...extraTexts, footerLine(baseUrl, CODE_ALPHABET), CODE_ALPHABET, '-']) for (const char of text) chars.add(char);
+  const sortedChars = [...chars].sort().join('');
+  const fontKeys = new Set<FontKey>();
+  for (const seg of segment(sortedChars, 'regular')) fontKeys.add(seg.font);
+  fontKeys.add('regular');
+  return { sortedChars, fontKeys: [...fontKeys].sort() };
+}
+
+/** The glyph ids of the overlay characters, encoded one by one (no shaping per letter later). */
+async function encodeOverlay(fonts: Fonts, { sortedChars, fontKeys }: ReturnType<typeof overlayCharacters>) {
+  const overlayFonts = new Map<FontKey, PDFFont>();
+  for (const key of fontKeys) overlayFonts.set(key, await fonts.get(key));
+  const glyphHex = new Map<string, string>();
+  for (const seg of segment(sortedChars, 'regular')) {
+    const font = overlayFonts.get(seg.font)!;
+    for (const char of seg.text) glyphHex.set(`${seg.font}:${char}`, font.encodeText(char).toString().slice(1, -1));
+  }
+  return { overlayFonts, glyphHex };
+}
+
+/** Reserves the objects of the personal part: one overlay stream per page and the QR code, with their resource names. */
+function reserveOverlay(doc: PDFDocument, pages: PDFPage[], overlayFonts: Map<FontKey, PDFFont>) {
+  const overlayRefs: PDFRef[] = [];
+  for (let i = 0; i < pages.length; i += 1) overlayRefs.push(doc.context.nextRef());
+  const qrRef = doc.context.nextRef();
+  const resourceNames = pages.map((page, index) => {
+    page.node.addContentStream(overlayRefs[index]!);
+    const fontNames = new Map<FontKey, string>();
+    for (const [key, font] of overlayFonts) fontNames.set(key, page.node.newFontDictionary('Ov', font.ref).toString());
+    const qrName = page.node.newXObject('Qr', qrRef).toString();
+    return { fontNames, qrName };
+  });
+  return { overlayRefs, qrRef, resourceNames };
+}
+
+/** Saves the shared part with a classic xref table and reads what an incremental update must repeat. */
+async function saveBase(doc: PDFDocument) {
+  const base = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  const tail = Buffer.from(base.subarray(Math.max(0, base.length - 64))).toString('latin1');
+  const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)?.[1]);
+  if (!Number.isFinite(prevXref)) throw new Error('pdf-lib output without a classic xref table');
+  const trailer = doc.context.trailerInfo;
+  return {
+    buffer: Buffer.from(base.buffer, base.byteOffset, base.byteLength),
+    trailer: { size: doc.context.largestObjectNumber + 1, rootRef: trailer.Root!.toString(), infoRef: trailer.Info!.toString(), prevXref },
+  };
+}
+
+/** Content-stream operators that show text in the overlay fonts, from the prepared glyph ids. */
+function overlayText(glyphHex: Map<string, string>, fontNames: Map<FontKey, string>, x: number, y: number, size: number, text: string, grayValue = 0): string {
+  const encode = (key: FontKey, value: string) => {
+    let hex = '<';
+    for (const char of value) {
+      const glyph = glyphHex.get(`${key}:${char}`);
+      if (glyph === undefined) throw new Error(`Character not prepared for this batch: U+${char.codePointAt(0)!.toString(16)}`);
+      hex += glyph;
+    }
+    return `${hex}>`;
+  };
+  let out = '';
+  let cursor = x;
+  for (const seg of segment(text, 'regular')) {
+    out += `BT ${fontNames.get(seg.font)} ${fmt(size)} Tf ${fmt(grayValue)} g 1 0 0 1 ${fmt(cursor)} ${fmt(flipY(y))} Tm ${encode(seg.font, seg.text)} Tj ET\n`;
+    cursor += segmentsWidth([seg], size);
+  }
+  return out;
+}
+
+const QR = { size: 15 * MM, x: 175 * MM, top: 267 * MM };
+
+/** The footer line, shrunk to leave room for the QR code. */
+function footerSize(footer: string): number {
+  const width = segmentsWidth(segment(footer, 'regular'), 7.5);
+  return width > TEXT_WIDTH - 20 * MM ? Math.max(5.5, (7.5 * (TEXT_WIDTH - 20 * MM)) / width) : 7.5;
+}
+
+/**
+ * Lays out and saves the shared letter once. `emit` then produces each recipient's PDF
+ * in well under a millisecond of PDF work.
+ */
+export async function prepareBatch(model: LetterModel, options: BatchOptions): Promise<Batch> {
+  const layout = layoutLetter(model, { salutationLines: options.salutationLines });
+  const warnings = new Set(layout.warnings);
+  const doc = await createDocument(model, options.createdAt);
   const fonts = createFonts(doc);
   // Pre-encode everything the personal parts may print, in a fixed order, so that the
   // subset has the glyphs and the glyph ids do not depend on which letters are emitted.
-  const overlayChars = new Set<string>();
-  const overlayTexts = [...options.extraTexts, footerLine(model.baseUrl, CODE_ALPHABET), CODE_ALPHABET, '-'];
-  for (const text of overlayTexts) for (const char of text) overlayChars.add(char);
-  const sortedChars = [...overlayChars].sort().join('');
-  const overlayFontKeys = new Set<FontKey>();
-  for (const seg of segment(sortedChars, 'regular')) overlayFontKeys.add(seg.font);
-  overlayFontKeys.add('regular');
+  const overlayChars = overlayCharacters(model.baseUrl, options.extraTexts);
 
   // Images are printed small: re-encode them once per batch at about 300 dpi of their printed
   // size, flattened on white, as JPEG (pdf-lib copies JPEG bytes as they are).
@@ -176,93 +253,33 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   for (const [index, page] of pages.entries()) await paint(doc, page, layout.pages[index]!, fonts, layout.images, embeddedImages, warnings);
 
   // Encode the overlay characters after the shared text (so the shared part's glyph ids are stable).
-  const overlayFonts = new Map<FontKey, PDFFont>();
-  for (const key of [...overlayFontKeys].sort()) {
-    const font = await fonts.get(key);
-    overlayFonts.set(key, font);
-  }
-  // Glyph id of every overlay character, encoded one by one (no shaping per letter later).
-  const glyphHex = new Map<string, string>();
-  for (const seg of segment(sortedChars, 'regular')) {
-    const font = overlayFonts.get(seg.font)!;
-    for (const char of seg.text) glyphHex.set(`${seg.font}:${char}`, font.encodeText(char).toString().slice(1, -1));
-  }
-
-  // Reserve the objects of the personal part: one overlay stream per page and the QR code.
-  const context = doc.context;
-  const overlayRefs: PDFRef[] = [];
-  for (let i = 0; i < pages.length; i += 1) overlayRefs.push(context.nextRef());
-  const qrRef = context.nextRef();
-  const resourceNames = pages.map((page, index) => {
-    page.node.addContentStream(overlayRefs[index]!);
-    const fontNames = new Map<FontKey, string>();
-    for (const [key, font] of overlayFonts) fontNames.set(key, page.node.newFontDictionary('Ov', font.ref).toString());
-    const qrName = page.node.newXObject('Qr', qrRef).toString();
-    return { fontNames, qrName };
-  });
-
-  const base = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
-  const tail = Buffer.from(base.subarray(Math.max(0, base.length - 64))).toString('latin1');
-  const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)?.[1]);
-  if (!Number.isFinite(prevXref)) throw new Error('pdf-lib output without a classic xref table');
-  const trailer = context.trailerInfo;
-  const rootRef = trailer.Root!.toString();
-  const infoRef = trailer.Info!.toString();
-  const size = context.largestObjectNumber + 1;
-  const baseBuffer = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
-
-  const encode = (key: FontKey, text: string) => {
-    let hex = '<';
-    for (const char of text) {
-      const glyph = glyphHex.get(`${key}:${char}`);
-      if (glyph === undefined) throw new Error(`Character not prepared for this batch: U+${char.codePointAt(0)!.toString(16)}`);
-      hex += glyph;
-    }
-    return `${hex}>`;
-  };
-
-  const textOps = (pageIndex: number, x: number, y: number, size: number, text: string, grayValue = 0) => {
-    const names = resourceNames[pageIndex]!.fontNames;
-    let out = '';
-    let cursor = x;
-    for (const seg of segment(text, 'regular')) {
-      out += `BT ${names.get(seg.font)} ${fmt(size)} Tf ${fmt(grayValue)} g 1 0 0 1 ${fmt(cursor)} ${fmt(flipY(y))} Tm ${encode(seg.font, seg.text)} Tj ET\n`;
-      cursor += segmentsWidth([seg], size);
-    }
-    return out;
-  };
+  const { overlayFonts, glyphHex } = await encodeOverlay(fonts, overlayChars);
+  const { overlayRefs, qrRef, resourceNames } = reserveOverlay(doc, pages, overlayFonts);
+  const base = await saveBase(doc);
 
   return {
     pageCount: pages.length,
     warnings: [...warnings],
     emit(recipient) {
-      const letterWarnings: string[] = [];
       const address = layoutAddress(recipient.addressLines, recipient.label);
-      letterWarnings.push(...address.warnings);
       const footer = footerLine(model.baseUrl, recipient.code);
       const qr = qrForm(verificationUrl(model.baseUrl, recipient.code));
-      const qrSize = 15 * MM;
-      const qrX = 175 * MM;
-      const qrTop = 267 * MM;
-      const objects: Buffer[] = [];
-      pages.forEach((_page, index) => {
+      const objects = pages.map((_page, index) => {
+        const text = (x: number, y: number, size: number, value: string, grayValue?: number) => overlayText(glyphHex, resourceNames[index]!.fontNames, x, y, size, value, grayValue);
         let content = 'q\n';
         if (index === 0) {
-          for (const line of address.lines) content += textOps(0, LEFT, line.y, line.size, line.text);
+          for (const line of address.lines) content += text(LEFT, line.y, line.size, line.text);
           const salutation = salutationLines(recipient.salutation).slice(0, layout.salutation.lines);
-          salutation.forEach((line, lineIndex) => (content += textOps(0, LEFT, layout.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
+          salutation.forEach((line, lineIndex) => (content += text(LEFT, layout.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
         }
-        let footerSize = 7.5;
-        const footerWidth = segmentsWidth(segment(footer, 'regular'), footerSize);
-        if (footerWidth > TEXT_WIDTH - 20 * MM) footerSize = Math.max(5.5, (footerSize * (TEXT_WIDTH - 20 * MM)) / footerWidth);
-        content += textOps(index, LEFT, 280 * MM, footerSize, footer, 0.25);
-        content += `q ${fmt(qrSize / qr.size)} 0 0 ${fmt(qrSize / qr.size)} ${fmt(qrX)} ${fmt(flipY(qrTop + qrSize))} cm ${resourceNames[index]!.qrName} Do Q\n`;
+        content += text(LEFT, 280 * MM, footerSize(footer), footer, 0.25);
+        content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${resourceNames[index]!.qrName} Do Q\n`;
         content += 'Q\n';
-        objects.push(streamObject(overlayRefs[index]!.objectNumber, Buffer.from(content, 'latin1'), ''));
+        return streamObject(overlayRefs[index]!.objectNumber, Buffer.from(content, 'latin1'), '');
       });
       objects.push(streamObject(qrRef.objectNumber, Buffer.from(qr.content, 'latin1'), `/Type /XObject /Subtype /Form /BBox [0 0 ${qr.size} ${qr.size}] `));
-      const bytes = appendUpdate(baseBuffer, objects, overlayRefs[0]!.objectNumber, { size, rootRef, infoRef, prevXref });
-      return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: letterWarnings };
+      const bytes = appendUpdate(base.buffer, objects, overlayRefs[0]!.objectNumber, base.trailer);
+      return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: address.warnings };
     },
   };
 }
