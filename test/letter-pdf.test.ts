@@ -12,7 +12,7 @@ import type { Appeal } from '../server/appeals/appeals.table.ts';
 import { letterDocuments } from '../server/letters/letter-documents.table.ts';
 import { issueLetters } from '../server/letters/letters.service.ts';
 import { resolveLetter } from '../server/letters/resolve-letter.ts';
-import { buildRecipients } from '../server/letters/recipients.ts';
+import { buildRecipients, channelOf } from '../server/letters/recipients.ts';
 import { parseLetterText } from '../server/appeals/letter-text.ts';
 import { renderLetters } from '../server/letter-pdf/letter-render.ts';
 import { csrfToken } from './helpers/html.ts';
@@ -166,6 +166,24 @@ describe('/v/ verification', () => {
     const malformed = await app.http().get('/v/%3Cscript%3E').expect(404);
     expect(malformed.text).toContain('Prüfcode nicht gefunden');
     expect(malformed.text).not.toContain('<script>');
+  });
+});
+
+describe('who gets which letter', () => {
+  it('sends a personal letter by e-mail, by post without an address, and holds it while the address is unusable', () => {
+    expect(channelOf({ email: ' rathaus@goch.de ' })).toBe('email');
+    expect(channelOf({ email: '  ' })).toBe('post');
+    expect(channelOf({ email: 'rathaus(at)goch.de' })).toBe('invalid');
+  });
+});
+
+describe("the representative's draft PDF", () => {
+  it('sends a link that does not work to the signing page, which explains why', async () => {
+    const app = await buildTestApp();
+    const token = 'x'.repeat(43);
+    const response = await app.http().get(`/s/${token}/entwurf.pdf`).expect(303);
+    expect(response.headers.location).toBe(`/s/${token}`);
+    expect(response.headers['cache-control']).toBe('no-store');
   });
 });
 
