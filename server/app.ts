@@ -30,7 +30,9 @@ import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
 import signingRoutes from './signing/signing.routes.ts';
 import signingDashboardRoutes from './signing/signing-dashboard.routes.ts';
 import auditRoutes from './audit/audit.routes.ts';
-import { letterPdfRoutes, verifyRoutes } from './letter-pdf/letter-pdf.routes.ts';
+import { draftLetterRoutes } from './letters/draft-letter.routes.ts';
+import { lettersRoutes } from './letters/letters.routes.ts';
+import { verifyRoutes } from './letters/verify.routes.ts';
 import addresseesImportRoutes from './addressees/addressees-import.routes.ts';
 import mailRoutes from './mail/mail.routes.ts';
 import dispatchRoutes from './dispatch/dispatch.routes.ts';
@@ -104,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisersRoutes, { db, clock });
   await app.register(logoRoutes, { fileStore });
   await app.register(signingRoutes, { db, clock, config, fileStore });
+  await app.register(draftLetterRoutes, { db, clock, config, fileStore });
   await app.register(verifyRoutes, { db });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
@@ -125,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(addresseesRoutes, { db, clock });
     await organiserArea.register(addresseesImportRoutes, { db, clock, importsDir: config.importsDir });
     await organiserArea.register(appealAddresseesRoutes, { db });
-    await organiserArea.register(letterPdfRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
+    await organiserArea.register(lettersRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
     await organiserArea.register(mailRoutes, { db, config });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
   });

@@ -10,7 +10,7 @@ import type { CliCommand, CliContext, CliIo } from './cli/cli-context.ts';
 import { backupCommand, migrateCommand } from './db/db.cli.ts';
 import { seedDemoCommand } from './demo/demo.cli.ts';
 import { createOrganiserCommand, setPasswordCommand } from './organisers/organisers.cli.ts';
-import { renderCommand } from './letter-pdf/letter-pdf.cli.ts';
+import { renderCommand } from './letters/letters.cli.ts';
 import { exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
 import { sendCommand } from './dispatch/dispatch.cli.ts';
 

@@ -9,7 +9,7 @@ import { and, eq } from 'drizzle-orm';
 import { fileDatabaseWithFinalAppeal } from './helpers/dispatch.ts';
 import { deliveries } from '../server/dispatch/dispatch.table.ts';
 import { dispatchStatus, startDispatch } from '../server/dispatch/dispatch.service.ts';
-import { letterDocuments } from '../server/letter-pdf/letter-documents.table.ts';
+import { letterDocuments } from '../server/letters/letter-documents.table.ts';
 import { mailOutbox } from '../server/mail/mail.table.ts';
 import { systemClock } from '../server/shared/clock.ts';
 import { seededRandom } from './helpers/crash-seed.ts';

@@ -9,7 +9,7 @@ import { SmtpSink } from './helpers/smtp-sink.ts';
 import type { FinalAppealOptions } from './helpers/factories.ts';
 import { appeals } from '../server/appeals/appeals.table.ts';
 import { deliveries } from '../server/dispatch/dispatch.table.ts';
-import { letterDocuments } from '../server/letter-pdf/letter-documents.table.ts';
+import { letterDocuments } from '../server/letters/letter-documents.table.ts';
 import { mailOutbox } from '../server/mail/mail.table.ts';
 import { ComposerRegistry } from '../server/mail/composers.ts';
 import { registerMailKinds } from '../server/mail/mail-kinds.ts';

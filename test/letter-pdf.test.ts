@@ -1,4 +1,5 @@
 import { demoSigning } from '../server/demo/demo-signing.ts';
+import { t } from '../server/i18n/index.ts';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { PDFDocument } from 'pdf-lib';
@@ -9,9 +10,11 @@ import { seedDemo } from '../server/demo/seed-demo.ts';
 import { demoAppeals } from '../server/demo/demo-content.ts';
 import { appeals } from '../server/appeals/appeals.table.ts';
 import type { Appeal } from '../server/appeals/appeals.table.ts';
-import { letterDocuments } from '../server/letter-pdf/letter-documents.table.ts';
-import { issueLetters } from '../server/letter-pdf/letter-pdf.service.ts';
-import { buildLetterModel, buildRecipients } from '../server/letter-pdf/letter-model.ts';
+import { letterDocuments } from '../server/letters/letter-documents.table.ts';
+import { issueLetters } from '../server/letters/letters.service.ts';
+import { resolveLetter } from '../server/letters/resolve-letter.ts';
+import { buildRecipients, channelOf } from '../server/letters/recipients.ts';
+import { parseLetterText } from '../server/appeals/letter-text.ts';
 import { renderLetters } from '../server/letter-pdf/letter-render.ts';
 import { csrfToken } from './helpers/html.ts';
 import { loginAs } from './helpers/factories.ts';
@@ -167,6 +170,25 @@ describe('/v/ verification', () => {
   });
 });
 
+describe('who gets which letter', () => {
+  it('sends a personal letter by e-mail, by post without an address, and holds it while the address is unusable', () => {
+    expect(channelOf({ email: ' rathaus@goch.de ' })).toBe('email');
+    expect(channelOf({ email: '  ' })).toBe('post');
+    expect(channelOf({ email: 'rathaus(at)goch.de' })).toBe('invalid');
+  });
+});
+
+describe("the representative's draft PDF", () => {
+  it('answers a link that does not work with the signing page that explains why, and no PDF', async () => {
+    const app = await buildTestApp();
+    const token = 'x'.repeat(43);
+    const response = await app.http().get(`/s/${token}/entwurf.pdf`).expect(404);
+    expect(response.headers['content-type']).toMatch(/text\/html/);
+    expect(response.text).toContain(t('signing.link.unknown.title'));
+    expect(response.headers['cache-control']).toBe('no-store');
+  });
+});
+
 describe('organiser downloads', () => {
   it('previews the master and one addressee, and downloads the ZIP and the print file', async () => {
     const app = await demo();
@@ -198,7 +220,7 @@ describe('organiser downloads', () => {
 describe('bad input', () => {
   const base = async () => {
     const app = await demo();
-    const model = buildLetterModel({ db: app.db, fileStore: app.fileStore, clock, appeal: app.appeal, baseUrl: app.config.baseUrl });
+    const { model } = resolveLetter({ db: app.db, fileStore: app.fileStore, clock, appeal: app.appeal, baseUrl: app.config.baseUrl });
     const { personal } = buildRecipients({ db: app.db, appeal: app.appeal });
     return { app, model, recipient: { ...personal[0]!, code: 'ABCD-EFGH' } };
   };
@@ -215,7 +237,7 @@ describe('bad input', () => {
     const longName = `Arbeitsgemeinschaft der Wohlfahrtsverbände ${'und Initiativen für Integration, Teilhabe und Bildung '.repeat(3)}`.slice(0, 150);
     const signatories = Array.from({ length: 40 }, (_, i) => ({ name: `Person Nummer ${i + 1}`, function: 'Vorsitzende', organisation: i === 7 ? longName : `Verband ${i + 1} e.V.`, tier: 'first' as const }));
     const body = Array.from({ length: 30 }, (_, i) => `Absatz ${i + 1}: ${'Die Integration braucht Struktur, Geld und Menschen, die sich kümmern. '.repeat(5)}`).join('\n\n');
-    const result = await renderLetters({ ...model, body, signatories }, [recipient], { createdAt: fixedNow });
+    const result = await renderLetters({ ...model, text: parseLetterText(body), signatories }, [recipient], { createdAt: fixedNow });
     const letter = result.letters[0]!;
     const { pages, items } = await pdfTextItems(letter.bytes);
     expect(pages).toBeGreaterThanOrEqual(6);
@@ -249,11 +271,11 @@ describe('bad input', () => {
   });
 
   it('falls back to the short name for a missing or broken logo, and replaces characters no font has', async () => {
-    const { model, recipient } = await base();
+    const { app, model, recipient } = await base();
     const organisations = model.organisations.map((org, index) =>
       index === 0 ? { ...org, logo: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 1, 0, 0, 0, 1, 0, 8, 6, 0, 0, 0, 1, 2, 3]) } : index === 1 ? { name: org.name, shortName: org.shortName, logoMissing: true } : org,
     );
-    const result = await renderLetters({ ...model, organisations, title: `${model.title} 🎉`, body: `${model.body}\n\nMit Gruß 𓀀 und € und ß, „Zitat“ für Żółć.` }, [recipient], { createdAt: fixedNow });
+    const result = await renderLetters({ ...model, organisations, title: `${model.title} 🎉`, text: parseLetterText(`${app.appeal.body}\n\nMit Gruß 𓀀 und € und ß, „Zitat“ für Żółć.`) }, [recipient], { createdAt: fixedNow });
     const warnings = result.warnings.join('\n');
     expect(warnings).toContain('Logo von „AWO Kreisverband Kleve e.V.“ konnte nicht gelesen werden');
     expect(warnings).toContain('Logo-Datei von „Caritasverband Geldern-Kevelaer e.V.“ fehlt');

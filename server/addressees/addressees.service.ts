@@ -114,7 +114,7 @@ export const DIRECTORY_PAGE_SIZE = 200;
 export const hasLostCharacter = (entry: Pick<Addressee, 'title' | 'firstName' | 'lastName' | 'institution'>) =>
   /\?/.test(`${entry.title}${entry.firstName}${entry.lastName}${entry.institution}`);
 
-/** Whether an entry needs a look: an address line wider than 85 mm, no e-mail address or a "?" in a name. */
+/** Whether an entry needs a look: an address line wider than the letter's 80 mm, no e-mail address or a "?" in a name. */
 export function entryHasProblems(entry: Addressee): boolean {
   return entry.email === '' || hasLostCharacter(entry) || overlongAddressLines(addressBlock(entry)).length > 0;
 }

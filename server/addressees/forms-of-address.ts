@@ -1,7 +1,6 @@
 // Forms of address (DIN 5008 address field and letter salutation). Pure: no database, no I/O
 // except reading the letter font once for the width check. Rules: reference/domain-conventions.md §2.
-import fontkit from '@pdf-lib/fontkit';
-import { fontBytes } from '../letter-pdf/fonts.ts';
+import { addressLineWidth, overflowsAddressField } from '../letter-pdf/address-field.ts';
 import type { Addressee, AddresseeList } from './addressees.table.ts';
 
 export type AddressSource = Pick<
@@ -15,15 +14,6 @@ export type GroupSource = Pick<
 
 /** DIN 5008: the Anschriftzone holds at most 6 lines. */
 export const MAX_ADDRESS_LINES = 6;
-/** Width of the address field: 85 mm. */
-export const ADDRESS_FIELD_WIDTH_MM = 85;
-/**
- * Font size of the address lines in the letter: 10 pt. domain-conventions §1: body text 10–12 pt,
- * the address may shrink but never below 8 pt; 6 lines of 10 pt with 1.2 leading (25.4 mm) fit
- * the 27.3 mm Anschriftzone, 11 pt would not. The PDF renderer shrinks (≥ 8 pt) or wraps lines
- * that are still too wide; this module only reports them.
- */
-export const ADDRESS_FONT_SIZE_PT = 10;
 
 const clean = (value: string | null | undefined) => (value ?? '').replace(/\s+/g, ' ').trim();
 const joinWords = (...parts: string[]) => parts.map(clean).filter(Boolean).join(' ');
@@ -223,52 +213,17 @@ export function collectiveSalutation(groups: GroupSource[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Width check
-
-type Font = {
-  unitsPerEm: number;
-  layout: (text: string) => { advanceWidth: number };
-  glyphForCodePoint: (codePoint: number) => { advanceWidth: number };
-};
-let font: Font | undefined;
-const letterFont = (): Font => (font ??= fontkit.create(fontBytes('regular')) as unknown as Font);
-const advances = new Map<number, number>();
+// Width check: the PDF engine's width and measure, so the directory warns exactly where the
+// letter shrinks or wraps a line.
 
 const POINTS_PER_MM = 72 / 25.4;
-/** Kerning changes a line's width by far less than this; only lines this close to 85 mm are shaped. */
-const ESTIMATE_MARGIN = 0.06;
 
-/** Sum of the glyphs' advance widths in font units (no kerning): fast, cached per character. */
-function estimateUnits(line: string): number {
-  const f = letterFont();
-  let units = 0;
-  for (const char of line) {
-    const codePoint = char.codePointAt(0)!;
-    let advance = advances.get(codePoint);
-    if (advance === undefined) {
-      advance = f.glyphForCodePoint(codePoint).advanceWidth;
-      advances.set(codePoint, advance);
-    }
-    units += advance;
-  }
-  return units;
+/** Width of a line in millimetres as the letter prints it (regular face, no kerning) at `sizePt` (default 10 pt). */
+export function lineWidthMm(line: string, sizePt?: number): number {
+  return addressLineWidth(line, sizePt) / POINTS_PER_MM;
 }
 
-const unitsToMm = (units: number, sizePt: number) => ((units / letterFont().unitsPerEm) * sizePt) / POINTS_PER_MM;
-
-/** Width of a line in millimetres, set (shaped, with kerning) in the letter's regular face at `sizePt`. */
-export function lineWidthMm(line: string, sizePt = ADDRESS_FONT_SIZE_PT): number {
-  return unitsToMm(letterFont().layout(line).advanceWidth, sizePt);
-}
-
-function isTooWide(line: string, sizePt: number): boolean {
-  const estimate = unitsToMm(estimateUnits(line), sizePt);
-  if (estimate < ADDRESS_FIELD_WIDTH_MM * (1 - ESTIMATE_MARGIN)) return false;
-  if (estimate > ADDRESS_FIELD_WIDTH_MM * (1 + ESTIMATE_MARGIN)) return true;
-  return lineWidthMm(line, sizePt) > ADDRESS_FIELD_WIDTH_MM;
-}
-
-/** The address lines wider than the 85 mm address field at the address font size (10 pt). */
-export function overlongAddressLines(lines: string[], sizePt = ADDRESS_FONT_SIZE_PT): string[] {
-  return lines.filter((line) => isTooWide(line, sizePt));
+/** The address lines wider than the usable 80 mm of the address field at the address font size (10 pt). */
+export function overlongAddressLines(lines: string[], sizePt?: number): string[] {
+  return lines.filter((line) => overflowsAddressField(line, sizePt));
 }

@@ -1,24 +1,12 @@
 // The letter body is written in a small Markdown subset. markdown-it parses it; we keep
-// only the allowed constructs in a tiny tree and render HTML (and later the PDF) from that
-// tree. Anything outside the allow-list (raw HTML, images, code, tables) stays plain text.
+// only the allowed constructs in the tree the PDF engine takes as its input and render HTML
+// from the same tree. Anything outside the allow-list (raw HTML, images, code, tables) stays
+// plain text.
 import MarkdownIt from 'markdown-it';
 import footnotePlugin from 'markdown-it-footnote';
+import type { Block, Footnote, Inline, LetterText } from '../letter-pdf/letter-text.ts';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
-
-export type Inline =
-  | { kind: 'text'; text: string; bold: boolean; italic: boolean; href?: string }
-  | { kind: 'break' }
-  | { kind: 'footnoteRef'; number: number };
-
-export type Block =
-  | { kind: 'paragraph'; inlines: Inline[] }
-  | { kind: 'heading'; level: 1 | 2 | 3; inlines: Inline[] }
-  | { kind: 'list'; ordered: boolean; start: number; items: Block[][] };
-
-export type Footnote = { number: number; blocks: Block[] };
-
-export type LetterText = { blocks: Block[]; footnotes: Footnote[] };
 
 const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
 

@@ -6,5 +6,5 @@ export * from '../addressees/addressees.table.ts';
 export * from '../signing/signing.table.ts';
 export * from '../audit/audit.table.ts';
 export * from '../mail/mail.table.ts';
-export * from '../letter-pdf/letter-documents.table.ts';
+export * from '../letters/letter-documents.table.ts';
 export * from '../dispatch/dispatch.table.ts';

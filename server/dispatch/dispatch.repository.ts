@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { appeals } from '../appeals/appeals.table.ts';
-import { letterDocuments } from '../letter-pdf/letter-documents.table.ts';
+import { letterDocuments } from '../letters/letter-documents.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import type { OutboxRow } from '../mail/mail.table.ts';
 import { deliveries, dispatches } from './dispatch.table.ts';

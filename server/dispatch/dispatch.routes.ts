@@ -4,7 +4,7 @@ import type { Db } from '../db/client.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { createLetterIssuerCache } from '../letter-pdf/letter-pdf.service.ts';
+import { createLetterIssuerCache } from '../letters/letters.service.ts';
 import type { MailRenderer } from '../mail/mail.types.ts';
 import { notFound } from '../shared/app-error.ts';
 import type { Clock } from '../shared/clock.ts';

@@ -8,11 +8,12 @@ import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { buildRecipients } from '../letter-pdf/letter-model.ts';
+import { buildRecipients, channelOf } from '../letters/recipients.ts';
 import { currentTextHash } from '../signing/versions.ts';
-import type { LetterRecipient } from '../letter-pdf/letter-model.ts';
-import { combinePrintFile, markDocumentSent, prepareLetterIssuer } from '../letter-pdf/letter-pdf.service.ts';
-import type { IssuedLetter, LetterIssuerCache } from '../letter-pdf/letter-pdf.service.ts';
+import type { LetterRecipient } from '../letters/recipients.ts';
+import { combinePrintFile, markDocumentSent } from '../letters/letter-documents.service.ts';
+import { prepareLetterIssuer } from '../letters/letters.service.ts';
+import type { IssuedLetter, LetterIssuerCache } from '../letters/letters.service.ts';
 import { enqueueMail, getOutboxStatus, isValidMailAddress, markMailDelivered, resendMail } from '../mail/mail.service.ts';
 import type { MailMessage, MailRenderer } from '../mail/mail.types.ts';
 import { sendOptions } from '../mail/mail.worker.ts';
@@ -40,11 +41,7 @@ export type PlannedDelivery = { recipient: LetterRecipient; channel: DeliveryCha
 
 /** Every letter of the appeal and how it goes out. */
 export function planDispatch({ db, appeal }: { db: Db; appeal: Appeal }) {
-  const planned: PlannedDelivery[] = buildRecipients({ db, appeal }).personal.map((recipient) => {
-    const email = recipient.email.trim();
-    const channel: DeliveryChannel = email === '' ? 'post' : isValidMailAddress(email) ? 'email' : 'invalid';
-    return { recipient, channel, email };
-  });
+  const planned: PlannedDelivery[] = buildRecipients({ db, appeal }).personal.map((recipient) => ({ recipient, channel: channelOf(recipient), email: recipient.email.trim() }));
   return {
     all: planned,
     email: planned.filter((entry) => entry.channel === 'email'),

@@ -632,7 +632,7 @@ export const de = {
   'import.problem.questionMark': '„?“ in {field} „{value}“: Vermutlich ging beim Speichern als CSV ein Buchstabe verloren (z. B. ł, ğ, ş). Speichern Sie die Datei als „CSV UTF-8“ oder .xlsx.',
   'import.problem.tooLong': '{field} ist zu lang (höchstens {max} Zeichen).',
   'import.problem.duplicateInFile': 'Doppelt: dieselbe Person steht schon in Zeile {line} der Datei.',
-  'import.problem.lineTooWide': 'Die Anschriftzeile „{line}“ ist breiter als das Anschriftfeld (85 mm); sie wird im Brief verkleinert oder umbrochen.',
+  'import.problem.lineTooWide': 'Die Anschriftzeile „{line}“ ist breiter als die 80 mm Schreibbreite des Anschriftfelds; sie wird im Brief verkleinert oder umbrochen.',
 
   'export.csv': 'Als CSV exportieren',
   'export.xlsx': 'Als Excel-Datei exportieren',
@@ -657,7 +657,7 @@ export const de = {
   'directory.fullEdit': 'Alle Angaben bearbeiten',
   'directory.markVerified': 'Heute geprüft',
   'directory.verified': 'Als heute geprüft markiert.',
-  'directory.lineTooWide': 'Breiter als 85 mm: „{line}“ – wird im Brief verkleinert oder umbrochen.',
+  'directory.lineTooWide': 'Breiter als 80 mm: „{line}“ – wird im Brief verkleinert oder umbrochen.',
   'directory.noEmail': 'Keine E-Mail-Adresse',
   'directory.lostCharacter': '„?“ im Namen: Vermutlich ging beim Import aus einer CSV-Datei ein Buchstabe verloren (z. B. ł, ğ, ş). Bitte korrigieren.',
   'directory.tooManyLines': 'Mehr als sechs Anschriftzeilen',

@@ -1,20 +1,7 @@
-// The plain data a letter is rendered from. Built from the database here; the renderer
-// never touches the database or the file store.
-import type { Db } from '../db/client.ts';
-import type { Appeal } from '../appeals/appeals.table.ts';
-import type { FileStore } from '../shared/file-store.ts';
-import type { Clock } from '../shared/clock.ts';
-import { isoDate } from '../shared/dates.ts';
-import { currentVersionOf, textHash } from '../signing/versions.ts';
-import { listSignatories } from '../signatories/signatories.service.ts';
-import { appealAddresseeLists, listEntries } from '../addressees/addressees.service.ts';
-import type { Addressee, AddresseeList } from '../addressees/addressees.table.ts';
-import {
-  addressBlock,
-  collectiveAddressBlock,
-  collectiveSalutation,
-  letterSalutation,
-} from '../addressees/forms-of-address.ts';
+// The plain, resolved letter the engine renders: every value final (dates as printed, images
+// as bytes, the text as a tree). Who gets which letter and where the values come from is
+// decided outside the engine (server/letters/).
+import type { LetterText } from './letter-text.ts';
 
 export type LetterOrganisation = {
   name: string;
@@ -30,159 +17,40 @@ export type LetterSignatory = {
   function: string;
   organisation: string;
   tier: 'first' | 'supporter';
-  /** Set when the signatory signed the current text version; image for drawn or uploaded signatures. */
+  /** Set when the signature counts for the text printed; image for drawn or uploaded signatures. */
   signature?: { signedAt: Date; image?: Uint8Array };
 };
 
+/** The shared part of a letter: the same for every recipient of a batch. */
 export type LetterModel = {
-  appealId: number;
+  /** The appeal's readable address, written into the PDF's keywords. */
   slug: string;
-  kind: Appeal['kind'];
   coalitionName: string;
   title: string;
   subtitleLines: string[];
-  place: string;
   /** ISO calendar date printed in the letter. */
   letterDate: string;
   reference: string;
-  salutationOverride: string;
-  body: string;
+  text: LetterText;
   closing: string;
   contact: { name: string; function: string; email: string; phone: string };
   ccLines: string[];
   attachmentLines: string[];
   listFirstSignatories: boolean;
-  /** State draft or signing: visible "ENTWURF" mark and placeholders for unsigned signatories. */
+  /** Visible "ENTWURF" mark and placeholders for unsigned signatories. */
   draft: boolean;
-  textVersionHash: string;
   organisations: LetterOrganisation[];
   signatories: LetterSignatory[];
   /** Base of the verification URL, without a trailing slash. */
   baseUrl: string;
 };
 
-/** One letter's personal part. The master letter is a recipient too (kind master). */
-export type LetterRecipient = {
-  kind: 'master' | 'personal';
-  addresseeId: number | null;
-  listId: number | null;
-  /** Short readable name, e.g. for file names ("Stadt Goch"). */
+/** One letter's personal part. */
+export type RenderRecipient = {
+  /** Short readable name, used in warnings ("Stadt Goch"). */
   label: string;
   addressLines: string[];
   salutation: string;
-  email: string;
+  /** Verification code printed in the footer and the QR code. */
+  code: string;
 };
-
-const lines = (text: string) =>
-  text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter(Boolean);
-
-export function buildLetterModel({ db, fileStore, clock, appeal, baseUrl }: { db: Db; fileStore: FileStore; clock: Clock; appeal: Appeal; baseUrl: string }): LetterModel {
-  const entries = listSignatories({ db, appeal });
-  const draft = appeal.state === 'draft' || appeal.state === 'signing';
-  // A signature counts only for the text version it was given for.
-  const currentVersion = currentVersionOf({ db, appeal });
-  const organisations: LetterOrganisation[] = [];
-  const signatories: LetterSignatory[] = [];
-  for (const { signatory, organisation } of entries) {
-    if (signatory.status === 'declined' || signatory.status === 'withdrawn') continue;
-    const signed = signatory.status === 'signed' && currentVersion !== undefined && signatory.signedVersionId === currentVersion.id;
-    // The final letter shows only those who signed it.
-    if (!draft && !signed) continue;
-    if (signatory.tier === 'first') {
-      // Once signed, the logo appears only with the representative's consent.
-      const logoAllowed = !signed || signatory.consentLogo;
-      const logo = organisation.logoFile && logoAllowed ? fileStore.read('logos', organisation.logoFile) : undefined;
-      organisations.push({
-        name: organisation.name,
-        shortName: organisation.shortName,
-        ...(logo ? { logo: new Uint8Array(logo) } : {}),
-        ...(organisation.logoFile && logoAllowed && !logo ? { logoMissing: true } : {}),
-      });
-    }
-    const image = signed && signatory.signatureFile ? fileStore.read('signatures', signatory.signatureFile) : undefined;
-    signatories.push({
-      name: signatory.representativeName,
-      function: signatory.representativeFunction,
-      organisation: organisation.name,
-      tier: signatory.tier,
-      ...(signed && signatory.signedAt ? { signature: { signedAt: signatory.signedAt, ...(image ? { image: new Uint8Array(image) } : {}) } } : {}),
-    });
-  }
-  return {
-    appealId: appeal.id,
-    slug: appeal.slug,
-    kind: appeal.kind,
-    coalitionName: appeal.coalitionName,
-    title: appeal.title,
-    subtitleLines: lines(appeal.subtitle),
-    place: appeal.place,
-    letterDate: appeal.letterDate || isoDate(clock()),
-    reference: appeal.reference,
-    salutationOverride: appeal.salutationOverride,
-    body: appeal.body,
-    closing: appeal.closing,
-    contact: { name: appeal.contactName, function: appeal.contactFunction, email: appeal.contactEmail, phone: appeal.contactPhone },
-    ccLines: lines(appeal.ccLines),
-    attachmentLines: lines(appeal.attachmentLines),
-    listFirstSignatories: appeal.listFirstSignatories,
-    draft,
-    textVersionHash: currentVersion?.hash ?? textHash(appeal),
-    organisations,
-    signatories,
-    baseUrl,
-  };
-}
-
-const personLabel = (a: Addressee) => [a.institution, [a.firstName, a.lastName].filter(Boolean).join(' ')].filter(Boolean).join(' ') || `Empfänger ${a.id}`;
-
-function personalRecipient(a: Addressee, override: string): LetterRecipient {
-  return {
-    kind: 'personal',
-    addresseeId: a.id,
-    listId: a.listId,
-    label: a.institution && !a.lastName ? a.institution : personLabel(a),
-    addressLines: addressBlock(a),
-    salutation: override || letterSalutation(a),
-    email: a.email,
-  };
-}
-
-function collectiveRecipient(list: AddresseeList, override: string): LetterRecipient {
-  return {
-    kind: 'personal',
-    addresseeId: null,
-    listId: list.id,
-    label: list.groupRecipient ? `${list.groupInstitution} ${list.groupRecipient}`.trim() : list.name,
-    addressLines: collectiveAddressBlock(list),
-    salutation: override || collectiveSalutation([list]),
-    email: list.groupEmail,
-  };
-}
-
-/**
- * The master letter (collective address lines of every list) followed by one recipient per
- * personalised letter: each addressee of a list, or one letter per list addressed as a group.
- */
-export function buildRecipients({ db, appeal }: { db: Db; appeal: Appeal }): { master: LetterRecipient; personal: LetterRecipient[] } {
-  const chosen = appealAddresseeLists({ db, appeal });
-  const override = appeal.salutationOverride.trim();
-  const personal: LetterRecipient[] = [];
-  for (const { list, collective } of chosen) {
-    if (collective) personal.push(collectiveRecipient(list, override));
-    else for (const entry of listEntries({ db, list })) personal.push(personalRecipient(entry, override));
-  }
-  const groups = chosen.map((entry) => entry.list);
-  const master: LetterRecipient = {
-    kind: 'master',
-    addresseeId: null,
-    listId: null,
-    label: 'Gesamtfassung',
-    addressLines: groups.map((group) => group.groupAddressLine || group.name).filter(Boolean),
-    salutation: override || collectiveSalutation(groups),
-    email: '',
-  };
-  return { master, personal };
-}

@@ -7,17 +7,18 @@
 // Fonts are subset once per batch; the subset covers every character of every recipient
 // passed in `extraTexts` (ligatures are off, so glyphs do not depend on context).
 import { createHash } from 'node:crypto';
-import { deflateSync } from 'node:zlib';
-import { PDFDocument, PDFName, PDFRef, degrees, rgb } from 'pdf-lib';
+import { PDFDocument, PDFRef, degrees, rgb } from 'pdf-lib';
 import type { PDFFont, PDFImage, PDFPage } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
-import QRCode from 'qrcode';
 import sharp from 'sharp';
 import { t } from '../i18n/index.ts';
 import { fontBytes } from './fonts.ts';
-import type { LetterModel, LetterRecipient } from './letter-model.ts';
-import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH, layoutAddress, layoutLetter, salutationLines } from './letter-layout.ts';
-import type { Op } from './letter-layout.ts';
+import type { LetterModel, RenderRecipient } from './letter-model.ts';
+import { layoutAddress, salutationLines } from './address-field.ts';
+import { layoutLetter } from './letter-layout.ts';
+import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH } from './page-geometry.ts';
+import type { Op } from './page-geometry.ts';
+import { appendUpdate, fmt, qrForm, streamObject } from './pdf-objects.ts';
 import { fontFeatures, segment, segmentsWidth } from './text-measure.ts';
 import type { FontKey } from './text-measure.ts';
 
@@ -26,9 +27,10 @@ export const RENDERER_VERSION = 1;
 
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
-export type RenderRecipient = LetterRecipient & { code: string };
+export type RenderedLetter<R extends RenderRecipient = RenderRecipient> = { recipient: R; bytes: Uint8Array; sha256: string; warnings: string[] };
 
-export type RenderedLetter = { recipient: RenderRecipient; bytes: Uint8Array; sha256: string; warnings: string[] };
+/** What the batch needs of a recipient before its code is known. */
+type Addressing = Pick<RenderRecipient, 'addressLines' | 'salutation'>;
 
 export type BatchOptions = {
   /** Texts of all letters that may be emitted from this batch (address lines, salutations). */
@@ -43,12 +45,12 @@ export const verificationUrl = (baseUrl: string, code: string) => `${baseUrl}/v/
 export const footerLine = (baseUrl: string, code: string) => t('letter.footer', { code, url: verificationUrl(baseUrl, code) });
 
 /** Salutation lines needed by the longest salutation of these recipients. */
-export function salutationLinesFor(recipients: LetterRecipient[]): number {
+export function salutationLinesFor(recipients: Addressing[]): number {
   return Math.max(1, ...recipients.map((recipient) => salutationLines(recipient.salutation).length));
 }
 
 /** All texts a batch must be able to print for these recipients. */
-export function recipientTexts(recipients: LetterRecipient[]): string[] {
+export function recipientTexts(recipients: Addressing[]): string[] {
   return recipients.flatMap((recipient) => [...recipient.addressLines, recipient.salutation]);
 }
 
@@ -133,16 +135,10 @@ export type Batch = {
   pageCount: number;
   /** Layout and painting warnings for the shared part. */
   warnings: string[];
-  emit(recipient: RenderRecipient): RenderedLetter;
+  emit<R extends RenderRecipient>(recipient: R): RenderedLetter<R>;
 };
 
-/**
- * Lays out and saves the shared letter once. `emit` then produces each recipient's PDF
- * in well under a millisecond of PDF work.
- */
-export async function prepareBatch(model: LetterModel, options: BatchOptions): Promise<Batch> {
-  const layout = layoutLetter(model, { salutationLines: options.salutationLines });
-  const warnings = new Set(layout.warnings);
+async function createDocument(model: LetterModel, createdAt: Date): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
   doc.setTitle(model.title, { showInWindowTitleBar: true });
@@ -152,19 +148,102 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   doc.setCreator('Mitzeichnen');
   doc.setProducer('Mitzeichnen (pdf-lib)');
   doc.setLanguage('de-DE');
-  doc.setCreationDate(options.createdAt);
-  doc.setModificationDate(options.createdAt);
+  doc.setCreationDate(createdAt);
+  doc.setModificationDate(createdAt);
+  return doc;
+}
 
+/** Every character the personal parts may print, sorted, and the fonts they need. */
+function overlayCharacters(baseUrl: string, extraTexts: string[]): { sortedChars: string; fontKeys: FontKey[] } {
+  const chars = new Set<string>();
+  for (const text of [...extraTexts, footerLine(baseUrl, CODE_ALPHABET), CODE_ALPHABET, '-']) for (const char of text) chars.add(char);
+  const sortedChars = [...chars].sort().join('');
+  const fontKeys = new Set<FontKey>();
+  for (const seg of segment(sortedChars, 'regular')) fontKeys.add(seg.font);
+  fontKeys.add('regular');
+  return { sortedChars, fontKeys: [...fontKeys].sort() };
+}
+
+/** The glyph ids of the overlay characters, encoded one by one (no shaping per letter later). */
+async function encodeOverlay(fonts: Fonts, { sortedChars, fontKeys }: ReturnType<typeof overlayCharacters>) {
+  const overlayFonts = new Map<FontKey, PDFFont>();
+  for (const key of fontKeys) overlayFonts.set(key, await fonts.get(key));
+  const glyphHex = new Map<string, string>();
+  for (const seg of segment(sortedChars, 'regular')) {
+    const font = overlayFonts.get(seg.font)!;
+    for (const char of seg.text) glyphHex.set(`${seg.font}:${char}`, font.encodeText(char).toString().slice(1, -1));
+  }
+  return { overlayFonts, glyphHex };
+}
+
+/** Reserves the objects of the personal part: one overlay stream per page and the QR code, with their resource names. */
+function reserveOverlay(doc: PDFDocument, pages: PDFPage[], overlayFonts: Map<FontKey, PDFFont>) {
+  const overlayRefs: PDFRef[] = [];
+  for (let i = 0; i < pages.length; i += 1) overlayRefs.push(doc.context.nextRef());
+  const qrRef = doc.context.nextRef();
+  const resourceNames = pages.map((page, index) => {
+    page.node.addContentStream(overlayRefs[index]!);
+    const fontNames = new Map<FontKey, string>();
+    for (const [key, font] of overlayFonts) fontNames.set(key, page.node.newFontDictionary('Ov', font.ref).toString());
+    const qrName = page.node.newXObject('Qr', qrRef).toString();
+    return { fontNames, qrName };
+  });
+  return { overlayRefs, qrRef, resourceNames };
+}
+
+/** Saves the shared part with a classic xref table and reads what an incremental update must repeat. */
+async function saveBase(doc: PDFDocument) {
+  const base = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+  const tail = Buffer.from(base.subarray(Math.max(0, base.length - 64))).toString('latin1');
+  const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)?.[1]);
+  if (!Number.isFinite(prevXref)) throw new Error('pdf-lib output without a classic xref table');
+  const trailer = doc.context.trailerInfo;
+  return {
+    buffer: Buffer.from(base.buffer, base.byteOffset, base.byteLength),
+    trailer: { size: doc.context.largestObjectNumber + 1, rootRef: trailer.Root!.toString(), infoRef: trailer.Info!.toString(), prevXref },
+  };
+}
+
+/** Content-stream operators that show text in the overlay fonts, from the prepared glyph ids. */
+function overlayText(glyphHex: Map<string, string>, fontNames: Map<FontKey, string>, x: number, y: number, size: number, text: string, grayValue = 0): string {
+  const encode = (key: FontKey, value: string) => {
+    let hex = '<';
+    for (const char of value) {
+      const glyph = glyphHex.get(`${key}:${char}`);
+      if (glyph === undefined) throw new Error(`Character not prepared for this batch: U+${char.codePointAt(0)!.toString(16)}`);
+      hex += glyph;
+    }
+    return `${hex}>`;
+  };
+  let out = '';
+  let cursor = x;
+  for (const seg of segment(text, 'regular')) {
+    out += `BT ${fontNames.get(seg.font)} ${fmt(size)} Tf ${fmt(grayValue)} g 1 0 0 1 ${fmt(cursor)} ${fmt(flipY(y))} Tm ${encode(seg.font, seg.text)} Tj ET\n`;
+    cursor += segmentsWidth([seg], size);
+  }
+  return out;
+}
+
+const QR = { size: 15 * MM, x: 175 * MM, top: 267 * MM };
+
+/** The footer line, shrunk to leave room for the QR code. */
+function footerSize(footer: string): number {
+  const width = segmentsWidth(segment(footer, 'regular'), 7.5);
+  return width > TEXT_WIDTH - 20 * MM ? Math.max(5.5, (7.5 * (TEXT_WIDTH - 20 * MM)) / width) : 7.5;
+}
+
+/**
+ * Lays out and saves the shared letter once. `emit` then produces each recipient's PDF
+ * in well under a millisecond of PDF work.
+ */
+export async function prepareBatch(model: LetterModel, options: BatchOptions): Promise<Batch> {
+  const layout = layoutLetter(model, { salutationLines: options.salutationLines });
+  const warnings = new Set(layout.warnings);
+  const doc = await createDocument(model, options.createdAt);
   const fonts = createFonts(doc);
   // Pre-encode everything the personal parts may print, in a fixed order, so that the
   // subset has the glyphs and the glyph ids do not depend on which letters are emitted.
-  const overlayChars = new Set<string>();
-  const overlayTexts = [...options.extraTexts, footerLine(model.baseUrl, CODE_ALPHABET), CODE_ALPHABET, '-'];
-  for (const text of overlayTexts) for (const char of text) overlayChars.add(char);
-  const sortedChars = [...overlayChars].sort().join('');
-  const overlayFontKeys = new Set<FontKey>();
-  for (const seg of segment(sortedChars, 'regular')) overlayFontKeys.add(seg.font);
-  overlayFontKeys.add('regular');
+  const overlayChars = overlayCharacters(model.baseUrl, options.extraTexts);
 
   // Images are printed small: re-encode them once per batch at about 300 dpi of their printed
   // size, flattened on white, as JPEG (pdf-lib copies JPEG bytes as they are).
@@ -174,93 +253,33 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   for (const [index, page] of pages.entries()) await paint(doc, page, layout.pages[index]!, fonts, layout.images, embeddedImages, warnings);
 
   // Encode the overlay characters after the shared text (so the shared part's glyph ids are stable).
-  const overlayFonts = new Map<FontKey, PDFFont>();
-  for (const key of [...overlayFontKeys].sort()) {
-    const font = await fonts.get(key);
-    overlayFonts.set(key, font);
-  }
-  // Glyph id of every overlay character, encoded one by one (no shaping per letter later).
-  const glyphHex = new Map<string, string>();
-  for (const seg of segment(sortedChars, 'regular')) {
-    const font = overlayFonts.get(seg.font)!;
-    for (const char of seg.text) glyphHex.set(`${seg.font}:${char}`, font.encodeText(char).toString().slice(1, -1));
-  }
-
-  // Reserve the objects of the personal part: one overlay stream per page and the QR code.
-  const context = doc.context;
-  const overlayRefs: PDFRef[] = [];
-  for (let i = 0; i < pages.length; i += 1) overlayRefs.push(context.nextRef());
-  const qrRef = context.nextRef();
-  const resourceNames = pages.map((page, index) => {
-    page.node.addContentStream(overlayRefs[index]!);
-    const fontNames = new Map<FontKey, string>();
-    for (const [key, font] of overlayFonts) fontNames.set(key, page.node.newFontDictionary('Ov', font.ref).toString());
-    const qrName = page.node.newXObject('Qr', qrRef).toString();
-    return { fontNames, qrName };
-  });
-
-  const base = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
-  const tail = Buffer.from(base.subarray(Math.max(0, base.length - 64))).toString('latin1');
-  const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)?.[1]);
-  if (!Number.isFinite(prevXref)) throw new Error('pdf-lib output without a classic xref table');
-  const trailer = context.trailerInfo;
-  const rootRef = trailer.Root!.toString();
-  const infoRef = trailer.Info!.toString();
-  const size = context.largestObjectNumber + 1;
-  const baseBuffer = Buffer.from(base.buffer, base.byteOffset, base.byteLength);
-
-  const encode = (key: FontKey, text: string) => {
-    let hex = '<';
-    for (const char of text) {
-      const glyph = glyphHex.get(`${key}:${char}`);
-      if (glyph === undefined) throw new Error(`Character not prepared for this batch: U+${char.codePointAt(0)!.toString(16)}`);
-      hex += glyph;
-    }
-    return `${hex}>`;
-  };
-
-  const textOps = (pageIndex: number, x: number, y: number, size: number, text: string, grayValue = 0) => {
-    const names = resourceNames[pageIndex]!.fontNames;
-    let out = '';
-    let cursor = x;
-    for (const seg of segment(text, 'regular')) {
-      out += `BT ${names.get(seg.font)} ${fmt(size)} Tf ${fmt(grayValue)} g 1 0 0 1 ${fmt(cursor)} ${fmt(flipY(y))} Tm ${encode(seg.font, seg.text)} Tj ET\n`;
-      cursor += segmentsWidth([seg], size);
-    }
-    return out;
-  };
+  const { overlayFonts, glyphHex } = await encodeOverlay(fonts, overlayChars);
+  const { overlayRefs, qrRef, resourceNames } = reserveOverlay(doc, pages, overlayFonts);
+  const base = await saveBase(doc);
 
   return {
     pageCount: pages.length,
     warnings: [...warnings],
     emit(recipient) {
-      const letterWarnings: string[] = [];
       const address = layoutAddress(recipient.addressLines, recipient.label);
-      letterWarnings.push(...address.warnings);
       const footer = footerLine(model.baseUrl, recipient.code);
       const qr = qrForm(verificationUrl(model.baseUrl, recipient.code));
-      const qrSize = 15 * MM;
-      const qrX = 175 * MM;
-      const qrTop = 267 * MM;
-      const objects: Buffer[] = [];
-      pages.forEach((_page, index) => {
+      const objects = pages.map((_page, index) => {
+        const text = (x: number, y: number, size: number, value: string, grayValue?: number) => overlayText(glyphHex, resourceNames[index]!.fontNames, x, y, size, value, grayValue);
         let content = 'q\n';
         if (index === 0) {
-          for (const line of address.lines) content += textOps(0, LEFT, line.y, line.size, line.text);
+          for (const line of address.lines) content += text(LEFT, line.y, line.size, line.text);
           const salutation = salutationLines(recipient.salutation).slice(0, layout.salutation.lines);
-          salutation.forEach((line, lineIndex) => (content += textOps(0, LEFT, layout.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
+          salutation.forEach((line, lineIndex) => (content += text(LEFT, layout.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
         }
-        let footerSize = 7.5;
-        const footerWidth = segmentsWidth(segment(footer, 'regular'), footerSize);
-        if (footerWidth > TEXT_WIDTH - 20 * MM) footerSize = Math.max(5.5, (footerSize * (TEXT_WIDTH - 20 * MM)) / footerWidth);
-        content += textOps(index, LEFT, 280 * MM, footerSize, footer, 0.25);
-        content += `q ${fmt(qrSize / qr.size)} 0 0 ${fmt(qrSize / qr.size)} ${fmt(qrX)} ${fmt(flipY(qrTop + qrSize))} cm ${resourceNames[index]!.qrName} Do Q\n`;
+        content += text(LEFT, 280 * MM, footerSize(footer), footer, 0.25);
+        content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${resourceNames[index]!.qrName} Do Q\n`;
         content += 'Q\n';
-        objects.push(streamObject(overlayRefs[index]!.objectNumber, Buffer.from(content, 'latin1'), ''));
+        return streamObject(overlayRefs[index]!.objectNumber, Buffer.from(content, 'latin1'), '');
       });
       objects.push(streamObject(qrRef.objectNumber, Buffer.from(qr.content, 'latin1'), `/Type /XObject /Subtype /Form /BBox [0 0 ${qr.size} ${qr.size}] `));
-      const bytes = appendUpdate(baseBuffer, objects, overlayRefs[0]!.objectNumber, { size, rootRef, infoRef, prevXref });
-      return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: letterWarnings };
+      const bytes = appendUpdate(base.buffer, objects, overlayRefs[0]!.objectNumber, base.trailer);
+      return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: address.warnings };
     },
   };
 }
@@ -277,57 +296,8 @@ async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8A
   }
 }
 
-const fmt = (value: number) => {
-  const fixed = value.toFixed(3);
-  return fixed.includes('.') ? fixed.replace(/0+$/, '').replace(/\.$/, '') : fixed;
-};
-
-function streamObject(objectNumber: number, content: Buffer, dictPrefix: string): Buffer {
-  const data = deflateSync(content, { level: 6 });
-  const head = Buffer.from(`${objectNumber} 0 obj\n<< ${dictPrefix}/Length ${data.length} /Filter /FlateDecode >>\nstream\n`, 'latin1');
-  return Buffer.concat([head, data, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
-}
-
-/** Appends objects with consecutive numbers starting at `firstNumber` as an incremental update. */
-function appendUpdate(base: Buffer, objects: Buffer[], firstNumber: number, trailer: { size: number; rootRef: string; infoRef: string; prevXref: number }): Uint8Array {
-  let offset = base.length + 1;
-  const parts: Buffer[] = [base, Buffer.from('\n', 'latin1')];
-  let xref = `xref\n${firstNumber} ${objects.length}\n`;
-  for (const object of objects) {
-    xref += `${String(offset).padStart(10, '0')} 00000 n \n`;
-    parts.push(object);
-    offset += object.length;
-  }
-  xref += `trailer\n<< /Size ${trailer.size} /Root ${trailer.rootRef} /Info ${trailer.infoRef} /Prev ${trailer.prevXref} >>\nstartxref\n${offset}\n%%EOF\n`;
-  parts.push(Buffer.from(xref, 'latin1'));
-  return Buffer.concat(parts);
-}
-
-/** The QR code as vector rectangles (one per run of dark modules), with a 2-module margin inside the box. */
-function qrForm(url: string): { size: number; content: string } {
-  const qr = QRCode.create(url, { errorCorrectionLevel: 'M' });
-  const n = qr.modules.size;
-  const margin = 2;
-  const size = n + margin * 2;
-  let content = `1 g 0 0 ${size} ${size} re f 0 g\n`;
-  for (let row = 0; row < n; row += 1) {
-    let col = 0;
-    while (col < n) {
-      if (!qr.modules.get(row, col)) {
-        col += 1;
-        continue;
-      }
-      const start = col;
-      while (col < n && qr.modules.get(row, col)) col += 1;
-      content += `${start + margin} ${size - margin - row - 1} ${col - start} 1 re\n`;
-    }
-  }
-  content += 'f\n';
-  return { size, content };
-}
-
 /** Renders recipients with one shared layout (convenience for tests, the CLI and the bench). */
-export async function renderLetters(model: LetterModel, recipients: RenderRecipient[], options: Partial<BatchOptions> & { createdAt: Date }): Promise<{ letters: RenderedLetter[]; warnings: string[]; pageCount: number }> {
+export async function renderLetters<R extends RenderRecipient>(model: LetterModel, recipients: R[], options: Partial<BatchOptions> & { createdAt: Date }): Promise<{ letters: RenderedLetter<R>[]; warnings: string[]; pageCount: number }> {
   const batch = await prepareBatch(model, {
     extraTexts: options.extraTexts ?? recipientTexts(recipients),
     salutationLines: options.salutationLines ?? salutationLinesFor(recipients),
@@ -336,4 +306,3 @@ export async function renderLetters(model: LetterModel, recipients: RenderRecipi
   return { letters: recipients.map((recipient) => batch.emit(recipient)), warnings: batch.warnings, pageCount: batch.pageCount };
 }
 
-void PDFName;

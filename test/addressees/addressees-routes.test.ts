@@ -32,7 +32,7 @@ const confirmAction = (html: string) => parseHtml(html)('form.import-confirm').a
 const count = (html: string, name: string) => parseHtml(html)(`[data-count="${name}"]`).text().trim();
 
 describe('directory pages', () => {
-  it('shows every entry with its address block and salutation as in the letter, and warns about lines wider than 85 mm', async () => {
+  it('shows every entry with its address block and salutation as in the letter, and warns about lines wider than 80 mm', async () => {
     const { agent, db, list } = await setup();
     makeAddressee(db, list, { salutation: 'Frau', title: 'Dr.', firstName: 'Małgorzata', lastName: 'Nowak', function: 'Bürgermeister', institution: 'Stadt Goch', street: 'Markt 2', postcode: '47574', city: 'Goch', verifiedAt: '2025-10-15' });
     const wide = makeAddressee(db, list, { salutation: 'Herr', firstName: 'Jan', lastName: 'Dvořák', function: 'Vorsitzender des Ausschusses für Arbeit, Gesundheit, Soziales und Integration des Landtags', institution: 'Landtag Nordrhein-Westfalen' });
@@ -46,7 +46,7 @@ describe('directory pages', () => {
     expect(goch.find('.verified').text()).toBe('geprüft am 15.10.2025');
     const wideRow = $(`#addressee-${wide.id}`);
     expect(wideRow.find('mark.address-preview__too-wide').text()).toBe('Vorsitzender des Ausschusses für Arbeit, Gesundheit, Soziales und Integration des Landtags');
-    expect(wideRow.find('.address-preview__warning').first().text()).toContain('Breiter als 85 mm');
+    expect(wideRow.find('.address-preview__warning').first().text()).toContain('Breiter als 80 mm');
     expect(wideRow.find('.verified').text()).toBe('nicht geprüft');
   });
 

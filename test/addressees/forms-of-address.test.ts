@@ -8,6 +8,7 @@ import {
   overlongAddressLines,
 } from '../../server/addressees/forms-of-address.ts';
 import type { AddressSource, GroupSource } from '../../server/addressees/forms-of-address.ts';
+import { layoutAddress } from '../../server/letter-pdf/address-field.ts';
 
 const person = (values: Partial<AddressSource>): AddressSource => ({
   salutation: '',
@@ -283,7 +284,7 @@ describe('collective letters', () => {
   });
 });
 
-describe('overlongAddressLines (85 mm at 10 pt Source Sans 3)', () => {
+describe('overlongAddressLines (80 mm at 10 pt Source Sans 3)', () => {
   it('passes ordinary lines and reports a line wider than the address field', () => {
     const long = 'Vorsitzender des Ausschusses für Arbeit, Gesundheit und Soziales des Landtags Nordrhein-Westfalen';
     expect(overlongAddressLines(['Kreis Kleve', 'Herrn Landrat', long])).toEqual([long]);
@@ -291,18 +292,21 @@ describe('overlongAddressLines (85 mm at 10 pt Source Sans 3)', () => {
 
   it('measures with the real font: wider glyphs make wider lines', () => {
     expect(lineWidthMm('WWWWWWWWWW')).toBeGreaterThan(lineWidthMm('iiiiiiiiii'));
-    // About 60 average characters fit into 85 mm at 10 pt.
+    // About 55 average characters fit into 80 mm at 10 pt.
     expect(lineWidthMm('Vorsitzende des Integrationsausschusses')).toBeGreaterThan(40);
-    expect(lineWidthMm('Vorsitzende des Integrationsausschusses')).toBeLessThan(85);
+    expect(lineWidthMm('Vorsitzende des Integrationsausschusses')).toBeLessThan(80);
   });
 });
 
-describe('the fast width estimate agrees with the shaped width', () => {
-  it('flags exactly the lines whose shaped width is over 85 mm, also near the limit', () => {
+describe('the directory warns exactly where the letter shrinks or wraps a line', () => {
+  it('flags the lines the PDF fits by shrinking, also near the limit, an 83 mm line included', () => {
     const long = 'Vorsitzende des Ausschusses für Wohnen, Łódź-Partnerschaft, Integration und Soziales im Kreistag';
     const candidates = Array.from({ length: 50 }, (_, i) => long.slice(0, 40 + i));
-    expect(overlongAddressLines(candidates)).toEqual(candidates.filter((line) => lineWidthMm(line) > 85));
-    expect(candidates.some((line) => lineWidthMm(line) > 85)).toBe(true);
-    expect(candidates.some((line) => lineWidthMm(line) <= 85)).toBe(true);
+    const shrunkInLetter = candidates.filter((line) => layoutAddress([line], 'Test').warnings.length > 0);
+    expect(overlongAddressLines(candidates)).toEqual(shrunkInLetter);
+    expect(shrunkInLetter.length).toBeGreaterThan(0);
+    expect(shrunkInLetter.length).toBeLessThan(candidates.length);
+    const line83 = candidates.find((line) => lineWidthMm(line) > 82 && lineWidthMm(line) < 84)!;
+    expect(overlongAddressLines([line83])).toEqual([line83]);
   });
 });

@@ -10,8 +10,10 @@ import { createTestDatabase } from '../helpers/db.ts';
 import { createFileStore } from '../../server/shared/file-store.ts';
 import { seedDemo } from '../../server/demo/seed-demo.ts';
 import { appeals } from '../../server/appeals/appeals.table.ts';
-import { buildLetterModel, buildRecipients } from '../../server/letter-pdf/letter-model.ts';
-import type { LetterRecipient, LetterSignatory } from '../../server/letter-pdf/letter-model.ts';
+import { resolveLetter } from '../../server/letters/resolve-letter.ts';
+import { buildRecipients } from '../../server/letters/recipients.ts';
+import type { LetterRecipient } from '../../server/letters/recipients.ts';
+import type { LetterSignatory } from '../../server/letter-pdf/letter-model.ts';
 import { prepareBatch, recipientTexts, salutationLinesFor } from '../../server/letter-pdf/letter-render.ts';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -69,7 +71,7 @@ const letters1000: BenchCase = {
       const fileStore = createFileStore(join(dir, 'uploads'));
       await seedDemo({ db, clock, fileStore, config: loadConfig({ DATA_DIR: dir, LOG_LEVEL: 'silent' }), demoPassword: 'bench-passwort-123' });
       const appeal = db.select().from(appeals).where(eq(appeals.slug, 'kleve-aufruf-integration')).get()!;
-      const base = buildLetterModel({ db, fileStore, clock, appeal, baseUrl: 'https://mitzeichnen.example.org' });
+      const base = resolveLetter({ db, fileStore, clock, appeal, baseUrl: 'https://mitzeichnen.example.org' }).model;
       const names = ['Małgorzata Kowalska', 'Jana Dvořák', 'Ayşe Yılmaz', 'Bernd Hülsmann', 'Rolf Terhoeven', 'Dietmar van de Loo'];
       const signatories: LetterSignatory[] = [];
       for (let i = 0; i < 24; i += 1) {

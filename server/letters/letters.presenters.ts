@@ -1,13 +1,34 @@
 import { t } from '../i18n/index.ts';
 import { formatDateTime } from '../shared/dates.ts';
-import type { LetterRecipient } from './letter-model.ts';
-import type { VerificationView } from './letter-pdf.service.ts';
+import type { VerificationView } from './letter-documents.service.ts';
+import type { LetterSelection } from './letters.service.ts';
+import { channelOf } from './recipients.ts';
+import type { LetterRecipient } from './recipients.ts';
 
 /** Option value of a recipient in the preview picker: a<addresseeId> or l<listId> (collective letter). */
-export const recipientKey = (recipient: LetterRecipient) => (recipient.addresseeId !== null ? `a${recipient.addresseeId}` : `l${recipient.listId}`);
+const recipientKey = (recipient: LetterRecipient) => (recipient.addresseeId !== null ? `a${recipient.addresseeId}` : `l${recipient.listId}`);
 
-export function presentRecipientOptions(recipients: LetterRecipient[]) {
+/** The letter a picker value names, or undefined when it names none. */
+export function selectionOfKey(value: string): LetterSelection['personal'] | undefined {
+  const match = /^([al])(\d{1,10})$/.exec(value);
+  if (!match) return undefined;
+  return match[1] === 'a' ? { addresseeId: Number(match[2]) } : { listId: Number(match[2]) };
+}
+
+function presentRecipientOptions(recipients: LetterRecipient[]) {
   return recipients.map((recipient) => ({ value: recipientKey(recipient), label: `${recipient.label}${recipient.email ? '' : ' (ohne E-Mail)'}` }));
+}
+
+/** The letters page: recipients to preview, how many go by post, and the warnings. */
+export function presentLetterPage({ appeal, personal, warnings, emptyBody }: { appeal: { slug: string; title: string; draft: boolean }; personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean }) {
+  return {
+    appeal,
+    recipients: presentRecipientOptions(personal),
+    personalCount: personal.length,
+    withoutEmailCount: personal.filter((recipient) => channelOf(recipient) === 'post').length,
+    warnings,
+    emptyBody,
+  };
 }
 
 type Snapshot = { name: string; function: string; organisation: string; signedAt: string | null };

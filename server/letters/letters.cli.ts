@@ -7,7 +7,7 @@ import type { CliCommand } from '../cli/cli-context.ts';
 import { AppError } from '../shared/app-error.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import { t } from '../i18n/index.ts';
-import { issueLetters } from './letter-pdf.service.ts';
+import { issueLetters } from './letters.service.ts';
 
 export const renderCommand: CliCommand = {
   name: 'render',

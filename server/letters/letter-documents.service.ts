@@ -1,0 +1,120 @@
+// The record of issued documents: verification codes, the rows of new letters, the print
+// file of several letters, and what /v/<code> finds and checks.
+import { createHash, randomInt } from 'node:crypto';
+import { PDFDocument } from 'pdf-lib';
+import type { Db } from '../db/client.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import { isDraftLetter } from '../appeals/appeal-lifecycle.ts';
+import type { Clock } from '../shared/clock.ts';
+import { isoDate } from '../shared/dates.ts';
+import { CODE_ALPHABET } from '../letter-pdf/letter-render.ts';
+import type { LetterModel } from '../letter-pdf/letter-model.ts';
+import { letterDocumentsRepository } from './letter-documents.repository.ts';
+import type { LetterDocument } from './letter-documents.table.ts';
+import type { LetterRecipient } from './recipients.ts';
+
+export const sha256Of = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
+
+function newDocumentCode(): string {
+  let code = '';
+  for (let i = 0; i < 8; i += 1) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
+/** A code not yet issued (nor in `taken`, the codes of the rows about to be written). */
+export function freshDocumentCode({ db, taken = new Set<string>() }: { db: Db; taken?: Set<string> }): string {
+  const repository = letterDocumentsRepository(db);
+  let code = newDocumentCode();
+  while (taken.has(code) || repository.codeExists(code)) code = newDocumentCode();
+  taken.add(code);
+  return code;
+}
+
+const CODE_PATTERN = new RegExp(`^[${CODE_ALPHABET}]{4}-[${CODE_ALPHABET}]{4}$`);
+
+/** Normalises a typed code ("abcd efgh", "ABCDEFGH") or returns undefined when it cannot be one. */
+export function normaliseCode(raw: string): string | undefined {
+  const compact = raw.toUpperCase().replace(/[\s-]/g, '');
+  if (compact.length !== 8) return undefined;
+  const code = `${compact.slice(0, 4)}-${compact.slice(4)}`;
+  return CODE_PATTERN.test(code) ? code : undefined;
+}
+
+/** The signatories as printed, kept with the document (the appeal may change later). */
+export function signatorySnapshot(model: LetterModel): string {
+  return JSON.stringify(
+    model.signatories
+      .filter((s) => s.tier === 'first' && (model.draft || s.signature))
+      .map((s) => ({ name: s.name, function: s.function, organisation: s.organisation, signedAt: s.signature?.signedAt.toISOString() ?? null })),
+  );
+}
+
+type PrintedLetter = { recipient: Pick<LetterRecipient, 'label'>; code: string; bytes: Uint8Array };
+
+async function combinePdfs({ appeal, letters, createdAt }: { appeal: Appeal; letters: PrintedLetter[]; createdAt: Date }): Promise<PDFDocument> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.setTitle(appeal.title);
+  doc.setAuthor(appeal.coalitionName);
+  doc.setLanguage('de-DE');
+  doc.setCreator('Mitzeichnen');
+  doc.setProducer('Mitzeichnen (pdf-lib)');
+  doc.setCreationDate(createdAt);
+  doc.setModificationDate(createdAt);
+  for (const letter of letters) {
+    const source = await PDFDocument.load(letter.bytes, { updateMetadata: false });
+    const pages = await doc.copyPages(source, source.getPageIndices());
+    for (const page of pages) doc.addPage(page);
+    // Duplex printing: every letter starts on a front side.
+    if (pages.length % 2 === 1 && letters.length > 1) doc.addPage([595.28, 841.89]);
+  }
+  return doc;
+}
+
+/** One PDF of several letters, for postal mailing; recorded as a document of kind print. */
+export async function combinePrintFile({ db, clock, appeal, letters, textVersionHash }: { db: Db; clock: Clock; appeal: Appeal; letters: PrintedLetter[]; textVersionHash: string }): Promise<{ bytes: Uint8Array; code: string }> {
+  const doc = await combinePdfs({ appeal, letters, createdAt: new Date(`${isoDate(clock())}T00:00:00Z`) });
+  const bytes = await doc.save({ useObjectStreams: false });
+  const repository = letterDocumentsRepository(db);
+  const sha256 = sha256Of(bytes);
+  const inputKey = sha256Of(`print:${sha256}`);
+  const existing = repository.findByInputKeys([inputKey])[0];
+  if (existing) return { bytes, code: existing.code };
+  const code = freshDocumentCode({ db });
+  repository.insertMany([
+    {
+      code,
+      sha256,
+      appealId: appeal.id,
+      textVersionHash,
+      kind: 'print',
+      addresseeId: null,
+      addresseeListId: null,
+      addressLines: letters.map((letter) => `${letter.code}: ${letter.recipient.label}`).join('\n'),
+      signatories: '[]',
+      draft: isDraftLetter(appeal),
+      pageCount: doc.getPageCount(),
+      byteSize: bytes.length,
+      inputKey,
+      renderedAt: clock(),
+      sentAt: null,
+    },
+  ]);
+  return { bytes, code };
+}
+
+export type VerificationView = NonNullable<ReturnType<typeof findDocument>>;
+
+export function findDocument({ db, code }: { db: Db; code: string }) {
+  const normalised = normaliseCode(code);
+  if (!normalised) return undefined;
+  return letterDocumentsRepository(db).findByCode(normalised);
+}
+
+/** Whether uploaded bytes are exactly the document issued under this code. */
+export function verifyBytes({ document, bytes }: { document: LetterDocument; bytes: Uint8Array }): boolean {
+  return sha256Of(bytes) === document.sha256;
+}
+
+export function markDocumentSent({ db, code, sentAt }: { db: Db; code: string; sentAt: Date }): void {
+  letterDocumentsRepository(db).markSent(code, sentAt);
+}

@@ -1,0 +1,255 @@
+// Issuing letters: resolves the letter model, reuses or assigns verification codes, renders
+// through the shared-layout fast path, and records every issued document with its SHA-256.
+import { zipSync } from 'fflate';
+import type { Db } from '../db/client.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { FileStore } from '../shared/file-store.ts';
+import { AppError } from '../shared/app-error.ts';
+import { isoDate } from '../shared/dates.ts';
+import { slugify } from '../shared/slug.ts';
+import type { LetterModel } from '../letter-pdf/letter-model.ts';
+import { RENDERER_VERSION, prepareBatch, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-render.ts';
+import type { Batch } from '../letter-pdf/letter-render.ts';
+import { letterDocumentsRepository } from './letter-documents.repository.ts';
+import type { NewLetterDocument } from './letter-documents.table.ts';
+import { combinePrintFile, freshDocumentCode, sha256Of, signatorySnapshot } from './letter-documents.service.ts';
+import { currentTextHash } from '../signing/versions.ts';
+import { buildRecipients, channelOf } from './recipients.ts';
+import type { LetterRecipient } from './recipients.ts';
+import { resolveLetter } from './resolve-letter.ts';
+import type { ResolvedLetter } from './resolve-letter.ts';
+
+export type IssuedLetter = {
+  recipient: LetterRecipient;
+  code: string;
+  sha256: string;
+  bytes: Uint8Array;
+  fileName: string;
+  warnings: string[];
+};
+
+export type LetterSelection = {
+  master?: boolean;
+  /** Which personalised letters: all, those that go by post, one addressee, or one collective list. */
+  personal?: 'all' | 'byPost' | { addresseeId: number } | { listId: number };
+};
+
+export type IssueResult = { master?: IssuedLetter; personal: IssuedLetter[]; warnings: string[]; pageCount: number };
+
+export function letterFileName(model: Pick<LetterModel, 'letterDate' | 'slug'>, recipient: Pick<LetterRecipient, 'kind' | 'label'>): string {
+  const who = recipient.kind === 'master' ? 'gesamtfassung' : slugify(recipient.label, 50);
+  return `${model.letterDate}_${model.slug}_${who}.pdf`;
+}
+
+function selectRecipients(personal: LetterRecipient[], selection: LetterSelection['personal']): LetterRecipient[] {
+  if (!selection) return [];
+  if (selection === 'all') return personal;
+  if (selection === 'byPost') return personal.filter((recipient) => channelOf(recipient) === 'post');
+  if ('addresseeId' in selection) return personal.filter((recipient) => recipient.addresseeId === selection.addresseeId);
+  return personal.filter((recipient) => recipient.addresseeId === null && recipient.listId === selection.listId);
+}
+
+export type IssueOptions = {
+  db: Db;
+  fileStore: FileStore;
+  clock: Clock;
+  baseUrl: string;
+  appeal: Appeal;
+  /**
+   * The ISO calendar day the letters are rendered for (PDF creation date, and the printed date
+   * when the appeal has none). Default: today. A dispatch fixes it, so that a retry on the next
+   * day gives the same bytes and code.
+   */
+  day?: string;
+};
+
+/**
+ * An appeal's letters, ready to be issued: the model, the recipients and the shared layouts
+ * (prepared once, on first use). `issue()` may be called many times — each call only stamps
+ * the personal parts and records new documents. Bytes are exactly those of `issueLetters`.
+ */
+export type LetterIssuer = {
+  appealId: number;
+  day: string;
+  personal: LetterRecipient[];
+  issue(selection: LetterSelection): Promise<IssueResult>;
+};
+
+type Group = { db: Db; clock: Clock; appeal: Appeal; letter: ResolvedLetter; batch: Batch; sharedKey: string; recipients: LetterRecipient[] };
+
+/** The document row of a newly issued letter. */
+function documentRow({ appeal, letter, batch }: Group, recipient: LetterRecipient, issued: { code: string; sha256: string; byteSize: number; inputKey: string; renderedAt: Date }): NewLetterDocument {
+  return {
+    code: issued.code,
+    sha256: issued.sha256,
+    appealId: appeal.id,
+    textVersionHash: letter.textVersionHash,
+    kind: recipient.kind,
+    addresseeId: recipient.addresseeId,
+    addresseeListId: recipient.listId,
+    addressLines: recipient.addressLines.join('\n'),
+    signatories: signatorySnapshot(letter.model),
+    draft: letter.model.draft,
+    pageCount: batch.pageCount,
+    byteSize: issued.byteSize,
+    inputKey: issued.inputKey,
+    renderedAt: issued.renderedAt,
+    sentAt: null,
+  };
+}
+
+/**
+ * Stamps the personal parts of one batch. The same input gives the same bytes and reuses the
+ * stored code (no new row); a stored row whose bytes differ (renderer changed) keeps its hash,
+ * and the letter gets a new code.
+ */
+function issueGroup(group: Group): IssuedLetter[] {
+  const { db, clock, letter, batch, sharedKey, recipients } = group;
+  const repository = letterDocumentsRepository(db);
+  const now = clock();
+  const keys = recipients.map((recipient) => sha256Of(`${sharedKey}:${JSON.stringify(recipient)}`));
+  const existing = new Map(repository.findByInputKeys(keys).map((row) => [row.inputKey, row]));
+  const taken = new Set<string>();
+  const rows: NewLetterDocument[] = [];
+  const issued = recipients.map((recipient, index) => {
+    const inputKey = keys[index]!;
+    const row = existing.get(inputKey);
+    let rendered = batch.emit({ ...recipient, code: row?.code ?? freshDocumentCode({ db, taken }) });
+    if (!row || row.sha256 !== rendered.sha256) {
+      if (row) {
+        rendered = batch.emit({ ...recipient, code: freshDocumentCode({ db, taken }) });
+        repository.retireInputKey(row.id);
+      }
+      rows.push(documentRow(group, recipient, { code: rendered.recipient.code, sha256: rendered.sha256, byteSize: rendered.bytes.length, inputKey, renderedAt: now }));
+    }
+    return { recipient, code: rendered.recipient.code, sha256: rendered.sha256, bytes: rendered.bytes, fileName: letterFileName(letter.model, recipient), warnings: rendered.warnings };
+  });
+  repository.insertMany(rows);
+  return issued;
+}
+
+export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day }: IssueOptions): LetterIssuer {
+  if (!appeal.body.trim()) throw new AppError(422, 'letterWarn.emptyBody');
+  const renderDay = day ?? isoDate(clock());
+  // The PDF creation date is the rendering day, so that previews on one day are byte-identical.
+  const createdAt = new Date(`${renderDay}T00:00:00Z`);
+  const dayClock: Clock = () => new Date(`${renderDay}T12:00:00Z`);
+  const letter = resolveLetter({ db, fileStore, clock: dayClock, appeal, baseUrl });
+  const { master, personal } = buildRecipients({ db, appeal });
+  // Batch parameters come from ALL recipients of the appeal, so one letter's bytes do not
+  // depend on which other letters are rendered with it.
+  const extraTexts = recipientTexts([master, ...personal]);
+  const extrasKey = sha256Of(JSON.stringify([...new Set(extraTexts.join(''))].sort()));
+  const batches = new Map<number, Promise<Batch>>();
+  const batchFor = (salutationLines: number) => {
+    let batch = batches.get(salutationLines);
+    if (!batch) {
+      batch = prepareBatch(letter.model, { extraTexts, salutationLines, createdAt });
+      batches.set(salutationLines, batch);
+      // A failed layout is not cached.
+      batch.catch(() => batches.delete(salutationLines));
+    }
+    return batch;
+  };
+  const render = async (recipients: LetterRecipient[], salutationLines: number, warnings: Set<string>): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
+    if (recipients.length === 0) return { letters: [], pageCount: 0 };
+    const sharedKey = sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString() }));
+    const batch = await batchFor(salutationLines);
+    for (const warning of batch.warnings) warnings.add(warning);
+    const letters = issueGroup({ db, clock, appeal, letter, batch, sharedKey, recipients });
+    for (const issued of letters) for (const warning of issued.warnings) warnings.add(warning);
+    return { letters, pageCount: batch.pageCount };
+  };
+
+  const personalLines = salutationLinesFor(personal);
+  return {
+    appealId: appeal.id,
+    day: renderDay,
+    personal,
+    async issue(selection) {
+      const warnings = new Set<string>();
+      const result: IssueResult = { personal: [], warnings: [], pageCount: 0 };
+      if (selection.master) {
+        const group = await render([master], salutationLinesFor([master]), warnings);
+        result.master = group.letters[0];
+        result.pageCount = Math.max(result.pageCount, group.pageCount);
+      }
+      const chosen = selectRecipients(personal, selection.personal);
+      if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
+      const group = await render(chosen, personalLines, warnings);
+      result.personal = group.letters;
+      result.pageCount = Math.max(result.pageCount, group.pageCount);
+      result.warnings = [...warnings];
+      return result;
+    },
+  };
+}
+
+/**
+ * Renders and records letters of an appeal. The same input on the same day gives the same
+ * bytes and reuses the stored code (no new row); anything else gets a new code.
+ */
+export async function issueLetters(options: IssueOptions & { selection: LetterSelection }): Promise<IssueResult> {
+  return prepareLetterIssuer(options).issue(options.selection);
+}
+
+/**
+ * Keeps one prepared issuer per appeal for a short time, so that sending renders each
+ * personalised letter by stamping the cached shared layout (no layout work per letter).
+ * An entry is replaced when the appeal changed (updatedAt), on another day, or after `ttlMs`
+ * (so edits to an addressee appear in letters issued later).
+ */
+export function createLetterIssuerCache({ ttlMs = 60_000 }: { ttlMs?: number } = {}) {
+  const byDb = new WeakMap<object, Map<string, { issuer: LetterIssuer; expires: number }>>();
+  return {
+    issuerFor(options: IssueOptions): LetterIssuer {
+      let entries = byDb.get(options.db);
+      if (!entries) byDb.set(options.db, (entries = new Map()));
+      const day = options.day ?? isoDate(options.clock());
+      const key = `${options.appeal.id}:${options.appeal.updatedAt.getTime()}:${day}:${options.baseUrl}`;
+      const now = Date.now();
+      const cached = entries.get(key);
+      if (cached && cached.expires > now) return cached.issuer;
+      for (const [other, entry] of entries) if (entry.expires <= now || other.startsWith(`${options.appeal.id}:`)) entries.delete(other);
+      const issuer = prepareLetterIssuer({ ...options, day });
+      entries.set(key, { issuer, expires: now + ttlMs });
+      return issuer;
+    },
+  };
+}
+
+export type LetterIssuerCache = ReturnType<typeof createLetterIssuerCache>;
+
+/** What the letters page shows: the personal letters, and the warnings of the master and of every personal letter. */
+export async function letterOverview(options: IssueOptions): Promise<{ personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean }> {
+  if (!options.appeal.body.trim()) return { personal: buildRecipients(options).personal, warnings: [], emptyBody: true };
+  const issuer = prepareLetterIssuer(options);
+  const master = await issuer.issue({ master: true });
+  // Address warnings of every letter (the address part is cheap to lay out).
+  const personal = issuer.personal.length > 0 ? (await issuer.issue({ personal: 'all' })).personal : [];
+  return { personal: issuer.personal, warnings: [...new Set([...master.warnings, ...personal.flatMap((letter) => letter.warnings)])], emptyBody: false };
+}
+
+/** The master and every personal letter in one ZIP (stored, not compressed: PDFs are). */
+export async function lettersZip(options: IssueOptions): Promise<{ bytes: Uint8Array; fileName: string }> {
+  const result = await issueLetters({ ...options, selection: { master: true, personal: 'all' } });
+  const files: Record<string, [Uint8Array, { level: 0 }]> = {};
+  for (const letter of [result.master!, ...result.personal]) {
+    let name = letter.fileName;
+    for (let n = 2; files[name]; n += 1) name = letter.fileName.replace(/\.pdf$/, `-${n}.pdf`);
+    files[name] = [letter.bytes, { level: 0 }];
+  }
+  const bytes = zipSync(files, { mtime: new Date('2000-01-01T00:00:00Z') });
+  const fileName = letterFileName({ letterDate: result.master!.fileName.slice(0, 10), slug: options.appeal.slug }, { kind: 'master', label: '' }).replace('_gesamtfassung.pdf', '_briefe.zip');
+  return { bytes, fileName };
+}
+
+/** The letters that go by post (or all personal letters) as one recorded print file; undefined when there are none. */
+export async function printFile(options: IssueOptions & { all: boolean }): Promise<{ bytes: Uint8Array; fileName: string } | undefined> {
+  const { db, clock, appeal, all } = options;
+  const result = await issueLetters({ ...options, selection: { personal: all ? 'all' : 'byPost' } });
+  if (result.personal.length === 0) return undefined;
+  const print = await combinePrintFile({ db, clock, appeal, letters: result.personal, textVersionHash: currentTextHash({ db, appeal }) });
+  return { bytes: print.bytes, fileName: result.personal[0]!.fileName.replace(/_[^_]+\.pdf$/, all ? '_druck-alle.pdf' : '_druck-ohne-email.pdf') };
+}
