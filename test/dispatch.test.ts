@@ -313,6 +313,9 @@ describe('dispatch: bad input and faults', () => {
     await s.worker.runOnce();
     expect(s.sink.received).toHaveLength(1);
     expect(s.sink.received[0]!.parsed.messageId).toBe(s.letterRows()[0]!.messageId);
+    // A delivery id that is no number names nothing: 404 before any service sees it.
+    const bad = await submitForm(s.agent, s.page, `${s.page}/deliveries/${id}x/resend`, {});
+    expect(bad.status).toBe(404);
   });
 
   it('pauses with a message while the server is down and resumes when it is back', async () => {

@@ -25,6 +25,9 @@ import {
 
 type Options = { db: Db; clock: Clock; config: Config; render: MailRenderer };
 
+const appealParams = { slug: 'slug' } as const;
+const deliveryParams = { slug: 'slug', id: 'id' } as const;
+
 /** Seconds between refreshes of the progress page while letters are going out (no script). */
 const REFRESH_SECONDS = 3;
 
@@ -33,8 +36,6 @@ const mailHtmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src d
 
 /** Sending a final appeal: confirmation with sample and test send, "Jetzt versenden", progress and log. */
 const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config, render }) => {
-  const appealParams = { slug: 'slug' } as const;
-  const deliveryParams = { slug: 'slug', id: 'id' } as const;
   const cache = createLetterIssuerCache();
   const back = (request: FastifyRequest) => `/appeals/${request.appeal.slug}/dispatch`;
   const actor = (request: FastifyRequest) => ({ organiserId: request.organiser!.id, name: organiserActor(request.organiser!) });
