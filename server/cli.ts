@@ -13,6 +13,7 @@ import { createOrganiserCommand, setPasswordCommand } from './organisers/organis
 import { renderCommand } from './letters/letters.cli.ts';
 import { exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
 import { sendCommand } from './dispatch/dispatch.cli.ts';
+import { createBackground } from './background.ts';
 
 const commands: CliCommand[] = [
   migrateCommand,
@@ -65,6 +66,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         return connection;
       },
       print: (line) => write(io.stdout, line),
+      mailWorker: (db) => createBackground({ db, clock: systemClock, config }).worker,
     };
     return await command.run(args, context);
   } catch (error) {

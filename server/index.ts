@@ -10,12 +10,7 @@ import { hasOrganisers } from './organisers/organisers.service.ts';
 import { seedDemo } from './demo/seed-demo.ts';
 import { describeSeedResult } from './demo/seed-report.ts';
 import { createTemplates } from './shared/templates.ts';
-import { createMailTransport } from './mail/transport.ts';
-import { ComposerRegistry } from './mail/composers.ts';
-import { registerMailKinds } from './mail/mail-kinds.ts';
-import { createMailRenderer } from './mail/mail.templates.ts';
-import { createMailWorker } from './mail/mail.worker.ts';
-import { sendDueReminders } from './signing/signing-reminders.service.ts';
+import { createBackground } from './background.ts';
 
 let config: Config;
 try {
@@ -45,42 +40,17 @@ if (config.seedDemo && !hasOrganisers({ db: connection.db })) {
 const templates = createTemplates();
 const app = await buildApp({ config, db: connection.db, templates });
 
-// The outbox worker runs beside the web server (started after listen; buildApp stays free of
-// background work so that tests drive the worker themselves).
-const mailWorker = createMailWorker({
-  db: connection.db,
-  clock: systemClock,
-  config,
-  transport: createMailTransport(config.mail),
-  composers: registerMailKinds(new ComposerRegistry()),
-  render: createMailRenderer(templates),
-  logger: app.log.child({ module: 'mail' }),
-});
-
-// Automatic reminders to signatories who have not answered: checked every quarter hour; each
-// reminder slot is claimed in the database, so a restart never sends one twice.
-const REMINDER_CHECK_MS = 15 * 60 * 1000;
-const checkReminders = () => {
-  try {
-    const queued = sendDueReminders({ db: connection.db, clock: systemClock, config });
-    if (queued > 0) {
-      app.log.info({ queued }, 'signing reminders queued');
-      mailWorker.wake();
-    }
-  } catch (error) {
-    app.log.error({ err: error }, 'signing reminders failed');
-  }
-};
-let reminderTimer: NodeJS.Timeout | undefined;
+// The outbox worker and the reminder check run beside the web server (started after listen;
+// buildApp stays free of background work so that tests drive the worker themselves).
+const background = createBackground({ db: connection.db, clock: systemClock, config, templates, logger: app.log.child({ module: 'mail' }) });
 
 let closing = false;
 async function shutdown(signal: string) {
   if (closing) return;
   closing = true;
   app.log.info({ signal }, 'shutting down');
-  clearInterval(reminderTimer);
   // Messages in flight finish and are recorded before the database closes.
-  await mailWorker.stop();
+  await background.stop();
   await app.close();
   connection.close();
   process.exit(0);
@@ -96,9 +66,7 @@ try {
       ? `E-mail goes to ${config.mail.smtp.displayUrl}`
       : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown at ${config.baseUrl}/mail`,
   );
-  mailWorker.start();
-  checkReminders();
-  reminderTimer = setInterval(checkReminders, REMINDER_CHECK_MS);
+  background.start();
 } catch (error) {
   console.error(`Could not start the web server on ${config.host}:${config.port}: ${(error as Error).message}`);
   connection.close();

@@ -62,7 +62,7 @@ describe('crash safety of sending', () => {
     s.sink.parse = false;
     // Each message waits a little for the server's answer, so that kills often hit letters in flight.
     s.sink.delayMs = 30;
-    const started = startDispatch({ db: s.db, clock: systemClock }, { appeal: s.appeal, actor: { organiserId: null, name: 'Test' } });
+    const started = startDispatch({ db: s.db, clock: systemClock, appeal: s.appeal, actor: { organiserId: null, name: 'Test' } });
     expect(started.ok).toBe(true);
     const letters = () => s.db.select().from(mailOutbox).all();
     expect(letters()).toHaveLength(LETTERS);
@@ -109,7 +109,7 @@ describe('crash safety of sending', () => {
     const known = new Set(rows.map((row) => row.messageId));
     expect(received.filter((id) => !known.has(id))).toEqual([]);
     // Every letter that went out has its document marked sent (repaired where a hook was missed).
-    dispatchStatus({ db: s.db, clock: systemClock }, s.appeal);
+    dispatchStatus({ db: s.db, clock: systemClock, appeal: s.appeal });
     const sentCodes = s.db
       .select({ sentAt: letterDocuments.sentAt })
       .from(deliveries)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { buildTestApp, fixedNow } from './helpers/app.ts';
 import { loginAs, makeFinalAppeal, makeOrganiser, submitForm } from './helpers/factories.ts';
 import { parseHtml, pageText } from './helpers/html.ts';
@@ -12,8 +12,13 @@ import { deliveries } from '../server/dispatch/dispatch.table.ts';
 import { letterDocuments } from '../server/letters/letter-documents.table.ts';
 import { mailOutbox } from '../server/mail/mail.table.ts';
 import { ComposerRegistry } from '../server/mail/composers.ts';
-import { registerMailKinds } from '../server/mail/mail-kinds.ts';
-import { APPEAL_LETTER_KIND, createAppealLetterComposer, letterSubject, organisationList } from '../server/dispatch/dispatch.mails.ts';
+import { APPEAL_LETTER_KIND, letterSubject, organisationList, registerDispatchMailKinds, signingOrganisations } from '../server/dispatch/dispatch.mails.ts';
+import { appealsRepository } from '../server/appeals/appeals.repository.ts';
+import { auditEvents } from '../server/audit/audit.table.ts';
+import { signatories } from '../server/signatories/signatories.table.ts';
+import { freezeVersion } from '../server/signing/versions.ts';
+import { registerAppealMailKinds } from '../server/appeals/appeals.mails.ts';
+import { registerSigningMailKinds } from '../server/signing/signing.mails.ts';
 
 const kreistag: FinalAppealOptions['collectiveLists'] = [
   {
@@ -178,6 +183,42 @@ describe('dispatch: confirmation, sending, log', () => {
   });
 });
 
+describe('dispatch: the appeal\'s state and the signing organisations', () => {
+  it('starting a dispatch makes the appeal "wird versendet"; it is "versendet" once every delivery is settled', async () => {
+    const s = await setup({ addressees: [{ email: 'eins@kleve.example' }, { email: 'zwei@kleve.example' }] });
+    expect(s.appealState()).toBe('final');
+    await s.send();
+    expect(s.appealState()).toBe('sending');
+    // One letter goes through, the other fails for now and is retried: still sending.
+    s.sink.tempFailures = 1;
+    await s.worker.runOnce();
+    expect(s.sink.received).toHaveLength(1);
+    expect(s.appealState()).toBe('sending');
+    s.time.advance(1000);
+    await s.worker.runOnce();
+    expect(s.sink.received).toHaveLength(2);
+    expect(s.appealState()).toBe('sent');
+    const finished = s.app.db.select().from(auditEvents).where(and(eq(auditEvents.appealId, s.appeal.id), eq(auditEvents.action, 'dispatch_finished'))).all();
+    expect(finished).toHaveLength(1);
+  });
+
+  it('names only the organisations whose signature counts for the current text version', async () => {
+    const s = await setup({ addressees: [{ email: 'eins@kleve.example' }] });
+    // The text changed after everyone signed; all but Diakonie confirmed the new version.
+    const appeal = appealsRepository(s.app.db).update(s.appeal.id, { body: `${s.appeal.body}\n\nEin weiterer Absatz.` });
+    const { version } = freezeVersion({ db: s.app.db, appeal, now: fixedNow });
+    for (const { signatory, organisation } of s.signatories) {
+      if (organisation.shortName !== 'Diakonie') s.app.db.update(signatories).set({ signedVersionId: version.id }).where(eq(signatories.id, signatory.id)).run();
+    }
+    expect(signingOrganisations({ db: s.app.db, appeal })).toEqual(['AWO', 'Caritas', 'DGB']);
+    await s.send();
+    await s.worker.runOnce();
+    const mail = s.sink.received[0]!;
+    expect(mail.parsed.subject).toBe('Gemeinsamer Aufruf von AWO, Caritas und DGB: Kommunale Integrationszentren sichern');
+    expect(mail.parsed.text).not.toContain('Diakonie');
+  });
+});
+
 describe('dispatch: bad input and faults', () => {
   it('refuses to send an appeal that is not final, with a clear message', async () => {
     const s = await setup();
@@ -216,7 +257,7 @@ describe('dispatch: bad input and faults', () => {
     const response = await submitForm(s.agent, `/appeals/${s.slug}/signing`, `/appeals/${s.slug}/reopen`, {});
     expect(response.status).toBe(409);
     expect(pageText(response.text)).toContain('Der Versand hat bereits begonnen');
-    expect(s.appealState()).toBe('final');
+    expect(s.appealState()).toBe('sending');
   });
 
   it('lists, skips and reports an addressee with an invalid e-mail address', async () => {
@@ -272,6 +313,9 @@ describe('dispatch: bad input and faults', () => {
     await s.worker.runOnce();
     expect(s.sink.received).toHaveLength(1);
     expect(s.sink.received[0]!.parsed.messageId).toBe(s.letterRows()[0]!.messageId);
+    // A delivery id that is no number names nothing: 404 before any service sees it.
+    const bad = await submitForm(s.agent, s.page, `${s.page}/deliveries/${id}x/resend`, {});
+    expect(bad.status).toBe(404);
   });
 
   it('pauses with a message while the server is down and resumes when it is back', async () => {
@@ -302,7 +346,7 @@ describe('dispatch: bad input and faults', () => {
     let $ = parseHtml((await s.agent.get(s.page).expect(200)).text);
     expect($('tr[data-delivery-id]').attr('data-state')).toBe('uncertain');
     expect(pageText($.html())).toContain('nie automatisch erneut gesendet');
-    expect(s.appealState()).toBe('final');
+    expect(s.appealState()).toBe('sending');
     const id = $('tr[data-delivery-id]').attr('data-delivery-id')!;
     await submitForm(s.agent, s.page, `${s.page}/deliveries/${id}/delivered`, {});
     $ = parseHtml((await s.agent.get(s.page).expect(200)).text);
@@ -329,10 +373,12 @@ describe('dispatch: bad input and faults', () => {
   });
 
   it('refuses to send a letter whose message would exceed the size limit, with the reason', async () => {
+    // The app's mail kinds, with a letter limit of 20 KB.
     const composers = new ComposerRegistry();
-    const small = createAppealLetterComposer({ maxMessageBytes: 20_000 });
-    composers.register(APPEAL_LETTER_KIND, small.composer, small.hooks);
-    const s = await setup({ addressees: [{ email: 'eins@kleve.example' }] }, { composers: registerMailKindsExcept(composers) });
+    registerAppealMailKinds(composers);
+    registerSigningMailKinds(composers);
+    registerDispatchMailKinds(composers, { maxMessageBytes: 20_000 });
+    const s = await setup({ addressees: [{ email: 'eins@kleve.example' }] }, { composers });
     await s.send();
     await s.worker.runOnce();
     expect(s.sink.received).toHaveLength(0);
@@ -341,13 +387,6 @@ describe('dispatch: bad input and faults', () => {
     expect(row.text()).toContain('Viele Verwaltungen nehmen höchstens 20 KB an');
   });
 });
-
-/** The app's composers, with the letter composer given by the test. */
-function registerMailKindsExcept(registry: ComposerRegistry): ComposerRegistry {
-  const all = registerMailKinds(new ComposerRegistry());
-  for (const kind of all.kinds()) if (kind !== APPEAL_LETTER_KIND) registry.register(kind, all.get(kind)!, all.hooks(kind));
-  return registry;
-}
 
 describe('subject rule', () => {
   it('names up to four organisations and shortens longer lists', () => {

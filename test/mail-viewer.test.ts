@@ -9,7 +9,7 @@ import { parseHtml, pageText } from './helpers/html.ts';
 import { makeMailWorker } from './helpers/mail.ts';
 import { SmtpSink } from './helpers/smtp-sink.ts';
 import { ComposerRegistry } from '../server/mail/composers.ts';
-import { registerMailKinds } from '../server/mail/mail-kinds.ts';
+import { appMailKinds } from '../server/background.ts';
 import { enqueueMail } from '../server/mail/mail.service.ts';
 import { addMember } from '../server/appeals/appeals.service.ts';
 import { mailRepository } from '../server/mail/mail.repository.ts';
@@ -121,7 +121,7 @@ describe('member-added mail through the file transport and the mail viewer', () 
   it('shows attachments with a download link', async () => {
     const { agent, db, config } = await ownerWithAppeal();
     const pdf = Buffer.from('%PDF-1.7\n% ein Testdokument\n%%EOF\n');
-    const composers = registerMailKinds(new ComposerRegistry()).register('with-pdf', async () => ({
+    const composers = appMailKinds().register('with-pdf', async () => ({
       subject: 'Brief mit Anlage',
       text: 'Siehe Anlage.',
       html: '<p>Siehe Anlage.</p><script>alert(1)</script>',
@@ -172,10 +172,16 @@ describe('member-added mail through the file transport and the mail viewer', () 
 
   it('answers unknown or malformed mail ids with a German 404 page', async () => {
     const { agent } = await ownerWithAppeal();
-    for (const url of ['/mail/20261122T100000-000000000000', '/mail/..%2F..%2Fmitzeichnen.sqlite', '/mail/x/raw', '/mail/x/html']) {
+    for (const url of ['/mail/20261122T100000-000000000000', '/mail/x/raw', '/mail/x/html', '/mail/x/attachments/0']) {
       const response = await agent.get(url);
       expect(response.status).toBe(404);
       expect(pageText(response.text)).toContain('Diese E-Mail gibt es nicht (mehr).');
+    }
+    // A path in the id or a non-numeric index does not fit the route's schema: the general 404.
+    for (const url of ['/mail/..%2F..%2Fmitzeichnen.sqlite', '/mail/x/attachments/eins']) {
+      const response = await agent.get(url);
+      expect(response.status).toBe(404);
+      expect(pageText(response.text)).toContain('Diese Seite gibt es nicht');
     }
   });
 

@@ -1,5 +1,6 @@
 import { t } from '../i18n/index.ts';
 import { organisersRepository } from '../organisers/organisers.repository.ts';
+import type { ComposerRegistry } from '../mail/composers.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer, MailMessage } from '../mail/mail.types.ts';
 import type { Appeal } from './appeals.table.ts';
@@ -39,3 +40,8 @@ export const composeMemberAdded: Composer = async (payload, { db, config, render
   });
   return { subject, html, text };
 };
+
+/** The mail kinds of appeals, for the worker's registry. */
+export function registerAppealMailKinds(registry: ComposerRegistry): void {
+  registry.register('member-added', composeMemberAdded);
+}

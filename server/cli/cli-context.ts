@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Config } from '../config.ts';
-import type { DatabaseConnection } from '../db/client.ts';
+import type { Db, DatabaseConnection } from '../db/client.ts';
+import type { MailWorker } from '../mail/mail.worker.ts';
 import type { Clock } from '../shared/clock.ts';
 
 export type CliIo = {
@@ -18,6 +19,8 @@ export type CliContext = {
   /** Opens and migrates the database on first use. */
   database: () => DatabaseConnection;
   print: (line: string) => void;
+  /** The outbox worker with every mail kind of the app, wired by the composition root. */
+  mailWorker: (db: Db) => MailWorker;
 };
 
 /** A problem with the command line or its input: printed without a stack trace, exit code 1. */

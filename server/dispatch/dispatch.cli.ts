@@ -1,15 +1,10 @@
 import { parseArgs } from 'node:util';
+import { mayStartSending } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
 import { CliError } from '../cli/cli-context.ts';
 import type { CliCommand, CliContext } from '../cli/cli-context.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Db } from '../db/client.ts';
-import { ComposerRegistry } from '../mail/composers.ts';
-import { registerMailKinds } from '../mail/mail-kinds.ts';
-import { createMailRenderer } from '../mail/mail.templates.ts';
-import { createMailTransport } from '../mail/transport.ts';
-import { createMailWorker } from '../mail/mail.worker.ts';
-import { createTemplates } from '../shared/templates.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import { letterSubject, signingOrganisations } from './dispatch.mails.ts';
 import { dispatchStatus, planDispatch, startDispatch } from './dispatch.service.ts';
@@ -27,13 +22,13 @@ function findAppeal(db: Db, slug: string): Appeal {
 function dryRun(context: CliContext, db: Db, appeal: Appeal): number {
   const { config, print } = context;
   const plan = planDispatch({ db, appeal });
-  const status = dispatchStatus({ db, clock: context.clock }, appeal);
+  const status = dispatchStatus({ db, clock: context.clock, appeal });
   print(`Appeal "${appeal.title}" (${appeal.slug}), state ${appeal.state}.`);
-  if (appeal.state !== 'final' && !status) print(`Would NOT send: only a final appeal can be sent (this one is ${appeal.state}).`);
+  if (!mayStartSending(appeal) && !status) print(`Would NOT send: only a final appeal can be sent (this one is ${appeal.state}).`);
   if (status) print(`Already dispatched on ${formatDateTime(status.dispatch.createdAt)}; running "send" again only continues that dispatch.`);
   print(`From:     ${appeal.coalitionName} <${config.mail.from.address}>`);
   print(`Reply-To: ${appeal.contactEmail ? `${appeal.contactName} <${appeal.contactEmail}>` : '(none: the appeal has no contact e-mail)'}`);
-  print(`Subject:  ${letterSubject(appeal, signingOrganisations(db, appeal))}`);
+  print(`Subject:  ${letterSubject(appeal, signingOrganisations({ db, appeal }))}`);
   print(`Via:      ${config.mail.smtp ? config.mail.smtp.displayUrl : `.eml files in ${config.mail.dir} (no SMTP_URL)`}`);
   for (const entry of plan.all) {
     const where = entry.channel === 'email' ? `<${entry.email}>` : entry.channel === 'post' ? `by post: ${entry.recipient.addressLines.join(', ')}` : `SKIPPED, invalid e-mail address "${entry.email}"`;
@@ -60,9 +55,8 @@ export const sendCommand: CliCommand = {
     const appeal = findAppeal(db, values.appeal);
     if (values['dry-run']) return dryRun(context, db, appeal);
 
-    const deps = { db, clock };
-    if (!dispatchStatus(deps, appeal)) {
-      const started = startDispatch(deps, { appeal, actor: { organiserId: null, name: 'Kommandozeile' } });
+    if (!dispatchStatus({ db, clock, appeal })) {
+      const started = startDispatch({ db, clock, appeal, actor: { organiserId: null, name: 'Kommandozeile' } });
       if (!started.ok && !started.dispatch) {
         if (started.error === 'dispatch.error.notFinal') throw new CliError(`The appeal "${appeal.slug}" is not final (state: ${appeal.state}); finalise the co-signing first.`);
         if (started.error === 'dispatch.error.noAddressees') throw new CliError(`The appeal "${appeal.slug}" has no addressees.`);
@@ -73,24 +67,17 @@ export const sendCommand: CliCommand = {
       print(`Continuing the dispatch of "${appeal.slug}".`);
     }
 
-    const worker = createMailWorker({
-      db,
-      clock,
-      config,
-      transport: createMailTransport(config.mail),
-      composers: registerMailKinds(new ComposerRegistry()),
-      render: createMailRenderer(createTemplates()),
-    });
+    const worker = context.mailWorker(db);
     const uncertain = worker.recover();
     if (uncertain.length > 0) print(`${uncertain.length} letter(s) were being sent when a previous run stopped; they are now "uncertain" and will not be re-sent automatically.`);
     print(`Sending via ${config.mail.smtp ? config.mail.smtp.displayUrl : config.mail.dir} …`);
     const started = performance.now();
-    let status = dispatchStatus(deps, appeal)!;
+    let status = dispatchStatus({ db, clock, appeal })!;
     let exitCode: number = SEND_EXIT.done;
     try {
       for (;;) {
         const result = await worker.runOnce();
-        status = dispatchStatus(deps, appeal)!;
+        status = dispatchStatus({ db, clock, appeal })!;
         print(`  ${summary(status)}`);
         if (result.paused) {
           const pause = status.pause;

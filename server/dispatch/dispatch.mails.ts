@@ -1,6 +1,7 @@
 // The letter e-mail: one message per addressee with the personalised PDF attached, composed
 // by the outbox worker at send time (render → send → record).
 import { appealSender } from '../appeals/appeals.mails.ts';
+import { isLetterFinal } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -15,15 +16,16 @@ import { verificationUrl } from '../letter-pdf/letter-render.ts';
 import type { LetterRecipient } from '../letters/recipients.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer, MailMessage, MailRenderer } from '../mail/mail.types.ts';
-import type { MailKindHooks } from '../mail/composers.ts';
+import type { ComposerRegistry, MailKindHooks } from '../mail/composers.ts';
 import type { OutboxRow } from '../mail/mail.table.ts';
 import { listSignatories } from '../signatories/signatories.service.ts';
+import { currentVersionOf, signatureCountsFor } from '../signing/versions.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { transliterate } from '../shared/transliterate.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { settleDispatch } from './dispatch.settle.ts';
 
 /** Several municipalities accept at most 10 MB per message, attachments included. */
 export const MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
@@ -35,10 +37,14 @@ export type AppealLetterPayload =
   | { deliveryId: number }
   | { test: true; appealId: number; day: string; addresseeId: number | null; listId: number | null };
 
-/** Short names of the organisations that signed (first signatories), in the letter's order. */
-export function signingOrganisations(db: Db, appeal: Appeal): string[] {
+/**
+ * Short names of the organisations whose signature counts for the current text (first
+ * signatories), in the letter's order: a signature on an older version is not named.
+ */
+export function signingOrganisations({ db, appeal }: { db: Db; appeal: Appeal }): string[] {
+  const version = currentVersionOf({ db, appeal });
   return listSignatories({ db, appeal })
-    .filter((entry) => entry.signatory.tier === 'first' && entry.signatory.status === 'signed')
+    .filter((entry) => entry.signatory.tier === 'first' && signatureCountsFor(entry.signatory, version))
     .map((entry) => entry.organisation.shortName.trim() || entry.organisation.name.trim())
     .filter(Boolean);
 }
@@ -70,7 +76,7 @@ export function letterSubject(appeal: Pick<Appeal, 'kind' | 'title' | 'coalition
  * A letter to a list as a whole goes to the administration, which forwards it to the members
  * (the Kreistag through the Kreisverwaltung): the group it is for, or '' for no forwarding.
  */
-export function forwardingGroup(db: Db, appeal: Appeal, recipient: Pick<LetterRecipient, 'addresseeId' | 'listId'>): string {
+export function forwardingGroup({ db, appeal, recipient }: { db: Db; appeal: Appeal; recipient: Pick<LetterRecipient, 'addresseeId' | 'listId'> }): string {
   if (recipient.addresseeId !== null || recipient.listId === null) return '';
   const entry = appealAddresseeLists({ db, appeal }).find((candidate) => candidate.list.id === recipient.listId && candidate.collective);
   const group = entry?.list.groupRecipient.trim() ?? '';
@@ -184,10 +190,11 @@ export async function renderDeliveryLetter({
 }
 
 /**
- * The composer of the letter e-mail, with its own cache of prepared letters (one layout per
- * appeal, each letter only stamps the address, salutation and code).
+ * The letter e-mail for the worker's registry: its composer, with its own cache of prepared
+ * letters (one layout per appeal, each letter only stamps the address, salutation and code),
+ * and the outcome hook that marks the document sent and settles the dispatch.
  */
-export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES }: { maxMessageBytes?: number } = {}): { composer: Composer; hooks: MailKindHooks } {
+export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessageBytes = MAX_MESSAGE_BYTES }: { maxMessageBytes?: number } = {}): void {
   const cache = createLetterIssuerCache();
   // The signing organisations of a final appeal do not change; looked up once per appeal version.
   const organisationsCache = new Map<string, string[]>();
@@ -196,7 +203,7 @@ export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES
     let names = organisationsCache.get(key);
     if (!names) {
       if (organisationsCache.size > 20) organisationsCache.clear();
-      names = signingOrganisations(db, appeal);
+      names = signingOrganisations({ db, appeal });
       organisationsCache.set(key, names);
     }
     return names;
@@ -225,7 +232,7 @@ export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES
     const appeal = appealsRepository(db).findById(appealId);
     if (!appeal) throw new MailNotNeeded(t('dispatch.appealGone'));
     // A letter goes out only as the final text (never as a draft after a reopen).
-    if (appeal.state !== 'final' && appeal.state !== 'sent') throw new MailNotNeeded(t('dispatch.notFinalAnymore'));
+    if (!isLetterFinal(appeal)) throw new MailNotNeeded(t('dispatch.notFinalAnymore'));
     const letter = await renderDeliveryLetter({ db, clock, config, cache, appeal, day, recipient: target });
     if (deliveryId === undefined) testFor = letter.recipient.label;
     else repository.setDocument(deliveryId, letter.code, letter.sha256);
@@ -234,7 +241,7 @@ export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES
       organisations: organisationsOf(db, appeal),
       recipient: letter.recipient,
       letter,
-      forwardTo: forwardingGroup(db, appeal, letter.recipient),
+      forwardTo: forwardingGroup({ db, appeal, recipient: letter.recipient }),
       baseUrl: config.baseUrl,
       render,
       ...(testFor ? { testFor } : {}),
@@ -253,20 +260,8 @@ export function createAppealLetterComposer({ maxMessageBytes = MAX_MESSAGE_BYTES
       if (!found) return;
       if (row.state === 'sent' && found.documentCode) markDocumentSent({ db, code: found.documentCode, sentAt: row.sentAt ?? clock() });
       // The full check (and the repair of missed documents) only once nothing is open any more.
-      if (!found.finishedAt && !repository.hasOpen(found.dispatchId)) settleIfDone(db, clock, found.dispatchId);
+      if (!found.finishedAt && !repository.hasOpen(found.dispatchId)) settleDispatch({ db, clock, dispatchId: found.dispatchId });
     },
   };
-  return { composer, hooks };
-}
-
-/** When nothing is open any more: documents marked sent (repairs a missed hook), the appeal "versendet". */
-export function settleIfDone(db: Db, clock: Clock, dispatchId: number): boolean {
-  const repository = dispatchRepository(db);
-  const dispatch = repository.findById(dispatchId);
-  if (!dispatch) return false;
-  for (const { code, sentAt } of repository.sentUnmarkedDocuments(dispatchId)) markDocumentSent({ db, code, sentAt });
-  if (dispatch.finishedAt || repository.hasOpen(dispatchId)) return false;
-  const finished = repository.finish(dispatch, clock());
-  if (finished) recordAudit({ db, clock, appealId: dispatch.appealId, actor: 'Mitzeichnen', action: 'dispatch_finished', detail: 'alle Briefe versendet oder entschieden' });
-  return finished;
+  registry.register(APPEAL_LETTER_KIND, composer, hooks);
 }

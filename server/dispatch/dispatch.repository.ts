@@ -1,6 +1,5 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { appeals } from '../appeals/appeals.table.ts';
 import { letterDocuments } from '../letters/letter-documents.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import type { OutboxRow } from '../mail/mail.table.ts';
@@ -86,18 +85,15 @@ export function dispatchRepository(db: Db) {
         .all()
         .map((row) => ({ code: row.code, sentAt: row.sentAt ?? new Date(0) }));
     },
-    /** Marks the dispatch finished and the appeal sent, once (returns false if already done). */
-    finish(dispatch: Dispatch, now: Date): boolean {
-      return db.transaction((tx) => {
-        const changed = tx
+    /** Marks the dispatch finished, once (returns false if already done). */
+    finish(dispatchId: number, now: Date): boolean {
+      return (
+        db
           .update(dispatches)
           .set({ finishedAt: now })
-          .where(and(eq(dispatches.id, dispatch.id), isNull(dispatches.finishedAt)))
-          .run().changes;
-        if (changed === 0) return false;
-        tx.update(appeals).set({ state: 'sent', updatedAt: now }).where(and(eq(appeals.id, dispatch.appealId), eq(appeals.state, 'final'))).run();
-        return true;
-      });
+          .where(and(eq(dispatches.id, dispatchId), isNull(dispatches.finishedAt)))
+          .run().changes > 0
+      );
     },
     /** A decision reopened a delivery (resend): the dispatch runs again; the appeal stays "versendet". */
     reopen(dispatchId: number): void {

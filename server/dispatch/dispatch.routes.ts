@@ -6,7 +6,9 @@ import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { createLetterIssuerCache } from '../letters/letters.service.ts';
 import type { MailRenderer } from '../mail/mail.types.ts';
+import { mayStartSending } from '../appeals/appeal-lifecycle.ts';
 import { notFound } from '../shared/app-error.ts';
+import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import type { Clock } from '../shared/clock.ts';
 import { organiserActor } from '../organisers/organiser-actor.ts';
 import { presentConfirmation, presentProgress } from './dispatch.presenters.ts';
@@ -23,6 +25,9 @@ import {
 
 type Options = { db: Db; clock: Clock; config: Config; render: MailRenderer };
 
+const appealParams = { slug: 'slug' } as const;
+const deliveryParams = { slug: 'slug', id: 'id' } as const;
+
 /** Seconds between refreshes of the progress page while letters are going out (no script). */
 const REFRESH_SECONDS = 3;
 
@@ -31,22 +36,16 @@ const mailHtmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src d
 
 /** Sending a final appeal: confirmation with sample and test send, "Jetzt versenden", progress and log. */
 const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config, render }) => {
-  const deps = { db, clock };
   const cache = createLetterIssuerCache();
   const back = (request: FastifyRequest) => `/appeals/${request.appeal.slug}/dispatch`;
   const actor = (request: FastifyRequest) => ({ organiserId: request.organiser!.id, name: organiserActor(request.organiser!) });
-  const deliveryId = (request: FastifyRequest) => {
-    const raw = (request.params as { id: string }).id;
-    if (!/^\d{1,10}$/.test(raw)) throw notFound();
-    return Number(raw);
-  };
   const sample = (request: FastifyRequest, plan = planDispatch({ db, appeal: request.appeal })) =>
     sampleMail({ db, clock, config, cache, render, appeal: request.appeal, plan });
 
   const page = async (request: FastifyRequest, extra: { error?: MessageKey; status?: number } = {}) => {
     const appeal = request.appeal;
     const header = presentAppealHeader(appeal, request.appealRole, 'dispatch');
-    const status = dispatchStatus(deps, appeal);
+    const status = dispatchStatus({ db, clock, appeal });
     if (status) {
       const progress = presentProgress(status);
       return {
@@ -54,7 +53,7 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
         data: { title: t('dispatch.progress.title'), appeal: header, progress, error: extra.error ? t(extra.error) : '', refreshSeconds: progress.running ? REFRESH_SECONDS : 0 },
       };
     }
-    const sendable = appeal.state === 'final';
+    const sendable = mayStartSending(appeal);
     const plan = planDispatch({ db, appeal });
     const sampled = sendable ? await sample(request, plan) : undefined;
     return {
@@ -71,12 +70,12 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
     };
   };
 
-  app.get('/appeals/:slug/dispatch', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+  app.get('/appeals/:slug/dispatch', { schema: paramsSchema(appealParams), config: { appealRole: 'viewer' } }, async (request, reply) => {
     const { view, data } = await page(request);
     return reply.viewAsync(view, data);
   });
 
-  app.get('/appeals/:slug/dispatch/sample.pdf', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+  app.get('/appeals/:slug/dispatch/sample.pdf', { schema: paramsSchema(appealParams), config: { appealRole: 'viewer' } }, async (request, reply) => {
     const sampled = await sample(request);
     if (!sampled) throw notFound('dispatch.error.noSample');
     const bytes = sampled.letter.bytes;
@@ -86,21 +85,21 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
       .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   });
 
-  app.get('/appeals/:slug/dispatch/sample.html', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+  app.get('/appeals/:slug/dispatch/sample.html', { schema: paramsSchema(appealParams), config: { appealRole: 'viewer' } }, async (request, reply) => {
     const sampled = await sample(request);
     if (!sampled) throw notFound('dispatch.error.noSample');
     return reply.type('text/html; charset=utf-8').header('content-security-policy', mailHtmlPolicy).send(sampled.message.html);
   });
 
-  app.get('/appeals/:slug/dispatch/sample.eml', { config: { appealRole: 'viewer' } }, async (request, reply) => {
+  app.get('/appeals/:slug/dispatch/sample.eml', { schema: paramsSchema(appealParams), config: { appealRole: 'viewer' } }, async (request, reply) => {
     const sampled = await sample(request);
     if (!sampled) throw notFound('dispatch.error.noSample');
     return reply.type('message/rfc822').header('content-disposition', `attachment; filename="${request.appeal.slug}-beispiel.eml"`).send(sampled.raw);
   });
 
-  app.post('/appeals/:slug/dispatch/test', { config: { appealRole: 'editor' } }, async (request, reply) => {
+  app.post('/appeals/:slug/dispatch/test', { schema: paramsSchema(appealParams), config: { appealRole: 'editor' } }, async (request, reply) => {
     const organiser = request.organiser!;
-    const result = sendTestMail(deps, { appeal: request.appeal, plan: planDispatch({ db, appeal: request.appeal }), to: organiser.email, toName: organiser.name });
+    const result = sendTestMail({ db, clock, appeal: request.appeal, plan: planDispatch({ db, appeal: request.appeal }), to: organiser.email, toName: organiser.name });
     if (!result.ok) {
       const { view, data } = await page(request, { error: result.error });
       return reply.code(422).viewAsync(view, data);
@@ -108,9 +107,9 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
     return reply.flash('dispatch.testQueued', { email: organiser.email }).redirect(back(request), 303);
   });
 
-  app.post('/appeals/:slug/dispatch', { config: { appealRole: 'editor' } }, async (request, reply) => {
-    if (dispatchStatus(deps, request.appeal)) return reply.flash('dispatch.alreadyRunning').redirect(back(request), 303);
-    if (request.appeal.state === 'final') {
+  app.post('/appeals/:slug/dispatch', { schema: paramsSchema(appealParams), config: { appealRole: 'editor' } }, async (request, reply) => {
+    if (dispatchStatus({ db, clock, appeal: request.appeal })) return reply.flash('dispatch.alreadyRunning').redirect(back(request), 303);
+    if (mayStartSending(request.appeal)) {
       // Refuse before anything is queued when a letter would be too large for the recipients' mail servers.
       const sampled = await sample(request);
       if (sampled?.tooLarge) {
@@ -118,7 +117,7 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
         return reply.code(422).viewAsync(view, data);
       }
     }
-    const result = startDispatch(deps, { appeal: request.appeal, actor: actor(request) });
+    const result = startDispatch({ db, clock, appeal: request.appeal, actor: actor(request) });
     if (!result.ok) {
       if (result.dispatch) return reply.flash('dispatch.alreadyRunning').redirect(back(request), 303);
       const { view, data } = await page(request, { error: result.error });
@@ -127,18 +126,18 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
     return reply.flash('dispatch.started', { count: result.email }).redirect(back(request), 303);
   });
 
-  app.post('/appeals/:slug/dispatch/deliveries/:id/resend', { config: { appealRole: 'editor' } }, async (request, reply) => {
-    const ok = resendDelivery(deps, { appeal: request.appeal, deliveryId: deliveryId(request), actor: actor(request) });
+  app.post('/appeals/:slug/dispatch/deliveries/:id/resend', { schema: paramsSchema(deliveryParams), config: { appealRole: 'editor' } }, async (request, reply) => {
+    const ok = resendDelivery({ db, clock, appeal: request.appeal, deliveryId: paramsOf(request, deliveryParams).id, actor: actor(request) });
     return reply.flash(ok ? 'dispatch.resent' : 'dispatch.nothingChanged').redirect(back(request), 303);
   });
 
-  app.post('/appeals/:slug/dispatch/deliveries/:id/delivered', { config: { appealRole: 'editor' } }, async (request, reply) => {
-    const ok = markDeliveryDelivered(deps, { appeal: request.appeal, deliveryId: deliveryId(request), actor: actor(request) });
+  app.post('/appeals/:slug/dispatch/deliveries/:id/delivered', { schema: paramsSchema(deliveryParams), config: { appealRole: 'editor' } }, async (request, reply) => {
+    const ok = markDeliveryDelivered({ db, clock, appeal: request.appeal, deliveryId: paramsOf(request, deliveryParams).id, actor: actor(request) });
     return reply.flash(ok ? 'dispatch.markedDelivered' : 'dispatch.nothingChanged').redirect(back(request), 303);
   });
 
-  app.get('/appeals/:slug/dispatch/post.pdf', { config: { appealRole: 'viewer' } }, async (request, reply) => {
-    const file = await postPrintFile({ db, clock, config }, request.appeal);
+  app.get('/appeals/:slug/dispatch/post.pdf', { schema: paramsSchema(appealParams), config: { appealRole: 'viewer' } }, async (request, reply) => {
+    const file = await postPrintFile({ db, clock, config, appeal: request.appeal });
     if (!file) throw notFound('dispatch.error.noPostLetters');
     return reply
       .header('content-type', 'application/pdf')

@@ -1,8 +1,8 @@
 // Sending a final appeal: the plan (who gets it by e-mail, who by post, whose address is
 // unusable), the sample message, the test send, "Jetzt versenden" and the organiser's
 // decisions on single deliveries. Rendering and sending happen in the outbox worker.
+import { isLetterFinal, mayStartSending } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
-import nodemailer from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
@@ -16,7 +16,7 @@ import { prepareLetterIssuer } from '../letters/letters.service.ts';
 import type { IssuedLetter, LetterIssuerCache } from '../letters/letters.service.ts';
 import { enqueueMail, getOutboxStatus, isValidMailAddress, markMailDelivered, resendMail } from '../mail/mail.service.ts';
 import type { MailMessage, MailRenderer } from '../mail/mail.types.ts';
-import { sendOptions } from '../mail/mail.worker.ts';
+import { buildRawMessage, messageIdFor } from '../mail/raw-message.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isoDate } from '../shared/dates.ts';
 import { createFileStore } from '../shared/file-store.ts';
@@ -26,12 +26,12 @@ import {
   buildLetterMail,
   forwardingGroup,
   renderDeliveryLetter,
-  settleIfDone,
   signingOrganisations,
 } from './dispatch.mails.ts';
 import type { AppealLetterPayload } from './dispatch.mails.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { DeliveryWithOutbox } from './dispatch.repository.ts';
+import { settleDispatch } from './dispatch.settle.ts';
 import type { DeliveryChannel, Dispatch } from './dispatch.table.ts';
 
 export type DispatchDeps = { db: Db; clock: Clock };
@@ -79,23 +79,21 @@ export async function sampleMail({
   const letter = await renderDeliveryLetter({ db, clock, config, cache, appeal, day, recipient: first.recipient });
   const message = await buildLetterMail({
     appeal,
-    organisations: signingOrganisations(db, appeal),
+    organisations: signingOrganisations({ db, appeal }),
     recipient: letter.recipient,
     letter,
-    forwardTo: forwardingGroup(db, appeal, letter.recipient),
+    forwardTo: forwardingGroup({ db, appeal, recipient: letter.recipient }),
     baseUrl: config.baseUrl,
     render,
   });
-  const domain = config.mail.from.address.split('@')[1] ?? 'mitzeichnen.invalid';
-  const builder = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  const info = await builder.sendMail(sendOptions(config, { recipient: first.email, recipientName: first.recipient.label, messageId: `<mz.beispiel@${domain}>` }, message, clock()));
-  const raw = info.message as Buffer;
+  const envelope = { recipient: first.email, recipientName: first.recipient.label, messageId: messageIdFor(config, 'mz.beispiel') };
+  const raw = await buildRawMessage({ config, envelope, message, date: clock() });
   return { recipient: first.recipient, letter, message, raw, size: raw.length, tooLarge: raw.length > maxMessageBytes };
 }
 
 /** Queues the sample letter to the organiser's own address, marked as a test. */
-export function sendTestMail({ db, clock }: DispatchDeps, { appeal, plan, to, toName }: { appeal: Appeal; plan: DispatchPlan; to: string; toName: string }): { ok: true } | { ok: false; error: MessageKey } {
-  if (appeal.state !== 'final' && appeal.state !== 'sent') return { ok: false, error: 'dispatch.error.notFinal' };
+export function sendTestMail({ db, clock, appeal, plan, to, toName }: DispatchDeps & { appeal: Appeal; plan: DispatchPlan; to: string; toName: string }): { ok: true } | { ok: false; error: MessageKey } {
+  if (!isLetterFinal(appeal)) return { ok: false, error: 'dispatch.error.notFinal' };
   const first = plan.email[0] ?? plan.all[0];
   if (!first) return { ok: false, error: 'dispatch.error.noAddressees' };
   if (!isValidMailAddress(to)) return { ok: false, error: 'dispatch.error.organiserEmail' };
@@ -110,21 +108,23 @@ export type StartResult =
   | { ok: false; error: MessageKey; dispatch?: Dispatch };
 
 /**
- * "Jetzt versenden": one delivery per letter and one outbox row per e-mail, all in one
- * IMMEDIATE transaction. At most one dispatch per appeal (checked inside the transaction and
- * by a unique index), so a second click, a second tab or the CLI never sends anything twice.
+ * "Jetzt versenden": the appeal moves to "wird versendet" ('startSending'), with one delivery
+ * per letter and one outbox row per e-mail, all in one IMMEDIATE transaction. At most one
+ * dispatch per appeal (checked inside the transaction and by a unique index), so a second
+ * click, a second tab or the CLI never sends anything twice.
  */
-export function startDispatch({ db, clock }: DispatchDeps, { appeal, actor }: { appeal: Appeal; actor: Actor }): StartResult {
+export function startDispatch({ db, clock, appeal, actor }: DispatchDeps & { appeal: Appeal; actor: Actor }): StartResult {
   const result = db.transaction(
     (tx): StartResult => {
       const repository = dispatchRepository(tx);
       const existing = repository.findByAppeal(appeal.id);
       if (existing) return { ok: false, error: 'dispatch.error.alreadyStarted', dispatch: existing };
       const current = appealsRepository(tx).findById(appeal.id);
-      if (!current || current.state !== 'final') return { ok: false, error: 'dispatch.error.notFinal' };
+      if (!current || !mayStartSending(current)) return { ok: false, error: 'dispatch.error.notFinal' };
       const plan = planDispatch({ db: tx, appeal: current });
       if (plan.all.length === 0) return { ok: false, error: 'dispatch.error.noAddressees' };
       const now = clock();
+      if (!appealsRepository(tx).applyEvent(current.id, 'startSending', now)) return { ok: false, error: 'dispatch.error.notFinal' };
       const dispatch = repository.insertDispatch({ appealId: current.id, day: isoDate(now), startedBy: actor.organiserId, startedByName: actor.name, createdAt: now });
       for (const entry of plan.all) {
         const delivery = repository.insertDelivery({
@@ -158,13 +158,8 @@ export function startDispatch({ db, clock }: DispatchDeps, { appeal, actor }: { 
     { behavior: 'immediate' },
   );
   // Only letters by post: nothing to wait for.
-  if (result.ok) settle({ db, clock }, result.dispatch.id);
+  if (result.ok) settleDispatch({ db, clock, dispatchId: result.dispatch.id });
   return result;
-}
-
-/** Documents marked sent and the appeal "versendet" once nothing is open (idempotent). */
-export function settle({ db, clock }: DispatchDeps, dispatchId: number): boolean {
-  return settleIfDone(db, clock, dispatchId);
 }
 
 /** What the organiser sees of a delivery: its channel, or the state of its outbox row. */
@@ -181,12 +176,12 @@ export function deliveryState({ delivery, outbox }: DeliveryWithOutbox): Deliver
 /** Still changing by itself (the progress page refreshes while this is true). */
 export const isRunningState = (state: DeliveryState) => state === 'queued' || state === 'sending' || state === 'retrying';
 
-export function dispatchStatus({ db, clock }: DispatchDeps, appeal: Appeal) {
+export function dispatchStatus({ db, clock, appeal }: DispatchDeps & { appeal: Appeal }) {
   const repository = dispatchRepository(db);
   const dispatch = repository.findByAppeal(appeal.id);
   if (!dispatch) return undefined;
   // Repairs documents and the appeal state if a hook was missed (the process died in between).
-  settle({ db, clock }, dispatch.id);
+  settleDispatch({ db, clock, dispatchId: dispatch.id });
   const rows = repository.listDeliveries(dispatch.id).map((row) => ({ ...row, state: deliveryState(row) }));
   const counts = Object.fromEntries(deliveryStates.map((state) => [state, 0])) as Record<DeliveryState, number>;
   for (const row of rows) counts[row.state] += 1;
@@ -202,16 +197,16 @@ export function dispatchStatus({ db, clock }: DispatchDeps, appeal: Appeal) {
 
 export type DispatchStatus = NonNullable<ReturnType<typeof dispatchStatus>>;
 
-function deliveryOfAppeal(db: Db, appeal: Appeal, deliveryId: number) {
+function deliveryOfAppeal({ db, appeal, deliveryId }: { db: Db; appeal: Appeal; deliveryId: number }) {
   const found = dispatchRepository(db).findDelivery(deliveryId);
   if (!found || found.dispatch.appealId !== appeal.id || !found.outbox) return undefined;
   return found;
 }
 
 /** "erneut senden": a failed, rejected or uncertain letter goes out again (same Message-ID, same letter). */
-export function resendDelivery({ db, clock }: DispatchDeps, { appeal, deliveryId, actor }: { appeal: Appeal; deliveryId: number; actor: Actor }): boolean {
+export function resendDelivery({ db, clock, appeal, deliveryId, actor }: DispatchDeps & { appeal: Appeal; deliveryId: number; actor: Actor }): boolean {
   return db.transaction((tx) => {
-    const found = deliveryOfAppeal(tx, appeal, deliveryId);
+    const found = deliveryOfAppeal({ db: tx, appeal, deliveryId });
     if (!found || !resendMail({ db: tx, clock, id: found.outbox!.id })) return false;
     dispatchRepository(tx).reopen(found.dispatch.id);
     recordAudit({ db: tx, clock, appealId: appeal.id, actor: actor.name, action: 'delivery_resent', detail: `${found.delivery.label} <${found.delivery.email}>` });
@@ -220,21 +215,21 @@ export function resendDelivery({ db, clock }: DispatchDeps, { appeal, deliveryId
 }
 
 /** "als zugestellt markieren" for an uncertain letter (the organiser knows it arrived). */
-export function markDeliveryDelivered({ db, clock }: DispatchDeps, { appeal, deliveryId, actor }: { appeal: Appeal; deliveryId: number; actor: Actor }): boolean {
+export function markDeliveryDelivered({ db, clock, appeal, deliveryId, actor }: DispatchDeps & { appeal: Appeal; deliveryId: number; actor: Actor }): boolean {
   const done = db.transaction((tx) => {
-    const found = deliveryOfAppeal(tx, appeal, deliveryId);
+    const found = deliveryOfAppeal({ db: tx, appeal, deliveryId });
     if (!found || !markMailDelivered({ db: tx, clock, id: found.outbox!.id })) return undefined;
     if (found.delivery.documentCode) markDocumentSent({ db: tx, code: found.delivery.documentCode, sentAt: clock() });
     recordAudit({ db: tx, clock, appealId: appeal.id, actor: actor.name, action: 'delivery_marked_delivered', detail: `${found.delivery.label} <${found.delivery.email}>` });
     return found.dispatch.id;
   });
   if (done === undefined) return false;
-  settle({ db, clock }, done);
+  settleDispatch({ db, clock, dispatchId: done });
   return true;
 }
 
 /** One PDF with the letters that go by post (no e-mail address, or an unusable one), for printing. */
-export async function postPrintFile({ db, clock, config }: DispatchDeps & { config: Config }, appeal: Appeal): Promise<{ bytes: Uint8Array; fileName: string } | undefined> {
+export async function postPrintFile({ db, clock, config, appeal }: DispatchDeps & { config: Config; appeal: Appeal }): Promise<{ bytes: Uint8Array; fileName: string } | undefined> {
   const dispatch = dispatchRepository(db).findByAppeal(appeal.id);
   const targets = dispatch
     ? dispatchRepository(db)

@@ -5,7 +5,8 @@ export type MailKindHooks = {
   /**
    * Called after an attempt's outcome is recorded (the row as stored: sent, failed with or
    * without a next attempt, rejected). For domain bookkeeping such as an audit event or the
-   * appeal's state. Errors are logged, never retried; the outbox row stays the truth.
+   * appeal's state. Errors are logged, never retried; the outbox row stays the truth, and the
+   * domain must be able to repair a missed call (the process may die between the two).
    */
   onOutcome?: (row: OutboxRow, deps: ComposerDeps) => void | Promise<void>;
 };

@@ -3,11 +3,16 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { t } from '../i18n/index.ts';
 import { notFound } from '../shared/app-error.ts';
+import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { listStoredMails, readStoredMail, readStoredMailRaw } from './mail-files.ts';
 import { presentMail, presentMailListItem, presentOutboxStatus } from './mail.presenters.ts';
 import { getOutboxStatus } from './mail.service.ts';
 
 type Options = { db: Db; config: Config };
+
+/** A stored mail is named by its file stem; mail-files checks the exact form before any path is built. */
+const mailParams = { id: 'file' } as const;
+const attachmentParams = { id: 'file', index: 'index' } as const;
 
 /** The HTML part is shown in a sandboxed frame from this response: no script, no requests. */
 const mailHtmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
@@ -38,15 +43,15 @@ const mailRoutes: FastifyPluginAsync<Options> = async (app, { db, config }) => {
     return reply.viewAsync('mailbox/outbox', { title: t('mail.outbox.title'), ...presentOutboxStatus(getOutboxStatus({ db })) });
   });
 
-  app.get('/mail/:id', async (request, reply) => {
-    const { id } = request.params as { id: string };
+  app.get('/mail/:id', { schema: paramsSchema(mailParams) }, async (request, reply) => {
+    const { id } = paramsOf(request, mailParams);
     const { message, raw } = stored(id);
     const mail = presentMail(id, message, raw.length);
     return reply.viewAsync('mailbox/show', { title: mail.subject, mail });
   });
 
-  app.get('/mail/:id/raw', async (request, reply) => {
-    const { id } = request.params as { id: string };
+  app.get('/mail/:id/raw', { schema: paramsSchema(mailParams) }, async (request, reply) => {
+    const { id } = paramsOf(request, mailParams);
     const raw = fileTransport ? readStoredMailRaw(dir, id) : undefined;
     if (!raw) throw notFound('mail.notFound');
     return reply
@@ -55,16 +60,16 @@ const mailRoutes: FastifyPluginAsync<Options> = async (app, { db, config }) => {
       .send(raw);
   });
 
-  app.get('/mail/:id/html', async (request, reply) => {
-    const { id } = request.params as { id: string };
+  app.get('/mail/:id/html', { schema: paramsSchema(mailParams) }, async (request, reply) => {
+    const { id } = paramsOf(request, mailParams);
     const { message } = stored(id);
     if (message.html === undefined) throw notFound('mail.notFound');
     return reply.type('text/html; charset=utf-8').header('content-security-policy', mailHtmlPolicy).send(message.html);
   });
 
-  app.get('/mail/:id/attachments/:index', async (request, reply) => {
-    const { id, index } = request.params as { id: string; index: string };
-    const attachment = /^\d{1,3}$/.test(index) ? stored(id).message.attachments[Number(index)] : undefined;
+  app.get('/mail/:id/attachments/:index', { schema: paramsSchema(attachmentParams) }, async (request, reply) => {
+    const { id, index } = paramsOf(request, attachmentParams);
+    const attachment = stored(id).message.attachments[index];
     if (!attachment) throw notFound('mail.notFound');
     const asciiName = attachment.filename.replace(/[^A-Za-z0-9._-]+/g, '_') || 'anhang';
     return reply

@@ -11,7 +11,7 @@ export function isValidMailAddress(address: string): boolean {
 }
 
 export type EnqueueMail = {
-  /** A kind with a registered composer (server/mail/mail-kinds.ts). */
+  /** A kind with a registered composer (each domain registers its kinds, e.g. registerDispatchMailKinds). */
   kind: string;
   /** Given to the composer at send time: ids and choices, not rendered text. */
   payload: Record<string, unknown>;

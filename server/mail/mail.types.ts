@@ -38,12 +38,6 @@ export type ComposerDeps = {
 export type Composer = (payload: unknown, deps: ComposerDeps) => Promise<MailMessage>;
 
 /**
- * Called by the worker after it recorded the outcome of an attempt (the row as stored now:
- * sent, failed, rejected). A domain updates its own records here (e.g. a letter document
- * marked as sent). Errors are logged, never undo the recorded outcome; the domain must be
- * able to repair a missed call (the process may die between the two).
- */
-/**
  * A composer throws this when the mail is no longer wanted (e.g. the appeal was deleted).
  * The row ends as `failed` with this reason and is not retried.
  */

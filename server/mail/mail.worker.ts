@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -15,6 +14,7 @@ import { MailNotNeeded } from './mail.types.ts';
 import type { MailMessage, MailRenderer } from './mail.types.ts';
 import type { MailTransport } from './transport.ts';
 import { headerText } from './header-text.ts';
+import { messageIdFor, messageOptions } from './raw-message.ts';
 
 type Logger = {
   info(object: Record<string, unknown>, message: string): void;
@@ -95,34 +95,6 @@ export function classifySmtpError(error: unknown): Outcome {
 }
 
 /**
- * What nodemailer gets for a composed message: sender address from MAIL_FROM (display name
- * from the composer), recipient and Message-ID from the row; every header text goes through
- * headerText (no line breaks, so nothing can be injected).
- */
-export function sendOptions(
-  config: Config,
-  row: Pick<OutboxRow, 'recipient' | 'recipientName' | 'messageId'>,
-  message: MailMessage,
-  date: Date,
-): SendMailOptions {
-  return {
-    from: { name: headerText(message.fromName ?? config.mail.from.name), address: config.mail.from.address },
-    to: { name: headerText(row.recipientName), address: row.recipient },
-    ...(message.replyTo ? { replyTo: { name: headerText(message.replyTo.name), address: message.replyTo.address } } : {}),
-    subject: headerText(message.subject),
-    text: message.text,
-    html: message.html,
-    ...(row.messageId ? { messageId: row.messageId } : {}),
-    date,
-    attachments: (message.attachments ?? []).map((attachment) => ({
-      filename: headerText(attachment.filename),
-      content: Buffer.from(attachment.content),
-      contentType: attachment.contentType,
-    })),
-  };
-}
-
-/**
  * The outbox worker: claims due rows atomically, composes each message at send time through
  * the composer registry, sends it and records the outcome. Requests only insert rows.
  */
@@ -139,8 +111,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
   const workerId = `${host}:${globalThis.process.pid}:${randomBytes(4).toString('hex')}`;
   const fileStore = options.fileStore ?? createFileStore(config.uploadsDir);
   const repository = mailRepository(db);
-  const domain = config.mail.from.address.split('@')[1] ?? 'mitzeichnen.invalid';
-  const newMessageId = (row: OutboxRow) => `<mz.${row.id}.${randomBytes(8).toString('hex')}@${domain}>`;
+  const newMessageId = (row: OutboxRow) => messageIdFor(config, `mz.${row.id}.${randomBytes(8).toString('hex')}`);
 
   let stopping = false;
   let loop: Promise<void> | undefined;
@@ -171,8 +142,6 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     }
   }
 
-  const toNodemailer = (row: OutboxRow, message: MailMessage) => sendOptions(config, row, message, clock());
-
   async function runOnce(): Promise<RunResult> {
     const result: RunResult = { sent: 0, failed: 0, rejected: 0, paused: false };
     const state = repository.workerState();
@@ -195,7 +164,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       }
       const subject = headerText(message.subject);
       try {
-        const info = await transport.send(toNodemailer(row, message));
+        const info = await transport.send(messageOptions({ config, envelope: row, message, date: clock() }));
         const now = clock();
         repository.finishAttempt(row.id, { state: 'sent', sentAt: now, smtpResponse: info.response, lastError: '', subject, updatedAt: now });
         if (pauseStored) {

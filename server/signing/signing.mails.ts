@@ -4,7 +4,7 @@ import { isOpenForSigning } from '../appeals/appeal-lifecycle.ts';
 import { kindLabel } from '../appeals/appeals.presenters.ts';
 import { t } from '../i18n/index.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { MailKindHooks } from '../mail/composers.ts';
+import type { ComposerRegistry, MailKindHooks } from '../mail/composers.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer } from '../mail/mail.types.ts';
 import { formatIsoDate } from '../shared/dates.ts';
@@ -89,3 +89,8 @@ export const signingComposers = {
   'signing-reconfirmation': composerFor('signing-reconfirmation'),
   'signing-confirmation': composerFor('signing-confirmation'),
 } satisfies Record<SigningMailKind, Composer>;
+
+/** The co-signing mail kinds, for the worker's registry: each sent one is recorded in the audit trail. */
+export function registerSigningMailKinds(registry: ComposerRegistry): void {
+  for (const [kind, composer] of Object.entries(signingComposers)) registry.register(kind, composer, { onOutcome: recordSigningMailSent });
+}

@@ -29,12 +29,7 @@ import { signingRepository } from '../../server/signing/signing.repository.ts';
 import { listSignatories } from '../../server/signatories/signatories.service.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { startDispatch } from '../../server/dispatch/dispatch.service.ts';
-import { ComposerRegistry } from '../../server/mail/composers.ts';
-import { registerMailKinds } from '../../server/mail/mail-kinds.ts';
-import { createMailRenderer } from '../../server/mail/mail.templates.ts';
-import { createMailTransport } from '../../server/mail/transport.ts';
-import { createMailWorker } from '../../server/mail/mail.worker.ts';
-import { createTemplates } from '../../server/shared/templates.ts';
+import { createBackground } from '../../server/background.ts';
 
 type Row = Record<string, string | number>;
 type BenchCase = { name: string; run: () => Promise<Row[]> };
@@ -202,12 +197,12 @@ const dispatch1000: BenchCase = {
         appeal = db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;
         db.delete(mailOutbox).run();
 
-        const worker = createMailWorker({ db, clock: () => new Date(), config, transport: createMailTransport(config.mail), composers: registerMailKinds(new ComposerRegistry()), render: createMailRenderer(createTemplates()) });
+        const { worker } = createBackground({ db, clock: () => new Date(), config });
         const before = sink.count();
         if (global.gc) global.gc();
         const started = performance.now();
         const { value: result, peakMb } = await withPeakRss(async () => {
-          const dispatched = startDispatch({ db, clock: () => new Date() }, { appeal, actor: { organiserId: null, name: 'Bench' } });
+          const dispatched = startDispatch({ db, clock: () => new Date(), appeal, actor: { organiserId: null, name: 'Bench' } });
           if (!dispatched.ok) throw new Error(`dispatch: ${dispatched.error}`);
           let sent = 0;
           let failed = 0;

@@ -1,0 +1,86 @@
+// The work the app does beside its requests: the outbox worker, which knows every domain's
+// mail kinds, and the check for due signing reminders. Wired here, once, for the server
+// (server/index.ts), the CLI (`send`) and the tests; buildApp stays free of background work.
+import type { Eta } from 'eta';
+import { registerAppealMailKinds } from './appeals/appeals.mails.ts';
+import { registerDispatchMailKinds } from './dispatch/dispatch.mails.ts';
+import { ComposerRegistry } from './mail/composers.ts';
+import { createMailRenderer } from './mail/mail.templates.ts';
+import { createMailWorker } from './mail/mail.worker.ts';
+import type { MailWorker, MailWorkerOptions } from './mail/mail.worker.ts';
+import { createMailTransport } from './mail/transport.ts';
+import type { MailTransport } from './mail/transport.ts';
+import { createTemplates } from './shared/templates.ts';
+import { registerSigningMailKinds } from './signing/signing.mails.ts';
+import { sendDueReminders } from './signing/signing-reminders.service.ts';
+
+/** Every kind of e-mail the app sends, each registered by its own domain. */
+export function appMailKinds(): ComposerRegistry {
+  const registry = new ComposerRegistry();
+  registerAppealMailKinds(registry);
+  registerSigningMailKinds(registry);
+  registerDispatchMailKinds(registry);
+  return registry;
+}
+
+export type BackgroundOptions = Omit<MailWorkerOptions, 'transport' | 'composers' | 'render'> & {
+  /** Default: SMTP when SMTP_URL is set, else .eml files (from the configuration). */
+  transport?: MailTransport;
+  /** Default: appMailKinds(). */
+  composers?: ComposerRegistry;
+  /** The app's Eta instance, for the mail templates (default: a new one). */
+  templates?: Eta;
+  /** How often due reminders are looked for once started (default: every quarter hour). */
+  reminderIntervalMs?: number;
+};
+
+export type Background = {
+  /** The outbox worker (the CLI and the tests drive it with runOnce and recover). */
+  worker: MailWorker;
+  composers: ComposerRegistry;
+  /** Starts the worker and the reminder check (once now, then every interval). */
+  start(): void;
+  /** Wakes the worker at once (after something was queued). */
+  wake(): void;
+  /** Stops the reminder check; the messages in flight finish before the transport closes. */
+  stop(): Promise<void>;
+};
+
+export function createBackground({ transport, composers = appMailKinds(), templates, reminderIntervalMs = 15 * 60 * 1000, ...options }: BackgroundOptions): Background {
+  const { db, clock, config, logger } = options;
+  const worker = createMailWorker({
+    ...options,
+    transport: transport ?? createMailTransport(config.mail),
+    composers,
+    render: createMailRenderer(templates ?? createTemplates()),
+  });
+
+  // Each reminder slot is claimed in the database, so a restart never sends one twice.
+  const checkReminders = () => {
+    try {
+      const queued = sendDueReminders({ db, clock, config });
+      if (queued > 0) {
+        logger?.info({ queued }, 'signing reminders queued');
+        worker.wake();
+      }
+    } catch (error) {
+      logger?.error({ err: error }, 'signing reminders failed');
+    }
+  };
+  let reminderTimer: NodeJS.Timeout | undefined;
+
+  return {
+    worker,
+    composers,
+    start() {
+      worker.start();
+      checkReminders();
+      reminderTimer = setInterval(checkReminders, reminderIntervalMs);
+    },
+    wake: () => worker.wake(),
+    async stop() {
+      clearInterval(reminderTimer);
+      await worker.stop();
+    },
+  };
+}
