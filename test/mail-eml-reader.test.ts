@@ -55,7 +55,7 @@ describe('mail text', () => {
 
   it('prints the text part raw (no HTML entities) and escapes the HTML part', async () => {
     const render = createMailRenderer(createTemplates());
-    const { html, text } = await render('member-added', {
+    const { html, text } = await render('appeals/member-added', {
       subject: 'S',
       recipientName: 'Jörg & Co <x>',
       addedBy: 'Ana "A" O’Neil',

@@ -26,7 +26,7 @@ export const composeMemberAdded: Composer = async (payload, { db, config, render
   const organiser = organisersRepository(db).findById(organiserId);
   if (!membership || !organiser) throw new MailNotNeeded('the person is no longer a member');
   const subject = t('mail.memberAdded.subject', { title: appeal.title });
-  const { html, text } = await render('member-added', {
+  const { html, text } = await render('appeals/member-added', {
     subject,
     recipientName: organiser.name,
     addedBy,

@@ -123,7 +123,7 @@ export async function buildLetterMail({
 }): Promise<MailMessage> {
   const subject = `${testFor ? `${t('dispatch.testPrefix')} ` : ''}${letterSubject(appeal, organisations, forwardTo)}`;
   const url = verificationUrl(baseUrl, letter.code);
-  const { html, text } = await render('appeal-letter', {
+  const { html, text } = await render('dispatch/appeal-letter', {
     subject,
     testNote: testFor ? t('dispatch.testNote', { label: testFor }) : '',
     salutation: recipient.salutation,

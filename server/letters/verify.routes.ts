@@ -19,16 +19,16 @@ export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
     if (raw) {
       const code = normaliseCode(raw);
       if (code) return reply.redirect(`/v/${code}`, 303);
-      return reply.code(404).viewAsync('verify/unknown', { title: t('verify.unknownTitle'), code: raw.slice(0, 40) });
+      return reply.code(404).viewAsync('letters/verify-unknown', { title: t('verify.unknownTitle'), code: raw.slice(0, 40) });
     }
-    return reply.viewAsync('verify/lookup', { title: t('verify.title'), form: formView({}) });
+    return reply.viewAsync('letters/verify-lookup', { title: t('verify.title'), form: formView({}) });
   });
 
   const showPage = async (reply: FastifyReply, code: string, extra: { result?: 'match' | 'mismatch'; error?: MessageKey; status?: number }) => {
     const found = findDocument({ db, code });
-    if (!found) return reply.code(404).viewAsync('verify/unknown', { title: t('verify.unknownTitle'), code: code.slice(0, 40) });
+    if (!found) return reply.code(404).viewAsync('letters/verify-unknown', { title: t('verify.unknownTitle'), code: code.slice(0, 40) });
     const form = formView({}, extra.error ? { file: extra.error } : {});
-    return reply.code(extra.status ?? 200).viewAsync('verify/show', {
+    return reply.code(extra.status ?? 200).viewAsync('letters/verify-show', {
       title: t('verify.titleCode', { code: found.document.code }),
       document: presentVerification(found),
       result: extra.result,

@@ -33,21 +33,21 @@ const mailRoutes: FastifyPluginAsync<Options> = async (app, { db, config }) => {
 
   app.get('/mail', async (_request, reply) => {
     if (!fileTransport) {
-      return reply.viewAsync('mailbox/index', { title: t('mail.title'), fileTransport, smtp: config.mail.smtp!.displayUrl, mails: [], total: 0 });
+      return reply.viewAsync('mail/index', { title: t('mail.title'), fileTransport, smtp: config.mail.smtp!.displayUrl, mails: [], total: 0 });
     }
     const { mails, total } = listStoredMails(dir);
-    return reply.viewAsync('mailbox/index', { title: t('mail.title'), fileTransport, mails: mails.map(presentMailListItem), total, shown: mails.length });
+    return reply.viewAsync('mail/index', { title: t('mail.title'), fileTransport, mails: mails.map(presentMailListItem), total, shown: mails.length });
   });
 
   app.get('/mail/outbox', async (_request, reply) => {
-    return reply.viewAsync('mailbox/outbox', { title: t('mail.outbox.title'), ...presentOutboxStatus(getOutboxStatus({ db })) });
+    return reply.viewAsync('mail/outbox', { title: t('mail.outbox.title'), ...presentOutboxStatus(getOutboxStatus({ db })) });
   });
 
   app.get('/mail/:id', { schema: paramsSchema(mailParams) }, async (request, reply) => {
     const { id } = paramsOf(request, mailParams);
     const { message, raw } = stored(id);
     const mail = presentMail(id, message, raw.length);
-    return reply.viewAsync('mailbox/show', { title: mail.subject, mail });
+    return reply.viewAsync('mail/show', { title: mail.subject, mail });
   });
 
   app.get('/mail/:id/raw', { schema: paramsSchema(mailParams) }, async (request, reply) => {

@@ -27,7 +27,7 @@ function composerFor(kind: SigningMailKind): Composer {
     // A confirmation still goes out after finalising, just without the withdraw link.
     if (!isOpenForSigning(appeal) && !confirmation) throw new MailNotNeeded('the appeal is no longer open for signing');
     const subject = t(`mail.${kind}.subject` as 'mail.signing-invitation.subject', { title: appeal.title, organisation: organisation.name });
-    const { html, text } = await render(confirmation ? 'signing-confirmation' : 'signing-request', {
+    const { html, text } = await render(confirmation ? 'signing/signing-confirmation' : 'signing/signing-request', {
       subject,
       kind,
       intro: t(`mail.${kind}.intro` as 'mail.signing-invitation.intro', {
