@@ -1,9 +1,9 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp } from './helpers/app.ts';
-import type { TestApp } from './helpers/app.ts';
-import { loginAs, makeAppeal, makeOrganiser, makeSignatory } from './helpers/factories.ts';
-import { csrfToken, fieldError, fieldValue, pageText, parseHtml } from './helpers/html.ts';
+import { buildTestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { loginAs, makeAppeal, makeOrganiser, makeSignatory } from '../helpers/factories.ts';
+import { csrfToken, fieldError, fieldValue, pageText, parseHtml } from '../helpers/html.ts';
 
 async function ownerWithAppeal(test: TestApp) {
   const credentials = await makeOrganiser(test.db);

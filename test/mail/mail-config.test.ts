@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, settingsDoc } from '../server/config.ts';
-import { tempDataDir } from './helpers/app.ts';
+import { ConfigError, loadConfig, settingsDoc } from '../../server/config.ts';
+import { tempDataDir } from '../helpers/app.ts';
 
 const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: tempDataDir(), SESSION_SECRET: 'x'.repeat(40), ...env });
 

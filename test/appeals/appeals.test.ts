@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addMember } from '../server/appeals/appeals.service.ts';
-import { systemClock } from '../server/shared/clock.ts';
-import { buildTestApp } from './helpers/app.ts';
-import type { TestApp } from './helpers/app.ts';
-import { appealFormFields, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitForm } from './helpers/factories.ts';
-import { csrfToken, fieldError, fieldValue, pageText, parseHtml } from './helpers/html.ts';
-import { listRoutes } from './helpers/routes.ts';
+import { addMember } from '../../server/appeals/appeals.service.ts';
+import { systemClock } from '../../server/shared/clock.ts';
+import { buildTestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { appealFormFields, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitForm } from '../helpers/factories.ts';
+import { csrfToken, fieldError, fieldValue, pageText, parseHtml } from '../helpers/html.ts';
+import { listRoutes } from '../helpers/routes.ts';
 
 async function loggedIn(test: TestApp) {
   const credentials = await makeOrganiser(test.db);

@@ -4,17 +4,17 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../server/db/client.ts';
-import { migrateDatabase } from '../server/db/migrate.ts';
-import { enqueueMail } from '../server/mail/mail.service.ts';
-import { mailOutbox } from '../server/mail/mail.table.ts';
-import { systemClock } from '../server/shared/clock.ts';
-import { tempDataDir } from './helpers/app.ts';
-import { SmtpSink } from './helpers/smtp-sink.ts';
-import { seededRandom } from './helpers/crash-seed.ts';
+import { openDatabase } from '../../server/db/client.ts';
+import { migrateDatabase } from '../../server/db/migrate.ts';
+import { enqueueMail } from '../../server/mail/mail.service.ts';
+import { mailOutbox } from '../../server/mail/mail.table.ts';
+import { systemClock } from '../../server/shared/clock.ts';
+import { tempDataDir } from '../helpers/app.ts';
+import { SmtpSink } from '../helpers/smtp-sink.ts';
+import { seededRandom } from '../helpers/crash-seed.ts';
 
-const fixture = fileURLToPath(new URL('./fixtures/mail-worker-process.ts', import.meta.url));
-const root = fileURLToPath(new URL('..', import.meta.url));
+const fixture = fileURLToPath(new URL('../fixtures/mail-worker-process.ts', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function startWorkerProcess(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
@@ -36,7 +36,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('mail worker killed with SIGKILL while sending', () => {
   it('never sends a row twice and leaves only the rows in flight uncertain', async () => {
-    const random = seededRandom('test/mail-crash.test.ts');
+    const random = seededRandom('test/mail/mail-crash.test.ts');
     const sink = await SmtpSink.start();
     sink.delayMs = 40;
     const dataDir = tempDataDir();

@@ -3,18 +3,18 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { buildTestApp, fixedNow, tempDataDir } from './helpers/app.ts';
-import { loginAs, makeAppeal, makeOrganiser, submitForm } from './helpers/factories.ts';
-import { parseHtml, pageText } from './helpers/html.ts';
-import { makeMailWorker } from './helpers/mail.ts';
-import { SmtpSink } from './helpers/smtp-sink.ts';
-import { ComposerRegistry } from '../server/mail/composers.ts';
-import { appMailKinds } from '../server/background.ts';
-import { enqueueMail } from '../server/mail/mail.service.ts';
-import { addMember } from '../server/appeals/appeals.service.ts';
-import { mailRepository } from '../server/mail/mail.repository.ts';
-import { mailOutbox } from '../server/mail/mail.table.ts';
-import { readEml } from '../server/mail/eml-reader.ts';
+import { buildTestApp, fixedNow, tempDataDir } from '../helpers/app.ts';
+import { loginAs, makeAppeal, makeOrganiser, submitForm } from '../helpers/factories.ts';
+import { parseHtml, pageText } from '../helpers/html.ts';
+import { makeMailWorker } from '../helpers/mail.ts';
+import { SmtpSink } from '../helpers/smtp-sink.ts';
+import { ComposerRegistry } from '../../server/mail/composers.ts';
+import { appMailKinds } from '../../server/background.ts';
+import { enqueueMail } from '../../server/mail/mail.service.ts';
+import { addMember } from '../../server/appeals/appeals.service.ts';
+import { mailRepository } from '../../server/mail/mail.repository.ts';
+import { mailOutbox } from '../../server/mail/mail.table.ts';
+import { readEml } from '../../server/mail/eml-reader.ts';
 
 const clock = () => new Date(fixedNow);
 
@@ -105,7 +105,7 @@ describe('member-added mail through the file transport and the mail viewer', () 
   it('escapes a title with markup in the HTML part and keeps line breaks out of the subject', async () => {
     const { agent, appeal, db, config } = await ownerWithAppeal({}, 'Aufruf <script>alert(1)</script>');
     // A title with CR/LF cannot come through the form; write it directly to prove the mail layer holds.
-    db.update((await import('../server/appeals/appeals.table.ts')).appeals).set({ title: 'Aufruf\r\nBcc: opfer@example.net <b>' }).run();
+    db.update((await import('../../server/appeals/appeals.table.ts')).appeals).set({ title: 'Aufruf\r\nBcc: opfer@example.net <b>' }).run();
     const membersUrl = `/appeals/${appeal.slug}/members`;
     await submitForm(agent, membersUrl, membersUrl, { email: 'bernd@example.org', role: 'viewer' });
     const { worker } = makeMailWorker({ db, clock, config });

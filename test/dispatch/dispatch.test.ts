@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { buildTestApp, fixedNow } from './helpers/app.ts';
-import { loginAs, makeFinalAppeal, makeOrganiser, submitForm } from './helpers/factories.ts';
-import { parseHtml, pageText } from './helpers/html.ts';
-import { makeMailWorker, manualClock } from './helpers/mail.ts';
-import { pdfTextItems } from './helpers/pdf.ts';
-import { SmtpSink } from './helpers/smtp-sink.ts';
-import type { FinalAppealOptions } from './helpers/factories.ts';
-import { appeals } from '../server/appeals/appeals.table.ts';
-import { deliveries } from '../server/dispatch/dispatch.table.ts';
-import { letterDocuments } from '../server/letters/letter-documents.table.ts';
-import { mailOutbox } from '../server/mail/mail.table.ts';
-import { ComposerRegistry } from '../server/mail/composers.ts';
-import { APPEAL_LETTER_KIND, letterSubject, organisationList, registerDispatchMailKinds, signingOrganisations } from '../server/dispatch/dispatch.mails.ts';
-import { appealsRepository } from '../server/appeals/appeals.repository.ts';
-import { auditEvents } from '../server/audit/audit.table.ts';
-import { signatories } from '../server/signatories/signatories.table.ts';
-import { freezeVersion } from '../server/signing/versions.ts';
-import { registerAppealMailKinds } from '../server/appeals/appeals.mails.ts';
-import { registerSigningMailKinds } from '../server/signing/signing.mails.ts';
+import { buildTestApp, fixedNow } from '../helpers/app.ts';
+import { loginAs, makeFinalAppeal, makeOrganiser, submitForm } from '../helpers/factories.ts';
+import { parseHtml, pageText } from '../helpers/html.ts';
+import { makeMailWorker, manualClock } from '../helpers/mail.ts';
+import { pdfTextItems } from '../helpers/pdf.ts';
+import { SmtpSink } from '../helpers/smtp-sink.ts';
+import type { FinalAppealOptions } from '../helpers/factories.ts';
+import { appeals } from '../../server/appeals/appeals.table.ts';
+import { deliveries } from '../../server/dispatch/dispatch.table.ts';
+import { letterDocuments } from '../../server/letters/letter-documents.table.ts';
+import { mailOutbox } from '../../server/mail/mail.table.ts';
+import { ComposerRegistry } from '../../server/mail/composers.ts';
+import { APPEAL_LETTER_KIND, letterSubject, organisationList, registerDispatchMailKinds, signingOrganisations } from '../../server/dispatch/dispatch.mails.ts';
+import { appealsRepository } from '../../server/appeals/appeals.repository.ts';
+import { auditEvents } from '../../server/audit/audit.table.ts';
+import { signatories } from '../../server/signatories/signatories.table.ts';
+import { freezeVersion } from '../../server/signing/versions.ts';
+import { registerAppealMailKinds } from '../../server/appeals/appeals.mails.ts';
+import { registerSigningMailKinds } from '../../server/signing/signing.mails.ts';
 
 const kreistag: FinalAppealOptions['collectiveLists'] = [
   {

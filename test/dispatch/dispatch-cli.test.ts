@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { runMitzeichnen } from './helpers/cli.ts';
-import { fileDatabaseWithFinalAppeal } from './helpers/dispatch.ts';
-import { appeals } from '../server/appeals/appeals.table.ts';
-import { deliveries } from '../server/dispatch/dispatch.table.ts';
-import { mailOutbox } from '../server/mail/mail.table.ts';
+import { runMitzeichnen } from '../helpers/cli.ts';
+import { fileDatabaseWithFinalAppeal } from '../helpers/dispatch.ts';
+import { appeals } from '../../server/appeals/appeals.table.ts';
+import { deliveries } from '../../server/dispatch/dispatch.table.ts';
+import { mailOutbox } from '../../server/mail/mail.table.ts';
 
 describe('mitzeichnen send', () => {
   it('--dry-run prints what would go where and sends nothing', async () => {

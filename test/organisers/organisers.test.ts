@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildTestApp } from './helpers/app.ts';
-import { loginAs, makeOrganiser, submitForm } from './helpers/factories.ts';
-import { csrfToken, fieldError, pageText } from './helpers/html.ts';
+import { buildTestApp } from '../helpers/app.ts';
+import { loginAs, makeOrganiser, submitForm } from '../helpers/factories.ts';
+import { csrfToken, fieldError, pageText } from '../helpers/html.ts';
 
 describe('first run', () => {
   it('sends a fresh installation to the setup page and logs the first organiser in', async () => {

@@ -2,10 +2,10 @@ import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
 import PostalMime from 'postal-mime';
 import { describe, expect, it } from 'vitest';
-import { decodeWords, readEml } from '../server/mail/eml-reader.ts';
-import { createMailRenderer } from '../server/mail/mail.templates.ts';
-import { headerText } from '../server/mail/header-text.ts';
-import { createTemplates } from '../server/shared/templates.ts';
+import { decodeWords, readEml } from '../../server/mail/eml-reader.ts';
+import { createMailRenderer } from '../../server/mail/mail.templates.ts';
+import { headerText } from '../../server/mail/header-text.ts';
+import { createTemplates } from '../../server/shared/templates.ts';
 
 async function build(message: SendMailOptions): Promise<Buffer> {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });

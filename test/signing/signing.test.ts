@@ -1,16 +1,16 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { appealsRepository } from '../server/appeals/appeals.repository.ts';
-import { readAuditTrail } from '../server/audit/audit.service.ts';
-import { signatoriesRepository } from '../server/signatories/signatories.repository.ts';
-import { sendDueReminders } from '../server/signing/signing-reminders.service.ts';
-import { buildTestApp, fixedNow } from './helpers/app.ts';
-import type { TestApp } from './helpers/app.ts';
-import { appealFormFields, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitForm } from './helpers/factories.ts';
-import { csrfToken, fieldError, pageText, parseHtml } from './helpers/html.ts';
-import { makeMailWorker, manualClock } from './helpers/mail.ts';
-import { SmtpSink } from './helpers/smtp-sink.ts';
-import { poppler } from './helpers/pdf.ts';
+import { appealsRepository } from '../../server/appeals/appeals.repository.ts';
+import { readAuditTrail } from '../../server/audit/audit.service.ts';
+import { signatoriesRepository } from '../../server/signatories/signatories.repository.ts';
+import { sendDueReminders } from '../../server/signing/signing-reminders.service.ts';
+import { buildTestApp, fixedNow } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { appealFormFields, loginAs, makeAppeal, makeOrganiser, makeSignatory, submitForm } from '../helpers/factories.ts';
+import { csrfToken, fieldError, pageText, parseHtml } from '../helpers/html.ts';
+import { makeMailWorker, manualClock } from '../helpers/mail.ts';
+import { SmtpSink } from '../helpers/smtp-sink.ts';
+import { poppler } from '../helpers/pdf.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { transliterate } from '../server/shared/transliterate.ts';
-import { slugify } from '../server/shared/slug.ts';
-import { exportFileName } from '../server/addressees/addressees.export.ts';
-import { asciiFileName } from '../server/dispatch/dispatch.mails.ts';
+import { transliterate } from '../../server/shared/transliterate.ts';
+import { slugify } from '../../server/shared/slug.ts';
+import { exportFileName } from '../../server/addressees/addressees.export.ts';
+import { asciiFileName } from '../../server/dispatch/dispatch.mails.ts';
 
 describe('one transliteration to ASCII', () => {
   it('spells out umlauts and ß, drops other accents and keeps the case', () => {

@@ -7,13 +7,13 @@ import { eq } from 'drizzle-orm';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { appeals } from '../server/appeals/appeals.table.ts';
-import { openDatabase } from '../server/db/client.ts';
-import { migrateDatabase, migrationsFolder } from '../server/db/migrate.ts';
-import { startDispatch } from '../server/dispatch/dispatch.service.ts';
-import { createFileStore } from '../server/shared/file-store.ts';
-import { fixedNow, testConfig } from './helpers/app.ts';
-import { makeFinalAppeal, makeOrganiser } from './helpers/factories.ts';
+import { appeals } from '../../server/appeals/appeals.table.ts';
+import { openDatabase } from '../../server/db/client.ts';
+import { migrateDatabase, migrationsFolder } from '../../server/db/migrate.ts';
+import { startDispatch } from '../../server/dispatch/dispatch.service.ts';
+import { createFileStore } from '../../server/shared/file-store.ts';
+import { fixedNow, testConfig } from '../helpers/app.ts';
+import { makeFinalAppeal, makeOrganiser } from '../helpers/factories.ts';
 
 /** A copy of the migrations up to (without) the one named. */
 function migrationsBefore(tag: string): string {

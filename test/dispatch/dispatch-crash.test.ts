@@ -6,15 +6,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { fileDatabaseWithFinalAppeal } from './helpers/dispatch.ts';
-import { deliveries } from '../server/dispatch/dispatch.table.ts';
-import { dispatchStatus, startDispatch } from '../server/dispatch/dispatch.service.ts';
-import { letterDocuments } from '../server/letters/letter-documents.table.ts';
-import { mailOutbox } from '../server/mail/mail.table.ts';
-import { systemClock } from '../server/shared/clock.ts';
-import { seededRandom } from './helpers/crash-seed.ts';
+import { fileDatabaseWithFinalAppeal } from '../helpers/dispatch.ts';
+import { deliveries } from '../../server/dispatch/dispatch.table.ts';
+import { dispatchStatus, startDispatch } from '../../server/dispatch/dispatch.service.ts';
+import { letterDocuments } from '../../server/letters/letter-documents.table.ts';
+import { mailOutbox } from '../../server/mail/mail.table.ts';
+import { systemClock } from '../../server/shared/clock.ts';
+import { seededRandom } from '../helpers/crash-seed.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const LETTERS = 300;
 const KILLS = 22;
 
@@ -57,7 +57,7 @@ function runSend(env: Record<string, string>, slug: string, killAfterMs?: number
 
 describe('crash safety of sending', () => {
   it(`survives ${KILLS} SIGKILLs while ${LETTERS} letters go out: no duplicate, no unexplained gap`, { timeout: 240_000 }, async () => {
-    const random = seededRandom('test/dispatch-crash.test.ts');
+    const random = seededRandom('test/dispatch/dispatch-crash.test.ts');
     const s = await fileDatabaseWithFinalAppeal(LETTERS);
     s.sink.parse = false;
     // Each message waits a little for the server's answer, so that kills often hit letters in flight.

@@ -2,15 +2,15 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
-import { createTestDatabase } from './helpers/db.ts';
-import { fixedNow, testConfig } from './helpers/app.ts';
-import { makeMailWorker, manualClock } from './helpers/mail.ts';
-import { SmtpSink } from './helpers/smtp-sink.ts';
-import { ComposerRegistry } from '../server/mail/composers.ts';
-import { enqueueMail, getOutboxRow, getOutboxStatus, markMailDelivered, resendMail } from '../server/mail/mail.service.ts';
-import { mailRepository } from '../server/mail/mail.repository.ts';
-import { mailOutbox } from '../server/mail/mail.table.ts';
-import type { Composer } from '../server/mail/mail.types.ts';
+import { createTestDatabase } from '../helpers/db.ts';
+import { fixedNow, testConfig } from '../helpers/app.ts';
+import { makeMailWorker, manualClock } from '../helpers/mail.ts';
+import { SmtpSink } from '../helpers/smtp-sink.ts';
+import { ComposerRegistry } from '../../server/mail/composers.ts';
+import { enqueueMail, getOutboxRow, getOutboxStatus, markMailDelivered, resendMail } from '../../server/mail/mail.service.ts';
+import { mailRepository } from '../../server/mail/mail.repository.ts';
+import { mailOutbox } from '../../server/mail/mail.table.ts';
+import type { Composer } from '../../server/mail/mail.types.ts';
 
 /** A composer that echoes its payload: subject and body come from the test. */
 const echo: Composer = async (payload) => {
