@@ -23,7 +23,9 @@ type Flash = { key: MessageKey; params?: Record<string, string | number> };
  * `it.flash` and `it.csrf()` besides its own data. Flash notices travel in a signed cookie.
  */
 const viewPlugin: FastifyPluginAsync<Options> = async (app, { templates, secureCookies }) => {
-  await app.register(fastifyView, { engine: { eta: templates }, root: viewsDir, viewExt: 'eta' });
+  // `production: true` keeps Eta's template cache on: without it @fastify/view reconfigures the
+  // shared Eta instance to compile every page (and every e-mail) again on each render.
+  await app.register(fastifyView, { engine: { eta: templates }, root: viewsDir, viewExt: 'eta', production: true });
 
   const flashCookie = 'mz_flash';
   const flashCookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, signed: true };
