@@ -800,4 +800,6 @@ export const de = {
   'dispatch.error.tooLarge': 'Die E-Mails wären zu groß (mehr als 10 MB) und werden deshalb nicht versendet. Bitte verkleinern Sie Logos oder Unterschriftsbilder.',
   'dispatch.error.noSample': 'Es gibt keinen Empfänger mit E-Mail-Adresse für ein Beispiel.',
   'dispatch.error.noPostLetters': 'Es gibt keine Briefe, die per Post gehen.',
+  // --- privacy: export and deletion of a person's data ---
+  'privacy.audit.pseudonymised': 'pseudonymisiert',
 } as const;
