@@ -79,7 +79,7 @@ export const PSEUDONYM = 'gelöschte Person';
  * the chain still verifies. Returns how many events changed.
  */
 export function pseudonymiseAuditEvents({ db, appealId, mentions }: { db: Db; appealId?: number; mentions: string[] }): number {
-  const needles = [...new Set(mentions.map((mention) => mention.trim()).filter((mention) => mention.length >= 3))].sort((a, b) => b.length - a.length);
+  const needles = usableMentions(mentions);
   if (needles.length === 0) return 0;
   const repository = auditRepository(db);
   let changed = 0;
@@ -102,6 +102,14 @@ function replaceAllInsensitive(text: string, needle: string, replacement: string
   }
   return result + text.slice(from);
 }
+
+/** The events that mention a person (name or e-mail address), for the export of their data. */
+export function auditEventsMentioning({ db, appealId, mentions }: { db: Db; appealId?: number; mentions: string[] }): AuditEvent[] {
+  const needles = usableMentions(mentions);
+  return needles.length === 0 ? [] : auditRepository(db).mentioning(needles, appealId);
+}
+
+const usableMentions = (mentions: string[]) => [...new Set(mentions.map((mention) => mention.trim()).filter((mention) => mention.length >= 3))].sort((a, b) => b.length - a.length);
 
 /** Removes the client addresses of events older than `before` (the retention setting). */
 export function removeAuditIps({ db, before }: { db: Db; before: Date }): number {
