@@ -24,6 +24,7 @@ export const auditActions = [
   'dispatch_finished',
   'delivery_resent',
   'delivery_marked_delivered',
+  'personal_data_deleted',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

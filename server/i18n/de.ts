@@ -802,4 +802,5 @@ export const de = {
   'dispatch.error.noPostLetters': 'Es gibt keine Briefe, die per Post gehen.',
   // --- privacy: export and deletion of a person's data ---
   'privacy.audit.pseudonymised': 'pseudonymisiert',
+  'audit.action.personal_data_deleted': 'Personenbezogene Daten gelöscht',
 } as const;

@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import { appeals, memberships } from '../appeals/appeals.table.ts';
 import { addresseeLists, addressees, appealAddresseeLists } from '../addressees/addressees.table.ts';
 import { organisations, signatories } from '../signatories/signatories.table.ts';
+import type { Signatory } from '../signatories/signatories.table.ts';
 import { appealVersions, signingLinks } from '../signing/signing.table.ts';
 import { letterDocuments } from '../letters/letter-documents.table.ts';
 import { deliveries, dispatches } from '../dispatch/dispatch.table.ts';
@@ -60,9 +61,9 @@ export function privacyRepository(db: Db) {
         .orderBy(asc(signingLinks.id))
         .all();
     },
-    pseudonymiseSignatory(signatoryId: number, pseudonym: string): void {
+    pseudonymiseSignatory(signatoryId: number, pseudonym: string, status: Signatory['status']): void {
       db.update(signatories)
-        .set({ representativeName: pseudonym, representativeFunction: '', representativeEmail: '', signatureFile: null, declineReason: '', consentPublic: false })
+        .set({ status, representativeName: pseudonym, representativeFunction: '', representativeEmail: '', signatureFile: null, declineReason: '', consentPublic: false })
         .where(eq(signatories.id, signatoryId))
         .run();
       db.delete(signingLinks).where(eq(signingLinks.signatoryId, signatoryId)).run();
@@ -84,6 +85,9 @@ export function privacyRepository(db: Db) {
         .where(eq(lowerEmail(addressees.email), email))
         .orderBy(asc(addressees.id))
         .all();
+    },
+    addresseeById(addresseeId: number) {
+      return db.select({ addressee: addressees, list: addresseeLists }).from(addressees).innerJoin(addresseeLists, eq(addresseeLists.id, addressees.listId)).where(eq(addressees.id, addresseeId)).get();
     },
     /** Addressees in the lists of an appeal whose e-mail address or name contains the query. */
     searchAddresseesOfAppeal(appealId: number, query: string, limit: number) {
