@@ -15,7 +15,7 @@ import { issueLetters } from '../../server/letters/letters.service.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { organisers, sessions } from '../../server/organisers/organisers.table.ts';
 import { signatories } from '../../server/signatories/signatories.table.ts';
-import { openForSigning } from '../../server/signing/signing-organiser.service.ts';
+import { openForSigning, resendInvitation } from '../../server/signing/signing-organiser.service.ts';
 import { recordSignature } from '../../server/signing/signing-representative.service.ts';
 import { signingRepository } from '../../server/signing/signing.repository.ts';
 import { buildTestApp, fixedNow } from '../helpers/app.ts';
@@ -137,6 +137,15 @@ describe('a representative asks for their data', () => {
     const audit = await setup.browser.get(`/appeals/${setup.appeal.slug}/audit`).expect(200);
     expect(pageText(audit.text)).toContain('Die Kette ist unversehrt.');
     expect(pageText(audit.text)).toContain('pseudonymisiert');
+
+    // Someone deleted before signing is no longer asked: no mail, no error.
+    const rainerPath = `/appeals/${setup.appeal.slug}/privacy/signatories/${setup.rainer.signatory.id}`;
+    expect((await submitForm(setup.browser, rainerPath, `${rainerPath}/delete`, { confirm: 'on' })).status).toBe(303);
+    expect(setup.db.select().from(signatories).where(eq(signatories.id, setup.rainer.signatory.id)).get()!.status).toBe('declined');
+    const queued = setup.db.select().from(mailOutbox).all().length;
+    resendInvitation({ db: setup.db, clock: setup.time.clock, config: setup.config, appeal: setup.current(), actor: 'Test', signatoryId: setup.rainer.signatory.id });
+    expect(setup.db.select().from(mailOutbox).all().length).toBe(queued);
+    expect(readAuditTrail({ db: setup.db, appealId: setup.appeal.id }).intact).toBe(true);
 
     const verify = pageText((await setup.http().get(`/v/${master.code}`).expect(200)).text);
     expect(verify).not.toContain('Marta Muster');
