@@ -28,6 +28,7 @@ import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
 import signingRoutes from './signing/signing.routes.ts';
+import privacyRoutes from './privacy/privacy.routes.ts';
 import signingDashboardRoutes from './signing/signing-dashboard.routes.ts';
 import auditRoutes from './audit/audit.routes.ts';
 import { draftLetterRoutes } from './letters/draft-letter.routes.ts';
@@ -131,6 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(lettersRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
     await organiserArea.register(mailRoutes, { db, config });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
+    await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
   });
 
   return app;

@@ -1,5 +1,5 @@
 // The work the app does beside its requests: the outbox worker, which knows every domain's
-// mail kinds, and the check for due signing reminders. Wired here, once, for the server
+// mail kinds, the check for due signing reminders, and the daily retention job. Wired here, once, for the server
 // (server/index.ts), the CLI (`send`) and the tests; buildApp stays free of background work.
 import type { Eta } from 'eta';
 import { registerAppealMailKinds } from './appeals/appeals.mails.ts';
@@ -13,6 +13,7 @@ import type { MailTransport } from './mail/transport.ts';
 import { createTemplates } from './shared/templates.ts';
 import { registerSigningMailKinds } from './signing/signing.mails.ts';
 import { sendDueReminders } from './signing/signing-reminders.service.ts';
+import { applyRetention } from './privacy/retention.ts';
 
 /** Every kind of e-mail the app sends, each registered by its own domain. */
 export function appMailKinds(): ComposerRegistry {
@@ -32,13 +33,15 @@ export type BackgroundOptions = Omit<MailWorkerOptions, 'transport' | 'composers
   templates?: Eta;
   /** How often due reminders are looked for once started (default: every quarter hour). */
   reminderIntervalMs?: number;
+  /** How often the retention settings are applied once started (default: daily). */
+  retentionIntervalMs?: number;
 };
 
 export type Background = {
   /** The outbox worker (the CLI and the tests drive it with runOnce and recover). */
   worker: MailWorker;
   composers: ComposerRegistry;
-  /** Starts the worker and the reminder check (once now, then every interval). */
+  /** Starts the worker, the reminder check and the retention job (each once now, then every interval). */
   start(): void;
   /** Wakes the worker at once (after something was queued). */
   wake(): void;
@@ -46,7 +49,7 @@ export type Background = {
   stop(): Promise<void>;
 };
 
-export function createBackground({ transport, composers = appMailKinds(), templates, reminderIntervalMs = 15 * 60 * 1000, ...options }: BackgroundOptions): Background {
+export function createBackground({ transport, composers = appMailKinds(), templates, reminderIntervalMs = 15 * 60 * 1000, retentionIntervalMs = 24 * 60 * 60 * 1000, ...options }: BackgroundOptions): Background {
   const { db, clock, config, logger } = options;
   const worker = createMailWorker({
     ...options,
@@ -69,6 +72,17 @@ export function createBackground({ transport, composers = appMailKinds(), templa
   };
   let reminderTimer: NodeJS.Timeout | undefined;
 
+  // Old mail content and client addresses go (RETENTION_MAIL_DAYS, RETENTION_IP_DAYS).
+  const applyRetentionSettings = () => {
+    try {
+      const removed = applyRetention({ db, clock, config });
+      if (removed.outboxRows + removed.emlFiles + removed.auditIps > 0) logger?.info(removed, 'retention applied');
+    } catch (error) {
+      logger?.error({ err: error }, 'retention failed');
+    }
+  };
+  let retentionTimer: NodeJS.Timeout | undefined;
+
   return {
     worker,
     composers,
@@ -76,10 +90,14 @@ export function createBackground({ transport, composers = appMailKinds(), templa
       worker.start();
       checkReminders();
       reminderTimer = setInterval(checkReminders, reminderIntervalMs);
+      applyRetentionSettings();
+      retentionTimer = setInterval(applyRetentionSettings, retentionIntervalMs);
+      retentionTimer.unref();
     },
     wake: () => worker.wake(),
     async stop() {
       clearInterval(reminderTimer);
+      clearInterval(retentionTimer);
       await worker.stop();
     },
   };

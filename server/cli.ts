@@ -14,6 +14,7 @@ import { renderCommand } from './letters/letters.cli.ts';
 import { exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
 import { sendCommand } from './dispatch/dispatch.cli.ts';
 import { createBackground } from './background.ts';
+import { deletePersonCommand, exportPersonCommand } from './privacy/privacy.cli.ts';
 
 const commands: CliCommand[] = [
   migrateCommand,
@@ -25,6 +26,8 @@ const commands: CliCommand[] = [
   renderCommand,
   sendCommand,
   backupCommand,
+  exportPersonCommand,
+  deletePersonCommand,
 ];
 
 function usage(): string {

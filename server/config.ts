@@ -29,6 +29,8 @@ export type Config = {
   /** Co-signing: at most this many automatic reminders per text version (0 = none). */
   reminderMax: number;
   mail: MailConfig;
+  /** How long personal data is kept (the daily retention job, server/privacy/retention.ts). */
+  retention: { mailDays: number; ipDays: number };
 };
 
 export type MailAddress = { name: string; address: string };
@@ -79,6 +81,8 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'DKIM_PRIVATE_KEY_FILE', default: '(none)', doc: 'Path of the PEM file with the DKIM private key.' },
   { name: 'SMTP_POOL', default: '3', doc: 'Number of parallel SMTP connections (1–50); as many messages are composed and sent at once.' },
   { name: 'SMTP_RATE_PER_SECOND', default: '0', doc: 'Send at most this many messages per second (0 = no limit). Ask your mail provider for its limit.' },
+  { name: 'RETENTION_MAIL_DAYS', default: '90', doc: 'Days after which the content of sent (or finally failed) e-mails is deleted: the outbox row keeps only recipient, subject and state; the .eml files in DATA_DIR/mail are removed. Checked daily.' },
+  { name: 'RETENTION_IP_DAYS', default: '30', doc: 'Days after which stored (truncated) client addresses are removed from the audit trail; the chain stays verifiable. Checked daily.' },
 ];
 
 export class ConfigError extends Error {
@@ -143,6 +147,10 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const from = parseMailFrom(value('MAIL_FROM'), baseUrl, problems);
   const pool = parseInteger('SMTP_POOL', value('SMTP_POOL') ?? '3', 1, 50, problems);
   const ratePerSecond = parseInteger('SMTP_RATE_PER_SECOND', value('SMTP_RATE_PER_SECOND') ?? '0', 0, 10_000, problems);
+  const retention = {
+    mailDays: parseInteger('RETENTION_MAIL_DAYS', value('RETENTION_MAIL_DAYS') ?? '90', 1, 3650, problems),
+    ipDays: parseInteger('RETENTION_IP_DAYS', value('RETENTION_IP_DAYS') ?? '30', 1, 3650, problems),
+  };
   const dkim = parseDkim(value('DKIM_DOMAIN'), value('DKIM_SELECTOR'), value('DKIM_PRIVATE_KEY_FILE'), cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -171,6 +179,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     reminderAfterDays,
     reminderMax,
     mail: Object.freeze({ smtp, from, dkim, pool, ratePerSecond, dir: join(dataDir, 'mail') }),
+    retention: Object.freeze(retention),
   });
 }
 

@@ -5,7 +5,7 @@ import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { formatDateTime, isoDate } from '../shared/dates.ts';
-import { auditCsv, readAuditTrail } from './audit.service.ts';
+import { auditCsv, isPseudonymised, readAuditTrail } from './audit.service.ts';
 
 const actionLabel = (action: string) => t(`audit.action.${action}` as MessageKey);
 
@@ -25,6 +25,7 @@ const auditRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
         action: actionLabel(event.action),
         detail: event.detail,
         versionHash: event.versionHash.slice(0, 12),
+        pseudonymised: isPseudonymised(event),
         broken: trail.firstBrokenId !== null && event.id >= trail.firstBrokenId,
       })),
     });

@@ -33,9 +33,14 @@ export function presentLetterPage({ appeal, personal, warnings, emptyBody }: { a
 
 type Snapshot = { name: string; function: string; organisation: string; signedAt: string | null };
 
-export function presentVerification(found: VerificationView) {
+/**
+ * The verification page. Of the signatories printed in the letter it names only those who
+ * signed and still agree to be named (`named`: publiclyNamedSignatories of the appeal).
+ */
+export function presentVerification(found: VerificationView, named: { name: string; organisation: string }[]) {
   const { document, appeal } = found;
-  const signatories = (JSON.parse(document.signatories) as Snapshot[]).map((entry) => ({
+  const isNamed = (entry: Snapshot) => entry.signedAt !== null && named.some((person) => person.name === entry.name && person.organisation === entry.organisation);
+  const signatories = (JSON.parse(document.signatories) as Snapshot[]).filter(isNamed).map((entry) => ({
     name: entry.name,
     function: entry.function,
     organisation: entry.organisation,

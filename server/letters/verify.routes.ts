@@ -7,6 +7,7 @@ import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { findDocument, normaliseCode, verifyBytes } from './letter-documents.service.ts';
 import { presentVerification } from './letters.presenters.ts';
+import { publiclyNamedSignatories } from '../signatories/signatories.service.ts';
 
 const MAX_VERIFY_BYTES = 10 * 1024 * 1024;
 const verifyRateLimit = { max: 20, timeWindow: '10 minutes' };
@@ -30,7 +31,7 @@ export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
     const form = formView({}, extra.error ? { file: extra.error } : {});
     return reply.code(extra.status ?? 200).viewAsync('letters/verify-show', {
       title: t('verify.titleCode', { code: found.document.code }),
-      document: presentVerification(found),
+      document: presentVerification(found, publiclyNamedSignatories({ db, appealId: found.document.appealId })),
       result: extra.result,
       form,
     });

@@ -37,6 +37,18 @@ export function listSignatories({ db, appeal }: { db: Db; appeal: Appeal }): Sig
   return signatoriesRepository(db).list(appeal.id);
 }
 
+/**
+ * Who may be named in public (the verification page /v/): representatives who signed and
+ * agreed to be named (consentPublic, asked when signing). Never someone who has not signed,
+ * withdrew or declined, and no one whose data was deleted.
+ */
+export function publiclyNamedSignatories({ db, appealId }: { db: Db; appealId: number }): { name: string; organisation: string }[] {
+  return signatoriesRepository(db)
+    .list(appealId)
+    .filter(({ signatory }) => signatory.consentPublic && signatory.signedAt !== null && signatory.status !== 'withdrawn' && signatory.status !== 'declined')
+    .map(({ signatory, organisation }) => ({ name: signatory.representativeName, organisation: organisation.name }));
+}
+
 export function findSignatory({ db, appeal, signatoryId }: { db: Db; appeal: Appeal; signatoryId: number }) {
   const found = signatoriesRepository(db).find(appeal.id, signatoryId);
   if (!found) throw notFound();

@@ -79,6 +79,8 @@ export function invite({
   version,
   kind,
 }: SigningDeps & { appeal: Appeal; entry: SignatoryWithOrganisation; version: AppealVersion; kind: SigningMailKind }) {
+  // A representative whose data was deleted (server/privacy) has no address: nobody to ask.
+  if (!entry.signatory.representativeEmail) return;
   const now = clock();
   const reconfirm = kind === 'signing-reconfirmation';
   // An invitation never changes an answer already given; only re-confirmation does.

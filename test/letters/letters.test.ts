@@ -17,7 +17,10 @@ import { buildRecipients, channelOf } from '../../server/letters/recipients.ts';
 import { parseLetterText } from '../../server/appeals/letter-text.ts';
 import { renderLetters } from '../../server/letter-pdf/letter-render.ts';
 import { csrfToken } from '../helpers/html.ts';
-import { loginAs } from '../helpers/factories.ts';
+import { loginAs, makeAppeal, makeOrganiser, makeSignatory } from '../helpers/factories.ts';
+import { openForSigning } from '../../server/signing/signing-organiser.service.ts';
+import { recordSignature } from '../../server/signing/signing-representative.service.ts';
+import { signingRepository } from '../../server/signing/signing.repository.ts';
 
 const clock = () => new Date(fixedNow);
 
@@ -158,6 +161,32 @@ describe('/v/ verification', () => {
     expect(notPdf.text).toContain('keine PDF-Datei');
     // Without CSRF token: refused.
     await agent.post(path).attach('file', Buffer.from(letter.bytes), { filename: 'brief.pdf' }).expect(403);
+  });
+
+  it('names only representatives who signed and agreed to be named', async () => {
+    const app = await buildTestApp();
+    const { organiser } = await makeOrganiser(app.db);
+    const appeal = makeAppeal(app.db, organiser.id);
+    const named = await makeSignatory(app.db, app.fileStore, appeal, { representativeName: 'Nora Genannt', name: 'Verband Eins e.V.' });
+    const shy = await makeSignatory(app.db, app.fileStore, appeal, { representativeName: 'Sven Still', name: 'Verband Zwei e.V.' });
+    await makeSignatory(app.db, app.fileStore, appeal, { representativeName: 'Otto Offen', name: 'Verband Drei e.V.' });
+    const deps = { db: app.db, clock, config: app.config };
+    expect(openForSigning({ ...deps, appeal, actor: 'Test', deadline: '' }).ok).toBe(true);
+    for (const [signatory, consentPublic] of [[named, true], [shy, false]] as const) {
+      const context = signingRepository(app.db).findSignatoryContext(signatory.signatory.id)!;
+      const version = signingRepository(app.db).latestVersion(appeal.id)!;
+      const input = { representativeName: context.signatory.representativeName, representativeFunction: '', kind: 'typed' as const, consentPublic, consentLogo: true };
+      recordSignature({ ...deps, context, version, input, signatureFile: null, ip: '127.0.0.1' });
+    }
+    const current = app.db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;
+    const master = (await issue(app, current, { master: true })).master!;
+    // The draft prints all three; the public page names only the one who signed and agreed.
+    expect(JSON.parse(app.db.select().from(letterDocuments).where(eq(letterDocuments.code, master.code)).get()!.signatories)).toHaveLength(3);
+    const page = await app.http().get(`/v/${master.code}`).expect(200);
+    expect(page.text).toContain('Nora Genannt');
+    expect(page.text).not.toContain('Sven Still');
+    expect(page.text).not.toContain('Otto Offen');
+    expect(page.text).not.toContain(t('verify.notSigned'));
   });
 
   it('answers unknown and malformed codes with a clear 404 page', async () => {

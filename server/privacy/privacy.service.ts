@@ -1,0 +1,45 @@
+// The web side of the privacy functions: forms that confirm a deletion, and the organiser's
+// own account (asked with their password).
+import type { Db } from '../db/client.ts';
+import type { Organiser } from '../organisers/organisers.table.ts';
+import { authenticate } from '../organisers/organisers.service.ts';
+import { readForm } from '../shared/form.ts';
+import type { FormResult } from '../shared/form.ts';
+import { deleteOrganiserAccount, organiserDeletionObstacles } from './person-deletion.ts';
+import type { DeletionDeps, DeletionReport } from './person-deletion.ts';
+import { privacyRepository } from './privacy.repository.ts';
+
+/** The tick box "Ja, endgültig löschen" that every deletion form needs. */
+export function readDeletionConfirmation(body: unknown): FormResult<true> {
+  const form = readForm(body);
+  if (!form.checkbox('confirm')) form.fail('confirm', 'privacy.delete.confirmMissing');
+  return form.result(true);
+}
+
+/** The signatories of an appeal and the addressees of its lists that match a search. */
+export function findPeopleOfAppeal({ db, appealId, query }: { db: Db; appealId: number; query: string }) {
+  const repository = privacyRepository(db);
+  const search = query.trim().slice(0, 200);
+  return {
+    signatories: repository.signatoriesOfAppeal(appealId),
+    addressees: search.length >= 2 ? repository.searchAddresseesOfAppeal(appealId, search, 50) : [],
+    query: search,
+  };
+}
+
+export { organiserDeletionObstacles };
+
+export type AccountDeletion = { ok: true; report: DeletionReport } | { ok: false; errors: Record<string, 'privacy.delete.confirmMissing' | 'account.wrongPassword'>; values: Record<string, string>; obstacles: string[] };
+
+/** Deletes the organiser's own account after they confirmed with their password. */
+export async function deleteOwnAccount({ organiser, body, ...deps }: DeletionDeps & { organiser: Organiser; body: unknown }): Promise<AccountDeletion> {
+  const form = readForm(body);
+  const password = form.line('password', { max: 1000 });
+  const confirmed = form.checkbox('confirm');
+  const values = { confirm: confirmed ? 'on' : '' };
+  if (!confirmed) return { ok: false, errors: { confirm: 'privacy.delete.confirmMissing' }, values, obstacles: [] };
+  if (!(await authenticate({ db: deps.db, email: organiser.email, password }))) return { ok: false, errors: { password: 'account.wrongPassword' }, values, obstacles: [] };
+  const report = deleteOrganiserAccount({ ...deps, organiserId: organiser.id });
+  if (!report.organiser) return { ok: false, errors: {}, values, obstacles: report.refused };
+  return { ok: true, report };
+}
