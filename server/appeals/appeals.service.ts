@@ -188,7 +188,7 @@ export function addMember({
     if (repository.findMembership(appeal.id, organiser.id)) return { ok: false, reason: 'already_member' } as const;
     repository.insertMembership({ appealId: appeal.id, organiserId: organiser.id, role: input.role, createdAt: clock() });
     const payload: MemberAddedPayload = { appealId: appeal.id, organiserId: organiser.id, addedBy };
-    enqueueMail({ db: tx, clock, mail: { kind: 'member-added', payload, to: organiser.email, toName: organiser.name, ref: `appeal:${appeal.id}` } });
+    enqueueMail({ db: tx, clock, mail: { kind: 'member-added', payload, to: organiser.email, toName: organiser.name, ref: `appeal:${appeal.id}`, appealId: appeal.id, organiserId: organiser.id } });
     return { ok: true, name: organiser.name } as const;
   });
 }

@@ -800,4 +800,11 @@ export const de = {
   'dispatch.error.tooLarge': 'Die E-Mails wären zu groß (mehr als 10 MB) und werden deshalb nicht versendet. Bitte verkleinern Sie Logos oder Unterschriftsbilder.',
   'dispatch.error.noSample': 'Es gibt keinen Empfänger mit E-Mail-Adresse für ein Beispiel.',
   'dispatch.error.noPostLetters': 'Es gibt keine Briefe, die per Post gehen.',
+  // --- tenancy: mail per appeal, lists of a team ---
+  'appeal.tab.mail': 'E-Mails',
+  'mail.nav.label': 'E-Mails und Postausgang',
+  'mail.own.title': 'Meine E-Mails',
+  'mail.own.intro': 'Hier sehen Sie die E-Mails, die Mitzeichnen an Ihr eigenes Konto geschickt hat, z. B. dass Sie zum Team eines Aufrufs hinzugefügt wurden. Die E-Mails eines Aufrufs sieht dessen Team im Aufruf unter „E-Mails“.',
+  'mail.own.appeals': 'E-Mails Ihrer Aufrufe',
+  'mail.appeal.intro': 'Alle E-Mails dieses Aufrufs: Einladungen, Erinnerungen und Bestätigungen an die Erstunterzeichnenden, die versandten Briefe und die Nachrichten an das Team.',
 } as const;
