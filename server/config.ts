@@ -1,6 +1,6 @@
 // The only module that reads environment variables. Everything else receives a Config.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -148,10 +148,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (problems.length > 0) throw new ConfigError(problems);
 
   try {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ConfigError([`DATA_DIR "${dataDir}" cannot be created: ${(error as Error).message}`]);
   }
+  restrictToOwner(dataDir, 0o700);
 
   return Object.freeze({
     port,
@@ -287,6 +288,19 @@ function parseBoolean(name: string, raw: string, problems: string[]): boolean {
   if (['false', '0', 'no'].includes(normalised)) return false;
   problems.push(`${name} must be true or false (got "${raw}").`);
   return false;
+}
+
+/**
+ * DATA_DIR holds personal data (database, signatures, stored mail): only the app's user may
+ * enter it. An existing folder of this user is tightened too (an upgrade fixes old installs);
+ * one of another user, or a file system without modes, is left as it is.
+ */
+function restrictToOwner(path: string, mode: number): void {
+  try {
+    if (statSync(path).uid === process.getuid?.()) chmodSync(path, mode);
+  } catch {
+    // Not ours to change.
+  }
 }
 
 function readOrCreateSessionSecret(dataDir: string): string {

@@ -12,6 +12,10 @@ import { describeSeedResult } from './demo/seed-report.ts';
 import { createTemplates } from './shared/templates.ts';
 import { createBackground } from './background.ts';
 
+// Every file the server writes (database, uploads, stored mail, logs it creates) is for its
+// own user only; the places that matter also set their modes explicitly.
+process.umask(0o077);
+
 let config: Config;
 try {
   config = loadConfig(process.env);
