@@ -110,7 +110,7 @@ describe('slugs never take a fixed page\'s name', () => {
       const created = await submitForm(browser, '/appeals/new', '/appeals', { ...appealFormFields({ title, letterDate: '2026-12-01' }) });
       expect(created.status).toBe(303);
       expect(created.headers.location).toBe(`/appeals/${slug}`);
-      const page = await browser.get(created.headers.location).expect(200);
+      const page = await browser.get(created.headers.location!).expect(200);
       expect(parseHtml(page.text)('h1').text()).toBe(title);
     }
     // /appeals/new is still the form for a new appeal.

@@ -13,7 +13,6 @@ import { deliveries } from '../../server/dispatch/dispatch.table.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { systemClock } from '../../server/shared/clock.ts';
 import { buildTestApp } from '../helpers/app.ts';
-import type { TestApp } from '../helpers/app.ts';
 import { loginAs, makeAppeal, makeFinalAppeal, makeList, makeAddressee, makeOrganiser } from '../helpers/factories.ts';
 import { csrfToken } from '../helpers/html.ts';
 import { makeMailWorker } from '../helpers/mail.ts';
@@ -162,7 +161,7 @@ async function setup() {
 describe('tenancy matrix (from the route table)', () => {
 
   it('lists every public route explicitly; every other route sends an anonymous visitor to the login', async () => {
-    const { world, routes, organiserRoutes, before } = await setup();
+    const { world, routes, organiserRoutes } = await setup();
     for (const name of publicRoutes) expect(routes.map(key)).toContain(name);
     const anonymous = world.test.http();
     for (const route of organiserRoutes.filter((candidate) => !sessionEnding.has(key(candidate)))) {
@@ -175,7 +174,7 @@ describe('tenancy matrix (from the route table)', () => {
   });
 
   it('an organiser of another coalition gets 404 on every route with A\'s slug, list, entry, signatory, delivery or mail', async () => {
-    const { world, routes, organiserRoutes, before } = await setup();
+    const { world, organiserRoutes, before } = await setup();
     const { agent, token } = await world.login(world.bruno);
     const withParams = organiserRoutes.filter((route) => route.url.includes(':'));
     expect(withParams.length).toBeGreaterThan(60);
@@ -194,7 +193,7 @@ describe('tenancy matrix (from the route table)', () => {
   });
 
   it('with his own appeal\'s slug and A\'s ids (URL guessing) he reaches nothing of A either', async () => {
-    const { world, routes, organiserRoutes, before } = await setup();
+    const { world, organiserRoutes, before } = await setup();
     const { agent, token } = await world.login(world.bruno);
     const appealRoutes = organiserRoutes.filter((route) => route.url.startsWith('/appeals/:slug/') && /:(?!slug)\w+/.test(route.url));
     expect(appealRoutes.length).toBeGreaterThan(10);
@@ -212,7 +211,7 @@ describe('tenancy matrix (from the route table)', () => {
   });
 
   it('a viewer of A gets 403 on every POST under /appeals/:slug and /lists/:listId', async () => {
-    const { world, routes, organiserRoutes, before } = await setup();
+    const { world, organiserRoutes, before } = await setup();
     const { agent, token } = await world.login(world.vera);
     const posts = organiserRoutes.filter((route) => route.method === 'POST' && (route.url.startsWith('/appeals/:slug') || route.url.startsWith('/lists/:listId')));
     expect(posts.length).toBeGreaterThan(30);
@@ -224,7 +223,7 @@ describe('tenancy matrix (from the route table)', () => {
   });
 
   it('every POST route refuses a missing, a wrong and another session\'s CSRF token (403)', async () => {
-    const { world, routes, organiserRoutes, before } = await setup();
+    const { world, routes, before } = await setup();
     const owner = await world.login(world.anna);
     const other = await world.login(world.bruno);
     const anonymous = world.test.http();
