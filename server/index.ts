@@ -68,7 +68,7 @@ try {
   console.log(
     config.mail.smtp
       ? `E-mail goes to ${config.mail.smtp.displayUrl}`
-      : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown at ${config.baseUrl}/mail`,
+      : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown to each appeal's team at ${config.baseUrl}/appeals/<slug>/mail (own account mail at /mail)`,
   );
   background.start();
 } catch (error) {
