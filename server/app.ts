@@ -23,6 +23,8 @@ import organisersRoutes from './organisers/organisers.routes.ts';
 import appealAccessPlugin from './appeals/appeal-access.ts';
 import listAccessPlugin from './addressees/list-access.ts';
 import appealsRoutes from './appeals/appeals.routes.ts';
+import appealMailRoutes from './appeals/appeal-mail.routes.ts';
+import { listAppeals } from './appeals/appeals.service.ts';
 import { appealsWiring } from './appeals-wiring.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
@@ -130,7 +132,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(addresseesImportRoutes, { db, clock, importsDir: config.importsDir });
     await organiserArea.register(appealAddresseesRoutes, { db });
     await organiserArea.register(lettersRoutes, { db, clock, fileStore, baseUrl: config.baseUrl });
-    await organiserArea.register(mailRoutes, { db, config });
+    await organiserArea.register(mailRoutes, {
+      db,
+      config,
+      appealMailLinks: (organiserId) => listAppeals({ db, organiserId }).map(({ appeal }) => ({ title: appeal.title, href: `/appeals/${appeal.slug}/mail` })),
+    });
+    await organiserArea.register(appealMailRoutes, { db, config });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
     await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
   });

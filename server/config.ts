@@ -1,6 +1,6 @@
 // The only module that reads environment variables. Everything else receives a Config.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -74,7 +74,7 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'REMINDER_AFTER_DAYS', default: '7', doc: 'Days after the invitation (and between reminders) before an unanswered signatory is reminded automatically.' },
   { name: 'REMINDER_MAX', default: '2', doc: 'Automatic reminders at most per signatory and text version; 0 switches them off.' },
   { name: 'SEED_DEMO', default: 'true', doc: 'Seed the Kreis Kleve demo on an empty database at start (true/false).' },
-  { name: 'SMTP_URL', default: '(none)', doc: 'Mail server, e.g. smtps://user:password@mail.example.org:465 or smtp://user:password@mail.example.org:587 (STARTTLS). Encode special characters of user and password (%40 for @). Without it, every e-mail is stored as an .eml file in DATA_DIR/mail and shown on the page /mail.' },
+  { name: 'SMTP_URL', default: '(none)', doc: 'Mail server, e.g. smtps://user:password@mail.example.org:465 or smtp://user:password@mail.example.org:587 (STARTTLS). Encode special characters of user and password (%40 for @). Without it, every e-mail is stored as an .eml file in DATA_DIR/mail and shown to the team of its appeal (page E-Mails of the appeal; mail to the organiser account under /mail).' },
   { name: 'MAIL_FROM', default: 'Mitzeichnen <mitzeichnen@HOST of BASE_URL>', doc: 'Sender of all e-mails: "Name <address>" or just an address. Use an address of a domain your mail server may send for (SPF/DKIM).' },
   { name: 'DKIM_DOMAIN', default: '(none)', doc: 'Sign outgoing mail with DKIM for this domain (together with DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE). Only needed when the mail server does not sign itself.' },
   { name: 'DKIM_SELECTOR', default: '(none)', doc: 'DKIM selector; the public key is published as TXT record <selector>._domainkey.<domain>.' },
@@ -156,10 +156,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   if (problems.length > 0) throw new ConfigError(problems);
 
   try {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   } catch (error) {
     throw new ConfigError([`DATA_DIR "${dataDir}" cannot be created: ${(error as Error).message}`]);
   }
+  restrictToOwner(dataDir, 0o700);
 
   return Object.freeze({
     port,
@@ -296,6 +297,19 @@ function parseBoolean(name: string, raw: string, problems: string[]): boolean {
   if (['false', '0', 'no'].includes(normalised)) return false;
   problems.push(`${name} must be true or false (got "${raw}").`);
   return false;
+}
+
+/**
+ * DATA_DIR holds personal data (database, signatures, stored mail): only the app's user may
+ * enter it. An existing folder of this user is tightened too (an upgrade fixes old installs);
+ * one of another user, or a file system without modes, is left as it is.
+ */
+function restrictToOwner(path: string, mode: number): void {
+  try {
+    if (statSync(path).uid === process.getuid?.()) chmodSync(path, mode);
+  } catch {
+    // Not ours to change.
+  }
 }
 
 function readOrCreateSessionSecret(dataDir: string): string {

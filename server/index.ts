@@ -12,6 +12,10 @@ import { describeSeedResult } from './demo/seed-report.ts';
 import { createTemplates } from './shared/templates.ts';
 import { createBackground } from './background.ts';
 
+// Every file the server writes (database, uploads, stored mail, logs it creates) is for its
+// own user only; the places that matter also set their modes explicitly.
+process.umask(0o077);
+
 let config: Config;
 try {
   config = loadConfig(process.env);
@@ -64,7 +68,7 @@ try {
   console.log(
     config.mail.smtp
       ? `E-mail goes to ${config.mail.smtp.displayUrl}`
-      : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown at ${config.baseUrl}/mail`,
+      : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown to each appeal's team at ${config.baseUrl}/appeals/<slug>/mail (own account mail at /mail)`,
   );
   background.start();
 } catch (error) {

@@ -79,6 +79,26 @@ export function addresseesRepository(db: Db) {
     deleteList(listId: number): void {
       db.delete(addresseeLists).where(eq(addresseeLists.id, listId)).run();
     },
+    /** The appeals that use a list, each with the organiser's role on it (null: not in its team). */
+    appealsUsingListFor(listId: number, organiserId: number) {
+      return db
+        .select({ appeal: appeals, role: memberships.role })
+        .from(appealAddresseeLists)
+        .innerJoin(appeals, eq(appeals.id, appealAddresseeLists.appealId))
+        .leftJoin(memberships, and(eq(memberships.appealId, appeals.id), eq(memberships.organiserId, organiserId)))
+        .where(eq(appealAddresseeLists.listId, listId))
+        .orderBy(asc(appeals.id))
+        .all();
+    },
+    isAppealList(appealId: number, listId: number): boolean {
+      return (
+        db
+          .select({ listId: appealAddresseeLists.listId })
+          .from(appealAddresseeLists)
+          .where(and(eq(appealAddresseeLists.appealId, appealId), eq(appealAddresseeLists.listId, listId)))
+          .get() !== undefined
+      );
+    },
     appealsUsingList(listId: number) {
       return db
         .select({ slug: appeals.slug, title: appeals.title })

@@ -10,7 +10,9 @@ import {
   createList,
   deleteEntry,
   deleteList,
+  detachListFromAppeal,
   findEntry,
+  listUsage,
   listAccessibleLists,
   readAddresseeForm,
   markVerified,
@@ -39,6 +41,7 @@ type Options = { db: Db; clock: Clock };
 
 const listParams = { listId: 'id' } as const;
 const entryParams = { listId: 'id', id: 'id' } as const;
+const usageParams = { listId: 'id', appealId: 'id' } as const;
 
 /** Address lists and their entries; the list plugin (list-access.ts) loads `request.list`. */
 const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock }) => {
@@ -78,7 +81,14 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
       matched: found.matched,
       search: formView({ q, filter }),
       filters: directoryFilterOptions(filter),
+      usage: access === 'owner' ? listUsage({ db, list, organiserId: request.organiser!.id }) : null,
     });
+  });
+
+  app.post('/lists/:listId/appeals/:appealId/detach', { schema: paramsSchema(usageParams), config: { listAccess: 'owner' } }, async (request, reply) => {
+    const { list } = request;
+    detachListFromAppeal({ db, list, appealId: paramsOf(request, usageParams).appealId });
+    return reply.flash('lists.usage.detached').redirect(`/lists/${list.id}`, 303);
   });
 
   app.get('/lists/:listId/edit', { schema: paramsSchema(listParams), config: { listAccess: 'owner' } }, async (request, reply) => {

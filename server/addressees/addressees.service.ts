@@ -14,7 +14,13 @@ import type { Addressee, AddresseeList } from './addressees.table.ts';
 /**
  * Lists belong to the organiser who made them. Organisers who work on an appeal that uses a
  * list may see it (viewers) or correct its entries (editors, owners); only the list's owner
- * changes its settings or deletes it. Other coalitions never see it.
+ * changes its settings, deletes it, attaches it to an appeal or detaches it. Other coalitions
+ * never see it.
+ *
+ * Access through an appeal is derived on every request from the current memberships (nothing
+ * is copied): removed from a team, an organiser loses at once what they reached through it.
+ * Because only the owner attaches a list, access through an appeal cannot be passed on: an
+ * editor cannot attach a list of their team to an appeal of their own and invite others there.
  */
 export type ListAccess = 'owner' | 'editor' | 'viewer';
 
@@ -101,8 +107,9 @@ export function updateList({ db, list, input }: { db: Db; list: AddresseeList; i
 /** Deletes a list that no appeal uses (a used list would take the appeal's addressees with it). */
 export function deleteList({ db, list }: { db: Db; list: AddresseeList }) {
   const repository = addresseesRepository(db);
+  // The count only: a title could be another coalition's.
   const usedBy = repository.appealsUsingList(list.id);
-  if (usedBy.length > 0) throw conflict('lists.inUse', { appeals: usedBy.map((appeal) => appeal.title).join(', ') });
+  if (usedBy.length > 0) throw conflict('lists.inUseCount', { count: usedBy.length });
   repository.deleteList(list.id);
 }
 
@@ -215,12 +222,53 @@ export function addListToAppeal({
   collective: boolean;
 }) {
   assertAddresseesEditable(appeal);
-  const { list } = getList({ db, organiserId, listId, need: 'viewer' });
-  addresseesRepository(db).addAppealList(appeal.id, list.id, collective);
+  const repository = addresseesRepository(db);
+  // No access at all: 404 (getList). Changing "one letter to the group" of a list the appeal
+  // already uses is the appeal's choice; adding a list needs the list's own right: its owner.
+  const { list, access } = getList({ db, organiserId, listId, need: 'viewer' });
+  if (access !== 'owner' && !repository.isAppealList(appeal.id, list.id)) throw forbidden('appealAddressees.onlyOwnerAttaches');
+  repository.addAppealList(appeal.id, list.id, collective);
   return list;
 }
 
 export function removeListFromAppeal({ db, appeal, listId }: { db: Db; appeal: Appeal; listId: number }) {
   assertAddresseesEditable(appeal);
   addresseesRepository(db).removeAppealList(appeal.id, listId);
+}
+
+export type ListUse = {
+  appealId: number;
+  /** The appeal's title and address only when the organiser is in its team; otherwise null. */
+  title: string | null;
+  slug: string | null;
+  /** Whether its addressees may still change (not yet sending). */
+  detachable: boolean;
+};
+
+/**
+ * Where a list is used, as its owner may know it: every appeal that uses it, named only if
+ * the organiser is in that appeal's team (another coalition's appeal stays anonymous).
+ */
+export function listUsage({ db, list, organiserId }: { db: Db; list: AddresseeList; organiserId: number }): ListUse[] {
+  return addresseesRepository(db)
+    .appealsUsingListFor(list.id, organiserId)
+    .map(({ appeal, role }) => ({
+      appealId: appeal.id,
+      title: role ? appeal.title : null,
+      slug: role ? appeal.slug : null,
+      detachable: mayChangeAddressees(appeal),
+    }));
+}
+
+/**
+ * The list's owner takes it out of an appeal (also one of another team, e.g. after the list
+ * was attached there by someone who has left): its letters no longer go to the list. Not
+ * once the appeal is being sent; what was sent stays recorded.
+ */
+export function detachListFromAppeal({ db, list, appealId }: { db: Db; list: AddresseeList; appealId: number }): void {
+  const repository = addresseesRepository(db);
+  const use = repository.appealsUsingListFor(list.id, list.ownerId).find((entry) => entry.appeal.id === appealId);
+  if (!use) throw notFound();
+  if (!mayChangeAddressees(use.appeal)) throw conflict('lists.detachLocked');
+  repository.removeAppealList(appealId, list.id);
 }

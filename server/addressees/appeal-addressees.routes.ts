@@ -17,7 +17,8 @@ const appealAddresseesRoutes: FastifyPluginAsync<Options> = async (app, { db }) 
     const chosen = appealAddresseeLists({ db, appeal: request.appeal });
     const chosenIds = new Set(chosen.map((entry) => entry.list.id));
     const available = listAccessibleLists({ db, organiserId: request.organiser!.id })
-      .filter(({ list }) => !chosenIds.has(list.id))
+      // Only the owner of a list attaches it (lists reached through another appeal cannot be passed on).
+      .filter(({ list, access }) => access === 'owner' && !chosenIds.has(list.id))
       .map(({ list, entryCount }) => ({ id: list.id, name: list.name, entryCount }));
     return reply.viewAsync('appeals/addressees', {
       title: t('appealAddressees.title'),

@@ -3,7 +3,7 @@ import type { Clock } from '../shared/clock.ts';
 import { conflict } from '../shared/app-error.ts';
 import { readForm } from '../shared/form.ts';
 import type { FormResult } from '../shared/form.ts';
-import { slugify } from '../shared/slug.ts';
+import { appealSlug } from '../shared/slug.ts';
 import { findOrganiserByEmail } from '../organisers/organisers.service.ts';
 import { appealsRepository } from './appeals.repository.ts';
 import { mayDelete, mayEditText } from './appeal-lifecycle.ts';
@@ -76,7 +76,7 @@ export function appealExists({ db, slug }: { db: Db; slug: string }): boolean {
 
 function uniqueSlug(db: Db, title: string): string {
   const repository = appealsRepository(db);
-  const base = slugify(title);
+  const base = appealSlug(title);
   let slug = base;
   for (let n = 2; repository.slugExists(slug); n += 1) slug = `${base}-${n}`;
   return slug;
@@ -188,7 +188,7 @@ export function addMember({
     if (repository.findMembership(appeal.id, organiser.id)) return { ok: false, reason: 'already_member' } as const;
     repository.insertMembership({ appealId: appeal.id, organiserId: organiser.id, role: input.role, createdAt: clock() });
     const payload: MemberAddedPayload = { appealId: appeal.id, organiserId: organiser.id, addedBy };
-    enqueueMail({ db: tx, clock, mail: { kind: 'member-added', payload, to: organiser.email, toName: organiser.name, ref: `appeal:${appeal.id}` } });
+    enqueueMail({ db: tx, clock, mail: { kind: 'member-added', payload, to: organiser.email, toName: organiser.name, ref: `appeal:${appeal.id}`, appealId: appeal.id, organiserId: organiser.id } });
     return { ok: true, name: organiser.name } as const;
   });
 }

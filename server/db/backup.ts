@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 
 /**
@@ -8,5 +8,6 @@ import type Database from 'better-sqlite3';
 export async function backupDatabase(sqlite: Database.Database, target: string): Promise<{ pages: number }> {
   if (existsSync(target)) throw new Error(`The file ${target} already exists; choose a new file name.`);
   const result = await sqlite.backup(target);
+  chmodSync(target, 0o600);
   return { pages: result.totalPages };
 }

@@ -99,7 +99,7 @@ export function sendTestMail({ db, clock, appeal, plan, to, toName }: DispatchDe
   if (!isValidMailAddress(to)) return { ok: false, error: 'dispatch.error.organiserEmail' };
   const day = dispatchRepository(db).findByAppeal(appeal.id)?.day ?? isoDate(clock());
   const payload: AppealLetterPayload = { test: true, appealId: appeal.id, day, addresseeId: first.recipient.addresseeId, listId: first.recipient.listId };
-  enqueueMail({ db, clock, mail: { kind: APPEAL_LETTER_KIND, payload, to, toName, ref: `dispatch-test:${appeal.id}` } });
+  enqueueMail({ db, clock, mail: { kind: APPEAL_LETTER_KIND, payload, to, toName, ref: `dispatch-test:${appeal.id}`, appealId: appeal.id } });
   return { ok: true };
 }
 
@@ -141,7 +141,7 @@ export function startDispatch({ db, clock, appeal, actor }: DispatchDeps & { app
         const row = enqueueMail({
           db: tx,
           clock,
-          mail: { kind: APPEAL_LETTER_KIND, payload: { deliveryId: delivery.id } satisfies AppealLetterPayload, to: entry.email, toName: entry.recipient.label, ref: `delivery:${delivery.id}` },
+          mail: { kind: APPEAL_LETTER_KIND, payload: { deliveryId: delivery.id } satisfies AppealLetterPayload, to: entry.email, toName: entry.recipient.label, ref: `delivery:${delivery.id}`, appealId: current.id },
         });
         repository.setOutbox(delivery.id, row.id);
       }

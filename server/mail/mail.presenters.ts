@@ -2,7 +2,6 @@ import { t, formatNumber } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import type { EmlMessage } from './eml-reader.ts';
-import type { StoredMailSummary } from './mail-files.ts';
 import type { OutboxStatus } from './mail.service.ts';
 import { outboxStates } from './mail.table.ts';
 import type { OutboxRow, OutboxState } from './mail.table.ts';
@@ -15,15 +14,25 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toLocaleString('de-DE', { maximumFractionDigits: 1 })} MB`;
 }
 
-export function presentMailListItem(mail: StoredMailSummary) {
-  return { href: `/mail/${mail.id}`, time: formatDateTime(mail.date), to: mail.to, subject: mail.subject || t('mail.noSubject'), size: formatSize(mail.size) };
+/** One row of a mail list: an outbox row of the page's scope, linked when its .eml file exists. */
+export function presentMailListItem(base: string, row: OutboxRow, size: number | undefined) {
+  return {
+    href: size === undefined ? '' : `${base}/${row.id}`,
+    time: formatDateTime(row.sentAt ?? row.createdAt),
+    to: row.recipientName ? `${row.recipientName} <${row.recipient}>` : row.recipient,
+    subject: row.subject || t('mail.noSubject'),
+    state: row.state,
+    stateLabel: outboxStateLabel(row.state),
+    size: size === undefined ? '' : formatSize(size),
+  };
 }
 
 const shownHeaders = ['date', 'from', 'to', 'cc', 'reply-to', 'subject', 'message-id', 'dkim-signature'];
 
-export function presentMail(id: string, message: EmlMessage, size: number) {
+/** One stored mail; `href` is its page, the parts and attachments are below it. */
+export function presentMail(href: string, message: EmlMessage, size: number) {
   return {
-    id,
+    href,
     subject: message.header('subject') || t('mail.noSubject'),
     headers: shownHeaders
       .map((name) => message.headers.find((header) => header.name.toLowerCase() === name))
@@ -31,7 +40,7 @@ export function presentMail(id: string, message: EmlMessage, size: number) {
     text: message.text,
     hasHtml: message.html !== undefined,
     attachments: message.attachments.map((attachment, index) => ({
-      href: `/mail/${id}/attachments/${index}`,
+      href: `${href}/attachments/${index}`,
       filename: attachment.filename,
       contentType: attachment.contentType,
       size: formatSize(attachment.size),

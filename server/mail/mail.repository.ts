@@ -3,6 +3,11 @@ import type { Db } from '../db/client.ts';
 import { mailOutbox, mailWorkerState } from './mail.table.ts';
 import type { MailWorkerState, NewOutboxRow, OutboxRow, OutboxState } from './mail.table.ts';
 
+type Scope = { appealId: number } | { organiserId: number };
+
+/** The condition that keeps a query inside one appeal's or one organiser's mail. */
+const inScope = (scope: Scope) => ('appealId' in scope ? eq(mailOutbox.appealId, scope.appealId) : eq(mailOutbox.organiserId, scope.organiserId));
+
 /** States the worker may pick up: new rows and failed rows whose next attempt is due. */
 const claimable: OutboxState[] = ['queued', 'failed'];
 
@@ -13,6 +18,18 @@ export function mailRepository(db: Db) {
     },
     findById(id: number): OutboxRow | undefined {
       return db.select().from(mailOutbox).where(eq(mailOutbox.id, id)).get();
+    },
+    findInScope(scope: Scope, id: number): OutboxRow | undefined {
+      return db.select().from(mailOutbox).where(and(eq(mailOutbox.id, id), inScope(scope))).get();
+    },
+    listInScope(scope: Scope, limit: number): OutboxRow[] {
+      return db.select().from(mailOutbox).where(inScope(scope)).orderBy(desc(mailOutbox.id)).limit(limit).all();
+    },
+    countInScope(scope: Scope): number {
+      return db.select({ value: count() }).from(mailOutbox).where(inScope(scope)).get()?.value ?? 0;
+    },
+    findByStoredFile(file: string): OutboxRow | undefined {
+      return db.select().from(mailOutbox).where(eq(mailOutbox.storedFile, file)).get();
     },
     listByRef(ref: string): OutboxRow[] {
       return db.select().from(mailOutbox).where(eq(mailOutbox.ref, ref)).orderBy(asc(mailOutbox.id)).all();
@@ -97,14 +114,22 @@ export function mailRepository(db: Db) {
           .run().changes === 1
       );
     },
-    countByState(): Record<OutboxState, number> {
+    countByState(scope?: Scope): Record<OutboxState, number> {
       const counts: Record<OutboxState, number> = { queued: 0, sending: 0, sent: 0, failed: 0, rejected: 0, uncertain: 0 };
-      const rows = db.select({ state: mailOutbox.state, value: count() }).from(mailOutbox).groupBy(mailOutbox.state).all();
+      const rows = db
+        .select({ state: mailOutbox.state, value: count() })
+        .from(mailOutbox)
+        .where(scope ? inScope(scope) : undefined)
+        .groupBy(mailOutbox.state)
+        .all();
       for (const row of rows) counts[row.state] = row.value;
       return counts;
     },
-    listInStates(states: OutboxState[], limit: number): OutboxRow[] {
-      return db.select().from(mailOutbox).where(inArray(mailOutbox.state, states)).orderBy(desc(mailOutbox.updatedAt), desc(mailOutbox.id)).limit(limit).all();
+    listInStates(states: OutboxState[], limit: number, scope?: Scope): OutboxRow[] {
+      return db
+        .select()
+        .from(mailOutbox)
+        .where(and(inArray(mailOutbox.state, states), scope ? inScope(scope) : undefined)).orderBy(desc(mailOutbox.updatedAt), desc(mailOutbox.id)).limit(limit).all();
     },
     workerState(): MailWorkerState | undefined {
       return db.select().from(mailWorkerState).where(eq(mailWorkerState.id, 1)).get();

@@ -19,6 +19,10 @@ export type EnqueueMail = {
   toName?: string;
   /** Free key to find the row again, e.g. "delivery:42". */
   ref?: string;
+  /** The appeal whose team may read this mail (its mail pages); omit for account mail. */
+  appealId?: number;
+  /** The organiser account the mail goes to ("Meine E-Mails"), e.g. the member-added mail. */
+  organiserId?: number;
   /** A fixed Message-ID "<…@…>"; by default the worker assigns one before the first attempt. */
   messageId?: string;
   /** Not before this time (default: now). */
@@ -41,6 +45,8 @@ export function enqueueMail({ db, clock, mail }: { db: Db; clock: Clock; mail: E
     recipient: mail.to,
     recipientName: mail.toName ?? '',
     ref: mail.ref ?? null,
+    appealId: mail.appealId ?? null,
+    organiserId: mail.organiserId ?? null,
     messageId: mail.messageId ?? null,
     state: 'queued',
     nextAttemptAt: mail.notBefore ?? now,
@@ -73,12 +79,38 @@ export type OutboxStatus = {
   problems: OutboxRow[];
 };
 
-export function getOutboxStatus({ db }: { db: Db }): OutboxStatus {
+/**
+ * Whose mail a page shows: an appeal's (its team) or an organiser's own account mail. Every
+ * read of stored mail goes through a scope, so no page lists another coalition's mail.
+ */
+export type MailScope = { appealId: number } | { organiserId: number };
+
+/**
+ * The outbox state. With a scope: counts and problems of that scope's rows only (the pause of
+ * the worker is the installation's and shown to all). Without: every row (CLI, dispatch).
+ */
+export function getOutboxStatus({ db, scope }: { db: Db; scope?: MailScope }): OutboxStatus {
   const repository = mailRepository(db);
   const state = repository.workerState();
   return {
-    counts: repository.countByState(),
+    counts: repository.countByState(scope),
     pause: state?.pausedAt ? { since: state.pausedAt, until: state.pausedUntil, reason: state.pauseReason } : null,
-    problems: repository.listInStates(['failed', 'rejected', 'uncertain'], 200),
+    problems: repository.listInStates(['failed', 'rejected', 'uncertain'], 200, scope),
   };
+}
+
+/** The newest `limit` rows of a scope (newest first) and how many there are. */
+export function listScopedMails({ db, scope, limit = 200 }: { db: Db; scope: MailScope; limit?: number }): { rows: OutboxRow[]; total: number } {
+  const repository = mailRepository(db);
+  return { rows: repository.listInScope(scope, limit), total: repository.countInScope(scope) };
+}
+
+/** One outbox row, only if it belongs to the scope (otherwise undefined: a 404 for the page). */
+export function getScopedMail({ db, scope, id }: { db: Db; scope: MailScope; id: number }): OutboxRow | undefined {
+  return mailRepository(db).findInScope(scope, id);
+}
+
+/** The row whose last attempt the file transport stored under this file name (old /mail links). */
+export function findMailByStoredFile({ db, file }: { db: Db; file: string }): OutboxRow | undefined {
+  return mailRepository(db).findByStoredFile(file);
 }

@@ -22,6 +22,15 @@ export const mailOutbox = sqliteTable(
     recipientName: text('recipient_name').notNull().default(''),
     /** Free key of the domain that queued it, e.g. "delivery:42", to find the row again. */
     ref: text('ref'),
+    /**
+     * The appeal whose team may see this mail (its mail page and outbox); null for account
+     * mail. A plain id: the mail layer knows no appeals. Filled by enqueueMail's callers.
+     */
+    appealId: integer('appeal_id'),
+    /** The organiser account this mail was sent to (their "Meine E-Mails"); null otherwise. */
+    organiserId: integer('organiser_id'),
+    /** The .eml file the file transport wrote for the last attempt (DATA_DIR/mail); null with SMTP. */
+    storedFile: text('stored_file'),
     state: text('state', { enum: outboxStates }).notNull().default('queued'),
     /** Stable Message-ID (with angle brackets), fixed before the first attempt. */
     messageId: text('message_id').unique(),
@@ -43,6 +52,8 @@ export const mailOutbox = sqliteTable(
   (table) => [
     index('mail_outbox_due_idx').on(table.state, table.nextAttemptAt),
     index('mail_outbox_ref_idx').on(table.ref),
+    index('mail_outbox_appeal_idx').on(table.appealId, table.id),
+    index('mail_outbox_organiser_idx').on(table.organiserId, table.id),
   ],
 );
 

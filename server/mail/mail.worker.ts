@@ -166,7 +166,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       try {
         const info = await transport.send(messageOptions({ config, envelope: row, message, date: clock() }));
         const now = clock();
-        repository.finishAttempt(row.id, { state: 'sent', sentAt: now, smtpResponse: info.response, lastError: '', subject, updatedAt: now });
+        repository.finishAttempt(row.id, { state: 'sent', sentAt: now, smtpResponse: info.response, lastError: '', subject, updatedAt: now, ...(info.storedAs ? { storedFile: info.storedAs } : {}) });
         if (pauseStored) {
           repository.recordSent(now);
           pauseStored = false;

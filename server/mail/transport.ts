@@ -5,7 +5,12 @@ import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
 import type { MailConfig } from '../config.ts';
 
-export type SendResult = { response: string; messageId: string };
+export type SendResult = {
+  response: string;
+  messageId: string;
+  /** The file transport's .eml file name (DATA_DIR/mail), recorded on the outbox row. */
+  storedAs?: string;
+};
 
 export type MailTransport = {
   /** 'smtp' with SMTP_URL; 'file' writes each message as .eml into DATA_DIR/mail. */
@@ -67,15 +72,16 @@ function createFileTransport(config: MailConfig): MailTransport {
     description: config.dir,
     async send(message) {
       const info = await transporter.sendMail(message);
-      mkdirSync(config.dir, { recursive: true });
+      mkdirSync(config.dir, { recursive: true, mode: 0o700 });
       const date = message.date instanceof Date ? message.date : new Date();
       const stamp = date.toISOString().replace(/[-:]/g, '').slice(0, 15);
       const name = `${stamp}-${randomBytes(6).toString('hex')}.eml`;
       // Written under a temporary name and renamed, so the viewer never lists half a file.
       const temporary = join(config.dir, `.${name}.tmp`);
-      writeFileSync(temporary, info.message as Buffer);
+      // Only the app's user may read them: they hold personal signing and withdraw links.
+      writeFileSync(temporary, info.message as Buffer, { mode: 0o600 });
       renameSync(temporary, join(config.dir, name));
-      return { response: `250 stored as ${name}`, messageId: String(info.messageId ?? '') };
+      return { response: `250 stored as ${name}`, messageId: String(info.messageId ?? ''), storedAs: name };
     },
     close: () => transporter.close(),
   };

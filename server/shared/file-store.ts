@@ -16,13 +16,14 @@ export const isStoredName = (name: string) => STORED_NAME.test(name);
 export function createFileStore(uploadsDir: string) {
   const dir = (kind: FileKind) => {
     const path = join(uploadsDir, kind);
-    mkdirSync(path, { recursive: true });
+    mkdirSync(path, { recursive: true, mode: 0o700 });
     return path;
   };
   return {
     write(kind: FileKind, bytes: Uint8Array, extension: 'png' | 'jpg'): string {
       const name = `${newFileStem()}.${extension}`;
-      writeFileSync(join(dir(kind), name), bytes);
+      // Only the app's user reads them (signature images are personal data).
+      writeFileSync(join(dir(kind), name), bytes, { mode: 0o600 });
       return name;
     },
     read(kind: FileKind, name: string): Buffer | undefined {

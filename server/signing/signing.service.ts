@@ -65,6 +65,7 @@ export function issueLink({
       to: entry.signatory.representativeEmail,
       toName: entry.signatory.representativeName,
       ref: `signatory:${entry.signatory.id}`,
+      appealId: entry.signatory.appealId,
     },
   });
 }

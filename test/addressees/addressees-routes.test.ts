@@ -328,3 +328,96 @@ describe('lists of an appeal', () => {
     expect(appealAddresseeLists({ db, appeal })).toEqual([]);
   });
 });
+
+describe('lists belong to a team', () => {
+  /** Coalition 1: Olga owns the Landrat list and uses it in her appeal; Emil is an editor there. */
+  async function coalition() {
+    const app = await buildTestApp();
+    const olga = await makeOrganiser(app.db, { email: 'olga@buendnis-eins.example', name: 'Olga Eins' });
+    const emil = await makeOrganiser(app.db, { email: 'emil@buendnis-eins.example', name: 'Emil Eins' });
+    const xaver = await makeOrganiser(app.db, { email: 'xaver@anderswo.example', name: 'Xaver Fremd' });
+    const list = makeList(app.db, olga.organiser.id, { name: 'Landrat Kreis Kleve' });
+    const landrat = makeAddressee(app.db, list, { lastName: 'Landrat', email: 'landrat@kreis-kleve.example' });
+    const first = makeAppeal(app.db, olga.organiser.id, { title: 'Geheimer Aufruf von Bündnis eins' });
+    addListToAppeal({ db: app.db, organiserId: olga.organiser.id, appeal: first, listId: list.id, collective: false });
+    addMember({ db: app.db, clock: systemClock, appeal: first, input: { email: emil.organiser.email, role: 'editor' }, addedBy: 'Olga' });
+    const login = async (who: { organiser: { email: string }; password: string }) => {
+      const agent = app.http();
+      await loginAs(agent, { email: who.organiser.email, password: who.password });
+      return agent;
+    };
+    return { ...app, olga, emil, xaver, list, landrat, first, login };
+  }
+
+  it('an editor who reaches a list through an appeal cannot attach it to an appeal of their own', async () => {
+    const { db, emil, list, login } = await coalition();
+    const own = makeAppeal(db, emil.organiser.id, { title: 'Emils eigener Aufruf' });
+    const agent = await login(emil);
+    const page = await agent.get(`/appeals/${own.slug}/addressees`).expect(200);
+    // The list is not offered …
+    expect(parseHtml(page.text)(`#f-listId option[value="${list.id}"]`).length).toBe(0);
+    // … and a crafted request is refused with a German message that names no other appeal.
+    const refused = await agent.post(`/appeals/${own.slug}/addressees`).type('form').send({ _csrf: csrfToken(page.text), listId: String(list.id) });
+    expect(refused.status).toBe(403);
+    expect(pageText(refused.text)).toContain('Diese Liste kann nur ihre Eigentümerin oder ihr Eigentümer einem Aufruf hinzufügen');
+    expect(refused.text).not.toContain('Geheimer Aufruf');
+    const direct = await agent.post(`/appeals/${own.slug}/addressees/${list.id}`).type('form').send({ _csrf: csrfToken(page.text), collective: 'on' });
+    expect(direct.status).toBe(403);
+    expect(appealAddresseeLists({ db, appeal: own })).toEqual([]);
+  });
+
+  it('an organiser removed from the team loses the list at once: no export, no change of an entry (404)', async () => {
+    const { db, emil, olga, list, landrat, first, login } = await coalition();
+    const agent = await login(emil);
+    // While in the team: export and correct an entry.
+    await agent.get(`/lists/${list.id}/export.csv`).expect(200);
+    const editPage = await agent.get(`/lists/${list.id}/addressees/${landrat.id}/edit`).expect(200);
+    const token = csrfToken(editPage.text);
+
+    const owner = await login(olga);
+    const members = await owner.get(`/appeals/${first.slug}/members`).expect(200);
+    await owner.post(`/appeals/${first.slug}/members/${emil.organiser.id}/delete`).type('form').send({ _csrf: csrfToken(members.text) }).expect(303);
+
+    await agent.get(`/lists/${list.id}`).expect(404);
+    await agent.get(`/lists/${list.id}/export.csv`).expect(404);
+    await agent.get(`/lists/${list.id}/export.xlsx`).expect(404);
+    const change = await agent.post(`/lists/${list.id}/addressees/${landrat.id}`).type('form').send({ _csrf: token, lastName: 'Umgeleitet', email: 'angreifer@example.net' });
+    expect(change.status).toBe(404);
+    await agent.post(`/lists/${list.id}/addressees/${landrat.id}/quick`).type('form').send({ _csrf: token, email: 'angreifer@example.net' }).expect(404);
+    expect(listEntries({ db, list }).map((entry) => entry.email)).toEqual(['landrat@kreis-kleve.example']);
+    const directory = await owner.get(`/lists/${list.id}`).expect(200);
+    expect(directory.text).toContain('landrat@kreis-kleve.example');
+    expect(directory.text).not.toContain('angreifer@example.net');
+    expect((await agent.get('/lists').expect(200)).text).not.toContain('Landrat Kreis Kleve');
+  });
+
+  it('the owner sees where the list is used, without another team\'s title, and can take it out there', async () => {
+    const { db, olga, emil, list, login } = await coalition();
+    // Attached to another team's appeal (as an editor could before this rule existed).
+    const foreign = makeAppeal(db, emil.organiser.id, { title: 'Aufruf eines fremden Teams' });
+    addListToAppeal({ db, organiserId: olga.organiser.id, appeal: foreign, listId: list.id, collective: false });
+    const owner = await login(olga);
+    const page = await owner.get(`/lists/${list.id}`).expect(200);
+    const $ = parseHtml(page.text);
+    const uses = $('.list-usage li');
+    expect(uses.length).toBe(2);
+    expect(uses.eq(0).text()).toContain('Geheimer Aufruf von Bündnis eins');
+    expect(uses.eq(1).text()).toContain('Ein Aufruf, in dessen Team Sie nicht sind');
+    expect(page.text).not.toContain('Aufruf eines fremden Teams');
+    // Deleting is refused with a count, not titles.
+    const refused = await owner.post(`/lists/${list.id}/delete`).type('form').send({ _csrf: csrfToken(page.text) });
+    expect(refused.status).toBe(409);
+    expect(pageText(refused.text)).toContain('von 2 Aufrufen verwendet');
+    expect(refused.text).not.toContain('Aufruf eines fremden Teams');
+
+    const detach = uses.eq(1).find('form').attr('action')!;
+    expect(detach).toBe(`/lists/${list.id}/appeals/${foreign.id}/detach`);
+    await owner.post(detach).type('form').send({ _csrf: csrfToken(page.text) }).expect(303);
+    expect(appealAddresseeLists({ db, appeal: foreign })).toEqual([]);
+    // Not the owner: the editor cannot detach (403), an outsider does not see the list (404).
+    const editor = await login(emil);
+    await editor.post(`/lists/${list.id}/appeals/${foreign.id}/detach`).type('form').send({ _csrf: csrfToken((await editor.get('/lists')).text) }).expect(403);
+    // An appeal that does not use the list: 404.
+    await owner.post(`/lists/${list.id}/appeals/${foreign.id}/detach`).type('form').send({ _csrf: csrfToken(page.text) }).expect(404);
+  });
+});

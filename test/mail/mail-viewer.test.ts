@@ -30,7 +30,7 @@ async function ownerWithAppeal(env: Record<string, string> = {}, appealTitle = '
 
 describe('member-added mail through the file transport and the mail viewer', () => {
   it('adding a member queues a mail; the worker writes a readable .eml; the viewer lists and shows it', async () => {
-    const { agent, appeal, db, config } = await ownerWithAppeal();
+    const { agent, appeal, db, config, http, colleague } = await ownerWithAppeal();
     const membersUrl = `/appeals/${appeal.slug}/members`;
     const response = await submitForm(agent, membersUrl, membersUrl, { email: 'bernd@example.org', role: 'editor' });
     expect(response.status).toBe(303);
@@ -67,8 +67,8 @@ describe('member-added mail through the file transport and the mail viewer', () 
     expect(own.text?.trim()).toBe(parsed.text?.trim());
     expect(own.html?.trim()).toBe(parsed.html?.trim());
 
-    // The viewer: list, message, HTML part, download.
-    const list = await agent.get('/mail').expect(200);
+    // The viewer of the appeal's mail (its team): list, message, HTML part, download.
+    const list = await agent.get(`/appeals/${appeal.slug}/mail`).expect(200);
     const $list = parseHtml(list.text);
     const row = $list('tbody tr').first();
     expect(row.find('td').eq(0).text()).toBe('22.11.2026, 11:00');
@@ -76,9 +76,11 @@ describe('member-added mail through the file transport and the mail viewer', () 
     expect(row.find('a').text()).toBe(subject);
     const href = row.find('a').attr('href')!;
 
+    expect(href).toBe(`/appeals/${appeal.slug}/mail/${rows[0]!.id}`);
     const page = await agent.get(href).expect(200);
     const $ = parseHtml(page.text);
-    expect($('h1').text()).toBe(subject);
+    expect($('h1').text()).toBe('Gemeinsamer Aufruf für Integration');
+    expect($('.page-head h2').text()).toBe(subject);
     expect($('.mail-headers').text()).toContain('bernd@example.org');
     expect($('pre.mail-text').text()).toContain('Ihre Rolle: Bearbeiter:in');
     const frame = $('iframe.mail-html');
@@ -100,6 +102,18 @@ describe('member-added mail through the file transport and the mail viewer', () 
     expect(download.headers['content-type']).toBe('message/rfc822');
     expect(download.headers['content-disposition']).toMatch(/^attachment; filename="20261122T100000-[a-f0-9]{12}\.eml"$/);
     expect(Buffer.compare(download.body as Buffer, raw)).toBe(0);
+
+    // The mail went to Bernd's account: he finds it under "Meine E-Mails"; the sender's own
+    // account mail does not list it.
+    const bernd = http();
+    await loginAs(bernd, { email: 'bernd@example.org', password: colleague.password });
+    const mine = parseHtml((await bernd.get('/mail').expect(200)).text);
+    expect(mine('h1').text()).toBe('Meine E-Mails');
+    expect(mine('tbody a').attr('href')).toBe(`/mail/${rows[0]!.id}`);
+    expect(mine('a[href="/appeals/' + appeal.slug + '/mail"]').text()).toBe('Gemeinsamer Aufruf für Integration');
+    expect(parseHtml((await bernd.get(`/mail/${rows[0]!.id}`).expect(200)).text)('h1').text()).toBe(subject);
+    expect(parseHtml((await agent.get('/mail').expect(200)).text)('tbody tr').length).toBe(0);
+    await agent.get(`/mail/${rows[0]!.id}`).expect(404);
   });
 
   it('escapes a title with markup in the HTML part and keeps line breaks out of the subject', async () => {
@@ -119,7 +133,7 @@ describe('member-added mail through the file transport and the mail viewer', () 
   });
 
   it('shows attachments with a download link', async () => {
-    const { agent, db, config } = await ownerWithAppeal();
+    const { agent, db, config, appeal } = await ownerWithAppeal();
     const pdf = Buffer.from('%PDF-1.7\n% ein Testdokument\n%%EOF\n');
     const composers = appMailKinds().register('with-pdf', async () => ({
       subject: 'Brief mit Anlage',
@@ -127,11 +141,11 @@ describe('member-added mail through the file transport and the mail viewer', () 
       html: '<p>Siehe Anlage.</p><script>alert(1)</script>',
       attachments: [{ filename: '2026-11-22_Gemeinsamer-Aufruf_Kreis-Kleve.pdf', content: pdf, contentType: 'application/pdf' }],
     }));
-    enqueueMail({ db, clock, mail: { kind: 'with-pdf', payload: {}, to: 'landrat@kreis-kleve.example' } });
+    enqueueMail({ db, clock, mail: { kind: 'with-pdf', payload: {}, to: 'landrat@kreis-kleve.example', appealId: appeal.id } });
     const { worker } = makeMailWorker({ db, clock, config, composers });
     await worker.runOnce();
 
-    const list = await agent.get('/mail').expect(200);
+    const list = await agent.get(`/appeals/${appeal.slug}/mail`).expect(200);
     const href = parseHtml(list.text)('tbody a').attr('href')!;
     const page = await agent.get(href).expect(200);
     const link = parseHtml(page.text)('.mail-attachments a');
@@ -171,14 +185,16 @@ describe('member-added mail through the file transport and the mail viewer', () 
   });
 
   it('answers unknown or malformed mail ids with a German 404 page', async () => {
-    const { agent } = await ownerWithAppeal();
-    for (const url of ['/mail/20261122T100000-000000000000', '/mail/x/raw', '/mail/x/html', '/mail/x/attachments/0']) {
+    const { agent, appeal } = await ownerWithAppeal();
+    const base = `/appeals/${appeal.slug}/mail`;
+    for (const url of [`${base}/999`, `${base}/999/raw`, `${base}/999/html`, `${base}/999/attachments/0`, '/mail/999', '/mail/999/raw']) {
       const response = await agent.get(url);
       expect(response.status).toBe(404);
       expect(pageText(response.text)).toContain('Diese E-Mail gibt es nicht (mehr).');
     }
-    // A path in the id or a non-numeric index does not fit the route's schema: the general 404.
-    for (const url of ['/mail/..%2F..%2Fmitzeichnen.sqlite', '/mail/x/attachments/eins']) {
+    // A path or a file name in the id (the former viewer's links) or a non-numeric index does
+    // not fit the route's schema: the general 404, whoever's mail it was.
+    for (const url of ['/mail/..%2F..%2Fmitzeichnen.sqlite', '/mail/20261122T100000-000000000000', '/mail/20261122T100000-000000000000/raw', `${base}/x/attachments/eins`, `${base}/1/attachments/eins`]) {
       const response = await agent.get(url);
       expect(response.status).toBe(404);
       expect(pageText(response.text)).toContain('Diese Seite gibt es nicht');
@@ -215,7 +231,7 @@ describe('member-added mail over SMTP', () => {
     const link = /http:\/\/mitzeichnen\.test(\/appeals\/[a-z0-9-]+)/.exec(mail.text ?? '')![1]!;
     expect(link).toBe(`/appeals/${appeal.slug}`);
 
-    const page = await agent.get('/mail').expect(200);
+    const page = await agent.get(`/appeals/${appeal.slug}/mail`).expect(200);
     expect(pageText(page.text)).toContain(`E-Mails gehen an den Mailserver smtp://127.0.0.1:${sink.port}`);
     expect(parseHtml(page.text)('table').length).toBe(0);
   });
@@ -224,9 +240,11 @@ describe('member-added mail over SMTP', () => {
 describe('outbox status page', () => {
   it('shows counts per state, the pause reason, and failed, rejected and uncertain rows', async () => {
     const sink = await SmtpSink.start();
-    const { agent, db, config } = await ownerWithAppeal({ SMTP_URL: sink.url() });
+    const { agent, db, config, appeal } = await ownerWithAppeal({ SMTP_URL: sink.url() });
     const echo = new ComposerRegistry().register('echo', async (payload) => ({ subject: String((payload as { s: string }).s), text: 'x', html: '<p>x</p>' }));
-    const queue = (to: string, s: string) => enqueueMail({ db, clock, mail: { kind: 'echo', payload: { s }, to } });
+    const queue = (to: string, s: string, appealId = appeal.id) => enqueueMail({ db, clock, mail: { kind: 'echo', payload: { s }, to, appealId } });
+    // A row of another appeal (another coalition) is neither counted nor listed.
+    queue('fremd@example.org', 'Fremder Aufruf', appeal.id + 1000);
     queue('ok@example.org', 'Geht durch');
     const { worker } = makeMailWorker({ db, clock, config, composers: echo });
     await worker.runOnce();
@@ -241,7 +259,7 @@ describe('outbox status page', () => {
     queue('wartet@example.org', 'Wartet');
     await worker.runOnce();
 
-    const page = await agent.get('/mail/outbox').expect(200);
+    const page = await agent.get(`/appeals/${appeal.slug}/mail/outbox`).expect(200);
     const $ = parseHtml(page.text);
     const count = (state: string) => $(`.outbox-counts__item[data-state="${state}"] dd`).text();
     expect([count('queued'), count('sent'), count('rejected'), count('uncertain'), count('failed')]).toEqual(['1', '1', '1', '1', '0']);
@@ -253,5 +271,9 @@ describe('outbox status page', () => {
     expect(uncertain.find('.badge').text()).toBe('unklar');
     expect(uncertain.text()).toContain('unklar@example.org');
     expect(pageText(page.text)).toContain('550 5.1.1 Mailbox unavailable');
+    expect(pageText(page.text)).not.toContain('fremd@example.org');
+    // The organiser's own outbox holds none of these (they are the appeal's mail).
+    const own = parseHtml((await agent.get('/mail/outbox').expect(200)).text);
+    expect(own(`.outbox-counts__item[data-state="sent"] dd`).text()).toBe('0');
   });
 });
