@@ -1,5 +1,5 @@
 import type { FastifyServerOptions } from 'fastify';
-import { redactPath, redactText, truncateIp } from '../shared/privacy-log.ts';
+import { redactLogLine, redactPath, redactText, truncateIp } from '../shared/privacy-log.ts';
 
 /** Where log lines go: anything with a `write(line)` (process.stdout, a test's collector). */
 export type LogDestination = { write(line: string): unknown };
@@ -25,8 +25,9 @@ function serializeError(error: unknown): SerializedError {
 
 /**
  * The app's logger: requests are logged with the personal-link token replaced (`/s/[…]`), the
- * query string dropped and the client address truncated as in the audit trail; every line
- * passes a last filter that redacts anything token-shaped, at every level.
+ * query string dropped and the client address truncated as in the audit trail; headers are
+ * censored; every line passes a last filter that redacts anything token-shaped and cuts any
+ * IP address it finds, at every level.
  */
 export function loggerOptions({
   level,
@@ -42,6 +43,8 @@ export function loggerOptions({
       res: (reply: { statusCode?: number }) => ({ statusCode: reply.statusCode }),
       err: serializeError,
     },
-    stream: { write: (line: string) => destination.write(redactText(line)) },
+    // Request headers (cookies, forwarded addresses) that a plugin logs at debug or trace.
+    redact: { paths: ['headers', '*.headers', '*.*.headers', 'cookie', '*.cookie'], censor: '[…]' },
+    stream: { write: (line: string) => destination.write(redactLogLine(line)) },
   };
 }

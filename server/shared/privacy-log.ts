@@ -69,6 +69,23 @@ export function redactText(text: string): string {
   return text.replace(personalLink, (_match, letter: string) => `/${letter}/[…]`).replace(tokenLike, '[…]');
 }
 
+const ipv4Anywhere = /(?<![\d.])(\d{1,3}\.\d{1,3}\.\d{1,3})\.\d{1,3}(?![\d.])/g;
+const ipv6Anywhere = /(?<![0-9a-f:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?:%\w+)?(?![0-9a-f:])/gi;
+
+/**
+ * The last filter on every log line: personal-link tokens redacted; in the lines of a request
+ * (those with a `reqId`), IPv4 addresses cut to /24 and IPv6 addresses to /48 wherever they
+ * appear (a header dumped at trace level …). Lines outside requests keep addresses, so that
+ * "Server listening at http://127.0.0.1:3000" stays true.
+ */
+export function redactLogLine(line: string): string {
+  const redacted = redactText(line);
+  if (!redacted.includes('"reqId"')) return redacted;
+  return redacted
+    .replace(ipv4Anywhere, (_match, network: string) => `${network}.0`)
+    .replace(ipv6Anywhere, (match) => (match.includes('::') || match.split(':').length === 8 ? truncateIp(match) || match : match));
+}
+
 type LogTarget = { info(object: object, message: string): void; warn(object: object, message: string): void };
 
 export type SecurityEventName =
