@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Eta } from 'eta';
 import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
@@ -18,7 +18,10 @@ import sessionPlugin from './plugins/session.ts';
 import viewPlugin from './plugins/view.ts';
 import csrfPlugin from './plugins/csrf.ts';
 import formsPlugin from './plugins/forms.ts';
-import errorsPlugin from './plugins/errors.ts';
+import errorsPlugin, { clientErrorHandler, frameworkErrors } from './plugins/errors.ts';
+import rateLimitPlugin from './plugins/rate-limit.ts';
+import { loggerOptions } from './plugins/log-options.ts';
+import type { LogDestination } from './plugins/log-options.ts';
 import organisersRoutes from './organisers/organisers.routes.ts';
 import appealAccessPlugin from './appeals/appeal-access.ts';
 import listAccessPlugin from './addressees/list-access.ts';
@@ -45,7 +48,8 @@ export type AppDeps = {
   config: Config;
   db: Db;
   clock?: Clock;
-  logger?: FastifyServerOptions['logger'];
+  /** false: no logging (tests); else the level (default LOG_LEVEL) and where lines go (default stdout). */
+  logger?: false | { level?: string; destination?: LogDestination };
   /** The one Eta instance (server/index.ts shares it with the mail worker). */
   templates?: Eta;
 };
@@ -69,9 +73,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const templates = deps.templates ?? createTemplates();
 
   const app = Fastify({
-    logger: deps.logger ?? { level: config.logLevel },
+    logger: deps.logger === false ? false : loggerOptions({ level: deps.logger?.level ?? config.logLevel, destination: deps.logger?.destination }),
     trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     bodyLimit: 2 * 1024 * 1024,
+    // Route parameters are tokens, codes, slugs and ids; nothing longer than this is real.
+    routerOptions: { maxParamLength: 200 },
+    // Router errors and refused requests get the German page with the security headers.
+    frameworkErrors: frameworkErrors({ secureCookies: config.secureCookies, templates }),
+    clientErrorHandler,
   });
 
   // The route table as registered (method, URL, schema): tests derive access and validation
@@ -88,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(securityPlugin, { secureCookies: config.secureCookies });
   await app.register(formsPlugin);
   await app.register(sessionPlugin, { db, clock, secureCookies: config.secureCookies });
+  await app.register(rateLimitPlugin, { db, clock, secret: config.sessionSecret });
   await app.register(viewPlugin, { templates, secureCookies: config.secureCookies });
   await app.register(csrfPlugin, { secret: config.sessionSecret, secureCookies: config.secureCookies });
   await app.register(errorsPlugin);
@@ -106,7 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'error' });
   });
 
-  await app.register(organisersRoutes, { db, clock });
+  await app.register(organisersRoutes, { db, clock, secret: config.sessionSecret });
   await app.register(logoRoutes, { fileStore });
   await app.register(signingRoutes, { db, clock, config, fileStore });
   await app.register(draftLetterRoutes, { db, clock, config, fileStore });

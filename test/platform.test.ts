@@ -116,6 +116,24 @@ describe('command line', () => {
     expect(twice.stderr).toContain('already exists');
   });
 
+  it('refuses short and common passwords in create-organiser and set-password, exiting non-zero', async () => {
+    const env = { DATA_DIR: tempDataDir() };
+    const weak = await runMitzeichnen(['create-organiser', '--email', 'kim@example.org', '--name', 'Kim Beispiel', '--password-stdin'], { env, stdin: 'passwort1234\n' });
+    expect(weak.code).toBe(1);
+    expect(weak.stderr).toContain('password: Dieses Passwort ist zu verbreitet');
+
+    const created = await runMitzeichnen(['create-organiser', '--email', 'kim@example.org', '--name', 'Kim Beispiel', '--password-stdin'], { env, stdin: 'ein-sicheres-passwort\n' });
+    expect(created.code).toBe(0);
+    const short = await runMitzeichnen(['set-password', '--email', 'kim@example.org', '--password-stdin'], { env, stdin: 'kurz-1234\n' });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain('mindestens 12 Zeichen');
+    const common = await runMitzeichnen(['set-password', '--email', 'kim@example.org', '--password-stdin'], { env, stdin: 'password123456\n' });
+    expect(common.code).toBe(1);
+    expect(common.stderr).toContain('zu verbreitet');
+    const changed = await runMitzeichnen(['set-password', '--email', 'kim@example.org', '--password-stdin'], { env, stdin: 'noch ein sicherer Satz\n' });
+    expect(changed.code).toBe(0);
+  });
+
   it('exits non-zero with a usage message for unknown commands, bad options and bad configuration', async () => {
     const env = { DATA_DIR: tempDataDir() };
     const unknown = await runMitzeichnen(['versenden'], { env });

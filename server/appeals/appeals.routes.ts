@@ -32,6 +32,7 @@ import type { OverviewSections } from './appeal-overview.ts';
 import { appealParams, appealRouteSchema } from './appeal-access.ts';
 import { roles } from './appeals.table.ts';
 import type { Role } from './appeals.table.ts';
+import { securityEvent } from '../shared/privacy-log.ts';
 
 type Options = {
   db: Db;
@@ -158,6 +159,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
     const role = (request.body as Record<string, unknown>).role;
     if (typeof role === 'string' && (roles as readonly string[]).includes(role)) {
       changeMemberRole({ db, appeal: request.appeal, organiserId, role: role as Role });
+      securityEvent(request.log, { event: 'role.changed', organiserId, actorId: request.organiser!.id, appealId: request.appeal.id, role, ip: request.ip });
     }
     return reply.flash('members.roleChanged').redirect(`/appeals/${request.appeal.slug}/members`, 303);
   });

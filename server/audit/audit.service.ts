@@ -117,14 +117,8 @@ export function removeAuditIps({ db, before }: { db: Db; before: Date }): number
   return auditRepository(db).removeIpsBefore(before);
 }
 
-/** Keeps only the network part of a client address: IPv4 /24, IPv6 /48. */
-export function truncateIp(ip: string | undefined): string {
-  if (!ip) return '';
-  const v4 = ip.replace(/^::ffff:/, '').match(/^(\d+)\.(\d+)\.(\d+)\.\d+$/);
-  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0`;
-  if (ip.includes(':')) return `${ip.split(':').slice(0, 3).join(':')}::`;
-  return '';
-}
+/** Keeps only the network part of a client address: IPv4 /24, IPv6 /48 (one implementation, in shared/). */
+export { truncateIp } from '../shared/privacy-log.ts';
 
 /** CSV for Excel: `;`, UTF-8 with BOM, CRLF. */
 export function auditCsv({ events, labels }: { events: AuditEvent[]; labels: (action: string) => string }): string {

@@ -8,3 +8,4 @@ export * from '../audit/audit.table.ts';
 export * from '../mail/mail.table.ts';
 export * from '../letters/letter-documents.table.ts';
 export * from '../dispatch/dispatch.table.ts';
+export * from './rate-limits.table.ts';

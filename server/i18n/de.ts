@@ -75,7 +75,6 @@ export const de = {
   'account.submit': 'Passwort ändern',
   'account.wrongPassword': 'Das bisherige Passwort stimmt nicht.',
   'account.passwordChanged': 'Ihr Passwort ist geändert. Andere Anmeldungen wurden beendet.',
-  'organiser.passwordTooShort': 'Das Passwort ist zu kurz (mindestens 10 Zeichen).',
   'organiser.passwordMismatch': 'Die beiden Passwörter stimmen nicht überein.',
 
   'role.owner': 'Eigentümer:in',
@@ -899,4 +898,12 @@ export const de = {
   'lists.usage.detach': 'Aus diesem Aufruf herausnehmen',
   'lists.usage.detached': 'Die Liste ist aus dem Aufruf herausgenommen. Seine Briefe gehen nicht mehr an diese Liste.',
   'lists.detachLocked': 'Dieser Aufruf wird bereits versendet oder ist versendet; die Liste kann dort nicht mehr herausgenommen werden.',
+  // --- guard: rate limits, malformed requests, passwords ---
+  'guard.rateLimited.text': 'Sie haben es in kurzer Zeit zu oft versucht. Bitte versuchen Sie es in {count} Minute erneut.|Sie haben es in kurzer Zeit zu oft versucht. Bitte versuchen Sie es in {count} Minuten erneut.',
+  'guard.loginLocked.text': 'Für dieses Konto oder von Ihrem Netz aus gab es zu viele falsche Anmeldeversuche. Bitte versuchen Sie es in {count} Minute erneut.|Für dieses Konto oder von Ihrem Netz aus gab es zu viele falsche Anmeldeversuche. Bitte versuchen Sie es in {count} Minuten erneut.',
+  'guard.malformed.text': 'Die gesendeten Formulardaten waren unvollständig oder beschädigt. Bitte laden Sie die Seite neu und senden Sie das Formular noch einmal. Es wurde nichts gespeichert.',
+  'guard.urlTooLong.title': 'Adresse zu lang',
+  'guard.urlTooLong.text': 'Diese Adresse ist zu lang oder ungültig. Bitte prüfen Sie den Link.',
+  'guard.password.tooShort': 'Das Passwort ist zu kurz (mindestens 12 Zeichen).',
+  'guard.password.common': 'Dieses Passwort ist zu verbreitet und leicht zu erraten. Bitte wählen Sie ein anderes, z. B. einen Satz aus mehreren Wörtern.',
 } as const;

@@ -11,11 +11,13 @@ import { publiclyNamedSignatories } from '../signatories/signatories.service.ts'
 
 const MAX_VERIFY_BYTES = 10 * 1024 * 1024;
 const verifyRateLimit = { max: 20, timeWindow: '10 minutes' };
+// Looking codes up: enough for a person with a stack of letters, too few to try codes out.
+const verifyPageRateLimit = { max: 60, timeWindow: '10 minutes', bucket: 'verify-page' };
 const codeParams = { code: 'code' } as const;
 
 /** Public verification pages: /v (enter a code), /v/:code (what it is) and the upload check. */
 export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
-  app.get('/v', async (request, reply) => {
+  app.get('/v', { config: { rateLimit: verifyPageRateLimit } }, async (request, reply) => {
     const raw = String((request.query as { code?: string }).code ?? '').trim();
     if (raw) {
       const code = normaliseCode(raw);
@@ -37,7 +39,7 @@ export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
     });
   };
 
-  app.get('/v/:code', { schema: paramsSchema(codeParams) }, async (request, reply) => showPage(reply, paramsOf(request, codeParams).code, {}));
+  app.get('/v/:code', { schema: paramsSchema(codeParams), config: { rateLimit: verifyPageRateLimit } }, async (request, reply) => showPage(reply, paramsOf(request, codeParams).code, {}));
 
   app.post('/v/:code', { schema: paramsSchema(codeParams), config: { uploadMaxBytes: MAX_VERIFY_BYTES, rateLimit: verifyRateLimit } }, async (request, reply) => {
     const { code } = paramsOf(request, codeParams);

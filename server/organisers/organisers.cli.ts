@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { CliError, readStdin } from '../cli/cli-context.ts';
 import type { CliCommand } from '../cli/cli-context.ts';
 import { t } from '../i18n/index.ts';
-import { createOrganiser, readOrganiserForm, resetPassword } from './organisers.service.ts';
-import { MIN_PASSWORD_LENGTH } from './passwords.ts';
+import { createOrganiser, findOrganiserByEmail, readOrganiserForm, resetPassword } from './organisers.service.ts';
+import { passwordProblem } from './password-policy.ts';
 
 export const createOrganiserCommand: CliCommand = {
   name: 'create-organiser',
@@ -41,8 +41,10 @@ export const setPasswordCommand: CliCommand = {
     if (!values.email) throw new CliError('--email is required.');
     if (!values['password-stdin']) throw new CliError('Pass the new password on standard input with --password-stdin.');
     const password = await readStdin(context.io.stdin);
-    if (password.length < MIN_PASSWORD_LENGTH) throw new CliError(`The password must be at least ${MIN_PASSWORD_LENGTH} characters long.`);
     const { db } = context.database();
+    const organiser = findOrganiserByEmail({ db, email: values.email });
+    const problem = passwordProblem(password, organiser ? [organiser.email, organiser.name] : [values.email]);
+    if (problem) throw new CliError(`password: ${t(problem)}`);
     const changed = await resetPassword({ db, email: values.email, password });
     if (!changed) throw new CliError(`There is no organiser with the e-mail ${values.email}.`);
     context.print(`Password of ${values.email} changed; all of their sessions were ended.`);

@@ -4,8 +4,10 @@ import type { Clock } from '../shared/clock.ts';
 import { formView } from '../shared/form-view.ts';
 import { readForm } from '../shared/form.ts';
 import { t } from '../i18n/index.ts';
+import { RateLimitedError } from '../shared/app-error.ts';
+import { securityEvent } from '../shared/privacy-log.ts';
 import {
-  authenticate,
+  attemptLogin,
   changePassword,
   createOrganiser,
   hasOrganisers,
@@ -14,16 +16,17 @@ import {
 } from './organisers.service.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 
-type Options = { db: Db; clock: Clock };
+type Options = { db: Db; clock: Clock; secret: string };
 
-// Ten attempts per quarter hour and address: enough for typos, too few to guess passwords.
-const loginRateLimit = { max: 10, timeWindow: '15 minutes' };
+// Setup and password change: ten per quarter hour and network. Login counts only failures
+// (per account and per network, see attemptLogin).
+const passwordFormRateLimit = { max: 10, timeWindow: '15 minutes' };
 
 /** Only local paths, so that a crafted `next` cannot send the organiser elsewhere. */
 const safeNext = (value: unknown) => (typeof value === 'string' && /^\/(?!\/)[\w\-./?=&#%]*$/.test(value) ? value : '/appeals');
 
 /** Setup (first account), login, logout and the organiser's own account page. */
-const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock }) => {
+const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret }) => {
   app.get('/', async (request, reply) => {
     if (request.organiser) return reply.redirect('/appeals', 303);
     return reply.redirect(hasOrganisers({ db }) ? '/login' : '/setup', 303);
@@ -34,7 +37,7 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     return reply.viewAsync('organisers/setup', { title: t('setup.title'), form: formView({}), minLength: MIN_PASSWORD_LENGTH });
   });
 
-  app.post('/setup', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
+  app.post('/setup', { config: { rateLimit: passwordFormRateLimit } }, async (request, reply) => {
     if (hasOrganisers({ db })) return reply.redirect('/login', 303);
     const result = readOrganiserForm(request.body);
     if (!result.ok) {
@@ -44,6 +47,7 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     }
     const created = await createOrganiser({ db, clock, input: result.value });
     if (!created.ok) return reply.redirect('/login', 303);
+    securityEvent(request.log, { event: 'organiser.created', organiserId: created.organiser.id, ip: request.ip });
     reply.logIn(created.organiser.id);
     return reply.flash('setup.done').redirect('/appeals', 303);
   });
@@ -54,22 +58,30 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     return reply.viewAsync('organisers/login', { title: t('login.title'), form: formView({ next }) });
   });
 
-  app.post('/login', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
+  app.post('/login', { config: { rateLimit: false } }, async (request, reply) => {
     const form = readForm(request.body);
-    const email = form.line('email', { max: 254 });
-    const password = form.text('password', { max: 200 });
+    const email = form.line('email', { max: 254 }).slice(0, 254);
+    const password = form.text('password', { max: 200 }).slice(0, 200);
     const next = safeNext(form.line('next', { max: 500 }));
-    const organiser = email && password ? await authenticate({ db, email, password }) : undefined;
-    if (!organiser) {
+    const attempt = await attemptLogin({ db, clock, secret, email, password, ip: request.ip });
+    if (attempt.status === 'locked') {
+      securityEvent(request.log, { event: 'login.locked', account: email, ip: request.ip, refused: true });
+      throw new RateLimitedError(attempt.retryAfterSeconds, 'guard.loginLocked.text');
+    }
+    if (attempt.status === 'failed') {
+      securityEvent(request.log, { event: 'login.failed', account: email, ip: request.ip });
+      if (attempt.lockedNow) securityEvent(request.log, { event: 'login.locked', account: email, ip: request.ip });
       return reply
         .code(422)
         .viewAsync('organisers/login', { title: t('login.title'), form: formView({ email, next }, { email: 'login.failed' }) });
     }
-    reply.logIn(organiser.id);
+    securityEvent(request.log, { event: 'login.succeeded', organiserId: attempt.organiser.id, ip: request.ip });
+    reply.logIn(attempt.organiser.id);
     return reply.redirect(next, 303);
   });
 
-  app.post('/logout', async (_request, reply) => {
+  app.post('/logout', async (request, reply) => {
+    if (request.organiser) securityEvent(request.log, { event: 'logout', organiserId: request.organiser.id, ip: request.ip });
     reply.logOut();
     return reply.flash('logout.done').redirect('/login', 303);
   });
@@ -79,14 +91,18 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     return reply.viewAsync('organisers/account', { title: t('account.title'), form: formView({}), minLength: MIN_PASSWORD_LENGTH });
   });
 
-  app.post('/account/password', { config: { rateLimit: loginRateLimit } }, async (request, reply) => {
+  app.post('/account/password', { config: { rateLimit: passwordFormRateLimit } }, async (request, reply) => {
     if (!request.organiser || !request.sessionToken) return reply.redirect('/login', 303);
-    const result = readChangePasswordForm(request.body);
+    const result = readChangePasswordForm(request.body, request.organiser);
     const render = (form = formView(result.values, result.ok ? {} : result.errors)) =>
       reply.code(422).viewAsync('organisers/account', { title: t('account.title'), form, minLength: MIN_PASSWORD_LENGTH });
     if (!result.ok) return render();
     const changed = await changePassword({ db, organiser: request.organiser, sessionToken: request.sessionToken, input: result.value });
-    if (!changed.ok) return render(formView({}, { current: 'account.wrongPassword' }));
+    if (!changed.ok) {
+      securityEvent(request.log, { event: 'password.changed', organiserId: request.organiser.id, ip: request.ip, refused: true });
+      return render(formView({}, { current: 'account.wrongPassword' }));
+    }
+    securityEvent(request.log, { event: 'password.changed', organiserId: request.organiser.id, ip: request.ip });
     return reply.flash('account.passwordChanged').redirect('/account', 303);
   });
 };

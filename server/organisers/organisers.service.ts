@@ -3,9 +3,12 @@ import type { Clock } from '../shared/clock.ts';
 import { readForm } from '../shared/form.ts';
 import type { FormResult } from '../shared/form.ts';
 import { hashToken, newToken } from '../shared/tokens.ts';
+import { clientNetwork } from '../shared/privacy-log.ts';
+import { hitRateLimit, peekRateLimit } from '../db/rate-limits.ts';
 import { organisersRepository } from './organisers.repository.ts';
 import type { Organiser } from './organisers.table.ts';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword, timingDummyHash, verifyPassword } from './passwords.ts';
+import { MAX_PASSWORD_LENGTH, hashPassword, timingDummyHash, verifyPassword } from './passwords.ts';
+import { passwordProblem } from './password-policy.ts';
 
 const SESSION_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
@@ -24,7 +27,8 @@ export function readOrganiserForm(body: unknown, { confirm = true }: { confirm?:
   const name = form.line('name', { required: true, max: 120 });
   const email = form.email('email', { required: true });
   const password = form.text('password', { required: true, max: MAX_PASSWORD_LENGTH });
-  if (password !== '' && password.length < MIN_PASSWORD_LENGTH) form.fail('password', 'organiser.passwordTooShort');
+  const problem = password === '' ? null : passwordProblem(password, [email, name]);
+  if (problem) form.fail('password', problem);
   if (confirm && form.text('passwordRepeat') !== password) form.fail('passwordRepeat', 'organiser.passwordMismatch');
   const result = form.result({ email, name, password });
   // Never send a password back into the form.
@@ -107,12 +111,13 @@ export function findOrganiserByEmail({ db, email }: { db: Db; email: string }): 
 
 export type ChangePasswordInput = { current: string; password: string };
 
-export function readChangePasswordForm(body: unknown): FormResult<ChangePasswordInput> {
+export function readChangePasswordForm(body: unknown, organiser?: { email: string; name: string }): FormResult<ChangePasswordInput> {
   const form = readForm(body);
   const current = form.text('current', { required: true, max: MAX_PASSWORD_LENGTH });
   const password = form.text('password', { required: true, max: MAX_PASSWORD_LENGTH });
-  const repeat = form.text('passwordRepeat');
-  if (password !== '' && password.length < MIN_PASSWORD_LENGTH) form.fail('password', 'organiser.passwordTooShort');
+  const repeat = form.text('passwordRepeat', { max: MAX_PASSWORD_LENGTH });
+  const problem = password === '' ? null : passwordProblem(password, organiser ? [organiser.email, organiser.name] : []);
+  if (problem) form.fail('password', problem);
   if (repeat !== password) form.fail('passwordRepeat', 'organiser.passwordMismatch');
   const result = form.result({ current, password });
   if (!result.ok) result.values.current = result.values.password = result.values.passwordRepeat = '';
@@ -146,4 +151,49 @@ export async function resetPassword({ db, email, password }: { db: Db; email: st
   repository.updatePassword(organiser.id, await hashPassword(password));
   repository.deleteAllSessions(organiser.id);
   return true;
+}
+
+/** Failed logins allowed per quarter hour: per account (whatever the address) and per client network. */
+export const LOGIN_LIMITS = {
+  perAccount: { max: 10, windowMs: 15 * 60 * 1000 },
+  perNetwork: { max: 30, windowMs: 15 * 60 * 1000 },
+};
+
+export type LoginAttempt =
+  | { status: 'ok'; organiser: Organiser }
+  | { status: 'failed'; lockedNow: boolean }
+  | { status: 'locked'; retryAfterSeconds: number };
+
+/**
+ * A login through the form: refused outright while the account or the client network has had
+ * too many failures (counted in the database, so a restart does not reset them); only
+ * failures count, a successful login costs nothing.
+ */
+export async function attemptLogin({
+  db,
+  clock,
+  secret,
+  email,
+  password,
+  ip,
+}: {
+  db: Db;
+  clock: Clock;
+  secret: string;
+  email: string;
+  password: string;
+  ip: string;
+}): Promise<LoginAttempt> {
+  const deps = { db, now: clock(), secret };
+  const keys = [
+    ...(email ? [{ parts: ['login-account', email.trim().toLowerCase()], limit: LOGIN_LIMITS.perAccount }] : []),
+    { parts: ['login-network', clientNetwork(ip)], limit: LOGIN_LIMITS.perNetwork },
+  ];
+  const locked = keys.map(({ parts, limit }) => peekRateLimit(deps, parts, limit)).filter((state) => state.limited);
+  if (locked.length > 0) return { status: 'locked', retryAfterSeconds: Math.max(...locked.map((state) => state.retryAfterSeconds)) };
+  const organiser = email && password ? await authenticate({ db, email, password }) : undefined;
+  if (organiser) return { status: 'ok', organiser };
+  const after = keys.map(({ parts, limit }) => hitRateLimit({ ...deps, now: clock() }, parts, limit));
+  // The failure that reaches a limit locks: the next attempt is refused (logged as a lockout).
+  return { status: 'failed', lockedNow: after.some((state, index) => state.count === keys[index]!.limit.max) };
 }

@@ -3,8 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 // argon2id (the library's default) with OWASP's minimum: 19 MiB, 2 passes, 1 lane.
 const options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
-export const MIN_PASSWORD_LENGTH = 10;
-export const MAX_PASSWORD_LENGTH = 200;
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-policy.ts';
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, options);

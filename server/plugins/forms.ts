@@ -6,6 +6,13 @@ import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import './types.ts';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** True while the multipart body is being read (set and cleared by the forms plugin). */
+    readingMultipart: boolean;
+  }
+}
+
 export const DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
 // Above this, busboy stops reading the part; the request is still answered with a message.
 const HARD_FILE_LIMIT = 64 * 1024 * 1024;
@@ -18,6 +25,12 @@ const HARD_FILE_LIMIT = 64 * 1024 * 1024;
  */
 const formsPlugin: FastifyPluginAsync = async (app) => {
   await app.register(formbody);
+  // While the multipart hook reads the body, any failure is the body's fault (a broken
+  // boundary, a truncated part): the error handler answers 400, never 500.
+  app.decorateRequest('readingMultipart', false);
+  app.addHook('preValidation', async (request) => {
+    if (request.isMultipart()) request.readingMultipart = true;
+  });
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',
     throwFileSizeLimit: false,
@@ -40,6 +53,9 @@ const formsPlugin: FastifyPluginAsync = async (app) => {
       };
       (part as unknown as { value: UploadedFile }).value = file;
     },
+  });
+  app.addHook('preValidation', async (request) => {
+    request.readingMultipart = false;
   });
 };
 

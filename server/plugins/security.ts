@@ -1,15 +1,17 @@
 import fp from 'fastify-plugin';
-import helmet from '@fastify/helmet';
-import rateLimit from '@fastify/rate-limit';
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyHelmetOptions } from '@fastify/helmet';
+import helmet from 'helmet';
+import type { HelmetOptions } from 'helmet';
 import type { FastifyPluginAsync } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Security headers with a strict CSP (no inline script or style: every script and
- * stylesheet is a file under /static) and rate limiting, which routes switch on with
- * `config: { rateLimit: { max, timeWindow } }`.
+ * stylesheet is a file under /static). Rate limits: plugins/rate-limit.ts.
  */
-const securityPlugin: FastifyPluginAsync<{ secureCookies: boolean }> = async (app, { secureCookies }) => {
-  await app.register(helmet, {
+export function securityHeaderOptions(secureCookies: boolean): HelmetOptions {
+  return {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -33,17 +35,21 @@ const securityPlugin: FastifyPluginAsync<{ secureCookies: boolean }> = async (ap
     frameguard: { action: 'sameorigin' },
     hsts: secureCookies ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     crossOriginEmbedderPolicy: false,
-  });
+  };
+}
 
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => ({
-      statusCode: 429,
-      code: 'RATE_LIMITED',
-      error: 'Too Many Requests',
-      message: `Rate limit exceeded, retry in ${context.after}`,
-    }),
-  });
+/**
+ * The same headers for answers that bypass the request hooks (router errors such as a bad
+ * URL encoding or an overlong parameter, see plugins/errors.ts).
+ */
+export function securityHeaders(secureCookies: boolean): (request: IncomingMessage, response: ServerResponse) => void {
+  const middleware = helmet(securityHeaderOptions(secureCookies));
+  return (request, response) => middleware(request, response, () => {});
+}
+
+const securityPlugin: FastifyPluginAsync<{ secureCookies: boolean }> = async (app, { secureCookies }) => {
+  // @fastify/helmet bundles its own copy of helmet's types; the options are the same.
+  await app.register(fastifyHelmet, securityHeaderOptions(secureCookies) as unknown as FastifyHelmetOptions);
 };
 
 export default fp(securityPlugin, { name: 'security' });

@@ -19,5 +19,7 @@ declare module 'fastify' {
     uploadMaxBytes?: number;
     /** false: the route accepts unsafe methods without a CSRF token (none do today). */
     csrf?: boolean;
+    /** Requests per client network and window (plugins/rate-limit.ts); false: none, not even the public-form default. */
+    rateLimit?: { max: number; timeWindow: string | number; bucket?: string } | false;
   }
 }

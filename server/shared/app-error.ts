@@ -21,3 +21,13 @@ export const notFound = (messageKey: MessageKey = 'error.notFound.text') => new 
 export const forbidden = (messageKey: MessageKey = 'error.forbidden.text') => new AppError(403, messageKey);
 export const conflict = (messageKey: MessageKey, params: Record<string, string | number> = {}) =>
   new AppError(409, messageKey, params);
+
+/** Too many requests: the error page says when to try again; the handler sends `Retry-After`. */
+export class RateLimitedError extends AppError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number, messageKey: MessageKey = 'guard.rateLimited.text') {
+    super(429, messageKey, { count: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
+    this.name = 'RateLimitedError';
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -16,10 +16,20 @@ export function isValidEmail(value: string): boolean {
   return value.length <= 254 && EMAIL.test(value);
 }
 
-/** Removes control characters except tab and line feed; normalises line endings. */
-function clean(value: string): string {
-  return value.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '');
+/**
+ * What no form field keeps: C0 and C1 control characters (NUL, escape …; tab and line feed
+ * stay, the readers below turn them into spaces where a field has one line), the bidi
+ * embeddings, overrides and isolates U+202A–U+202E and U+2066–U+2069, the marks U+200E,
+ * U+200F and U+061C (they reorder what is shown, e.g. a name that reads backwards), and a
+ * byte-order mark. Line and paragraph separators become line breaks.
+ */
+const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
+
+/** Removes control and bidi-control characters; normalises line endings. */
+export function cleanText(value: string): string {
+  return value.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(INVISIBLE, '');
 }
+const clean = cleanText;
 
 /**
  * Reads a parsed form body field by field. Each reader records a German message key for a

@@ -79,8 +79,10 @@ export function readSignatureForm(body: unknown): FormResult<SignatureInput> & {
 }
 
 /** The reason a representative gives for declining (optional). */
-export function readDeclineForm(body: unknown): { reason: string } {
-  return { reason: readForm(body).text('reason', { max: 2000 }) };
+export function readDeclineForm(body: unknown): FormResult<{ reason: string }> {
+  const form = readForm(body);
+  const reason = form.text('reason', { max: 2000 });
+  return form.result({ reason });
 }
 
 /**

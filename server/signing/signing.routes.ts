@@ -48,7 +48,7 @@ const signingRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
   const token = (request: FastifyRequest) => paramsOf(request, tokenParams).token;
   const ip = (request: FastifyRequest) => truncateIp(request.ip);
 
-  const renderPage = (reply: FastifyReply, check: Extract<LinkCheck, { ok: true }>, form?: FormView, status = 200) => {
+  const renderPage = (reply: FastifyReply, check: Extract<LinkCheck, { ok: true }>, form?: FormView, status = 200, declineForm = formView({})) => {
     const page = presentSigningPage(loadSigningPage({ db, check }));
     const values = { representativeName: page.signatory.name, representativeFunction: page.signatory.function, signatureKind: 'typed' };
     return reply.code(status).viewAsync('signing/page', {
@@ -56,7 +56,7 @@ const signingRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
       token: token(reply.request),
       ...page,
       form: form ?? formView(values),
-      declineForm: formView({}),
+      declineForm,
       maxImageMb: MAX_SIGNATURE_BYTES / 1024 / 1024,
     });
   };
@@ -81,7 +81,13 @@ const signingRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
   });
 
   app.post('/s/:token/decline', route(), async (request, reply) => {
-    const declined = decline({ db, clock, token: token(request), ...readDeclineForm(request.body), ip: ip(request) });
+    const form = readDeclineForm(request.body);
+    if (!form.ok) {
+      const check = checkLink({ db, clock, token: token(request), purpose: 'sign' });
+      if (!check.ok) return renderProblem(reply, check);
+      return renderPage(reply, check, undefined, 422, formView(form.values, form.errors));
+    }
+    const declined = decline({ db, clock, token: token(request), ...form.value, ip: ip(request) });
     if (!declined.ok) return renderProblem(reply, declined);
     return reply.redirect(`/s/${token(request)}#bestaetigung`, 303);
   });

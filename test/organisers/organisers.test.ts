@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.ts';
 import { loginAs, makeOrganiser, submitForm } from '../helpers/factories.ts';
-import { csrfToken, fieldError, pageText } from '../helpers/html.ts';
+import { csrfToken, fieldError, fieldValue, pageText } from '../helpers/html.ts';
 
 describe('first run', () => {
   it('sends a fresh installation to the setup page and logs the first organiser in', async () => {
@@ -172,5 +172,34 @@ describe('own account', () => {
     });
     expect(changed.status).toBe(303);
     await loginAs(http(), { email: organiser.email, password: 'neues-langes-passwort' });
+  });
+});
+
+describe('password rules', () => {
+  it('refuses passwords under 12 characters and common ones at the field, on setup and on the account page', async () => {
+    const { http, db } = await buildTestApp();
+    const setup = async (password: string) =>
+      submitForm(http(), '/setup', '/setup', { name: 'Andrea Beispiel', email: 'andrea@example.org', password, passwordRepeat: password });
+
+    const short = await setup('password12');
+    expect(short.status).toBe(422);
+    expect(fieldError(short.text, 'password')).toBe('Das Passwort ist zu kurz (mindestens 12 Zeichen).');
+    for (const common of ['passwort1234', 'qwertzuiop123', 'Schmetterling1', 'andrea@example.org']) {
+      const response = await setup(common);
+      expect(response.status, common).toBe(422);
+      expect(fieldError(response.text, 'password')).toMatch(/zu verbreitet/);
+      // The password is never sent back into the form; the other fields are.
+      expect(fieldValue(response.text, 'password') ?? '').toBe('');
+      expect(response.text).toContain('Andrea Beispiel');
+    }
+    expect((await setup('Kleve hilft beim Ankommen')).status).toBe(303);
+
+    const { organiser, password } = await makeOrganiser(db);
+    const browser = http();
+    await loginAs(browser, { email: organiser.email, password });
+    const weak = await submitForm(browser, '/account', '/account/password', { current: password, password: 'hallo12345678', passwordRepeat: 'hallo12345678' });
+    expect(weak.status).toBe(422);
+    expect(fieldError(weak.text, 'password')).toMatch(/zu verbreitet/);
+    await loginAs(http(), { email: organiser.email, password });
   });
 });
