@@ -1,3 +1,4 @@
+import { securityEvent } from '../shared/privacy-log.ts';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -68,6 +69,7 @@ const privacyRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, file
 
     app.get(`/appeals/:slug/privacy/${kind}/:id/export.json`, { schema: personSchema, config: owner }, async (request, reply) => {
       const { exported } = exportOf(request, kind);
+      securityEvent(request.log, { event: 'data.exported', actorId: request.organiser!.id, appealId: request.appeal.id, kind, ip: request.ip });
       return sendJson(reply, exported, kind === 'signatories' ? 'vertretung' : 'empfaenger');
     });
 
@@ -77,7 +79,7 @@ const privacyRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, file
       const { id } = paramsOf(request, personParams);
       const report = kind === 'signatories' ? deleteRepresentative({ ...deps, appeal: request.appeal, signatoryId: id }) : deleteAddressee({ ...deps, appeal: request.appeal, addresseeId: id });
       if (!report) throw notFound();
-      request.log.info({ event: 'personal_data_deleted', appealId: request.appeal.id, kind, organiserId: request.organiser?.id }, 'personal data deleted');
+      securityEvent(request.log, { event: 'data.deleted', actorId: request.organiser!.id, appealId: request.appeal.id, kind, ip: request.ip });
       return reply.flash('privacy.deleted').redirect(`/appeals/${request.appeal.slug}/privacy`, 303);
     });
   }
@@ -99,13 +101,14 @@ const privacyRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, file
   app.get('/account/privacy/export.json', async (request, reply) => {
     const exported = exportOrganiser({ db, clock, organiserId: request.organiser!.id });
     if (!exported) throw notFound();
+    securityEvent(request.log, { event: 'data.exported', organiserId: request.organiser!.id, ip: request.ip });
     return sendJson(reply, exported, 'konto');
   });
 
   app.post('/account/delete', async (request, reply) => {
     const result = await deleteOwnAccount({ ...deps, organiser: request.organiser!, body: request.body });
     if (!result.ok) return renderAccount(request, reply, formView(result.values, result.errors), result.obstacles, 422);
-    request.log.info({ event: 'account_deleted' }, 'organiser account deleted');
+    securityEvent(request.log, { event: 'data.deleted', organiserId: request.organiser!.id, ip: request.ip });
     reply.logOut();
     return reply.flash('privacy.account.deleted').redirect('/login', 303);
   });
