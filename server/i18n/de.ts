@@ -575,7 +575,7 @@ export const de = {
   'import.file.tooLarge': 'Die Datei ist größer als {mb} MB. Bitte teilen Sie sie auf oder entfernen Sie nicht benötigte Spalten.',
   'import.file.empty': 'Die Datei ist leer.',
   'import.file.noRows': 'Die Datei enthält nur eine Überschriftenzeile und keine Adressen.',
-  'import.file.tooManyRows': 'Die Datei hat {count} Zeilen; höchstens {max} können auf einmal importiert werden.',
+  'import.file.tooManyRows': 'Die Datei hat mehr als {max} Zeilen; höchstens {max} können auf einmal importiert werden. Bitte teilen Sie die Datei auf.',
   'import.file.oldExcel': 'Das ist eine Datei im alten Excel-Format (.xls). Bitte speichern Sie sie in Excel oder LibreOffice als .xlsx oder als „CSV UTF-8“.',
   'import.file.notTable': 'Die Datei ist weder eine CSV- noch eine Excel-Datei (.xlsx).',
   'import.file.csvBroken': 'Die CSV-Datei ist ab Zeile {line} nicht lesbar: Ein Anführungszeichen wird nicht geschlossen.',
@@ -800,4 +800,10 @@ export const de = {
   'dispatch.error.tooLarge': 'Die E-Mails wären zu groß (mehr als 10 MB) und werden deshalb nicht versendet. Bitte verkleinern Sie Logos oder Unterschriftsbilder.',
   'dispatch.error.noSample': 'Es gibt keinen Empfänger mit E-Mail-Adresse für ein Beispiel.',
   'dispatch.error.noPostLetters': 'Es gibt keine Briefe, die per Post gehen.',
+  // --- bounded uploads: import files, images, /v/ ---
+  'import.file.cellTooLong': 'Eine Zelle ist länger als {max} Zeichen. Adressfelder haben höchstens 300 Zeichen: Bitte kürzen Sie die Zelle oder entfernen Sie die Spalte.',
+  'import.file.rowTooLong': 'Zeile {line} der CSV-Datei ist länger als {max} Zeichen. Bitte prüfen Sie die Datei (fehlt ein Zeilenumbruch oder ein Anführungszeichen?).',
+  'import.file.unpackedTooLarge': 'Die Excel-Datei ist entpackt größer als {mb} MB. Bitte speichern Sie nur die Adressliste in einer neuen Datei.',
+  'import.file.tooSlow': 'Die Datei ließ sich nicht in {seconds} Sekunden lesen. Bitte speichern Sie nur die Adressliste als .xlsx oder „CSV UTF-8“ und versuchen Sie es noch einmal.',
+  'import.file.tooComplex': 'Die Datei ist zu umfangreich, um sie zu lesen. Bitte speichern Sie nur die Adressliste als .xlsx oder „CSV UTF-8“ und versuchen Sie es noch einmal.',
 } as const;
