@@ -38,8 +38,8 @@ function scanEntry(zip: Uint8Array, name: string, handlers: XmlHandlers, limits:
   unzip.register(UnzipInflate);
   try {
     // Small pieces, so that a refusal stops the inflating early.
-    for (let offset = 0; offset < zip.length && !failure; offset += 64 * 1024) {
-      unzip.push(zip.subarray(offset, offset + 64 * 1024), offset + 64 * 1024 >= zip.length);
+    for (let offset = 0; offset < zip.length && !failure; offset += 8 * 1024) {
+      unzip.push(zip.subarray(offset, offset + 8 * 1024), offset + 8 * 1024 >= zip.length);
     }
   } catch (caught) {
     failure ??= caught;
