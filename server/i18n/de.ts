@@ -805,5 +805,8 @@ export const de = {
   'import.file.rowTooLong': 'Zeile {line} der CSV-Datei ist länger als {max} Zeichen. Bitte prüfen Sie die Datei (fehlt ein Zeilenumbruch oder ein Anführungszeichen?).',
   'import.file.unpackedTooLarge': 'Die Excel-Datei ist entpackt größer als {mb} MB. Bitte speichern Sie nur die Adressliste in einer neuen Datei.',
   'import.file.tooSlow': 'Die Datei ließ sich nicht in {seconds} Sekunden lesen. Bitte speichern Sie nur die Adressliste als .xlsx oder „CSV UTF-8“ und versuchen Sie es noch einmal.',
+  'logo.tooSlow': 'Das SVG-Bild braucht zu lange zum Umrechnen (mehr als eine Sekunde). Bitte speichern Sie das Logo als PNG (z. B. 1200 × 600 Pixel) oder vereinfachen Sie das SVG (weniger Filter und Effekte).',
+  'logo.busy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
+  'signing.image.busy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
   'import.file.tooComplex': 'Die Datei ist zu umfangreich, um sie zu lesen. Bitte speichern Sie nur die Adressliste als .xlsx oder „CSV UTF-8“ und versuchen Sie es noch einmal.',
 } as const;
