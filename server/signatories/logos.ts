@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import fontkit from '@pdf-lib/fontkit';
 import sharp from 'sharp';
 import type { MessageKey } from '../i18n/index.ts';
-import { runInChildProcess } from '../shared/child-job.ts';
+import { createChildJobRunner } from '../shared/child-job.ts';
 import type { FieldErrors } from '../shared/form.ts';
 import { createGate, GateFullError } from '../shared/job-gate.ts';
 import type { UploadedFile } from '../shared/uploaded-file.ts';
@@ -28,7 +28,7 @@ const SVG_DENSITY = 150;
 // leaves room for everything else. Beyond the line, an upload is refused with a message.
 const svgJobs = createGate({ concurrency: 2, maxWaiting: 16 });
 const rasterJobs = createGate({ concurrency: 2, maxWaiting: 32 });
-const svgRasterJob = new URL('./svg-raster.job.ts', import.meta.url);
+const rasteriseSvg = createChildJobRunner<SvgRasterInput, Uint8Array>(new URL('./svg-raster.job.ts', import.meta.url), { timeoutMs: SVG_BUDGET_MS, maxMemoryMb: 256 });
 
 type ImageType = 'png' | 'jpeg' | 'svg';
 
@@ -67,7 +67,7 @@ export async function reencodeImage(
   try {
     if (type === 'svg') {
       const input: SvgRasterInput = { svg: file.bytes, box, maxInputPixels: MAX_INPUT_PIXELS, density: SVG_DENSITY };
-      const png = await svgJobs.run(() => runInChildProcess<SvgRasterInput, Uint8Array>(svgRasterJob, input, { timeoutMs: SVG_BUDGET_MS, maxMemoryMb: 256 }));
+      const png = await svgJobs.run(() => rasteriseSvg(input));
       return { ok: true, png: Buffer.from(png.buffer, png.byteOffset, png.byteLength) };
     }
     const png = await rasterJobs.run(() =>
