@@ -808,5 +808,6 @@ export const de = {
   'logo.tooSlow': 'Das SVG-Bild braucht zu lange zum Umrechnen (mehr als eine Sekunde). Bitte speichern Sie das Logo als PNG (z. B. 1200 × 600 Pixel) oder vereinfachen Sie das SVG (weniger Filter und Effekte).',
   'logo.busy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
   'signing.image.busy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
+  'verify.busy': 'Gerade werden sehr viele Dateien geprüft. Bitte versuchen Sie es in einer Minute noch einmal.',
   'import.file.tooComplex': 'Die Datei ist zu umfangreich, um sie zu lesen. Bitte speichern Sie nur die Adressliste als .xlsx oder „CSV UTF-8“ und versuchen Sie es noch einmal.',
 } as const;
