@@ -574,7 +574,7 @@ export const de = {
   'import.file.tooLarge': 'Die Datei ist größer als {mb} MB. Bitte teilen Sie sie auf oder entfernen Sie nicht benötigte Spalten.',
   'import.file.empty': 'Die Datei ist leer.',
   'import.file.noRows': 'Die Datei enthält nur eine Überschriftenzeile und keine Adressen.',
-  'import.file.tooManyRows': 'Die Datei hat {count} Zeilen; höchstens {max} können auf einmal importiert werden.',
+  'import.file.tooManyRows': 'Die Datei hat mehr als {max} Zeilen; höchstens {max} können auf einmal importiert werden. Bitte teilen Sie die Datei auf.',
   'import.file.oldExcel': 'Das ist eine Datei im alten Excel-Format (.xls). Bitte speichern Sie sie in Excel oder LibreOffice als .xlsx oder als „CSV UTF-8“.',
   'import.file.notTable': 'Die Datei ist weder eine CSV- noch eine Excel-Datei (.xlsx).',
   'import.file.csvBroken': 'Die CSV-Datei ist ab Zeile {line} nicht lesbar: Ein Anführungszeichen wird nicht geschlossen.',
@@ -906,4 +906,14 @@ export const de = {
   'guard.urlTooLong.text': 'Diese Adresse ist zu lang oder ungültig. Bitte prüfen Sie den Link.',
   'guard.password.tooShort': 'Das Passwort ist zu kurz (mindestens 12 Zeichen).',
   'guard.password.common': 'Dieses Passwort ist zu verbreitet und leicht zu erraten. Bitte wählen Sie ein anderes, z. B. einen Satz aus mehreren Wörtern.',
+  // --- bounded uploads: import files, images, /v/ ---
+  'import.file.cellTooLong': 'Eine Zelle ist länger als {max} Zeichen. Adressfelder haben höchstens 300 Zeichen: Bitte kürzen Sie die Zelle oder entfernen Sie die Spalte.',
+  'import.file.rowTooLong': 'Zeile {line} der CSV-Datei ist länger als {max} Zeichen. Bitte prüfen Sie die Datei (fehlt ein Zeilenumbruch oder ein Anführungszeichen?).',
+  'import.file.unpackedTooLarge': 'Die Excel-Datei ist entpackt größer als {mb} MB. Bitte speichern Sie nur die Adressliste in einer neuen Datei.',
+  'import.file.tooSlow': 'Die Datei ließ sich nicht in {seconds} Sekunden lesen. Bitte speichern Sie nur die Adressliste als .xlsx oder „CSV UTF-8“ und versuchen Sie es noch einmal.',
+  'logo.tooSlow': 'Das SVG-Bild braucht zu lange zum Umrechnen (mehr als eine Sekunde). Bitte speichern Sie das Logo als PNG (z. B. 1200 × 600 Pixel) oder vereinfachen Sie das SVG (weniger Filter und Effekte).',
+  'logo.busy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
+  'signing.image.busy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
+  'verify.busy': 'Gerade werden sehr viele Dateien geprüft. Bitte versuchen Sie es in einer Minute noch einmal.',
+  'import.file.tooComplex': 'Die Datei ist zu umfangreich, um sie zu lesen. Bitte speichern Sie nur die Adressliste als .xlsx oder „CSV UTF-8“ und versuchen Sie es noch einmal.',
 } as const;

@@ -10,7 +10,6 @@ import { isoDate } from '../shared/dates.ts';
 import { CODE_ALPHABET } from '../letter-pdf/letter-render.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';
-import type { LetterDocument } from './letter-documents.table.ts';
 import type { LetterRecipient } from './recipients.ts';
 
 export const sha256Of = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
@@ -108,11 +107,6 @@ export function findDocument({ db, code }: { db: Db; code: string }) {
   const normalised = normaliseCode(code);
   if (!normalised) return undefined;
   return letterDocumentsRepository(db).findByCode(normalised);
-}
-
-/** Whether uploaded bytes are exactly the document issued under this code. */
-export function verifyBytes({ document, bytes }: { document: LetterDocument; bytes: Uint8Array }): boolean {
-  return sha256Of(bytes) === document.sha256;
 }
 
 export function markDocumentSent({ db, code, sentAt }: { db: Db; code: string; sentAt: Date }): void {

@@ -1,15 +1,21 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import { formView } from '../shared/form-view.ts';
+import { createGate, GateFullError } from '../shared/job-gate.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { uploadedFile } from '../shared/uploaded-file.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { findDocument, normaliseCode, verifyBytes } from './letter-documents.service.ts';
+import { findDocument, normaliseCode } from './letter-documents.service.ts';
 import { presentVerification } from './letters.presenters.ts';
 import { publiclyNamedSignatories } from '../signatories/signatories.service.ts';
 
 const MAX_VERIFY_BYTES = 10 * 1024 * 1024;
+// An upload is hashed as it arrives (only its first KB is kept). At most two are read at a time,
+// eighteen more wait with their bodies unread (the sockets hold them); beyond that a clear 503
+// with Retry-After. Twenty 10 MB uploads at once are all compared, one pair after another.
+const VERIFY_UPLOADS = { concurrency: 2, maxWaiting: 18 };
+const VERIFY_RETRY_AFTER_SECONDS = 30;
 const verifyRateLimit = { max: 20, timeWindow: '10 minutes' };
 // Looking codes up: enough for a person with a stack of letters, too few to try codes out.
 const verifyPageRateLimit = { max: 60, timeWindow: '10 minutes', bucket: 'verify-page' };
@@ -39,9 +45,26 @@ export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
     });
   };
 
+  const uploads = createGate(VERIFY_UPLOADS);
+  // Waits for a slot before the body is read; the slot is given back when the answer is done
+  // or the connection is gone.
+  const waitForUploadSlot = async (request: FastifyRequest, reply: FastifyReply) => {
+    let release: () => void;
+    try {
+      release = await uploads.acquire();
+    } catch (error) {
+      if (!(error instanceof GateFullError)) throw error;
+      reply.header('retry-after', String(VERIFY_RETRY_AFTER_SECONDS)).header('connection', 'close');
+      const html = await showPage(reply, String((request.params as { code?: unknown }).code ?? ''), { error: 'verify.busy', status: 503 });
+      return reply.send(html);
+    }
+    if (reply.raw.writableFinished || request.raw.destroyed) release();
+    else reply.raw.once('close', release);
+  };
+
   app.get('/v/:code', { schema: paramsSchema(codeParams), config: { rateLimit: verifyPageRateLimit } }, async (request, reply) => showPage(reply, paramsOf(request, codeParams).code, {}));
 
-  app.post('/v/:code', { schema: paramsSchema(codeParams), config: { uploadMaxBytes: MAX_VERIFY_BYTES, rateLimit: verifyRateLimit } }, async (request, reply) => {
+  app.post('/v/:code', { schema: paramsSchema(codeParams), config: { uploadMaxBytes: MAX_VERIFY_BYTES, uploadDigestOnly: true, rateLimit: verifyRateLimit }, onRequest: waitForUploadSlot }, async (request, reply) => {
     const { code } = paramsOf(request, codeParams);
     const found = findDocument({ db, code });
     if (!found) return showPage(reply, code, {});
@@ -49,6 +72,7 @@ export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
     if (!file) return showPage(reply, code, { error: 'verify.noFile', status: 422 });
     if (file.tooLarge) return showPage(reply, code, { error: 'verify.tooLarge', status: 422 });
     if (Buffer.from(file.bytes.subarray(0, 5)).toString('latin1') !== '%PDF-') return showPage(reply, code, { error: 'verify.notPdf', status: 422 });
-    return showPage(reply, code, { result: verifyBytes({ document: found.document, bytes: file.bytes }) ? 'match' : 'mismatch' });
+    // The file was hashed while it arrived (uploadDigestOnly): it is never held in memory whole.
+    return showPage(reply, code, { result: file.sha256 === found.document.sha256 ? 'match' : 'mismatch' });
   });
 };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import type { UploadedFile } from '../shared/uploaded-file.ts';
 import formbody from '@fastify/formbody';
@@ -14,6 +15,8 @@ declare module 'fastify' {
 }
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 5 * 1024 * 1024;
+/** What a route with `uploadDigestOnly` keeps of the file besides its hash. */
+export const UPLOAD_HEAD_BYTES = 1024;
 // Above this, busboy stops reading the part; the request is still answered with a message.
 const HARD_FILE_LIMIT = 64 * 1024 * 1024;
 
@@ -37,11 +40,15 @@ const formsPlugin: FastifyPluginAsync = async (app) => {
     limits: { fileSize: HARD_FILE_LIMIT, files: 2, fields: 200, parts: 220, fieldSize: 1024 * 1024 },
     async onFile(this: FastifyRequest, part: MultipartFile) {
       const maxBytes = this.routeOptions.config.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES;
+      // A route that only compares files by hash gets the hash and the first bytes, not the file.
+      const digest = this.routeOptions.config.uploadDigestOnly ? createHash('sha256') : undefined;
       const chunks: Buffer[] = [];
       let size = 0;
       for await (const chunk of part.file) {
-        size += (chunk as Buffer).length;
-        if (size <= maxBytes) chunks.push(chunk as Buffer);
+        const bytes = chunk as Buffer;
+        if (digest && size + bytes.length <= maxBytes) digest.update(bytes);
+        if (size + bytes.length <= maxBytes && (!digest || size < UPLOAD_HEAD_BYTES)) chunks.push(digest ? bytes.subarray(0, UPLOAD_HEAD_BYTES - size) : bytes);
+        size += bytes.length;
       }
       const tooLarge = size > maxBytes || part.file.truncated;
       const file: UploadedFile = {
@@ -50,6 +57,7 @@ const formsPlugin: FastifyPluginAsync = async (app) => {
         size,
         bytes: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks),
         tooLarge,
+        ...(digest && !tooLarge ? { sha256: digest.digest('hex') } : {}),
       };
       (part as unknown as { value: UploadedFile }).value = file;
     },

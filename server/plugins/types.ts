@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Largest accepted upload for this route, in bytes (multipart routes). */
     uploadMaxBytes?: number;
+    /** true: files are hashed as they arrive (SHA-256) and only their first KB is kept (routes that compare by hash). */
+    uploadDigestOnly?: boolean;
     /** false: the route accepts unsafe methods without a CSRF token (none do today). */
     csrf?: boolean;
     /** Requests per client network and window (plugins/rate-limit.ts); false: none, not even the public-form default. */

@@ -5,6 +5,8 @@ export type UploadedFile = {
   size: number;
   bytes: Buffer;
   tooLarge: boolean;
+  /** SHA-256 (hex) of the whole file, on routes with `uploadDigestOnly`; `bytes` is then only its first KB. */
+  sha256?: string;
 };
 
 /** The uploaded file of a multipart field, or undefined when none was chosen. */

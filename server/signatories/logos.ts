@@ -4,15 +4,31 @@ import { createHash } from 'node:crypto';
 import fontkit from '@pdf-lib/fontkit';
 import sharp from 'sharp';
 import type { MessageKey } from '../i18n/index.ts';
+import { createChildJobRunner } from '../shared/child-job.ts';
 import type { FieldErrors } from '../shared/form.ts';
+import { createGate, GateFullError } from '../shared/job-gate.ts';
 import type { UploadedFile } from '../shared/uploaded-file.ts';
+import { JobFailedError, JobTimeoutError } from '../shared/worker-job.ts';
 import { fontBytes } from '../letter-pdf/fonts.ts';
+import type { SvgRasterInput } from './svg-raster.job.ts';
 
 export const MAX_LOGO_BYTES = 5 * 1024 * 1024;
 // Pixel-flood guard: a small file may still decode to gigabytes of pixels.
 const MAX_INPUT_PIXELS = 40_000_000;
 // Logos are printed about 25 mm wide; 600 × 300 px is ample and keeps letters small.
 const LOGO_BOX = { width: 600, height: 300 };
+/** Time an SVG may take to rasterise; librsvg cannot be stopped, so it runs in a process that is killed. */
+export const SVG_BUDGET_MS = 1000;
+/** Time a PNG or JPEG may take to decode and re-encode (sharp stops it). */
+export const RASTER_BUDGET_SECONDS = 3;
+const SVG_DENSITY = 150;
+
+// Heavy image jobs wait in line: at most two SVG processes (two cores) and two PNG/JPEG jobs in
+// sharp (of the four threads of the libuv pool) at a time, so that a burst of hostile images
+// leaves room for everything else. Beyond the line, an upload is refused with a message.
+const svgJobs = createGate({ concurrency: 2, maxWaiting: 16 });
+const rasterJobs = createGate({ concurrency: 2, maxWaiting: 32 });
+const rasteriseSvg = createChildJobRunner<SvgRasterInput, Uint8Array>(new URL('./svg-raster.job.ts', import.meta.url), { timeoutMs: SVG_BUDGET_MS, maxMemoryMb: 256 });
 
 type ImageType = 'png' | 'jpeg' | 'svg';
 
@@ -31,7 +47,7 @@ export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
   return undefined;
 }
 
-export type ImageProblem = 'tooLarge' | 'empty' | 'notAnImage' | 'unreadable' | 'tooManyPixels';
+export type ImageProblem = 'tooLarge' | 'empty' | 'notAnImage' | 'unreadable' | 'tooManyPixels' | 'tooSlow' | 'busy';
 export type ImageResult = { ok: true; png: Buffer } | { ok: false; problem: ImageProblem };
 
 /**
@@ -49,18 +65,25 @@ export async function reencodeImage(
   // Entity declarations are how XML bombs start; an image never needs them.
   if (type === 'svg' && /<!ENTITY/i.test(file.bytes.toString('utf8'))) return { ok: false, problem: 'unreadable' };
   try {
-    const png = await sharp(file.bytes, {
-      limitInputPixels: MAX_INPUT_PIXELS,
-      failOn: 'error',
-      ...(type === 'svg' ? { density: 150 } : {}),
-    })
-      .rotate()
-      .resize({ ...box, fit: 'inside', withoutEnlargement: true })
-      .png({ compressionLevel: 9, palette: true, quality: 90, effort: 7 })
-      .toBuffer();
+    if (type === 'svg') {
+      const input: SvgRasterInput = { svg: file.bytes, box, maxInputPixels: MAX_INPUT_PIXELS, density: SVG_DENSITY };
+      const png = await svgJobs.run(() => rasteriseSvg(input));
+      return { ok: true, png: Buffer.from(png.buffer, png.byteOffset, png.byteLength) };
+    }
+    const png = await rasterJobs.run(() =>
+      sharp(file.bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+        .timeout({ seconds: RASTER_BUDGET_SECONDS })
+        .rotate()
+        .resize({ ...box, fit: 'inside', withoutEnlargement: true })
+        .png({ compressionLevel: 9, palette: true, quality: 90, effort: 7 })
+        .toBuffer(),
+    );
     return { ok: true, png };
   } catch (error) {
-    return { ok: false, problem: /pixel limit/i.test(String(error)) ? 'tooManyPixels' : 'unreadable' };
+    if (error instanceof GateFullError) return { ok: false, problem: 'busy' };
+    if (error instanceof JobTimeoutError || /timeout/i.test(String(error))) return { ok: false, problem: 'tooSlow' };
+    const message = error instanceof JobFailedError ? error.message : String(error);
+    return { ok: false, problem: /pixel limit/i.test(message) ? 'tooManyPixels' : 'unreadable' };
   }
 }
 
@@ -70,6 +93,8 @@ const logoProblems: Record<ImageProblem, MessageKey> = {
   notAnImage: 'logo.notAnImage',
   unreadable: 'logo.unreadable',
   tooManyPixels: 'logo.tooManyPixels',
+  tooSlow: 'logo.tooSlow',
+  busy: 'logo.busy',
 };
 
 export type LogoResult = { ok: true; png: Buffer } | { ok: false; error: MessageKey };
@@ -90,6 +115,8 @@ const signatureProblems: Record<ImageProblem, MessageKey> = {
   notAnImage: 'signing.image.notAnImage',
   unreadable: 'signing.image.unreadable',
   tooManyPixels: 'signing.image.unreadable',
+  tooSlow: 'signing.image.unreadable',
+  busy: 'signing.image.busy',
 };
 
 /**

@@ -142,7 +142,7 @@ describe('reading CSV files as German offices save them', () => {
     const check = (bytes: Uint8Array) => fileError(previewImport({ db, list, bytes }));
     expect(await check(Buffer.alloc(30 * 1024 * 1024, 0x41))).toBe('Die Datei ist größer als 5 MB. Bitte teilen Sie sie auf oder entfernen Sie nicht benötigte Spalten.');
     const rows = Array.from({ length: 20_001 }, (_, i) => `N${i};n${i}@example.org`);
-    expect(await check(Buffer.from(['Nachname;E-Mail', ...rows].join('\r\n'), 'utf8'))).toBe('Die Datei hat 20.001 Zeilen; höchstens 20.000 können auf einmal importiert werden.');
+    expect(await check(Buffer.from(['Nachname;E-Mail', ...rows].join('\r\n'), 'utf8'))).toBe('Die Datei hat mehr als 20.000 Zeilen; höchstens 20.000 können auf einmal importiert werden. Bitte teilen Sie die Datei auf.');
   });
 
   it('treats an Anrede like "Herr Dr." as salutation plus title and warns about unknown ones', async () => {

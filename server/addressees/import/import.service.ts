@@ -4,10 +4,9 @@ import type { Clock } from '../../shared/clock.ts';
 import { conflict } from '../../shared/app-error.ts';
 import { addresseesRepository } from '../addressees.repository.ts';
 import type { Addressee, AddresseeList } from '../addressees.table.ts';
-import { buildPreview } from './preview.ts';
 import type { ImportPreview, ImportValues } from './preview.ts';
 import type { PendingImportStore } from './pending-imports.ts';
-import { readTable } from './read-table.ts';
+import { readTablePreview } from './read-table.ts';
 
 export type ImportOperation = { line: number; action: 'add'; values: ImportValues } | { line: number; action: 'update'; id: number; values: Partial<ImportValues> };
 
@@ -29,11 +28,13 @@ function listFingerprint(entries: Addressee[]): string {
   return hash.digest('hex');
 }
 
-/** Reads the file and tells, row by row, what importing it into `list` would do. Writes nothing. */
+/**
+ * Reads the file and tells, row by row, what importing it into `list` would do. Writes nothing.
+ * Reading and comparing run in a worker thread with a time and a memory limit.
+ */
 export async function previewImport({ db, list, bytes }: { db: Db; list: AddresseeList; bytes: Uint8Array }) {
-  const table = await readTable(bytes);
   const entries = addresseesRepository(db).entries(list.id);
-  const preview = buildPreview(table, entries);
+  const preview = await readTablePreview(bytes, entries);
   return { preview, fingerprint: listFingerprint(entries) };
 }
 
