@@ -800,4 +800,16 @@ export const de = {
   'dispatch.error.tooLarge': 'Die E-Mails wären zu groß (mehr als 10 MB) und werden deshalb nicht versendet. Bitte verkleinern Sie Logos oder Unterschriftsbilder.',
   'dispatch.error.noSample': 'Es gibt keinen Empfänger mit E-Mail-Adresse für ein Beispiel.',
   'dispatch.error.noPostLetters': 'Es gibt keine Briefe, die per Post gehen.',
+  // --- bounded rendering: limits of the letter text and of PDF jobs, background rendering ---
+  'letterText.wordTooLong': 'Der Text enthält ein Wort mit {length} Zeichen („{start} …“). Erlaubt sind höchstens {max} Zeichen je Wort, in Links {maxUrl}. Bitte trennen Sie es durch Leerzeichen; Ihr Text ist unten unverändert erhalten.',
+  'letterRender.timeout': 'Die PDF-Erstellung hat länger als {seconds} Sekunden gedauert und wurde abgebrochen. Bitte kürzen Sie den Brieftext oder verkleinern Sie die Bilder. Es ist nichts verloren gegangen.',
+  'letterRender.memory': 'Die PDF-Erstellung brauchte mehr als {megabytes} MB Arbeitsspeicher und wurde abgebrochen. Bitte kürzen Sie den Brieftext oder verkleinern Sie die Bilder. Es ist nichts verloren gegangen.',
+  'letterRender.checking': 'Die Hinweise zum Brief werden im Hintergrund ermittelt. Diese Seite aktualisiert sich von selbst.',
+  'letterRender.checkFailed': 'Die Hinweise zum Brief konnten nicht ermittelt werden: {reason}',
+  'letterRender.jobTitle': 'Briefe werden erstellt',
+  'letterRender.progress': 'Die Datei wird im Hintergrund erstellt: {done} von {total} Briefen. Diese Seite aktualisiert sich von selbst; der Download beginnt, sobald die Datei fertig ist.',
+  'letterRender.jobFailed': 'Die Datei konnte nicht erstellt werden: {reason}',
+  'letterRender.download': 'Datei herunterladen',
+  'letterRender.back': 'Zurück zu den Briefen',
+  'dispatch.sampleRendering': 'Das Beispiel wird im Hintergrund erstellt. Diese Seite aktualisiert sich von selbst.',
 } as const;

@@ -9,8 +9,10 @@ import { AppError } from '../shared/app-error.ts';
 import { isoDate } from '../shared/dates.ts';
 import { slugify } from '../shared/slug.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
-import { RENDERER_VERSION, prepareBatch, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-render.ts';
-import type { Batch } from '../letter-pdf/letter-render.ts';
+import { RENDERER_VERSION, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-render.ts';
+import type { PreparedLetter } from '../letter-pdf/letter-render.ts';
+import { letterRenderer } from './letter-renderer.ts';
+import type { LetterRenderer } from './letter-renderer.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';
 import type { NewLetterDocument } from './letter-documents.table.ts';
 import { combinePrintFile, freshDocumentCode, sha256Of, signatorySnapshot } from './letter-documents.service.ts';
@@ -62,6 +64,8 @@ export type IssueOptions = {
    * day gives the same bytes and code.
    */
   day?: string;
+  /** The worker pool that renders (default: the process's letter renderer). */
+  renderer?: LetterRenderer;
 };
 
 /**
@@ -73,10 +77,15 @@ export type LetterIssuer = {
   appealId: number;
   day: string;
   personal: LetterRecipient[];
-  issue(selection: LetterSelection): Promise<IssueResult>;
+  issue(selection: LetterSelection, options?: IssueHooks): Promise<IssueResult>;
 };
 
-type Group = { db: Db; clock: Clock; appeal: Appeal; letter: ResolvedLetter; batch: Batch; sharedKey: string; recipients: LetterRecipient[] };
+export type IssueHooks = {
+  /** Runs in the transaction that records the letters (e.g. the delivery's document code): one commit. */
+  withinRecord?: (tx: Db, letters: IssuedLetter[]) => void;
+};
+
+type Group = { db: Db; clock: Clock; appeal: Appeal; letter: ResolvedLetter; batch: PreparedLetter; renderer: LetterRenderer; sharedKey: string; recipients: LetterRecipient[] };
 
 /** The document row of a newly issued letter. */
 function documentRow({ appeal, letter, batch }: Group, recipient: LetterRecipient, issued: { code: string; sha256: string; byteSize: number; inputKey: string; renderedAt: Date }): NewLetterDocument {
@@ -99,37 +108,72 @@ function documentRow({ appeal, letter, batch }: Group, recipient: LetterRecipien
   };
 }
 
-/**
- * Stamps the personal parts of one batch. The same input gives the same bytes and reuses the
- * stored code (no new row); a stored row whose bytes differ (renderer changed) keeps its hash,
- * and the letter gets a new code.
- */
-function issueGroup(group: Group): IssuedLetter[] {
-  const { db, clock, letter, batch, sharedKey, recipients } = group;
-  const repository = letterDocumentsRepository(db);
-  const now = clock();
-  const keys = recipients.map((recipient) => sha256Of(`${sharedKey}:${JSON.stringify(recipient)}`));
-  const existing = new Map(repository.findByInputKeys(keys).map((row) => [row.inputKey, row]));
-  const taken = new Set<string>();
-  const rows: NewLetterDocument[] = [];
-  const issued = recipients.map((recipient, index) => {
-    const inputKey = keys[index]!;
-    const row = existing.get(inputKey);
-    let rendered = batch.emit({ ...recipient, code: row?.code ?? freshDocumentCode({ db, taken }) });
-    if (!row || row.sha256 !== rendered.sha256) {
-      if (row) {
-        rendered = batch.emit({ ...recipient, code: freshDocumentCode({ db, taken }) });
-        repository.retireInputKey(row.id);
-      }
-      rows.push(documentRow(group, recipient, { code: rendered.recipient.code, sha256: rendered.sha256, byteSize: rendered.bytes.length, inputKey, renderedAt: now }));
-    }
-    return { recipient, code: rendered.recipient.code, sha256: rendered.sha256, bytes: rendered.bytes, fileName: letterFileName(letter.model, recipient), warnings: rendered.warnings };
-  });
-  repository.insertMany(rows);
-  return issued;
+/** Input keys being issued in this process: a second issue of the same letter waits, so it reuses the code. */
+const issuing = new Map<string, Promise<void>>();
+
+async function withKeysHeld<T>(keys: string[], work: () => Promise<T>): Promise<T> {
+  for (;;) {
+    const busy = keys.map((key) => issuing.get(key)).filter(Boolean);
+    if (busy.length === 0) break;
+    await Promise.all(busy);
+  }
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  for (const key of keys) issuing.set(key, held);
+  try {
+    return await work();
+  } finally {
+    for (const key of keys) if (issuing.get(key) === held) issuing.delete(key);
+    release();
+  }
 }
 
-export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day }: IssueOptions): LetterIssuer {
+/**
+ * Stamps the personal parts of one batch (in the worker pool). The same input gives the same
+ * bytes and reuses the stored code (no new row); a stored row whose bytes differ (renderer
+ * changed) keeps its hash, and the letter gets a new code.
+ */
+async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedLetter[]> {
+  const { db, clock, letter, batch, renderer, sharedKey, recipients } = group;
+  const repository = letterDocumentsRepository(db);
+  const keys = recipients.map((recipient) => sha256Of(`${sharedKey}:${JSON.stringify(recipient)}`));
+  return withKeysHeld(keys, async () => {
+    const now = clock();
+    const existing = new Map(repository.findByInputKeys(keys).map((row) => [row.inputKey, row]));
+    const taken = new Set<string>();
+    const rendered = await renderer.stamp(
+      batch,
+      recipients.map((recipient, index) => ({ ...recipient, code: existing.get(keys[index]!)?.code ?? freshDocumentCode({ db, taken }) })),
+    );
+    const stale = rendered.flatMap((result, index) => (existing.get(keys[index]!) && existing.get(keys[index]!)!.sha256 !== result.sha256 ? [index] : []));
+    if (stale.length > 0) {
+      const again = await renderer.stamp(batch, stale.map((index) => ({ ...recipients[index]!, code: freshDocumentCode({ db, taken }) })));
+      stale.forEach((index, n) => (rendered[index] = again[n]!));
+    }
+    const rows: NewLetterDocument[] = [];
+    const retired: number[] = [];
+    const issued = recipients.map((recipient, index) => {
+      const result = rendered[index]!;
+      const row = existing.get(keys[index]!);
+      if (!row || row.sha256 !== result.sha256) {
+        if (row) retired.push(row.id);
+        rows.push(documentRow(group, recipient, { code: result.recipient.code, sha256: result.sha256, byteSize: result.bytes.length, inputKey: keys[index]!, renderedAt: now }));
+      }
+      return { recipient, code: result.recipient.code, sha256: result.sha256, bytes: result.bytes, fileName: letterFileName(letter.model, recipient), warnings: result.warnings };
+    });
+    if (rows.length > 0 || hooks.withinRecord) {
+      db.transaction((tx) => {
+        const records = letterDocumentsRepository(tx);
+        for (const id of retired) records.retireInputKey(id);
+        records.insertMany(rows);
+        hooks.withinRecord?.(tx, issued);
+      });
+    }
+    return issued;
+  });
+}
+
+export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day, renderer = letterRenderer() }: IssueOptions): LetterIssuer {
   if (!appeal.body.trim()) throw new AppError(422, 'letterWarn.emptyBody');
   const renderDay = day ?? isoDate(clock());
   // The PDF creation date is the rendering day, so that previews on one day are byte-identical.
@@ -141,23 +185,14 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
   // depend on which other letters are rendered with it.
   const extraTexts = recipientTexts([master, ...personal]);
   const extrasKey = sha256Of(JSON.stringify([...new Set(extraTexts.join(''))].sort()));
-  const batches = new Map<number, Promise<Batch>>();
-  const batchFor = (salutationLines: number) => {
-    let batch = batches.get(salutationLines);
-    if (!batch) {
-      batch = prepareBatch(letter.model, { extraTexts, salutationLines, createdAt });
-      batches.set(salutationLines, batch);
-      // A failed layout is not cached.
-      batch.catch(() => batches.delete(salutationLines));
-    }
-    return batch;
-  };
-  const render = async (recipients: LetterRecipient[], salutationLines: number, warnings: Set<string>): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
+  const sharedKeyOf = (salutationLines: number) => sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString() }));
+  const render = async (recipients: LetterRecipient[], salutationLines: number, warnings: Set<string>, hooks?: IssueHooks): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
     if (recipients.length === 0) return { letters: [], pageCount: 0 };
-    const sharedKey = sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString() }));
-    const batch = await batchFor(salutationLines);
+    const sharedKey = sharedKeyOf(salutationLines);
+    // The shared layout is cached by the hash of its inputs (the renderer keeps the recent ones).
+    const batch = await renderer.prepare(sharedKey, letter.model, { extraTexts, salutationLines, createdAt });
     for (const warning of batch.warnings) warnings.add(warning);
-    const letters = issueGroup({ db, clock, appeal, letter, batch, sharedKey, recipients });
+    const letters = await issueGroup({ db, clock, appeal, letter, batch, renderer, sharedKey, recipients }, hooks);
     for (const issued of letters) for (const warning of issued.warnings) warnings.add(warning);
     return { letters, pageCount: batch.pageCount };
   };
@@ -167,7 +202,7 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
     appealId: appeal.id,
     day: renderDay,
     personal,
-    async issue(selection) {
+    async issue(selection, hooks) {
       const warnings = new Set<string>();
       const result: IssueResult = { personal: [], warnings: [], pageCount: 0 };
       if (selection.master) {
@@ -177,7 +212,7 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
       }
       const chosen = selectRecipients(personal, selection.personal);
       if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
-      const group = await render(chosen, personalLines, warnings);
+      const group = await render(chosen, personalLines, warnings, hooks);
       result.personal = group.letters;
       result.pageCount = Math.max(result.pageCount, group.pageCount);
       result.warnings = [...warnings];
