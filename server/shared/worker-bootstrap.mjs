@@ -1,7 +1,7 @@
 // The entry of every worker thread of the pool (server/shared/worker-pool.ts). It loads the
 // TypeScript task modules through tsx's register API, the same under `npm start`, the CLI and
 // vitest.
-import { transferableSymbol, valueSymbol } from 'piscina';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 
 // Loader hooks registered in the parent thread do not reach worker threads (Node 20), so each
 // worker registers tsx itself.
@@ -22,7 +22,7 @@ export default async function runTask({ module, name, input }) {
   const result = await task(input);
   if (result && typeof result === 'object' && Array.isArray(result.transferList)) {
     const { value, transferList } = result;
-    return { [transferableSymbol]: transferList, [valueSymbol]: value };
+    return move({ [transferableSymbol]: transferList, [valueSymbol]: value });
   }
   return result;
 }
