@@ -811,5 +811,6 @@ export const de = {
   'letterRender.jobFailed': 'Die Datei konnte nicht erstellt werden: {reason}',
   'letterRender.download': 'Datei herunterladen',
   'letterRender.back': 'Zurück zu den Briefen',
+  'letterRender.failedUnknown': 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es noch einmal.',
   'dispatch.sampleRendering': 'Das Beispiel wird im Hintergrund erstellt. Diese Seite aktualisiert sich von selbst.',
 } as const;

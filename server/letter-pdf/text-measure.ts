@@ -195,7 +195,9 @@ export function fontMetrics(style: Style) {
 }
 
 type Hyphenator = { hyphenateSync: (text: string) => string };
-const hyphenator = createRequire(import.meta.url)('hyphen/de') as Hyphenator;
+let hyphenatorModule: Hyphenator | undefined;
+/** The German patterns are large: loaded on the first word that needs them. */
+const hyphenator = (): Hyphenator => (hyphenatorModule ??= createRequire(import.meta.url)('hyphen/de') as Hyphenator);
 
 /** Possible break positions inside a word: after an existing hyphen, or at German hyphenation points. */
 export function hyphenationPoints(word: string): { index: number; addHyphen: boolean }[] {
@@ -204,7 +206,7 @@ export function hyphenationPoints(word: string): { index: number; addHyphen: boo
     if (word[i] === '-' || word[i] === '–' || word[i] === '/') points.push({ index: i + 1, addHyphen: false });
   }
   if (word.length >= 6 && /^[\p{L}]+[.,;:!?]?$/u.test(word)) {
-    const hyphenated = hyphenator.hyphenateSync(word);
+    const hyphenated = hyphenator().hyphenateSync(word);
     let index = 0;
     for (const char of hyphenated) {
       if (char === '\u00AD') points.push({ index, addHyphen: true });

@@ -19,7 +19,9 @@ const TASKS = new URL('./letter-render.task.ts', import.meta.url).href;
 export type LetterRenderer = {
   /** The shared layout of a letter; the same key gives the cached layout. */
   prepare(key: string, model: LetterModel, options: BatchOptions): Promise<PreparedLetter>;
-  stamp<R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[]): Promise<RenderedLetter<R>[]>;
+  stamp<R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[], onProgress?: (done: number, total: number) => void): Promise<RenderedLetter<R>[]>;
+  /** A stored ZIP of these files (the bytes are moved to the worker). */
+  zip(files: [string, Uint8Array][]): Promise<Uint8Array>;
   combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
   warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[]): Promise<string[]>;
   /** Jobs given to the pool so far. */
@@ -57,11 +59,22 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
       while (layouts.size > cacheSize) layouts.delete(layouts.keys().next().value!);
       return layout;
     },
-    async stamp(prepared, recipients) {
+    async stamp(prepared, recipients, onProgress) {
+      let done = 0;
       const chunks: Promise<RenderedLetter<(typeof recipients)[number]>[]>[] = [];
-      for (let start = 0; start < recipients.length; start += STAMP_CHUNK) chunks.push(run('stamp', { prepared, recipients: recipients.slice(start, start + STAMP_CHUNK) }));
+      for (let start = 0; start < recipients.length; start += STAMP_CHUNK) {
+        const chunk = recipients.slice(start, start + STAMP_CHUNK);
+        chunks.push(
+          run<RenderedLetter<(typeof recipients)[number]>[]>('stamp', { prepared, recipients: chunk }).then((letters) => {
+            done += letters.length;
+            onProgress?.(done, recipients.length);
+            return letters;
+          }),
+        );
+      }
       return (await Promise.all(chunks)).flat();
     },
+    zip: (files) => run('zip', { files }, files.map(([, bytes]) => bytes)),
     combine: (input) => run('combine', input),
     warnings: (model, options, recipients) => run('warnings', { model, options, recipients }),
     get jobs() {

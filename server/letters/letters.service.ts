@@ -1,11 +1,12 @@
 // Issuing letters: resolves the letter model, reuses or assigns verification codes, renders
 // through the shared-layout fast path, and records every issued document with its SHA-256.
-import { zipSync } from 'fflate';
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
+import type { BackgroundJobs, JobState } from '../shared/background-jobs.ts';
+import { t } from '../i18n/index.ts';
 import { isoDate } from '../shared/dates.ts';
 import { slugify } from '../shared/slug.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
@@ -76,13 +77,19 @@ export type IssueOptions = {
 export type LetterIssuer = {
   appealId: number;
   day: string;
+  /** Hash of the resolved letter's inputs. */
+  fingerprint: string;
   personal: LetterRecipient[];
+  /** The warnings of the shared part and of every address field (in the worker pool; no letter is stamped or recorded). */
+  warnings(): Promise<string[]>;
   issue(selection: LetterSelection, options?: IssueHooks): Promise<IssueResult>;
 };
 
 export type IssueHooks = {
   /** Runs in the transaction that records the letters (e.g. the delivery's document code): one commit. */
   withinRecord?: (tx: Db, letters: IssuedLetter[]) => void;
+  /** Letters stamped so far, for a progress display. */
+  onProgress?: (done: number, total: number) => void;
 };
 
 type Group = { db: Db; clock: Clock; appeal: Appeal; letter: ResolvedLetter; batch: PreparedLetter; renderer: LetterRenderer; sharedKey: string; recipients: LetterRecipient[] };
@@ -144,6 +151,7 @@ async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedL
     const rendered = await renderer.stamp(
       batch,
       recipients.map((recipient, index) => ({ ...recipient, code: existing.get(keys[index]!)?.code ?? freshDocumentCode({ db, taken }) })),
+      hooks.onProgress,
     );
     const stale = rendered.flatMap((result, index) => (existing.get(keys[index]!) && existing.get(keys[index]!)!.sha256 !== result.sha256 ? [index] : []));
     if (stale.length > 0) {
@@ -201,7 +209,9 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
   return {
     appealId: appeal.id,
     day: renderDay,
+    fingerprint: letter.fingerprint,
     personal,
+    warnings: () => renderer.warnings(letter.model, { extraTexts, salutationLines: salutationLinesFor([master]), createdAt }, [master, ...personal]),
     async issue(selection, hooks) {
       const warnings = new Set<string>();
       const result: IssueResult = { personal: [], warnings: [], pageCount: 0 };
@@ -256,35 +266,71 @@ export function createLetterIssuerCache({ ttlMs = 60_000 }: { ttlMs?: number } =
 
 export type LetterIssuerCache = ReturnType<typeof createLetterIssuerCache>;
 
-/** What the letters page shows: the personal letters, and the warnings of the master and of every personal letter. */
-export async function letterOverview(options: IssueOptions): Promise<{ personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean }> {
-  if (!options.appeal.body.trim()) return { personal: buildRecipients(options).personal, warnings: [], emptyBody: true };
+/** The key of a background job: the appeal, the day, and the hash of what the letters are made of. */
+const jobKey = (kind: string, issuer: LetterIssuer, extra: unknown = null) => `${kind}:${issuer.appealId}:${sha256Of(JSON.stringify({ RENDERER_VERSION, day: issuer.day, fingerprint: issuer.fingerprint, personal: issuer.personal, extra }))}`;
+
+/** The job's state; a failed job is reported once and then forgotten, so that the next view tries again. */
+function settledJob<T>(jobs: BackgroundJobs, key: string, work: (progress: (done: number, total: number) => void) => Promise<T>): JobState<T> {
+  const { status } = jobs.ensure(key, work);
+  if (status.state === 'failed') jobs.forget(key);
+  return status;
+}
+
+export type LetterOverview = { personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean; checking: boolean; checkFailed: string };
+
+/**
+ * What the letters page shows: the personal letters, and the warnings of the master and of
+ * every address field. No PDF work in the request: the warnings come from a background job
+ * (in the worker pool), cached by the hash of the letter's inputs; until it is done the page
+ * says so and refreshes itself.
+ */
+export function letterOverview(options: IssueOptions & { jobs: BackgroundJobs }): LetterOverview {
+  if (!options.appeal.body.trim()) return { personal: buildRecipients(options).personal, warnings: [], emptyBody: true, checking: false, checkFailed: '' };
   const issuer = prepareLetterIssuer(options);
-  const master = await issuer.issue({ master: true });
-  // Address warnings of every letter (the address part is cheap to lay out).
-  const personal = issuer.personal.length > 0 ? (await issuer.issue({ personal: 'all' })).personal : [];
-  return { personal: issuer.personal, warnings: [...new Set([...master.warnings, ...personal.flatMap((letter) => letter.warnings)])], emptyBody: false };
+  const status = settledJob(options.jobs, jobKey('warnings', issuer), () => issuer.warnings());
+  return {
+    personal: issuer.personal,
+    warnings: status.state === 'done' ? status.result : [],
+    emptyBody: false,
+    checking: status.state === 'running',
+    checkFailed: status.state === 'failed' ? describeFailure(status.error) : '',
+  };
 }
 
-/** The master and every personal letter in one ZIP (stored, not compressed: PDFs are). */
-export async function lettersZip(options: IssueOptions): Promise<{ bytes: Uint8Array; fileName: string }> {
-  const result = await issueLetters({ ...options, selection: { master: true, personal: 'all' } });
-  const files: Record<string, [Uint8Array, { level: 0 }]> = {};
-  for (const letter of [result.master!, ...result.personal]) {
-    let name = letter.fileName;
-    for (let n = 2; files[name]; n += 1) name = letter.fileName.replace(/\.pdf$/, `-${n}.pdf`);
-    files[name] = [letter.bytes, { level: 0 }];
-  }
-  const bytes = zipSync(files, { mtime: new Date('2000-01-01T00:00:00Z') });
-  const fileName = letterFileName({ letterDate: result.master!.fileName.slice(0, 10), slug: options.appeal.slug }, { kind: 'master', label: '' }).replace('_gesamtfassung.pdf', '_briefe.zip');
-  return { bytes, fileName };
+/** A German sentence for a failed job (the renderer's limits and our own refusals are AppErrors). */
+export function describeFailure(error: unknown): string {
+  return error instanceof AppError ? t(error.messageKey, error.params) : t('letterRender.failedUnknown');
 }
 
-/** The letters that go by post (or all personal letters) as one recorded print file; undefined when there are none. */
-export async function printFile(options: IssueOptions & { all: boolean }): Promise<{ bytes: Uint8Array; fileName: string } | undefined> {
+export type FileJob = JobState<{ bytes: Uint8Array; fileName: string } | undefined>;
+
+/** The master and every personal letter in one ZIP (stored, not compressed: PDFs are), rendered in the background. */
+export function lettersZipJob(options: IssueOptions & { jobs: BackgroundJobs }): FileJob {
+  const issuer = prepareLetterIssuer(options);
+  return settledJob(options.jobs, jobKey('zip', issuer), async (progress) => {
+    const result = await issuer.issue({ master: true, personal: 'all' }, { onProgress: progress });
+    const files: [string, Uint8Array][] = [];
+    const names = new Set<string>();
+    for (const letter of [result.master!, ...result.personal]) {
+      let name = letter.fileName;
+      for (let n = 2; names.has(name); n += 1) name = letter.fileName.replace(/\.pdf$/, `-${n}.pdf`);
+      names.add(name);
+      files.push([name, letter.bytes]);
+    }
+    const bytes = await (options.renderer ?? letterRenderer()).zip(files);
+    const fileName = letterFileName({ letterDate: result.master!.fileName.slice(0, 10), slug: options.appeal.slug }, { kind: 'master', label: '' }).replace('_gesamtfassung.pdf', '_briefe.zip');
+    return { bytes, fileName };
+  });
+}
+
+/** The letters that go by post (or all personal letters) as one recorded print file, rendered in the background; undefined when there are none. */
+export function printFileJob(options: IssueOptions & { jobs: BackgroundJobs; all: boolean }): FileJob {
   const { db, clock, appeal, all } = options;
-  const result = await issueLetters({ ...options, selection: { personal: all ? 'all' : 'byPost' } });
-  if (result.personal.length === 0) return undefined;
-  const print = await combinePrintFile({ db, clock, appeal, letters: result.personal, textVersionHash: currentTextHash({ db, appeal }) });
-  return { bytes: print.bytes, fileName: result.personal[0]!.fileName.replace(/_[^_]+\.pdf$/, all ? '_druck-alle.pdf' : '_druck-ohne-email.pdf') };
+  const issuer = prepareLetterIssuer(options);
+  return settledJob(options.jobs, jobKey(all ? 'print-all' : 'print-post', issuer), async (progress) => {
+    const result = await issuer.issue({ personal: all ? 'all' : 'byPost' }, { onProgress: progress });
+    if (result.personal.length === 0) return undefined;
+    const print = await combinePrintFile({ db, clock, appeal, letters: result.personal, textVersionHash: currentTextHash({ db, appeal }), ...(options.renderer ? { renderer: options.renderer } : {}) });
+    return { bytes: print.bytes, fileName: result.personal[0]!.fileName.replace(/_[^_]+\.pdf$/, all ? '_druck-alle.pdf' : '_druck-ohne-email.pdf') };
+  });
 }

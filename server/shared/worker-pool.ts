@@ -59,7 +59,7 @@ export function createWorkerPool({ threads = availableParallelism(), timeoutMs, 
     minThreads: 0,
     maxThreads: Math.max(1, threads),
     idleTimeout: 60_000,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.max(8, Math.round(memoryMb / 8))) },
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
   });
   let tasksStarted = 0;
   return {
