@@ -10,7 +10,7 @@ export type Style = 'regular' | 'bold' | 'italic' | 'boldItalic';
 export type FontKey = FontName;
 
 /** No ligatures or contextual forms: every character maps to one glyph, so text stays extractable and subsets are context-free. */
-export const fontFeatures = { liga: false, clig: false, calt: false, dlig: false, rlig: false } as const;
+export const fontFeatures = { liga: false, clig: false, calt: false, dlig: false, rlig: false, kern: false, mark: false, mkmk: false } as const;
 
 type FontkitFont = ReturnType<typeof fontkit.create>;
 
