@@ -14,6 +14,7 @@ import { renderCommand } from './letters/letters.cli.ts';
 import { exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
 import { sendCommand } from './dispatch/dispatch.cli.ts';
 import { createBackground } from './background.ts';
+import { closeLetterRenderer } from './letters/letter-renderer.ts';
 
 const commands: CliCommand[] = [
   migrateCommand,
@@ -86,6 +87,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     write(io.stderr, `Error: ${(error as Error).stack ?? String(error)}`);
     return 2;
   } finally {
+    // The PDF worker pool (started by a command that renders) ends with the command.
+    await closeLetterRenderer();
     connection?.close();
   }
 }

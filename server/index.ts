@@ -11,6 +11,7 @@ import { seedDemo } from './demo/seed-demo.ts';
 import { describeSeedResult } from './demo/seed-report.ts';
 import { createTemplates } from './shared/templates.ts';
 import { createBackground } from './background.ts';
+import { closeLetterRenderer } from './letters/letter-renderer.ts';
 
 let config: Config;
 try {
@@ -52,6 +53,8 @@ async function shutdown(signal: string) {
   // Messages in flight finish and are recorded before the database closes.
   await background.stop();
   await app.close();
+  // The PDF workers end (jobs still running are abandoned; nothing of them is recorded yet).
+  await closeLetterRenderer();
   connection.close();
   process.exit(0);
 }

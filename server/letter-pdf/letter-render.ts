@@ -317,10 +317,7 @@ export function stampLetter<R extends RenderRecipient>(prepared: PreparedLetter,
   return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: address.warnings };
 }
 
-/**
- * Lays out and saves the shared letter once. `emit` then produces each recipient's PDF
- * in well under a millisecond of PDF work.
- */
+/** Lays out and saves the shared letter once; `emit` then stamps each recipient's PDF (well under a millisecond). */
 export async function prepareBatch(model: LetterModel, options: BatchOptions): Promise<Batch> {
   const prepared = await prepareLetter(model, options);
   return { pageCount: prepared.pageCount, warnings: prepared.warnings, emit: (recipient) => stampLetter(prepared, recipient) };
