@@ -11,7 +11,7 @@ import { seedDemo } from './demo/seed-demo.ts';
 import { describeSeedResult } from './demo/seed-report.ts';
 import { createTemplates } from './shared/templates.ts';
 import { createBackground } from './background.ts';
-import { closeLetterRenderer } from './letters/letter-renderer.ts';
+import { closeLetterRenderer, letterRenderer } from './letters/letter-renderer.ts';
 
 let config: Config;
 try {
@@ -70,6 +70,10 @@ try {
       : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown at ${config.baseUrl}/mail`,
   );
   background.start();
+  // The PDF workers start now, not with the first letter someone opens.
+  letterRenderer()
+    .warmUp()
+    .catch((error: unknown) => app.log.error({ err: error }, 'PDF workers could not start'));
 } catch (error) {
   console.error(`Could not start the web server on ${config.host}:${config.port}: ${(error as Error).message}`);
   connection.close();

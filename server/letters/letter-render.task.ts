@@ -9,6 +9,9 @@ import { prepareLetter, stampLetter } from '../letter-pdf/letter-render.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
 import { withTransfer } from '../shared/worker-pool.ts';
 
+/** Loads this module (and the engine) in a worker: the first real job does not pay for it. */
+export const ready = () => true;
+
 export async function prepare({ model, options }: { model: LetterModel; options: BatchOptions }): Promise<PreparedLetter> {
   const prepared = await prepareLetter(model, options);
   return withTransfer(prepared, [prepared.base]);

@@ -24,6 +24,8 @@ export type LetterRenderer = {
   zip(files: [string, Uint8Array][]): Promise<Uint8Array>;
   combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
   warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[]): Promise<string[]>;
+  /** Starts every worker and loads the engine in it (at server start, before a bench). */
+  warmUp(): Promise<void>;
   /** Jobs given to the pool so far. */
   readonly jobs: number;
   close(): Promise<void>;
@@ -77,6 +79,9 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
     zip: (files) => run('zip', { files }, files.map(([, bytes]) => bytes)),
     combine: (input) => run('combine', input),
     warnings: (model, options, recipients) => run('warnings', { model, options, recipients }),
+    async warmUp() {
+      await Promise.all(Array.from({ length: pool.threads }, () => run('ready', {})));
+    },
     get jobs() {
       return pool.tasksStarted;
     },

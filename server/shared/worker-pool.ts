@@ -59,7 +59,8 @@ export function createWorkerPool({ threads = availableParallelism(), timeoutMs, 
     minThreads: 0,
     maxThreads: Math.max(1, threads),
     idleTimeout: 60_000,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    // A small young generation: each worker stays lean (about 25 MB less than the default), at the cost of more frequent scavenges.
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: 8 },
   });
   let tasksStarted = 0;
   return {
