@@ -15,6 +15,7 @@ import { exportAddresseesCommand, importAddresseesCommand } from './addressees/a
 import { sendCommand } from './dispatch/dispatch.cli.ts';
 import { createBackground } from './background.ts';
 import { deletePersonCommand, exportPersonCommand } from './privacy/privacy.cli.ts';
+import { closeLetterRenderer } from './letters/letter-renderer.ts';
 
 const commands: CliCommand[] = [
   migrateCommand,
@@ -89,6 +90,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     write(io.stderr, `Error: ${(error as Error).stack ?? String(error)}`);
     return 2;
   } finally {
+    // The PDF worker pool (started by a command that renders) ends with the command.
+    await closeLetterRenderer();
     connection?.close();
   }
 }

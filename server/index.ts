@@ -11,6 +11,7 @@ import { seedDemo } from './demo/seed-demo.ts';
 import { describeSeedResult } from './demo/seed-report.ts';
 import { createTemplates } from './shared/templates.ts';
 import { createBackground } from './background.ts';
+import { closeLetterRenderer, letterRenderer } from './letters/letter-renderer.ts';
 
 // Every file the server writes (database, uploads, stored mail, logs it creates) is for its
 // own user only; the places that matter also set their modes explicitly.
@@ -56,6 +57,8 @@ async function shutdown(signal: string) {
   // Messages in flight finish and are recorded before the database closes.
   await background.stop();
   await app.close();
+  // The PDF workers end (jobs still running are abandoned; nothing of them is recorded yet).
+  await closeLetterRenderer();
   connection.close();
   process.exit(0);
 }
@@ -71,6 +74,10 @@ try {
       : `No SMTP_URL: e-mails are stored in ${config.mail.dir} and shown to each appeal's team at ${config.baseUrl}/appeals/<slug>/mail (own account mail at /mail)`,
   );
   background.start();
+  // The PDF workers start now, not with the first letter someone opens.
+  letterRenderer()
+    .warmUp()
+    .catch((error: unknown) => app.log.error({ err: error }, 'PDF workers could not start'));
 } catch (error) {
   console.error(`Could not start the web server on ${config.host}:${config.port}: ${(error as Error).message}`);
   connection.close();

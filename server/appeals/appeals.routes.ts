@@ -62,7 +62,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
   app.post('/appeals', async (request, reply) => {
     const result = readAppealForm(request.body);
     if (!result.ok) {
-      const form = formView(result.values, result.errors);
+      const form = formView(result.values, result.errors, result.params);
       return reply.code(422).viewAsync('appeals/new', { title: t('appeals.new.title'), form, kinds: kindOptions(form.values.kind ?? '') });
     }
     const appeal = createAppeal({ db, clock, organiserId: request.organiser!.id, input: result.value });
@@ -96,7 +96,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
     const result = readAppealForm(request.body);
     const previewOnly = (request.body as Record<string, unknown>).action === 'preview';
     if (!result.ok || previewOnly) {
-      const form = formView(result.values, result.ok ? {} : result.errors);
+      const form = formView(result.values, result.ok ? {} : result.errors, result.ok ? {} : result.params);
       return reply.code(result.ok ? 200 : 422).viewAsync('appeals/edit', {
         title: t('appeals.edit.title', { title: appeal.title }),
         appeal: presentAppealHeader(appeal, request.appealRole, 'text'),

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client.ts';
+import { MAX_URL_LENGTH, MAX_WORD_LENGTH, findOverlongWord } from '../letter-pdf/word-limits.ts';
 import type { Clock } from '../shared/clock.ts';
 import { conflict } from '../shared/app-error.ts';
 import { readForm } from '../shared/form.ts';
@@ -55,6 +56,11 @@ export function readAppealForm(body: unknown): FormResult<AppealInput> {
     listFirstSignatories: form.checkbox('listFirstSignatories'),
     publicPage: form.checkbox('publicPage'),
   };
+  // A word of thousands of characters cannot be set as a letter: refused at the field, the text kept.
+  const overlong = findOverlongWord(input.body);
+  if (overlong) {
+    form.fail('body', 'letterText.wordTooLong', { length: overlong.length.toLocaleString('de-DE'), start: overlong.start, max: MAX_WORD_LENGTH, maxUrl: MAX_URL_LENGTH.toLocaleString('de-DE') });
+  }
   if (input.contactPhone !== '' && !/^[+0-9 ()/\-–.]{3,}$/.test(input.contactPhone)) {
     form.fail('contactPhone', 'appeal.invalidPhone');
   }

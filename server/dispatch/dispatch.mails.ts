@@ -170,6 +170,7 @@ export async function renderDeliveryLetter({
   appeal,
   day,
   recipient,
+  withinRecord,
 }: {
   db: Db;
   clock: Clock;
@@ -178,10 +179,12 @@ export async function renderDeliveryLetter({
   appeal: Appeal;
   day: string;
   recipient: { addresseeId: number | null; listId: number | null };
+  /** Runs in the transaction that records the letter. */
+  withinRecord?: (tx: Db, letter: IssuedLetter) => void;
 }): Promise<IssuedLetter> {
   const issuer = cache.issuerFor({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, appeal, day });
   try {
-    const result = await issuer.issue({ personal: selectionOf(recipient) });
+    const result = await issuer.issue({ personal: selectionOf(recipient) }, withinRecord ? { withinRecord: (tx, letters) => withinRecord(tx, letters[0]!) } : {});
     return result.personal[0]!;
   } catch (error) {
     if (error instanceof AppError && error.messageKey === 'letterPdf.unknownAddressee') throw new MailNotNeeded(t('dispatch.addresseeGone'));
@@ -233,9 +236,18 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
     if (!appeal) throw new MailNotNeeded(t('dispatch.appealGone'));
     // A letter goes out only as the final text (never as a draft after a reopen).
     if (!isLetterFinal(appeal)) throw new MailNotNeeded(t('dispatch.notFinalAnymore'));
-    const letter = await renderDeliveryLetter({ db, clock, config, cache, appeal, day, recipient: target });
+    // The letter's document row and the delivery's document code are recorded in one commit.
+    const letter = await renderDeliveryLetter({
+      db,
+      clock,
+      config,
+      cache,
+      appeal,
+      day,
+      recipient: target,
+      ...(deliveryId !== undefined ? { withinRecord: (tx: Db, issued: IssuedLetter) => dispatchRepository(tx).setDocument(deliveryId, issued.code, issued.sha256) } : {}),
+    });
     if (deliveryId === undefined) testFor = letter.recipient.label;
-    else repository.setDocument(deliveryId, letter.code, letter.sha256);
     const message = await buildLetterMail({
       appeal,
       organisations: organisationsOf(db, appeal),

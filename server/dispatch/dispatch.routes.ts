@@ -4,7 +4,9 @@ import type { Db } from '../db/client.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { createLetterIssuerCache } from '../letters/letters.service.ts';
+import { createLetterIssuerCache, describeFailure } from '../letters/letters.service.ts';
+import { createBackgroundJobs } from '../shared/background-jobs.ts';
+import { isoDate } from '../shared/dates.ts';
 import type { MailRenderer } from '../mail/mail.types.ts';
 import { mayStartSending } from '../appeals/appeal-lifecycle.ts';
 import { notFound } from '../shared/app-error.ts';
@@ -22,6 +24,7 @@ import {
   sendTestMail,
   startDispatch,
 } from './dispatch.service.ts';
+import type { DispatchPlan, SampleMail } from './dispatch.service.ts';
 
 type Options = { db: Db; clock: Clock; config: Config; render: MailRenderer };
 
@@ -31,16 +34,37 @@ const deliveryParams = { slug: 'slug', id: 'id' } as const;
 /** Seconds between refreshes of the progress page while letters are going out (no script). */
 const REFRESH_SECONDS = 3;
 
+/** How long the confirmation page waits for the sample render before it shows that it is being made. */
+const SAMPLE_GRACE_MS = 1500;
+const SAMPLE_REFRESH_SECONDS = 1;
+
 /** The HTML part of the sample is shown in a sandboxed frame: no script, no requests. */
 const mailHtmlPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
 /** Sending a final appeal: confirmation with sample and test send, "Jetzt versenden", progress and log. */
 const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config, render }) => {
   const cache = createLetterIssuerCache();
+  // The sample letter is rendered in the background (worker pool), once per appeal version, day and first addressee.
+  const jobs = createBackgroundJobs();
   const back = (request: FastifyRequest) => `/appeals/${request.appeal.slug}/dispatch`;
   const actor = (request: FastifyRequest) => ({ organiserId: request.organiser!.id, name: organiserActor(request.organiser!) });
-  const sample = (request: FastifyRequest, plan = planDispatch({ db, appeal: request.appeal })) =>
-    sampleMail({ db, clock, config, cache, render, appeal: request.appeal, plan });
+  const sampleJob = (request: FastifyRequest, plan = planDispatch({ db, appeal: request.appeal })) => {
+    const appeal = request.appeal;
+    const key = `sample:${appeal.id}:${appeal.updatedAt.getTime()}:${isoDate(clock())}:${JSON.stringify(plan.email[0]?.recipient ?? null)}`;
+    const job = jobs.ensure(key, () => sampleMail({ db, clock, config, cache, render, appeal, plan }));
+    if (job.status.state === 'failed') jobs.forget(key);
+    return job;
+  };
+  /** The sample for a download or a decision: waits for the background render (the event loop stays free). */
+  const sample = (request: FastifyRequest, plan?: DispatchPlan) => sampleJob(request, plan).promise;
+  /** The sample for the page: shown when ready within a moment, else the page says it is being made and refreshes itself. */
+  const pageSample = async (request: FastifyRequest, plan: DispatchPlan): Promise<{ sample?: SampleMail; pending: boolean; error: string }> => {
+    const job = sampleJob(request, plan);
+    const result = await Promise.race([job.promise.then((value) => ({ value }), (error: unknown) => ({ error })), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), SAMPLE_GRACE_MS).unref())]);
+    if (!result) return { pending: true, error: '' };
+    if ('error' in result) return { pending: false, error: describeFailure(result.error) };
+    return { ...(result.value ? { sample: result.value } : {}), pending: false, error: '' };
+  };
 
   const page = async (request: FastifyRequest, extra: { error?: MessageKey; status?: number } = {}) => {
     const appeal = request.appeal;
@@ -55,7 +79,7 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
     }
     const sendable = mayStartSending(appeal);
     const plan = planDispatch({ db, appeal });
-    const sampled = sendable ? await sample(request, plan) : undefined;
+    const sampled = sendable ? await pageSample(request, plan) : { pending: false, error: '' };
     return {
       view: 'dispatch/confirm',
       data: {
@@ -63,9 +87,11 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
         appeal: header,
         sendable,
         notFinal: sendable ? '' : t('dispatch.error.notFinalState', { state: t(`appeal.state.${appeal.state}` as MessageKey) }),
-        confirm: presentConfirmation({ plan, sample: sampled, config }),
+        confirm: presentConfirmation({ plan, sample: sampled.sample, config }),
+        samplePending: sampled.pending,
+        refreshSeconds: sampled.pending ? SAMPLE_REFRESH_SECONDS : 0,
         organiserEmail: request.organiser!.email,
-        error: extra.error ? t(extra.error) : '',
+        error: extra.error ? t(extra.error) : sampled.error,
       },
     };
   };

@@ -916,4 +916,17 @@ export const de = {
   'signing.image.busy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
   'verify.busy': 'Gerade werden sehr viele Dateien geprüft. Bitte versuchen Sie es in einer Minute noch einmal.',
   'import.file.tooComplex': 'Die Datei ist zu umfangreich, um sie zu lesen. Bitte speichern Sie nur die Adressliste als .xlsx oder „CSV UTF-8“ und versuchen Sie es noch einmal.',
+  // --- bounded rendering: limits of the letter text and of PDF jobs, background rendering ---
+  'letterText.wordTooLong': 'Der Text enthält ein Wort mit {length} Zeichen („{start} …“). Erlaubt sind höchstens {max} Zeichen je Wort, in Links {maxUrl}. Bitte trennen Sie es durch Leerzeichen; Ihr Text ist unten unverändert erhalten.',
+  'letterRender.timeout': 'Die PDF-Erstellung hat länger als {seconds} Sekunden gedauert und wurde abgebrochen. Bitte kürzen Sie den Brieftext oder verkleinern Sie die Bilder. Es ist nichts verloren gegangen.',
+  'letterRender.memory': 'Die PDF-Erstellung brauchte mehr als {megabytes} MB Arbeitsspeicher und wurde abgebrochen. Bitte kürzen Sie den Brieftext oder verkleinern Sie die Bilder. Es ist nichts verloren gegangen.',
+  'letterRender.checking': 'Die Hinweise zum Brief werden im Hintergrund ermittelt. Diese Seite aktualisiert sich von selbst.',
+  'letterRender.checkFailed': 'Die Hinweise zum Brief konnten nicht ermittelt werden: {reason}',
+  'letterRender.jobTitle': 'Briefe werden erstellt',
+  'letterRender.progress': 'Die Datei wird im Hintergrund erstellt: {done} von {total} Briefen. Diese Seite aktualisiert sich von selbst; der Download beginnt, sobald die Datei fertig ist.',
+  'letterRender.jobFailed': 'Die Datei konnte nicht erstellt werden: {reason}',
+  'letterRender.download': 'Datei herunterladen',
+  'letterRender.back': 'Zurück zu den Briefen',
+  'letterRender.failedUnknown': 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es noch einmal.',
+  'dispatch.sampleRendering': 'Das Beispiel wird im Hintergrund erstellt. Diese Seite aktualisiert sich von selbst.',
 } as const;

@@ -233,10 +233,27 @@ function footerSize(footer: string): number {
 }
 
 /**
- * Lays out and saves the shared letter once. `emit` then produces each recipient's PDF
- * in well under a millisecond of PDF work.
+ * The shared letter, laid out and saved once, with everything needed to stamp a personal
+ * part on it: plain data (numbers, strings, bytes), so it can cross a thread boundary.
  */
-export async function prepareBatch(model: LetterModel, options: BatchOptions): Promise<Batch> {
+export type PreparedLetter = {
+  pageCount: number;
+  /** Layout and painting warnings for the shared part. */
+  warnings: string[];
+  baseUrl: string;
+  base: Uint8Array;
+  trailer: { size: number; rootRef: string; infoRef: string; prevXref: number };
+  salutation: { y: number; lines: number };
+  /** `${font}:${char}` → the glyph id as hex, for every character the personal parts may print. */
+  glyphHex: Record<string, string>;
+  /** Per page: the resource names of the overlay fonts and of the QR code. */
+  resourceNames: { fontNames: Partial<Record<FontKey, string>>; qrName: string }[];
+  overlayObjects: number[];
+  qrObject: number;
+};
+
+/** Lays out and saves the shared letter once (the expensive part: layout, fonts, images). */
+export async function prepareLetter(model: LetterModel, options: BatchOptions): Promise<PreparedLetter> {
   const layout = layoutLetter(model, { salutationLines: options.salutationLines });
   const warnings = new Set(layout.warnings);
   const doc = await createDocument(model, options.createdAt);
@@ -256,32 +273,54 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   const { overlayFonts, glyphHex } = await encodeOverlay(fonts, overlayChars);
   const { overlayRefs, qrRef, resourceNames } = reserveOverlay(doc, pages, overlayFonts);
   const base = await saveBase(doc);
-
   return {
     pageCount: pages.length,
     warnings: [...warnings],
-    emit(recipient) {
-      const address = layoutAddress(recipient.addressLines, recipient.label);
-      const footer = footerLine(model.baseUrl, recipient.code);
-      const qr = qrForm(verificationUrl(model.baseUrl, recipient.code));
-      const objects = pages.map((_page, index) => {
-        const text = (x: number, y: number, size: number, value: string, grayValue?: number) => overlayText(glyphHex, resourceNames[index]!.fontNames, x, y, size, value, grayValue);
-        let content = 'q\n';
-        if (index === 0) {
-          for (const line of address.lines) content += text(LEFT, line.y, line.size, line.text);
-          const salutation = salutationLines(recipient.salutation).slice(0, layout.salutation.lines);
-          salutation.forEach((line, lineIndex) => (content += text(LEFT, layout.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
-        }
-        content += text(LEFT, 280 * MM, footerSize(footer), footer, 0.25);
-        content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${resourceNames[index]!.qrName} Do Q\n`;
-        content += 'Q\n';
-        return streamObject(overlayRefs[index]!.objectNumber, Buffer.from(content, 'latin1'), '');
-      });
-      objects.push(streamObject(qrRef.objectNumber, Buffer.from(qr.content, 'latin1'), `/Type /XObject /Subtype /Form /BBox [0 0 ${qr.size} ${qr.size}] `));
-      const bytes = appendUpdate(base.buffer, objects, overlayRefs[0]!.objectNumber, base.trailer);
-      return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: address.warnings };
-    },
+    baseUrl: model.baseUrl,
+    base: new Uint8Array(base.buffer.buffer, base.buffer.byteOffset, base.buffer.byteLength),
+    trailer: base.trailer,
+    salutation: { y: layout.salutation.y, lines: layout.salutation.lines },
+    glyphHex: Object.fromEntries(glyphHex),
+    resourceNames: resourceNames.map((names) => ({ fontNames: Object.fromEntries(names.fontNames), qrName: names.qrName })),
+    overlayObjects: overlayRefs.map((ref) => ref.objectNumber),
+    qrObject: qrRef.objectNumber,
   };
+}
+
+/** One recipient's PDF: the shared bytes plus a small incremental update (address, salutation, footer, QR code). */
+const glyphMaps = new WeakMap<PreparedLetter, Map<string, string>>();
+
+export function stampLetter<R extends RenderRecipient>(prepared: PreparedLetter, recipient: R): RenderedLetter<R> {
+  let glyphHex = glyphMaps.get(prepared);
+  if (!glyphHex) glyphMaps.set(prepared, (glyphHex = new Map(Object.entries(prepared.glyphHex))));
+  const address = layoutAddress(recipient.addressLines, recipient.label);
+  const footer = footerLine(prepared.baseUrl, recipient.code);
+  const qr = qrForm(verificationUrl(prepared.baseUrl, recipient.code));
+  const base = Buffer.from(prepared.base.buffer, prepared.base.byteOffset, prepared.base.byteLength);
+  const objects = prepared.overlayObjects.map((objectNumber, index) => {
+    const names = prepared.resourceNames[index]!;
+    const fontNames = new Map(Object.entries(names.fontNames) as [FontKey, string][]);
+    const text = (x: number, y: number, size: number, value: string, grayValue?: number) => overlayText(glyphHex, fontNames, x, y, size, value, grayValue);
+    let content = 'q\n';
+    if (index === 0) {
+      for (const line of address.lines) content += text(LEFT, line.y, line.size, line.text);
+      const salutation = salutationLines(recipient.salutation).slice(0, prepared.salutation.lines);
+      salutation.forEach((line, lineIndex) => (content += text(LEFT, prepared.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
+    }
+    content += text(LEFT, 280 * MM, footerSize(footer), footer, 0.25);
+    content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${names.qrName} Do Q\n`;
+    content += 'Q\n';
+    return streamObject(objectNumber, Buffer.from(content, 'latin1'), '');
+  });
+  objects.push(streamObject(prepared.qrObject, Buffer.from(qr.content, 'latin1'), `/Type /XObject /Subtype /Form /BBox [0 0 ${qr.size} ${qr.size}] `));
+  const bytes = appendUpdate(base, objects, prepared.overlayObjects[0]!, prepared.trailer);
+  return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: address.warnings };
+}
+
+/** Lays out and saves the shared letter once; `emit` then stamps each recipient's PDF (well under a millisecond). */
+export async function prepareBatch(model: LetterModel, options: BatchOptions): Promise<Batch> {
+  const prepared = await prepareLetter(model, options);
+  return { pageCount: prepared.pageCount, warnings: prepared.warnings, emit: (recipient) => stampLetter(prepared, recipient) };
 }
 
 async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8Array> {

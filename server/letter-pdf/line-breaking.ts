@@ -1,11 +1,11 @@
 // Line breaking: inline text → words → lines, ragged right, with German hyphenation; and
 // plain text wrapped to a width. Pure measuring on the letter fonts, no positions on a page.
 import type { Inline } from './letter-text.ts';
-import { hyphenationPoints, textWidth } from './text-measure.ts';
+import { fitEnd, hyphenationPoints, prefixWidths, textWidth } from './text-measure.ts';
 import type { Style } from './text-measure.ts';
 
 type Frag = { text: string; style: Style; sup?: boolean; footnote?: number; size: number };
-type Word = { frags: Frag[]; spaceAfter: boolean; forceBreak?: boolean };
+type Word = { frags: Frag[]; spaceAfter: boolean; forceBreak?: boolean; hardBroken?: boolean };
 export type PlacedFrag = { text: string; style: Style; size: number; dx: number; rise: number };
 export type Line = { frags: PlacedFrag[]; width: number; footnotes: number[] };
 
@@ -13,6 +13,22 @@ const styleOf = (bold: boolean, italic: boolean): Style => (bold ? (italic ? 'bo
 const SUP_SCALE = 0.62;
 const fragWidth = (frag: Frag) => textWidth(frag.text, frag.style, frag.sup ? frag.size * SUP_SCALE : frag.size);
 const wordWidth = (word: Word) => word.frags.reduce((sum, frag) => sum + fragWidth(frag), 0);
+const wordLength = (word: Word) => word.frags.reduce((sum, frag) => sum + frag.text.length, 0);
+
+/**
+ * Words longer than this (in UTF-16 code units) are not hyphenated but broken hard by
+ * characters, in one linear pass. Normal words, compounds and URLs are far shorter; the text
+ * field refuses longer words outside links before they get here (appeals/letter-text-limits).
+ */
+export const HARD_BREAK_LENGTH = 200;
+
+/** The code-unit offset of every character boundary of `text` (index = number of characters). */
+function charOffsets(text: string): number[] {
+  const offsets = [0];
+  let offset = 0;
+  for (const char of text) offsets.push((offset += char.length));
+  return offsets;
+}
 
 function inlinesToWords(inlines: Inline[], size: number, baseStyle: Style = 'regular'): Word[] {
   const words: Word[] = [];
@@ -56,7 +72,11 @@ export const breakInlines = (inlines: Inline[], maxWidth: number, size: number, 
 /** One run of plain text as inline text. */
 export const plainInline = (text: string, bold = false): Inline => ({ kind: 'text', text, bold, italic: false });
 
-/** Greedy line breaking, ragged right, with hyphenation of words that do not fit. */
+/**
+ * Greedy line breaking, ragged right, with hyphenation of words that do not fit. Every word is
+ * measured a bounded number of times (prefix widths are computed once per attempt), and a word
+ * longer than HARD_BREAK_LENGTH is broken by characters: linear in the text length.
+ */
 function breakLines(words: Word[], maxWidth: number, size: number): Line[] {
   const lines: Line[] = [];
   const spaceWidth = textWidth(' ', 'regular', size);
@@ -81,9 +101,50 @@ function breakLines(words: Word[], maxWidth: number, size: number): Line[] {
     }
     pendingSpace = word.spaceAfter;
   };
-  const queue = [...words];
-  while (queue.length > 0) {
-    const word = queue.shift()!;
+  /** Fills whole lines with the characters of an overlong word; returns what is left for the last line. */
+  const hardBreak = (word: Word): Word | undefined => {
+    if (frags.length > 0) finish();
+    let line: Frag[] = [];
+    let lineWidth = 0;
+    const flushLine = () => {
+      place({ frags: line, spaceAfter: false });
+      finish();
+      line = [];
+      lineWidth = 0;
+    };
+    for (const frag of word.frags) {
+      const fragSize = frag.sup ? frag.size * SUP_SCALE : frag.size;
+      let start = 0;
+      while (start < frag.text.length) {
+        let end = fitEnd(frag.text, start, frag.style, fragSize, maxWidth - lineWidth);
+        if (end === start) {
+          if (line.length > 0) {
+            flushLine();
+            continue;
+          }
+          end = start + String.fromCodePoint(frag.text.codePointAt(start)!).length;
+        }
+        const piece: Frag = { ...frag, text: frag.text.slice(start, end) };
+        line.push(piece);
+        lineWidth += fragWidth(piece);
+        start = end;
+        if (start < frag.text.length) flushLine();
+      }
+    }
+    return line.length > 0 ? { frags: line, spaceAfter: word.spaceAfter, hardBroken: true } : undefined;
+  };
+  // The next word is either a tail left over from the last one, or the next in the list.
+  let pending: Word | undefined;
+  let index = 0;
+  const next = (): Word | undefined => {
+    if (pending) {
+      const word = pending;
+      pending = undefined;
+      return word;
+    }
+    return words[index++];
+  };
+  for (let word = next(); word; word = next()) {
     if (word.forceBreak) {
       finish();
       continue;
@@ -94,24 +155,28 @@ function breakLines(words: Word[], maxWidth: number, size: number): Line[] {
       place(word);
       continue;
     }
+    if (!word.hardBroken && wordLength(word) > HARD_BREAK_LENGTH) {
+      pending = hardBreak(word);
+      continue;
+    }
     // Try to hyphenate the word into the rest of this line (single plain fragment only).
     const split = splitWord(word, maxWidth - x - gap, frags.length === 0);
     if (split) {
       place(split.head);
       finish();
-      queue.unshift(split.tail);
+      pending = split.tail;
       continue;
     }
     if (frags.length > 0) {
       finish();
-      queue.unshift(word);
+      pending = word;
       continue;
     }
     // A single word longer than the line: break it by characters.
     const forced = forceSplit(word, maxWidth);
     place(forced.head);
     finish();
-    if (forced.tail) queue.unshift(forced.tail);
+    if (forced.tail) pending = forced.tail;
   }
   if (frags.length > 0 || lines.length === 0) finish();
   return lines;
@@ -123,13 +188,15 @@ function splitWord(word: Word, room: number, lineEmpty: boolean): { head: Word; 
   if (!first || first.sup) return undefined;
   const rest = word.frags.slice(1);
   const points = hyphenationPoints(first.text);
+  if (points.length === 0) return undefined;
+  const measure = prefixWidths(first.text, first.style, first.size);
   for (let i = points.length - 1; i >= 0; i -= 1) {
     const point = points[i]!;
-    const headText = first.text.slice(0, point.index) + (point.addHyphen ? '-' : '');
-    if (fragWidth({ ...first, text: headText }) <= room) {
+    if (measure.width(point.index, point.addHyphen ? '-' : '') <= room) {
+      const headText = first.text.slice(0, point.index) + (point.addHyphen ? '-' : '');
       return {
         head: { frags: [{ ...first, text: headText }], spaceAfter: false },
-        tail: { frags: [{ ...first, text: first.text.slice(point.index) }, ...rest], spaceAfter: word.spaceAfter },
+        tail: { frags: [{ ...first, text: first.text.slice(point.index) }, ...rest], spaceAfter: word.spaceAfter, ...(word.hardBroken ? { hardBroken: true } : {}) },
       };
     }
   }
@@ -138,17 +205,20 @@ function splitWord(word: Word, room: number, lineEmpty: boolean): { head: Word; 
 
 function forceSplit(word: Word, maxWidth: number): { head: Word; tail?: Word } {
   const first = word.frags[0]!;
-  const chars = Array.from(first.text);
-  let count = chars.length;
-  while (count > 1 && fragWidth({ ...first, text: chars.slice(0, count).join('') }) > maxWidth) count -= 1;
-  if (count >= chars.length) return { head: { frags: [first], spaceAfter: false }, ...(word.frags.length > 1 ? { tail: { frags: word.frags.slice(1), spaceAfter: word.spaceAfter } } : {}) };
+  const offsets = charOffsets(first.text);
+  const measure = prefixWidths(first.text, first.style, first.sup ? first.size * SUP_SCALE : first.size);
+  let count = offsets.length - 1;
+  while (count > 1 && measure.width(offsets[count]!) > maxWidth) count -= 1;
+  const marks = word.hardBroken ? { hardBroken: true } : {};
+  if (count >= offsets.length - 1) return { head: { frags: [first], spaceAfter: false }, ...(word.frags.length > 1 ? { tail: { frags: word.frags.slice(1), spaceAfter: word.spaceAfter, ...marks } } : {}) };
+  const cut = offsets[count]!;
   return {
-    head: { frags: [{ ...first, text: chars.slice(0, count).join('') }], spaceAfter: false },
-    tail: { frags: [{ ...first, text: chars.slice(count).join('') }, ...word.frags.slice(1)], spaceAfter: word.spaceAfter },
+    head: { frags: [{ ...first, text: first.text.slice(0, cut) }], spaceAfter: false },
+    tail: { frags: [{ ...first, text: first.text.slice(cut) }, ...word.frags.slice(1)], spaceAfter: word.spaceAfter, ...marks },
   };
 }
 
-/** Plain text wrapped to a width (address lines, signature cells, letterhead). */
+/** Plain text wrapped to a width (address lines, signature cells, letterhead); linear in the text length. */
 export function wrapPlain(text: string, style: Style, size: number, maxWidth: number): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
@@ -159,40 +229,61 @@ export function wrapPlain(text: string, style: Style, size: number, maxWidth: nu
       current = candidate;
       continue;
     }
+    if (word.length > HARD_BREAK_LENGTH) {
+      // An overlong word: broken hard by characters, each piece as wide as fits.
+      if (current) lines.push(current);
+      let start = 0;
+      for (;;) {
+        let end = fitEnd(word, start, style, size, maxWidth);
+        if (end === start) end = start + String.fromCodePoint(word.codePointAt(start)!).length;
+        if (end >= word.length) {
+          current = word.slice(start);
+          break;
+        }
+        lines.push(word.slice(start, end));
+        start = end;
+      }
+      continue;
+    }
     // Hyphenate into the rest of the current line when possible.
     let rest = word;
-    const room = (head: string) => textWidth(current ? `${current} ${head}` : head, style, size) <= maxWidth;
     const points = hyphenationPoints(rest);
     let split = false;
-    for (let i = points.length - 1; i >= 0 && current; i -= 1) {
-      const point = points[i]!;
-      const head = rest.slice(0, point.index) + (point.addHyphen ? '-' : '');
-      if (room(head)) {
-        lines.push(`${current} ${head}`);
-        rest = rest.slice(point.index);
-        split = true;
-        break;
+    if (current && points.length > 0) {
+      const prefix = `${current} `;
+      const measure = prefixWidths(`${prefix}${rest}`, style, size);
+      for (let i = points.length - 1; i >= 0; i -= 1) {
+        const point = points[i]!;
+        if (measure.width(prefix.length + point.index, point.addHyphen ? '-' : '') <= maxWidth) {
+          lines.push(`${current} ${rest.slice(0, point.index) + (point.addHyphen ? '-' : '')}`);
+          rest = rest.slice(point.index);
+          split = true;
+          break;
+        }
       }
     }
     if (!split && current) lines.push(current);
     current = '';
-    while (textWidth(rest, style, size) > maxWidth) {
+    for (;;) {
+      const measure = prefixWidths(rest, style, size);
+      if (measure.width(rest.length) <= maxWidth) break;
       const restPoints = hyphenationPoints(rest);
       let cut = -1;
       let hyphen = false;
       for (let i = restPoints.length - 1; i >= 0; i -= 1) {
         const point = restPoints[i]!;
-        if (textWidth(rest.slice(0, point.index) + (point.addHyphen ? '-' : ''), style, size) <= maxWidth) {
+        if (measure.width(point.index, point.addHyphen ? '-' : '') <= maxWidth) {
           cut = point.index;
           hyphen = point.addHyphen;
           break;
         }
       }
       if (cut < 0) {
-        const chars = Array.from(rest);
-        let count = chars.length - 1;
-        while (count > 1 && textWidth(chars.slice(0, count).join(''), style, size) > maxWidth) count -= 1;
-        cut = chars.slice(0, count).join('').length;
+        const offsets = charOffsets(rest);
+        let count = offsets.length - 2;
+        while (count > 1 && measure.width(offsets[count]!) > maxWidth) count -= 1;
+        // At least one character per line (a single glyph wider than the line stands alone).
+        cut = offsets[Math.max(count, 1)]!;
       }
       lines.push(rest.slice(0, cut) + (hyphen ? '-' : ''));
       rest = rest.slice(cut);

@@ -10,7 +10,7 @@ export type Style = 'regular' | 'bold' | 'italic' | 'boldItalic';
 export type FontKey = FontName;
 
 /** No ligatures or contextual forms: every character maps to one glyph, so text stays extractable and subsets are context-free. */
-export const fontFeatures = { liga: false, clig: false, calt: false, dlig: false, rlig: false } as const;
+export const fontFeatures = { liga: false, clig: false, calt: false, dlig: false, rlig: false, kern: false, mark: false, mkmk: false } as const;
 
 type FontkitFont = ReturnType<typeof fontkit.create>;
 
@@ -100,6 +100,85 @@ export function segment(text: string, style: Style, onMissing?: (missing: Missin
   return segments;
 }
 
+const INVISIBLE_CHAR = /^[\u00AD\u200B-\u200D\u2060\uFE00-\uFE0F]$/;
+
+type RunState = { acc: number; partial: number; font: FontKey | undefined };
+
+/** One character as `segment` prints it: its font and advance at 1 pt, or undefined when it is not printed. */
+function glyphStep(char: string, style: Style): { font: FontKey; advance: number } | undefined {
+  if (INVISIBLE_CHAR.test(char)) return undefined;
+  const codePoint = char.codePointAt(0)!;
+  const main: FontKey = style;
+  if (codePoint < 0x20) return { font: main, advance: unitWidth(main, ' ') };
+  if (has(main, codePoint)) return { font: main, advance: unitWidth(main, char) };
+  const fallback = fallbackOf[style];
+  if (has(fallback, codePoint)) return { font: fallback, advance: unitWidth(fallback, char) };
+  return { font: fallback, advance: unitWidth(fallback, REPLACEMENT) };
+}
+
+/** Adds one character to a running measurement, summing exactly as `segmentsWidth(segment(…))` does. */
+function advanceState(state: RunState, char: string, style: Style, size: number): void {
+  const step = glyphStep(char, style);
+  if (!step) return;
+  if (state.font === step.font) state.partial += step.advance;
+  else {
+    if (state.font !== undefined) state.acc += state.partial * size;
+    state.font = step.font;
+    state.partial = 0;
+    state.partial += step.advance;
+  }
+}
+
+const stateWidth = (state: RunState, size: number) => (state.font === undefined ? 0 : state.acc + state.partial * size);
+
+/**
+ * The widths of all prefixes of `text`, measured in one pass. `width(end, suffix)` equals
+ * `textWidth(text.slice(0, end) + suffix, style, size)` exactly (same summation order), so
+ * line breaking can try every break position of a word in linear time.
+ */
+export function prefixWidths(text: string, style: Style, size: number): { width(end: number, suffix?: string): number } {
+  const accs = new Float64Array(text.length + 1);
+  const partials = new Float64Array(text.length + 1);
+  // undefined: nothing printed yet; null: inside a surrogate pair (not a boundary).
+  const fonts: (FontKey | undefined | null)[] = new Array(text.length + 1).fill(null);
+  const state: RunState = { acc: 0, partial: 0, font: undefined };
+  let index = 0;
+  fonts[0] = undefined;
+  for (const char of text) {
+    advanceState(state, char, style, size);
+    index += char.length;
+    accs[index] = state.acc;
+    partials[index] = state.partial;
+    fonts[index] = state.font;
+  }
+  return {
+    width(end, suffix = '') {
+      const font = end >= 0 && end <= text.length ? fonts[end] : null;
+      if (font === null) throw new Error(`not a character boundary: ${end}`);
+      const at: RunState = { acc: accs[end]!, partial: partials[end]!, font };
+      for (const char of suffix) advanceState(at, char, style, size);
+      return stateWidth(at, size);
+    },
+  };
+}
+
+/**
+ * The end (a code-unit index) of the longest run of `text` from `start` that is at most
+ * `room` wide; `start` itself when not even one character fits. Linear in the run.
+ */
+export function fitEnd(text: string, start: number, style: Style, size: number, room: number): number {
+  const state: RunState = { acc: 0, partial: 0, font: undefined };
+  let end = start;
+  while (end < text.length) {
+    const codePoint = text.codePointAt(end)!;
+    const char = String.fromCodePoint(codePoint);
+    advanceState(state, char, style, size);
+    if (stateWidth(state, size) > room) break;
+    end += char.length;
+  }
+  return end;
+}
+
 export function segmentsWidth(segments: Segment[], size: number): number {
   let width = 0;
   for (const seg of segments) width += unitWidth(seg.font, seg.text) * size;
@@ -116,7 +195,9 @@ export function fontMetrics(style: Style) {
 }
 
 type Hyphenator = { hyphenateSync: (text: string) => string };
-const hyphenator = createRequire(import.meta.url)('hyphen/de') as Hyphenator;
+let hyphenatorModule: Hyphenator | undefined;
+/** The German patterns are large: loaded on the first word that needs them. */
+const hyphenator = (): Hyphenator => (hyphenatorModule ??= createRequire(import.meta.url)('hyphen/de') as Hyphenator);
 
 /** Possible break positions inside a word: after an existing hyphen, or at German hyphenation points. */
 export function hyphenationPoints(word: string): { index: number; addHyphen: boolean }[] {
@@ -125,7 +206,7 @@ export function hyphenationPoints(word: string): { index: number; addHyphen: boo
     if (word[i] === '-' || word[i] === '–' || word[i] === '/') points.push({ index: i + 1, addHyphen: false });
   }
   if (word.length >= 6 && /^[\p{L}]+[.,;:!?]?$/u.test(word)) {
-    const hyphenated = hyphenator.hyphenateSync(word);
+    const hyphenated = hyphenator().hyphenateSync(word);
     let index = 0;
     for (const char of hyphenated) {
       if (char === '\u00AD') points.push({ index, addHyphen: true });

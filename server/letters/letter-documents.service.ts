@@ -1,7 +1,6 @@
 // The record of issued documents: verification codes, the rows of new letters, the print
 // file of several letters, and what /v/<code> finds and checks.
 import { createHash, randomInt } from 'node:crypto';
-import { PDFDocument } from 'pdf-lib';
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { isDraftLetter } from '../appeals/appeal-lifecycle.ts';
@@ -10,6 +9,8 @@ import { isoDate } from '../shared/dates.ts';
 import { CODE_ALPHABET } from '../letter-pdf/letter-render.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';
+import { letterRenderer } from './letter-renderer.ts';
+import type { LetterRenderer } from './letter-renderer.ts';
 import type { LetterRecipient } from './recipients.ts';
 
 export const sha256Of = (value: string | Uint8Array) => createHash('sha256').update(value).digest('hex');
@@ -50,29 +51,15 @@ export function signatorySnapshot(model: LetterModel): string {
 
 type PrintedLetter = { recipient: Pick<LetterRecipient, 'label'>; code: string; bytes: Uint8Array };
 
-async function combinePdfs({ appeal, letters, createdAt }: { appeal: Appeal; letters: PrintedLetter[]; createdAt: Date }): Promise<PDFDocument> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.setTitle(appeal.title);
-  doc.setAuthor(appeal.coalitionName);
-  doc.setLanguage('de-DE');
-  doc.setCreator('Mitzeichnen');
-  doc.setProducer('Mitzeichnen (pdf-lib)');
-  doc.setCreationDate(createdAt);
-  doc.setModificationDate(createdAt);
-  for (const letter of letters) {
-    const source = await PDFDocument.load(letter.bytes, { updateMetadata: false });
-    const pages = await doc.copyPages(source, source.getPageIndices());
-    for (const page of pages) doc.addPage(page);
-    // Duplex printing: every letter starts on a front side.
-    if (pages.length % 2 === 1 && letters.length > 1) doc.addPage([595.28, 841.89]);
-  }
-  return doc;
-}
-
 /** One PDF of several letters, for postal mailing; recorded as a document of kind print. */
-export async function combinePrintFile({ db, clock, appeal, letters, textVersionHash }: { db: Db; clock: Clock; appeal: Appeal; letters: PrintedLetter[]; textVersionHash: string }): Promise<{ bytes: Uint8Array; code: string }> {
-  const doc = await combinePdfs({ appeal, letters, createdAt: new Date(`${isoDate(clock())}T00:00:00Z`) });
-  const bytes = await doc.save({ useObjectStreams: false });
+export async function combinePrintFile({ db, clock, appeal, letters, textVersionHash, renderer = letterRenderer() }: { db: Db; clock: Clock; appeal: Appeal; letters: PrintedLetter[]; textVersionHash: string; renderer?: LetterRenderer }): Promise<{ bytes: Uint8Array; code: string }> {
+  // Combined in the worker pool (pdf-lib parses and copies every letter).
+  const { bytes, pageCount } = await renderer.combine({
+    title: appeal.title,
+    author: appeal.coalitionName,
+    createdAt: new Date(`${isoDate(clock())}T00:00:00Z`),
+    letters: letters.map((letter) => letter.bytes),
+  });
   const repository = letterDocumentsRepository(db);
   const sha256 = sha256Of(bytes);
   const inputKey = sha256Of(`print:${sha256}`);
@@ -91,7 +78,7 @@ export async function combinePrintFile({ db, clock, appeal, letters, textVersion
       addressLines: letters.map((letter) => `${letter.code}: ${letter.recipient.label}`).join('\n'),
       signatories: '[]',
       draft: isDraftLetter(appeal),
-      pageCount: doc.getPageCount(),
+      pageCount,
       byteSize: bytes.length,
       inputKey,
       renderedAt: clock(),

@@ -20,7 +20,7 @@ function presentRecipientOptions(recipients: LetterRecipient[]) {
 }
 
 /** The letters page: recipients to preview, how many go by post, and the warnings. */
-export function presentLetterPage({ appeal, personal, warnings, emptyBody }: { appeal: { slug: string; title: string; draft: boolean }; personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean }) {
+export function presentLetterPage({ appeal, personal, warnings, emptyBody, checking = false, checkFailed = '' }: { appeal: { slug: string; title: string; draft: boolean }; personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean; checking?: boolean; checkFailed?: string }) {
   return {
     appeal,
     recipients: presentRecipientOptions(personal),
@@ -28,6 +28,8 @@ export function presentLetterPage({ appeal, personal, warnings, emptyBody }: { a
     withoutEmailCount: personal.filter((recipient) => channelOf(recipient) === 'post').length,
     warnings,
     emptyBody,
+    checking,
+    checkFailed,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
@@ -7,26 +7,47 @@ import { formView } from '../shared/form-view.ts';
 import { sendPdf } from '../shared/pdf-reply.ts';
 import { paramsSchema } from '../shared/route-params.ts';
 import { t } from '../i18n/index.ts';
+import type { MessageKey } from '../i18n/index.ts';
 import { isDraftLetter } from '../appeals/appeal-lifecycle.ts';
-import { issueLetters, letterOverview, lettersZip, printFile } from './letters.service.ts';
+import { createBackgroundJobs } from '../shared/background-jobs.ts';
+import { describeFailure, issueLetters, letterOverview, lettersZipJob, printFileJob } from './letters.service.ts';
+import type { FileJob } from './letters.service.ts';
 import { presentLetterPage, selectionOfKey } from './letters.presenters.ts';
+
+/** Seconds between refreshes of a page that waits for a background render (no script). */
+const REFRESH_SECONDS = 2;
 
 type Options = { db: Db; clock: Clock; fileStore: FileStore; baseUrl: string };
 
 /** Organiser pages: PDFs of an appeal (preview, download, ZIP, print file). */
 export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore, baseUrl }) => {
   const viewer = { config: { appealRole: 'viewer' as const }, schema: paramsSchema({ slug: 'slug' }) };
-  const deps = { db, fileStore, clock, baseUrl };
+  // Renders of many letters run in the background; their pages refresh themselves until done.
+  const jobs = createBackgroundJobs();
+  const deps = { db, fileStore, clock, baseUrl, jobs };
 
   app.get('/appeals/:slug/letters', viewer, async (request, reply) => {
     const appeal = request.appeal;
-    const overview = await letterOverview({ ...deps, appeal });
+    const overview = letterOverview({ ...deps, appeal });
     return reply.viewAsync('letters/index', {
       title: t('letterPdf.title'),
       ...presentLetterPage({ appeal: { slug: appeal.slug, title: appeal.title, draft: isDraftLetter(appeal) }, ...overview }),
+      refreshSeconds: overview.checking ? REFRESH_SECONDS : 0,
       form: formView({}),
     });
   });
+
+  /** A file rendered in the background: sent when ready, else a page with the progress that refreshes itself. */
+  const fileOrProgress = (request: FastifyRequest, reply: FastifyReply, job: FileJob, send: (file: { bytes: Uint8Array; fileName: string }) => FastifyReply, none: MessageKey) => {
+    if (job.state === 'done') {
+      if (!job.result) throw new AppError(404, none);
+      return send(job.result);
+    }
+    const back = `/appeals/${request.appeal.slug}/letters`;
+    reply.header('cache-control', 'no-store');
+    if (job.state === 'failed') return reply.code(422).viewAsync('letters/job', { title: t('letterRender.jobTitle'), back, error: describeFailure(job.error), progress: '', refreshSeconds: 0 });
+    return reply.viewAsync('letters/job', { title: t('letterRender.jobTitle'), back, error: '', progress: t('letterRender.progress', { done: job.done, total: job.total || '…' }), refreshSeconds: REFRESH_SECONDS });
+  };
 
   app.get('/appeals/:slug/letters/master.pdf', viewer, async (request, reply) => {
     const result = await issueLetters({ ...deps, appeal: request.appeal, selection: { master: true } });
@@ -41,13 +62,12 @@ export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, cloc
   });
 
   app.get('/appeals/:slug/letters/letters.zip', viewer, async (request, reply) => {
-    const zip = await lettersZip({ ...deps, appeal: request.appeal });
-    return reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="${zip.fileName}"`).send(Buffer.from(zip.bytes));
+    const job = lettersZipJob({ ...deps, appeal: request.appeal });
+    return fileOrProgress(request, reply, job, (zip) => reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="${zip.fileName}"`).send(Buffer.from(zip.bytes)), 'letterPdf.noRecipients');
   });
 
   app.get('/appeals/:slug/letters/print.pdf', viewer, async (request, reply) => {
-    const file = await printFile({ ...deps, appeal: request.appeal, all: (request.query as { all?: string }).all === '1' });
-    if (!file) throw new AppError(404, 'letterPdf.noneWithoutEmail');
-    return sendPdf(reply, file, true);
+    const job = printFileJob({ ...deps, appeal: request.appeal, all: (request.query as { all?: string }).all === '1' });
+    return fileOrProgress(request, reply, job, (file) => sendPdf(reply, file, true), 'letterPdf.noneWithoutEmail');
   });
 };

@@ -1,16 +1,19 @@
 // Issuing letters: resolves the letter model, reuses or assigns verification codes, renders
 // through the shared-layout fast path, and records every issued document with its SHA-256.
-import { zipSync } from 'fflate';
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
+import type { BackgroundJobs, JobState } from '../shared/background-jobs.ts';
+import { t } from '../i18n/index.ts';
 import { isoDate } from '../shared/dates.ts';
 import { slugify } from '../shared/slug.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
-import { RENDERER_VERSION, prepareBatch, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-render.ts';
-import type { Batch } from '../letter-pdf/letter-render.ts';
+import { RENDERER_VERSION, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-render.ts';
+import type { PreparedLetter } from '../letter-pdf/letter-render.ts';
+import { letterRenderer } from './letter-renderer.ts';
+import type { LetterRenderer } from './letter-renderer.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';
 import type { NewLetterDocument } from './letter-documents.table.ts';
 import { combinePrintFile, freshDocumentCode, sha256Of, signatorySnapshot } from './letter-documents.service.ts';
@@ -62,6 +65,8 @@ export type IssueOptions = {
    * day gives the same bytes and code.
    */
   day?: string;
+  /** The worker pool that renders (default: the process's letter renderer). */
+  renderer?: LetterRenderer;
 };
 
 /**
@@ -72,11 +77,22 @@ export type IssueOptions = {
 export type LetterIssuer = {
   appealId: number;
   day: string;
+  /** Hash of the resolved letter's inputs. */
+  fingerprint: string;
   personal: LetterRecipient[];
-  issue(selection: LetterSelection): Promise<IssueResult>;
+  /** The warnings of the shared part and of every address field (in the worker pool; no letter is stamped or recorded). */
+  warnings(): Promise<string[]>;
+  issue(selection: LetterSelection, options?: IssueHooks): Promise<IssueResult>;
 };
 
-type Group = { db: Db; clock: Clock; appeal: Appeal; letter: ResolvedLetter; batch: Batch; sharedKey: string; recipients: LetterRecipient[] };
+export type IssueHooks = {
+  /** Runs in the transaction that records the letters (e.g. the delivery's document code): one commit. */
+  withinRecord?: (tx: Db, letters: IssuedLetter[]) => void;
+  /** Letters stamped so far, for a progress display. */
+  onProgress?: (done: number, total: number) => void;
+};
+
+type Group = { db: Db; clock: Clock; appeal: Appeal; letter: ResolvedLetter; batch: PreparedLetter; renderer: LetterRenderer; sharedKey: string; recipients: LetterRecipient[] };
 
 /** The document row of a newly issued letter. */
 function documentRow({ appeal, letter, batch }: Group, recipient: LetterRecipient, issued: { code: string; sha256: string; byteSize: number; inputKey: string; renderedAt: Date }): NewLetterDocument {
@@ -99,37 +115,73 @@ function documentRow({ appeal, letter, batch }: Group, recipient: LetterRecipien
   };
 }
 
-/**
- * Stamps the personal parts of one batch. The same input gives the same bytes and reuses the
- * stored code (no new row); a stored row whose bytes differ (renderer changed) keeps its hash,
- * and the letter gets a new code.
- */
-function issueGroup(group: Group): IssuedLetter[] {
-  const { db, clock, letter, batch, sharedKey, recipients } = group;
-  const repository = letterDocumentsRepository(db);
-  const now = clock();
-  const keys = recipients.map((recipient) => sha256Of(`${sharedKey}:${JSON.stringify(recipient)}`));
-  const existing = new Map(repository.findByInputKeys(keys).map((row) => [row.inputKey, row]));
-  const taken = new Set<string>();
-  const rows: NewLetterDocument[] = [];
-  const issued = recipients.map((recipient, index) => {
-    const inputKey = keys[index]!;
-    const row = existing.get(inputKey);
-    let rendered = batch.emit({ ...recipient, code: row?.code ?? freshDocumentCode({ db, taken }) });
-    if (!row || row.sha256 !== rendered.sha256) {
-      if (row) {
-        rendered = batch.emit({ ...recipient, code: freshDocumentCode({ db, taken }) });
-        repository.retireInputKey(row.id);
-      }
-      rows.push(documentRow(group, recipient, { code: rendered.recipient.code, sha256: rendered.sha256, byteSize: rendered.bytes.length, inputKey, renderedAt: now }));
-    }
-    return { recipient, code: rendered.recipient.code, sha256: rendered.sha256, bytes: rendered.bytes, fileName: letterFileName(letter.model, recipient), warnings: rendered.warnings };
-  });
-  repository.insertMany(rows);
-  return issued;
+/** Input keys being issued in this process: a second issue of the same letter waits, so it reuses the code. */
+const issuing = new Map<string, Promise<void>>();
+
+async function withKeysHeld<T>(keys: string[], work: () => Promise<T>): Promise<T> {
+  for (;;) {
+    const busy = keys.map((key) => issuing.get(key)).filter(Boolean);
+    if (busy.length === 0) break;
+    await Promise.all(busy);
+  }
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  for (const key of keys) issuing.set(key, held);
+  try {
+    return await work();
+  } finally {
+    for (const key of keys) if (issuing.get(key) === held) issuing.delete(key);
+    release();
+  }
 }
 
-export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day }: IssueOptions): LetterIssuer {
+/**
+ * Stamps the personal parts of one batch (in the worker pool). The same input gives the same
+ * bytes and reuses the stored code (no new row); a stored row whose bytes differ (renderer
+ * changed) keeps its hash, and the letter gets a new code.
+ */
+async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedLetter[]> {
+  const { db, clock, letter, batch, renderer, sharedKey, recipients } = group;
+  const repository = letterDocumentsRepository(db);
+  const keys = recipients.map((recipient) => sha256Of(`${sharedKey}:${JSON.stringify(recipient)}`));
+  return withKeysHeld(keys, async () => {
+    const now = clock();
+    const existing = new Map(repository.findByInputKeys(keys).map((row) => [row.inputKey, row]));
+    const taken = new Set<string>();
+    const rendered = await renderer.stamp(
+      batch,
+      recipients.map((recipient, index) => ({ ...recipient, code: existing.get(keys[index]!)?.code ?? freshDocumentCode({ db, taken }) })),
+      hooks.onProgress,
+    );
+    const stale = rendered.flatMap((result, index) => (existing.get(keys[index]!) && existing.get(keys[index]!)!.sha256 !== result.sha256 ? [index] : []));
+    if (stale.length > 0) {
+      const again = await renderer.stamp(batch, stale.map((index) => ({ ...recipients[index]!, code: freshDocumentCode({ db, taken }) })));
+      stale.forEach((index, n) => (rendered[index] = again[n]!));
+    }
+    const rows: NewLetterDocument[] = [];
+    const retired: number[] = [];
+    const issued = recipients.map((recipient, index) => {
+      const result = rendered[index]!;
+      const row = existing.get(keys[index]!);
+      if (!row || row.sha256 !== result.sha256) {
+        if (row) retired.push(row.id);
+        rows.push(documentRow(group, recipient, { code: result.recipient.code, sha256: result.sha256, byteSize: result.bytes.length, inputKey: keys[index]!, renderedAt: now }));
+      }
+      return { recipient, code: result.recipient.code, sha256: result.sha256, bytes: result.bytes, fileName: letterFileName(letter.model, recipient), warnings: result.warnings };
+    });
+    if (rows.length > 0 || hooks.withinRecord) {
+      db.transaction((tx) => {
+        const records = letterDocumentsRepository(tx);
+        for (const id of retired) records.retireInputKey(id);
+        records.insertMany(rows);
+        hooks.withinRecord?.(tx, issued);
+      });
+    }
+    return issued;
+  });
+}
+
+export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day, renderer = letterRenderer() }: IssueOptions): LetterIssuer {
   if (!appeal.body.trim()) throw new AppError(422, 'letterWarn.emptyBody');
   const renderDay = day ?? isoDate(clock());
   // The PDF creation date is the rendering day, so that previews on one day are byte-identical.
@@ -141,23 +193,14 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
   // depend on which other letters are rendered with it.
   const extraTexts = recipientTexts([master, ...personal]);
   const extrasKey = sha256Of(JSON.stringify([...new Set(extraTexts.join(''))].sort()));
-  const batches = new Map<number, Promise<Batch>>();
-  const batchFor = (salutationLines: number) => {
-    let batch = batches.get(salutationLines);
-    if (!batch) {
-      batch = prepareBatch(letter.model, { extraTexts, salutationLines, createdAt });
-      batches.set(salutationLines, batch);
-      // A failed layout is not cached.
-      batch.catch(() => batches.delete(salutationLines));
-    }
-    return batch;
-  };
-  const render = async (recipients: LetterRecipient[], salutationLines: number, warnings: Set<string>): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
+  const sharedKeyOf = (salutationLines: number) => sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString() }));
+  const render = async (recipients: LetterRecipient[], salutationLines: number, warnings: Set<string>, hooks?: IssueHooks): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
     if (recipients.length === 0) return { letters: [], pageCount: 0 };
-    const sharedKey = sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString() }));
-    const batch = await batchFor(salutationLines);
+    const sharedKey = sharedKeyOf(salutationLines);
+    // The shared layout is cached by the hash of its inputs (the renderer keeps the recent ones).
+    const batch = await renderer.prepare(sharedKey, letter.model, { extraTexts, salutationLines, createdAt });
     for (const warning of batch.warnings) warnings.add(warning);
-    const letters = issueGroup({ db, clock, appeal, letter, batch, sharedKey, recipients });
+    const letters = await issueGroup({ db, clock, appeal, letter, batch, renderer, sharedKey, recipients }, hooks);
     for (const issued of letters) for (const warning of issued.warnings) warnings.add(warning);
     return { letters, pageCount: batch.pageCount };
   };
@@ -166,8 +209,10 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
   return {
     appealId: appeal.id,
     day: renderDay,
+    fingerprint: letter.fingerprint,
     personal,
-    async issue(selection) {
+    warnings: () => renderer.warnings(letter.model, { extraTexts, salutationLines: salutationLinesFor([master]), createdAt }, [master, ...personal]),
+    async issue(selection, hooks) {
       const warnings = new Set<string>();
       const result: IssueResult = { personal: [], warnings: [], pageCount: 0 };
       if (selection.master) {
@@ -177,7 +222,7 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
       }
       const chosen = selectRecipients(personal, selection.personal);
       if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
-      const group = await render(chosen, personalLines, warnings);
+      const group = await render(chosen, personalLines, warnings, hooks);
       result.personal = group.letters;
       result.pageCount = Math.max(result.pageCount, group.pageCount);
       result.warnings = [...warnings];
@@ -221,35 +266,71 @@ export function createLetterIssuerCache({ ttlMs = 60_000 }: { ttlMs?: number } =
 
 export type LetterIssuerCache = ReturnType<typeof createLetterIssuerCache>;
 
-/** What the letters page shows: the personal letters, and the warnings of the master and of every personal letter. */
-export async function letterOverview(options: IssueOptions): Promise<{ personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean }> {
-  if (!options.appeal.body.trim()) return { personal: buildRecipients(options).personal, warnings: [], emptyBody: true };
+/** The key of a background job: the appeal, the day, and the hash of what the letters are made of. */
+const jobKey = (kind: string, issuer: LetterIssuer, extra: unknown = null) => `${kind}:${issuer.appealId}:${sha256Of(JSON.stringify({ RENDERER_VERSION, day: issuer.day, fingerprint: issuer.fingerprint, personal: issuer.personal, extra }))}`;
+
+/** The job's state; a failed job is reported once and then forgotten, so that the next view tries again. */
+function settledJob<T>(jobs: BackgroundJobs, key: string, work: (progress: (done: number, total: number) => void) => Promise<T>): JobState<T> {
+  const { status } = jobs.ensure(key, work);
+  if (status.state === 'failed') jobs.forget(key);
+  return status;
+}
+
+export type LetterOverview = { personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean; checking: boolean; checkFailed: string };
+
+/**
+ * What the letters page shows: the personal letters, and the warnings of the master and of
+ * every address field. No PDF work in the request: the warnings come from a background job
+ * (in the worker pool), cached by the hash of the letter's inputs; until it is done the page
+ * says so and refreshes itself.
+ */
+export function letterOverview(options: IssueOptions & { jobs: BackgroundJobs }): LetterOverview {
+  if (!options.appeal.body.trim()) return { personal: buildRecipients(options).personal, warnings: [], emptyBody: true, checking: false, checkFailed: '' };
   const issuer = prepareLetterIssuer(options);
-  const master = await issuer.issue({ master: true });
-  // Address warnings of every letter (the address part is cheap to lay out).
-  const personal = issuer.personal.length > 0 ? (await issuer.issue({ personal: 'all' })).personal : [];
-  return { personal: issuer.personal, warnings: [...new Set([...master.warnings, ...personal.flatMap((letter) => letter.warnings)])], emptyBody: false };
+  const status = settledJob(options.jobs, jobKey('warnings', issuer), () => issuer.warnings());
+  return {
+    personal: issuer.personal,
+    warnings: status.state === 'done' ? status.result : [],
+    emptyBody: false,
+    checking: status.state === 'running',
+    checkFailed: status.state === 'failed' ? describeFailure(status.error) : '',
+  };
 }
 
-/** The master and every personal letter in one ZIP (stored, not compressed: PDFs are). */
-export async function lettersZip(options: IssueOptions): Promise<{ bytes: Uint8Array; fileName: string }> {
-  const result = await issueLetters({ ...options, selection: { master: true, personal: 'all' } });
-  const files: Record<string, [Uint8Array, { level: 0 }]> = {};
-  for (const letter of [result.master!, ...result.personal]) {
-    let name = letter.fileName;
-    for (let n = 2; files[name]; n += 1) name = letter.fileName.replace(/\.pdf$/, `-${n}.pdf`);
-    files[name] = [letter.bytes, { level: 0 }];
-  }
-  const bytes = zipSync(files, { mtime: new Date('2000-01-01T00:00:00Z') });
-  const fileName = letterFileName({ letterDate: result.master!.fileName.slice(0, 10), slug: options.appeal.slug }, { kind: 'master', label: '' }).replace('_gesamtfassung.pdf', '_briefe.zip');
-  return { bytes, fileName };
+/** A German sentence for a failed job (the renderer's limits and our own refusals are AppErrors). */
+export function describeFailure(error: unknown): string {
+  return error instanceof AppError ? t(error.messageKey, error.params) : t('letterRender.failedUnknown');
 }
 
-/** The letters that go by post (or all personal letters) as one recorded print file; undefined when there are none. */
-export async function printFile(options: IssueOptions & { all: boolean }): Promise<{ bytes: Uint8Array; fileName: string } | undefined> {
+export type FileJob = JobState<{ bytes: Uint8Array; fileName: string } | undefined>;
+
+/** The master and every personal letter in one ZIP (stored, not compressed: PDFs are), rendered in the background. */
+export function lettersZipJob(options: IssueOptions & { jobs: BackgroundJobs }): FileJob {
+  const issuer = prepareLetterIssuer(options);
+  return settledJob(options.jobs, jobKey('zip', issuer), async (progress) => {
+    const result = await issuer.issue({ master: true, personal: 'all' }, { onProgress: progress });
+    const files: [string, Uint8Array][] = [];
+    const names = new Set<string>();
+    for (const letter of [result.master!, ...result.personal]) {
+      let name = letter.fileName;
+      for (let n = 2; names.has(name); n += 1) name = letter.fileName.replace(/\.pdf$/, `-${n}.pdf`);
+      names.add(name);
+      files.push([name, letter.bytes]);
+    }
+    const bytes = await (options.renderer ?? letterRenderer()).zip(files);
+    const fileName = letterFileName({ letterDate: result.master!.fileName.slice(0, 10), slug: options.appeal.slug }, { kind: 'master', label: '' }).replace('_gesamtfassung.pdf', '_briefe.zip');
+    return { bytes, fileName };
+  });
+}
+
+/** The letters that go by post (or all personal letters) as one recorded print file, rendered in the background; undefined when there are none. */
+export function printFileJob(options: IssueOptions & { jobs: BackgroundJobs; all: boolean }): FileJob {
   const { db, clock, appeal, all } = options;
-  const result = await issueLetters({ ...options, selection: { personal: all ? 'all' : 'byPost' } });
-  if (result.personal.length === 0) return undefined;
-  const print = await combinePrintFile({ db, clock, appeal, letters: result.personal, textVersionHash: currentTextHash({ db, appeal }) });
-  return { bytes: print.bytes, fileName: result.personal[0]!.fileName.replace(/_[^_]+\.pdf$/, all ? '_druck-alle.pdf' : '_druck-ohne-email.pdf') };
+  const issuer = prepareLetterIssuer(options);
+  return settledJob(options.jobs, jobKey(all ? 'print-all' : 'print-post', issuer), async (progress) => {
+    const result = await issuer.issue({ personal: all ? 'all' : 'byPost' }, { onProgress: progress });
+    if (result.personal.length === 0) return undefined;
+    const print = await combinePrintFile({ db, clock, appeal, letters: result.personal, textVersionHash: currentTextHash({ db, appeal }), ...(options.renderer ? { renderer: options.renderer } : {}) });
+    return { bytes: print.bytes, fileName: result.personal[0]!.fileName.replace(/_[^_]+\.pdf$/, all ? '_druck-alle.pdf' : '_druck-ohne-email.pdf') };
+  });
 }

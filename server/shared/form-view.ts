@@ -1,5 +1,5 @@
 import { t } from '../i18n/index.ts';
-import type { FieldErrors } from './form.ts';
+import type { FieldErrorParams, FieldErrors } from './form.ts';
 
 /** What a form template needs: the values to show and the German message per field. */
 export type FormView = {
@@ -8,9 +8,9 @@ export type FormView = {
   errorList: { field: string; message: string }[];
 };
 
-export function formView(values: Record<string, string>, errors: FieldErrors = {}): FormView {
+export function formView(values: Record<string, string>, errors: FieldErrors = {}, params: FieldErrorParams = {}): FormView {
   const translated: Record<string, string> = {};
-  for (const [field, key] of Object.entries(errors)) translated[field] = t(key);
+  for (const [field, key] of Object.entries(errors)) translated[field] = t(key, params[field]);
   return {
     values,
     errors: translated,

@@ -6,7 +6,10 @@ export type FieldErrors = Record<string, MessageKey>;
 /** What a form service returns: the parsed value, or the problems and what the user typed. */
 export type FormResult<T> =
   | { ok: true; value: T; values: Record<string, string> }
-  | { ok: false; errors: FieldErrors; values: Record<string, string> };
+  | { ok: false; errors: FieldErrors; values: Record<string, string>; params?: FieldErrorParams };
+
+/** Field name → the values a message names ("ein Wort mit {length} Zeichen"). */
+export type FieldErrorParams = Record<string, Record<string, string | number>>;
 
 type LineOptions = { required?: boolean; max?: number };
 
@@ -48,8 +51,11 @@ export function readForm(body: unknown) {
     return text;
   };
 
-  const fail = (name: string, key: MessageKey) => {
-    if (!errors[name]) errors[name] = key;
+  const params: FieldErrorParams = {};
+  const fail = (name: string, key: MessageKey, values?: Record<string, string | number>) => {
+    if (errors[name]) return;
+    errors[name] = key;
+    if (values) params[name] = values;
   };
 
   return {
@@ -135,7 +141,7 @@ export function readForm(body: unknown) {
     /** Records a problem found by a service-level check (e.g. "e-mail already used"). */
     fail,
     result<T>(value: T): FormResult<T> {
-      return Object.keys(errors).length === 0 ? { ok: true, value, values } : { ok: false, errors, values };
+      return Object.keys(errors).length === 0 ? { ok: true, value, values } : { ok: false, errors, values, ...(Object.keys(params).length > 0 ? { params } : {}) };
     },
   };
 }

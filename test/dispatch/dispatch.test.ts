@@ -6,6 +6,7 @@ import { parseHtml, pageText } from '../helpers/html.ts';
 import { makeMailWorker, manualClock } from '../helpers/mail.ts';
 import { pdfTextItems } from '../helpers/pdf.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
+import { untilReady } from '../helpers/background.ts';
 import type { FinalAppealOptions } from '../helpers/factories.ts';
 import { appeals } from '../../server/appeals/appeals.table.ts';
 import { deliveries } from '../../server/dispatch/dispatch.table.ts';
@@ -68,7 +69,8 @@ describe('dispatch: confirmation, sending, log', () => {
       ],
       collectiveLists: kreistag,
     });
-    const response = await s.agent.get(s.page).expect(200);
+    // The sample is rendered in the background; the page refreshes itself until it is there.
+    const response = await untilReady(() => s.agent.get(s.page).expect(200));
     const $ = parseHtml(response.text);
     expect($('[data-count="email"] dd').text()).toBe('2');
     expect($('[data-count="post"] dd').text()).toBe('1');

@@ -21,6 +21,7 @@ import { loginAs, makeAppeal, makeOrganiser, makeSignatory } from '../helpers/fa
 import { openForSigning } from '../../server/signing/signing-organiser.service.ts';
 import { recordSignature } from '../../server/signing/signing-representative.service.ts';
 import { signingRepository } from '../../server/signing/signing.repository.ts';
+import { untilReady } from '../helpers/background.ts';
 
 const clock = () => new Date(fixedNow);
 
@@ -234,13 +235,15 @@ describe('organiser downloads', () => {
     const one = await agent.get(`${base}/preview?recipient=a${goch.addresseeId}`).buffer(true).parse(binary).expect(200);
     expect(poppler('pdftotext', one.body as Buffer)).toContain('Stadt Goch');
     await agent.get(`${base}/preview?recipient=a999999`).expect(404);
-    const zip = await agent.get(`${base}/letters.zip`).buffer(true).parse(binary).expect(200);
+    // The ZIP and the print file are rendered in the background: a page that refreshes itself, then the file.
+    const zip = await untilReady(() => agent.get(`${base}/letters.zip`).buffer(true).parse(binary).expect(200));
+    expect(zip.headers['content-type']).toBe('application/zip');
     const { unzipSync } = await import('fflate');
     const files = Object.keys(unzipSync(new Uint8Array(zip.body as Buffer)));
     expect(files).toHaveLength(personal.length + 1);
     expect(files).toContain('2026-11-22_kleve-aufruf-integration_stadt-goch.pdf');
     for (const name of files) expect(name).toMatch(/^[a-z0-9_.-]+$/);
-    const print = await agent.get(`${base}/print.pdf?all=1`).buffer(true).parse(binary).expect(200);
+    const print = await untilReady(() => agent.get(`${base}/print.pdf?all=1`).buffer(true).parse(binary).expect(200));
     const printed = await PDFDocument.load(print.body as Buffer);
     expect(printed.getPageCount()).toBeGreaterThanOrEqual(personal.length * 2);
   });

@@ -1,0 +1,43 @@
+// What the worker threads of the letter renderer run (loaded by server/shared/worker-bootstrap.mjs).
+// Inputs are plain letter models and recipients; PDF bytes are moved back, not copied.
+import { zipSync } from 'fflate';
+import { layoutAddress } from '../letter-pdf/address-field.ts';
+import { combineLetters } from '../letter-pdf/letter-combine.ts';
+import type { CombineInput } from '../letter-pdf/letter-combine.ts';
+import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts';
+import { prepareLetter, stampLetter } from '../letter-pdf/letter-render.ts';
+import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
+import { withTransfer } from '../shared/worker-pool.ts';
+
+/** Loads this module (and the engine) in a worker: the first real job does not pay for it. */
+export const ready = () => true;
+
+export async function prepare({ model, options }: { model: LetterModel; options: BatchOptions }): Promise<PreparedLetter> {
+  const prepared = await prepareLetter(model, options);
+  return withTransfer(prepared, [prepared.base]);
+}
+
+export function stamp<R extends RenderRecipient>({ prepared, recipients }: { prepared: PreparedLetter; recipients: R[] }): RenderedLetter<R>[] {
+  const letters = recipients.map((recipient) => stampLetter(prepared, recipient));
+  return withTransfer(letters, letters.map((letter) => letter.bytes));
+}
+
+export async function combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }> {
+  const result = await combineLetters(input);
+  return withTransfer(result, [result.bytes]);
+}
+
+/** The warnings of a whole appeal: the shared part's and every address field's, without stamping a letter. */
+export async function warnings({ model, options, recipients }: { model: LetterModel; options: BatchOptions; recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[] }): Promise<string[]> {
+  const found = new Set((await prepareLetter(model, options)).warnings);
+  for (const recipient of recipients) for (const warning of layoutAddress(recipient.addressLines, recipient.label).warnings) found.add(warning);
+  return [...found];
+}
+
+/** Letters in one ZIP, stored (PDFs do not compress), with a fixed date: the same letters give the same bytes. */
+export function zip({ files }: { files: [string, Uint8Array][] }): Uint8Array {
+  const entries: Record<string, [Uint8Array, { level: 0 }]> = {};
+  for (const [name, bytes] of files) entries[name] = [bytes, { level: 0 }];
+  const bytes = zipSync(entries, { mtime: new Date('2000-01-01T00:00:00Z') });
+  return withTransfer(bytes, [bytes]);
+}

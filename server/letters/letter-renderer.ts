@@ -1,0 +1,106 @@
+// The letter renderer of the app: PDF work runs in a worker pool (server/shared/worker-pool.ts),
+// never on the event loop. One pool per process, created on first use and closed on shutdown
+// (closeLetterRenderer); shared layouts are cached by the hash of their inputs.
+import { availableParallelism } from 'node:os';
+import type { CombineInput } from '../letter-pdf/letter-combine.ts';
+import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts';
+import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
+import { AppError } from '../shared/app-error.ts';
+import { WorkerLimitError, createWorkerPool } from '../shared/worker-pool.ts';
+import type { WorkerPool } from '../shared/worker-pool.ts';
+
+/** Time limit of one rendering job (one shared layout, one group of letters, one print file). */
+export const RENDER_TIMEOUT_MS = 60_000;
+/** Heap limit of one rendering worker. */
+export const RENDER_MEMORY_MB = 512;
+
+const TASKS = new URL('./letter-render.task.ts', import.meta.url).href;
+
+export type LetterRenderer = {
+  /** The shared layout of a letter; the same key gives the cached layout. */
+  prepare(key: string, model: LetterModel, options: BatchOptions): Promise<PreparedLetter>;
+  stamp<R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[], onProgress?: (done: number, total: number) => void): Promise<RenderedLetter<R>[]>;
+  /** A stored ZIP of these files (the bytes are moved to the worker). */
+  zip(files: [string, Uint8Array][]): Promise<Uint8Array>;
+  combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
+  warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[]): Promise<string[]>;
+  /** Starts every worker and loads the engine in it (at server start, before a bench). */
+  warmUp(): Promise<void>;
+  /** Jobs given to the pool so far. */
+  readonly jobs: number;
+  close(): Promise<void>;
+};
+
+/** A limit exceeded becomes a German message; the worker is replaced and the app stays up. */
+function explained(error: unknown): never {
+  if (error instanceof WorkerLimitError) {
+    throw error.limit === 'time'
+      ? new AppError(422, 'letterRender.timeout', { seconds: Math.round(error.value / 1000) })
+      : new AppError(422, 'letterRender.memory', { megabytes: error.value });
+  }
+  throw error;
+}
+
+const STAMP_CHUNK = 200;
+
+export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cacheSize?: number } = {}): LetterRenderer {
+  const layouts = new Map<string, Promise<PreparedLetter>>();
+  const run = <T>(name: string, input: unknown, transfer: ArrayBufferView[] = []) => pool.run<T>(TASKS, name, input, { transfer }).catch(explained);
+  return {
+    prepare(key, model, options) {
+      let layout = layouts.get(key);
+      if (layout) {
+        // Most recently used last.
+        layouts.delete(key);
+        layouts.set(key, layout);
+        return layout;
+      }
+      layout = run<PreparedLetter>('prepare', { model, options });
+      layouts.set(key, layout);
+      layout.catch(() => layouts.delete(key));
+      while (layouts.size > cacheSize) layouts.delete(layouts.keys().next().value!);
+      return layout;
+    },
+    async stamp(prepared, recipients, onProgress) {
+      let done = 0;
+      const chunks: Promise<RenderedLetter<(typeof recipients)[number]>[]>[] = [];
+      for (let start = 0; start < recipients.length; start += STAMP_CHUNK) {
+        const chunk = recipients.slice(start, start + STAMP_CHUNK);
+        chunks.push(
+          run<RenderedLetter<(typeof recipients)[number]>[]>('stamp', { prepared, recipients: chunk }).then((letters) => {
+            done += letters.length;
+            onProgress?.(done, recipients.length);
+            return letters;
+          }),
+        );
+      }
+      return (await Promise.all(chunks)).flat();
+    },
+    zip: (files) => run('zip', { files }, files.map(([, bytes]) => bytes)),
+    combine: (input) => run('combine', input),
+    warnings: (model, options, recipients) => run('warnings', { model, options, recipients }),
+    async warmUp() {
+      await Promise.all(Array.from({ length: pool.threads }, () => run('ready', {})));
+    },
+    get jobs() {
+      return pool.tasksStarted;
+    },
+    close: () => pool.close(),
+  };
+}
+
+let shared: LetterRenderer | undefined;
+
+/** The process's letter renderer (a pool with one worker per core), created on first use. */
+export function letterRenderer(): LetterRenderer {
+  shared ??= createLetterRenderer(createWorkerPool({ threads: availableParallelism(), timeoutMs: RENDER_TIMEOUT_MS, memoryMb: RENDER_MEMORY_MB }));
+  return shared;
+}
+
+/** Closes the pool (server shutdown, end of a CLI command); a later use creates a new one. */
+export async function closeLetterRenderer(): Promise<void> {
+  const renderer = shared;
+  shared = undefined;
+  await renderer?.close();
+}
+

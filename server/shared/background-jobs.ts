@@ -1,0 +1,59 @@
+// Work a page request starts but does not wait for (a render of many letters, the warnings of
+// a letter): one job per key, with progress, kept for a while once finished, so that a page
+// that refreshes itself (no script) shows the progress and then the result. In memory, per
+// process; a job that failed is kept with its message until it is retried.
+export type JobState<T> =
+  | { state: 'running'; done: number; total: number }
+  | { state: 'done'; result: T }
+  | { state: 'failed'; error: unknown };
+
+type Entry<T> = { status: JobState<T>; promise: Promise<T>; finishedAt?: number };
+
+export type BackgroundJobs = {
+  /** The job of this key: started now when there is none (or it failed and `retry` is set). */
+  ensure<T>(key: string, work: (progress: (done: number, total: number) => void) => Promise<T>, options?: { retry?: boolean }): { status: JobState<T>; promise: Promise<T> };
+  /** The job of this key, if any. */
+  peek<T>(key: string): JobState<T> | undefined;
+  forget(key: string): void;
+};
+
+export function createBackgroundJobs({ keepMs = 15 * 60_000, maxFinished = 20, now = () => Date.now() }: { keepMs?: number; maxFinished?: number; now?: () => number } = {}): BackgroundJobs {
+  const entries = new Map<string, Entry<unknown>>();
+  const prune = () => {
+    const finished = [...entries].filter(([, entry]) => entry.finishedAt !== undefined);
+    for (const [key, entry] of finished) if (now() - entry.finishedAt! > keepMs) entries.delete(key);
+    const left = finished.filter(([key]) => entries.has(key));
+    for (const [key] of left.slice(0, Math.max(0, left.length - maxFinished))) entries.delete(key);
+  };
+  return {
+    ensure<T>(key: string, work: (progress: (done: number, total: number) => void) => Promise<T>, { retry = false } = {}) {
+      prune();
+      const existing = entries.get(key) as Entry<T> | undefined;
+      if (existing && !(retry && existing.status.state === 'failed')) return { status: existing.status, promise: existing.promise };
+      const entry = { status: { state: 'running', done: 0, total: 0 } } as Entry<T>;
+      const progress = (done: number, total: number) => {
+        if (entry.status.state === 'running') entry.status = { state: 'running', done, total };
+      };
+      entry.promise = Promise.resolve()
+        .then(() => work(progress))
+        .then(
+          (result) => {
+            entry.status = { state: 'done', result };
+            entry.finishedAt = now();
+            return result;
+          },
+          (error: unknown) => {
+            entry.status = { state: 'failed', error };
+            entry.finishedAt = now();
+            throw error;
+          },
+        );
+      // Nobody may be waiting: a failure is shown on the next view, never unhandled.
+      entry.promise.catch(() => {});
+      entries.set(key, entry as Entry<unknown>);
+      return { status: entry.status, promise: entry.promise };
+    },
+    peek: <T>(key: string) => entries.get(key)?.status as JobState<T> | undefined,
+    forget: (key) => void entries.delete(key),
+  };
+}

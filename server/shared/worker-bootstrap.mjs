@@ -1,0 +1,28 @@
+// The entry of every worker thread of the pool (server/shared/worker-pool.ts). It loads the
+// TypeScript task modules through tsx's register API, the same under `npm start`, the CLI and
+// vitest.
+import { move, transferableSymbol, valueSymbol } from 'piscina';
+
+// Loader hooks registered in the parent thread do not reach worker threads (Node 20), so each
+// worker registers tsx itself.
+const { register } = await import('tsx/esm/api');
+register();
+
+const modules = new Map();
+
+/** Runs `name` of `module` with `input`; a result made by `withTransfer` moves its buffers back instead of copying them. */
+export default async function runTask({ module, name, input }) {
+  let loaded = modules.get(module);
+  if (!loaded) {
+    loaded = import(module);
+    modules.set(module, loaded);
+  }
+  const task = (await loaded)[name];
+  if (typeof task !== 'function') throw new Error(`no task "${name}" in ${module}`);
+  const result = await task(input);
+  if (result && typeof result === 'object' && Array.isArray(result.transferList)) {
+    const { value, transferList } = result;
+    return move({ [transferableSymbol]: transferList, [valueSymbol]: value });
+  }
+  return result;
+}
