@@ -5,7 +5,7 @@ import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { createLetterIssuerCache, describeFailure } from '../letters/letters.service.ts';
-import { createBackgroundJobs } from '../shared/background-jobs.ts';
+import { createBackgroundJobs } from '../jobs/background-jobs.ts';
 import { isoDate } from '../shared/dates.ts';
 import type { MailRenderer } from '../mail/mail.types.ts';
 import { mayStartSending } from '../appeals/appeal-lifecycle.ts';

@@ -1,4 +1,4 @@
-// What the worker threads of the letter renderer run (loaded by server/shared/worker-bootstrap.mjs).
+// What the worker threads of the letter renderer run (loaded by server/jobs/worker-bootstrap.mjs).
 // Inputs are plain letter models and recipients; PDF bytes are moved back, not copied.
 import { zipSync } from 'fflate';
 import { layoutAddress } from '../letter-pdf/address-field.ts';
@@ -7,7 +7,7 @@ import type { CombineInput } from '../letter-pdf/letter-combine.ts';
 import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts';
 import { prepareLetter, stampLetter } from '../letter-pdf/letter-render.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
-import { withTransfer } from '../shared/worker-pool.ts';
+import { withTransfer } from '../jobs/worker-pool.ts';
 
 /** Loads this module (and the engine) in a worker: the first real job does not pay for it. */
 export const ready = () => true;

@@ -1,4 +1,4 @@
-// The letter renderer of the app: PDF work runs in a worker pool (server/shared/worker-pool.ts),
+// The letter renderer of the app: PDF work runs in a worker pool (server/jobs/worker-pool.ts),
 // never on the event loop. One pool per process, created on first use and closed on shutdown
 // (closeLetterRenderer); shared layouts are cached by the hash of their inputs.
 import { availableParallelism } from 'node:os';
@@ -6,8 +6,8 @@ import type { CombineInput } from '../letter-pdf/letter-combine.ts';
 import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
 import { AppError } from '../shared/app-error.ts';
-import { WorkerLimitError, createWorkerPool } from '../shared/worker-pool.ts';
-import type { WorkerPool } from '../shared/worker-pool.ts';
+import { WorkerLimitError, createWorkerPool } from '../jobs/worker-pool.ts';
+import type { WorkerPool } from '../jobs/worker-pool.ts';
 
 /** Time limit of one rendering job (one shared layout, one group of letters, one print file). */
 export const RENDER_TIMEOUT_MS = 60_000;

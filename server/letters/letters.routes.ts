@@ -9,7 +9,7 @@ import { paramsSchema } from '../shared/route-params.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { isDraftLetter } from '../appeals/appeal-lifecycle.ts';
-import { createBackgroundJobs } from '../shared/background-jobs.ts';
+import { createBackgroundJobs } from '../jobs/background-jobs.ts';
 import { describeFailure, issueLetters, letterOverview, lettersZipJob, printFileJob } from './letters.service.ts';
 import type { FileJob } from './letters.service.ts';
 import { presentLetterPage, selectionOfKey } from './letters.presenters.ts';

@@ -5,7 +5,7 @@ import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
-import type { BackgroundJobs, JobState } from '../shared/background-jobs.ts';
+import type { BackgroundJobs, JobState } from '../jobs/background-jobs.ts';
 import { t } from '../i18n/index.ts';
 import { isoDate } from '../shared/dates.ts';
 import { slugify } from '../shared/slug.ts';

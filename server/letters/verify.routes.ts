@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import { formView } from '../shared/form-view.ts';
-import { createGate, GateFullError } from '../shared/job-gate.ts';
+import { createGate, GateFullError } from '../jobs/job-gate.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { uploadedFile } from '../shared/uploaded-file.ts';
 import { t } from '../i18n/index.ts';

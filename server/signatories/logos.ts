@@ -4,11 +4,11 @@ import { createHash } from 'node:crypto';
 import fontkit from '@pdf-lib/fontkit';
 import sharp from 'sharp';
 import type { MessageKey } from '../i18n/index.ts';
-import { createChildJobRunner } from '../shared/child-job.ts';
+import { createChildJobRunner } from '../jobs/child-job.ts';
 import type { FieldErrors } from '../shared/form.ts';
-import { createGate, GateFullError } from '../shared/job-gate.ts';
+import { createGate, GateFullError } from '../jobs/job-gate.ts';
 import type { UploadedFile } from '../shared/uploaded-file.ts';
-import { JobFailedError, JobTimeoutError } from '../shared/worker-job.ts';
+import { JobFailedError, JobTimeoutError } from '../jobs/worker-job.ts';
 import { fontBytes } from '../letter-pdf/fonts.ts';
 import type { SvgRasterInput } from './svg-raster.job.ts';
 

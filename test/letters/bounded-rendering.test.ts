@@ -16,7 +16,7 @@ import { findOverlongWord } from '../../server/letter-pdf/word-limits.ts';
 import { resolveLetter } from '../../server/letters/resolve-letter.ts';
 import { issueLetters } from '../../server/letters/letters.service.ts';
 import { createLetterRenderer, letterRenderer } from '../../server/letters/letter-renderer.ts';
-import { WorkerLimitError, createWorkerPool } from '../../server/shared/worker-pool.ts';
+import { WorkerLimitError, createWorkerPool } from '../../server/jobs/worker-pool.ts';
 
 const clock = () => new Date(fixedNow);
 const hugeWord = (length: number) => 'Donaudampfschifffahrtsgesellschaft'.repeat(Math.ceil(length / 34)).slice(0, length);

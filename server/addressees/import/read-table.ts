@@ -1,4 +1,4 @@
-import { JobFailedError, JobTimeoutError, runInWorker } from '../../shared/worker-job.ts';
+import { JobFailedError, JobTimeoutError, runInWorker } from '../../jobs/worker-job.ts';
 import type { Addressee } from '../addressees.table.ts';
 import { IMPORT_READ_MEMORY_MB, IMPORT_READ_TIMEOUT_MS, ImportFileError } from './import-errors.ts';
 import { checkTableFile } from './parse-table.ts';

@@ -1,4 +1,4 @@
-// The entry of every worker thread of the pool (server/shared/worker-pool.ts). It loads the
+// The entry of every worker thread of the pool (server/jobs/worker-pool.ts). It loads the
 // TypeScript task modules through tsx's register API, the same under `npm start`, the CLI and
 // vitest.
 import { move, transferableSymbol, valueSymbol } from 'piscina';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createGate, GateFullError } from '../../server/shared/job-gate.ts';
+import { createGate, GateFullError } from '../../server/jobs/job-gate.ts';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
