@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,7 +7,7 @@ import type { CliCommand } from '../cli/cli-context.ts';
 import { AppError } from '../shared/app-error.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import { t } from '../i18n/index.ts';
-import { issueLetters } from './letters.service.ts';
+import { issueLetters, uniqueFileNames } from './letters.service.ts';
 
 export const renderCommand: CliCommand = {
   name: 'render',
@@ -39,10 +39,15 @@ export const renderCommand: CliCommand = {
       throw error;
     }
     const letters = [...(result.master ? [result.master] : []), ...result.personal];
-    for (const letter of letters) {
-      writeFileSync(join(out, letter.fileName), letter.bytes);
-      context.print(`${join(out, letter.fileName)}  ${letter.code}  ${(letter.bytes.length / 1024).toFixed(0)} KB`);
-    }
+    const names = uniqueFileNames(letters);
+    letters.forEach((letter, i) => {
+      const path = join(out, names[i]!);
+      writeFileSync(path, letter.bytes);
+      context.print(`${path}  ${letter.code}  ${(letter.bytes.length / 1024).toFixed(0)} KB`);
+    });
+    // Every letter must be on disk as its own file: a lost letter is an error, not a warning.
+    const written = new Set(names.filter((name) => existsSync(join(out, name)))).size;
+    if (written !== letters.length) throw new CliError(`Only ${written} of ${letters.length} letters were written to ${out}.`);
     for (const warning of result.warnings) context.print(`Warning: ${warning}`);
     context.print(`Wrote ${letters.length} PDF(s) of ${result.pageCount} page(s) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     return 0;

@@ -302,6 +302,20 @@ export function describeFailure(error: unknown): string {
   return error instanceof AppError ? t(error.messageKey, error.params) : t('letterRender.failedUnknown');
 }
 
+/**
+ * One file name per letter, in order: file names are cut to a readable length, so two
+ * addressees can share one; the second becomes `…-2.pdf`, the third `…-3.pdf`.
+ */
+export function uniqueFileNames(letters: { fileName: string }[]): string[] {
+  const names = new Set<string>();
+  return letters.map(({ fileName }) => {
+    let name = fileName;
+    for (let n = 2; names.has(name); n += 1) name = fileName.replace(/\.pdf$/, `-${n}.pdf`);
+    names.add(name);
+    return name;
+  });
+}
+
 export type FileJob = JobState<{ bytes: Uint8Array; fileName: string } | undefined>;
 
 /** The master and every personal letter in one ZIP (stored, not compressed: PDFs are), rendered in the background. */
@@ -309,14 +323,8 @@ export function lettersZipJob(options: IssueOptions & { jobs: BackgroundJobs }):
   const issuer = prepareLetterIssuer(options);
   return settledJob(options.jobs, jobKey('zip', issuer), async (progress) => {
     const result = await issuer.issue({ master: true, personal: 'all' }, { onProgress: progress });
-    const files: [string, Uint8Array][] = [];
-    const names = new Set<string>();
-    for (const letter of [result.master!, ...result.personal]) {
-      let name = letter.fileName;
-      for (let n = 2; names.has(name); n += 1) name = letter.fileName.replace(/\.pdf$/, `-${n}.pdf`);
-      names.add(name);
-      files.push([name, letter.bytes]);
-    }
+    const letters = [result.master!, ...result.personal];
+    const files = uniqueFileNames(letters).map((name, i): [string, Uint8Array] => [name, letters[i]!.bytes]);
     const bytes = await (options.renderer ?? letterRenderer()).zip(files);
     const fileName = letterFileName({ letterDate: result.master!.fileName.slice(0, 10), slug: options.appeal.slug }, { kind: 'master', label: '' }).replace('_gesamtfassung.pdf', '_briefe.zip');
     return { bytes, fileName };
