@@ -6,7 +6,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
  * (Chromium). `npm test` runs the fast group, then this one (groupOrder); `npm run test:fast`
  * runs only the fast group.
  */
-const slow = ['test/dispatch/dispatch-crash.test.ts', 'test/mail/mail-crash.test.ts', 'test/browser/**/*.test.ts'];
+const slow = ['test/dispatch/dispatch-crash.test.ts', 'test/mail/mail-crash.test.ts', 'test/security/kill-after-303.test.ts', 'test/browser/**/*.test.ts'];
 
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
