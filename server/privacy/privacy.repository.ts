@@ -41,15 +41,6 @@ export function privacyRepository(db: Db) {
         .where(and(eq(signatories.appealId, appealId), eq(signatories.id, signatoryId)))
         .get();
     },
-    signatoriesOfAppeal(appealId: number) {
-      return db
-        .select({ signatory: signatories, organisation: organisations })
-        .from(signatories)
-        .innerJoin(organisations, eq(organisations.id, signatories.organisationId))
-        .where(eq(signatories.appealId, appealId))
-        .orderBy(asc(signatories.position))
-        .all();
-    },
     version(versionId: number | null) {
       return versionId === null ? undefined : db.select({ number: appealVersions.number, hash: appealVersions.hash }).from(appealVersions).where(eq(appealVersions.id, versionId)).get();
     },

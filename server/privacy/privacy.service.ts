@@ -1,5 +1,6 @@
 // The web side of the privacy functions: forms that confirm a deletion, and the organiser's
 // own account (asked with their password).
+import { signatoriesRepository } from '../signatories/signatories.repository.ts';
 import type { Db } from '../db/client.ts';
 import type { Organiser } from '../organisers/organisers.table.ts';
 import { authenticate } from '../organisers/organisers.service.ts';
@@ -21,7 +22,7 @@ export function findPeopleOfAppeal({ db, appealId, query }: { db: Db; appealId: 
   const repository = privacyRepository(db);
   const search = query.trim().slice(0, 200);
   return {
-    signatories: repository.signatoriesOfAppeal(appealId),
+    signatories: signatoriesRepository(db).list(appealId),
     addressees: search.length >= 2 ? repository.searchAddresseesOfAppeal(appealId, search, 50) : [],
     query: search,
   };
