@@ -7,6 +7,10 @@ export type AppealKind = (typeof appealKinds)[number];
 export const appealStates = ['draft', 'signing', 'final', 'sending', 'sent'] as const;
 export type AppealState = (typeof appealStates)[number];
 
+/** When the public page (if switched on) becomes visible: from signing on, or only once final. */
+export const publicFromOptions = ['signing', 'final'] as const;
+export type PublicFrom = (typeof publicFromOptions)[number];
+
 export const roles = ['owner', 'editor', 'viewer'] as const;
 export type Role = (typeof roles)[number];
 
@@ -40,6 +44,17 @@ export const appeals = sqliteTable('appeals', {
   /** Print the "Erstunterzeichner:" list below the signatures. */
   listFirstSignatories: integer('list_first_signatories', { mode: 'boolean' }).notNull().default(false),
   publicPage: integer('public_page', { mode: 'boolean' }).notNull().default(false),
+  publicFrom: text('public_from', { enum: publicFromOptions }).notNull().default('signing'),
+  /** ISO date after which supporters can no longer sign; empty = open until sending. */
+  supportClosesOn: text('support_closes_on').notNull().default(''),
+  /** Number of citizens the coalition aims for (shown on the page); 0 = no goal. */
+  supportGoal: integer('support_goal').notNull().default(0),
+  /** The letter names the confirmed supporter organisations ("Unterstützt von: …"). */
+  letterNamesSupporters: integer('letter_names_supporters', { mode: 'boolean' }).notNull().default(false),
+  /** The letter gives the number of confirmed citizens ("sowie 1.234 Bürgerinnen und Bürger"). */
+  letterCountsCitizens: integer('letter_counts_citizens', { mode: 'boolean' }).notNull().default(false),
+  /** Every letter mail carries a second PDF "Unterstützerliste". */
+  supporterListAttached: integer('supporter_list_attached', { mode: 'boolean' }).notNull().default(false),
   /** ISO date until which first signatories are asked to answer (shown in invitations). */
   signingDeadline: text('signing_deadline').notNull().default(''),
   createdBy: integer('created_by').references(() => organisers.id, { onDelete: 'set null' }),

@@ -9,3 +9,4 @@ export * from '../mail/mail.table.ts';
 export * from '../letters/letter-documents.table.ts';
 export * from '../dispatch/dispatch.table.ts';
 export * from './rate-limits.table.ts';
+export * from '../supporters/supporters.table.ts';
