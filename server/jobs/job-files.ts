@@ -65,6 +65,8 @@ export async function writeZipFile(path: string, fill: (add: (name: string, byte
     entry.push(bytes, true);
     entries += 1;
     if (out.writableNeedDrain) await once(out, 'drain');
+    // The checksum of each entry is computed here, on the event loop: let requests in between.
+    else await new Promise((resolve) => setImmediate(resolve));
   };
   try {
     await fill(add);
