@@ -11,6 +11,8 @@ export type Config = {
   dataDir: string;
   databaseFile: string;
   uploadsDir: string;
+  /** Results of background jobs (ZIP, print file) while they can be downloaded. */
+  jobsDir: string;
   /** Parsed address-list uploads waiting for the organiser's confirmation (DATA_DIR/imports). */
   importsDir: string;
   baseUrl: string;
@@ -168,6 +170,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     dataDir,
     databaseFile: join(dataDir, 'mitzeichnen.sqlite'),
     uploadsDir: join(dataDir, 'uploads'),
+    jobsDir: join(dataDir, 'jobs'),
     importsDir: join(dataDir, 'imports'),
     baseUrl,
     secureCookies: baseUrl.startsWith('https://'),

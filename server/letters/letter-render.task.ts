@@ -1,6 +1,5 @@
 // What the worker threads of the letter renderer run (loaded by server/jobs/worker-bootstrap.mjs).
 // Inputs are plain letter models and recipients; PDF bytes are moved back, not copied.
-import { zipSync } from 'fflate';
 import { layoutAddress } from '../letter-pdf/address-field.ts';
 import { combineLetters } from '../letter-pdf/letter-combine.ts';
 import type { CombineInput } from '../letter-pdf/letter-combine.ts';
@@ -32,12 +31,4 @@ export async function warnings({ model, options, recipients }: { model: LetterMo
   const found = new Set((await prepareLetter(model, options)).warnings);
   for (const recipient of recipients) for (const warning of layoutAddress(recipient.addressLines, recipient.label).warnings) found.add(warning);
   return [...found];
-}
-
-/** Letters in one ZIP, stored (PDFs do not compress), with a fixed date: the same letters give the same bytes. */
-export function zip({ files }: { files: [string, Uint8Array][] }): Uint8Array {
-  const entries: Record<string, [Uint8Array, { level: 0 }]> = {};
-  for (const [name, bytes] of files) entries[name] = [bytes, { level: 0 }];
-  const bytes = zipSync(entries, { mtime: new Date('2000-01-01T00:00:00Z') });
-  return withTransfer(bytes, [bytes]);
 }

@@ -20,8 +20,6 @@ export type LetterRenderer = {
   /** The shared layout of a letter; the same key gives the cached layout. */
   prepare(key: string, model: LetterModel, options: BatchOptions): Promise<PreparedLetter>;
   stamp<R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[], onProgress?: (done: number, total: number) => void): Promise<RenderedLetter<R>[]>;
-  /** A stored ZIP of these files (the bytes are moved to the worker). */
-  zip(files: [string, Uint8Array][]): Promise<Uint8Array>;
   combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
   warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[]): Promise<string[]>;
   /** Starts every worker and loads the engine in it (at server start, before a bench). */
@@ -76,7 +74,6 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
       }
       return (await Promise.all(chunks)).flat();
     },
-    zip: (files) => run('zip', { files }, files.map(([, bytes]) => bytes)),
     combine: (input) => run('combine', input),
     warnings: (model, options, recipients) => run('warnings', { model, options, recipients }),
     async warmUp() {

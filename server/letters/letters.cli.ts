@@ -7,7 +7,7 @@ import type { CliCommand } from '../cli/cli-context.ts';
 import { AppError } from '../shared/app-error.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import { t } from '../i18n/index.ts';
-import { issueLetters, uniqueFileNames } from './letters.service.ts';
+import { createFileNamer, prepareLetterIssuer } from './letters.service.ts';
 
 export const renderCommand: CliCommand = {
   name: 'render',
@@ -24,32 +24,32 @@ export const renderCommand: CliCommand = {
     const out = isAbsolute(values.out) ? values.out : resolve(context.io.cwd, values.out);
     mkdirSync(out, { recursive: true });
     const started = performance.now();
+    const nameOf = createFileNamer();
+    const names: string[] = [];
     let result;
     try {
-      result = await issueLetters({
-        db,
-        fileStore: createFileStore(context.config.uploadsDir),
-        clock: context.clock,
-        baseUrl: context.config.baseUrl,
-        appeal,
-        selection: values.addressee ? { personal: { addresseeId: Number(values.addressee) } } : { master: true, personal: 'all' },
+      const issuer = prepareLetterIssuer({ db, fileStore: createFileStore(context.config.uploadsDir), clock: context.clock, baseUrl: context.config.baseUrl, appeal });
+      // Chunk by chunk: 10,000 letters never sit in memory at once.
+      result = await issuer.issueEach(values.addressee ? { personal: { addresseeId: Number(values.addressee) } } : { master: true, personal: 'all' }, {
+        onLetters: (letters) => {
+          for (const letter of letters) {
+            const name = nameOf(letter.fileName);
+            names.push(name);
+            const path = join(out, name);
+            writeFileSync(path, letter.bytes);
+            context.print(`${path}  ${letter.code}  ${(letter.bytes.length / 1024).toFixed(0)} KB`);
+          }
+        },
       });
     } catch (error) {
       if (error instanceof AppError) throw new CliError(t(error.messageKey, error.params));
       throw error;
     }
-    const letters = [...(result.master ? [result.master] : []), ...result.personal];
-    const names = uniqueFileNames(letters);
-    letters.forEach((letter, i) => {
-      const path = join(out, names[i]!);
-      writeFileSync(path, letter.bytes);
-      context.print(`${path}  ${letter.code}  ${(letter.bytes.length / 1024).toFixed(0)} KB`);
-    });
     // Every letter must be on disk as its own file: a lost letter is an error, not a warning.
     const written = new Set(names.filter((name) => existsSync(join(out, name)))).size;
-    if (written !== letters.length) throw new CliError(`Only ${written} of ${letters.length} letters were written to ${out}.`);
+    if (written !== result.count) throw new CliError(`Only ${written} of ${result.count} letters were written to ${out}.`);
     for (const warning of result.warnings) context.print(`Warning: ${warning}`);
-    context.print(`Wrote ${letters.length} PDF(s) of ${result.pageCount} page(s) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    context.print(`Wrote ${result.count} PDF(s) of ${result.pageCount} page(s) in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     return 0;
   },
 };

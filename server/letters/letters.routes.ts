@@ -9,22 +9,26 @@ import { paramsSchema } from '../shared/route-params.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { isDraftLetter } from '../appeals/appeal-lifecycle.ts';
+import { createReadStream, statSync } from 'node:fs';
 import { createBackgroundJobs } from '../jobs/background-jobs.ts';
-import { describeFailure, issueLetters, letterOverview, lettersZipJob, printFileJob } from './letters.service.ts';
-import type { FileJob } from './letters.service.ts';
+import { createJobFiles } from '../jobs/job-files.ts';
+import { issueLetters } from './letters.service.ts';
+import { describeFailure, letterOverview, lettersZipJob, printFileJob } from './letter-jobs.ts';
+import type { FileJob } from './letter-jobs.ts';
 import { presentLetterPage, selectionOfKey } from './letters.presenters.ts';
 
 /** Seconds between refreshes of a page that waits for a background render (no script). */
 const REFRESH_SECONDS = 2;
 
-type Options = { db: Db; clock: Clock; fileStore: FileStore; baseUrl: string };
+type Options = { db: Db; clock: Clock; fileStore: FileStore; baseUrl: string; jobsDir: string };
 
 /** Organiser pages: PDFs of an appeal (preview, download, ZIP, print file). */
-export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore, baseUrl }) => {
+export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore, baseUrl, jobsDir }) => {
   const viewer = { config: { appealRole: 'viewer' as const }, schema: paramsSchema({ slug: 'slug' }) };
   // Renders of many letters run in the background; their pages refresh themselves until done.
+  // Their results (ZIP, print file) are files on disk, removed when the job is forgotten.
   const jobs = createBackgroundJobs();
-  const deps = { db, fileStore, clock, baseUrl, jobs };
+  const deps = { db, fileStore, clock, baseUrl, jobs, jobFiles: createJobFiles(jobsDir) };
 
   app.get('/appeals/:slug/letters', viewer, async (request, reply) => {
     const appeal = request.appeal;
@@ -38,10 +42,15 @@ export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, cloc
   });
 
   /** A file rendered in the background: sent when ready, else a page with the progress that refreshes itself. */
-  const fileOrProgress = (request: FastifyRequest, reply: FastifyReply, job: FileJob, send: (file: { bytes: Uint8Array; fileName: string }) => FastifyReply, none: MessageKey) => {
+  const fileOrProgress = (request: FastifyRequest, reply: FastifyReply, job: FileJob, contentType: string, none: MessageKey) => {
     if (job.state === 'done') {
       if (!job.result) throw new AppError(404, none);
-      return send(job.result);
+      const { path, fileName } = job.result;
+      return reply
+        .header('content-type', contentType)
+        .header('content-length', statSync(path).size)
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .send(createReadStream(path));
     }
     const back = `/appeals/${request.appeal.slug}/letters`;
     reply.header('cache-control', 'no-store');
@@ -63,11 +72,11 @@ export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, cloc
 
   app.get('/appeals/:slug/letters/letters.zip', viewer, async (request, reply) => {
     const job = lettersZipJob({ ...deps, appeal: request.appeal });
-    return fileOrProgress(request, reply, job, (zip) => reply.header('content-type', 'application/zip').header('content-disposition', `attachment; filename="${zip.fileName}"`).send(Buffer.from(zip.bytes)), 'letterPdf.noRecipients');
+    return fileOrProgress(request, reply, job, 'application/zip', 'letterPdf.noRecipients');
   });
 
   app.get('/appeals/:slug/letters/print.pdf', viewer, async (request, reply) => {
     const job = printFileJob({ ...deps, appeal: request.appeal, all: (request.query as { all?: string }).all === '1' });
-    return fileOrProgress(request, reply, job, (file) => sendPdf(reply, file, true), 'letterPdf.noneWithoutEmail');
+    return fileOrProgress(request, reply, job, 'application/pdf', 'letterPdf.noneWithoutEmail');
   });
 };

@@ -5,8 +5,6 @@ import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
-import type { BackgroundJobs, JobState } from '../jobs/background-jobs.ts';
-import { t } from '../i18n/index.ts';
 import { isoDate } from '../shared/dates.ts';
 import { slugify } from '../shared/slug.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
@@ -16,8 +14,7 @@ import { letterRenderer } from './letter-renderer.ts';
 import type { LetterRenderer } from './letter-renderer.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';
 import type { NewLetterDocument } from './letter-documents.table.ts';
-import { combinePrintFile, freshDocumentCode, sha256Of, signatorySnapshot } from './letter-documents.service.ts';
-import { currentTextHash } from '../signing/versions.ts';
+import { freshDocumentCode, sha256Of, signatorySnapshot } from './letter-documents.service.ts';
 import { buildRecipients, channelOf } from './recipients.ts';
 import type { LetterRecipient } from './recipients.ts';
 import { resolveLetter } from './resolve-letter.ts';
@@ -83,6 +80,19 @@ export type LetterIssuer = {
   /** The warnings of the shared part and of every address field (in the worker pool; no letter is stamped or recorded). */
   warnings(): Promise<string[]>;
   issue(selection: LetterSelection, options?: IssueHooks): Promise<IssueResult>;
+  /**
+   * Issues the selected letters a chunk at a time and hands each chunk to `onLetters` before the
+   * next is rendered, so a batch of 10,000 letters never sits in memory (CLI render, ZIP).
+   * The master (if selected) comes first, alone. Same bytes and codes as `issue`.
+   */
+  issueEach(selection: LetterSelection, options: IssueEachOptions): Promise<{ count: number; warnings: string[]; pageCount: number }>;
+};
+
+export type IssueEachOptions = {
+  onLetters: (letters: IssuedLetter[]) => Promise<void> | void;
+  onProgress?: (done: number, total: number) => void;
+  /** Letters per chunk (default 200). */
+  chunkSize?: number;
 };
 
 export type IssueHooks = {
@@ -228,6 +238,30 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
       result.warnings = [...warnings];
       return result;
     },
+    async issueEach(selection, { onLetters, onProgress, chunkSize = 200 }) {
+      const warnings = new Set<string>();
+      let count = 0;
+      let pageCount = 0;
+      const chosen = selectRecipients(personal, selection.personal);
+      if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
+      const total = chosen.length + (selection.master ? 1 : 0);
+      if (selection.master) {
+        const group = await render([master], salutationLinesFor([master]), warnings);
+        pageCount = group.pageCount;
+        await onLetters(group.letters);
+        count += 1;
+        onProgress?.(count, total);
+      }
+      for (let start = 0; start < chosen.length; start += chunkSize) {
+        const done = count;
+        const group = await render(chosen.slice(start, start + chunkSize), personalLines, warnings, { onProgress: (n) => onProgress?.(done + n, total) });
+        pageCount = Math.max(pageCount, group.pageCount);
+        await onLetters(group.letters);
+        count += group.letters.length;
+        onProgress?.(count, total);
+      }
+      return { count, warnings: [...warnings], pageCount };
+    },
   };
 }
 
@@ -266,79 +300,17 @@ export function createLetterIssuerCache({ ttlMs = 60_000 }: { ttlMs?: number } =
 
 export type LetterIssuerCache = ReturnType<typeof createLetterIssuerCache>;
 
-/** The key of a background job: the appeal, the day, and the hash of what the letters are made of. */
-const jobKey = (kind: string, issuer: LetterIssuer, extra: unknown = null) => `${kind}:${issuer.appealId}:${sha256Of(JSON.stringify({ RENDERER_VERSION, day: issuer.day, fingerprint: issuer.fingerprint, personal: issuer.personal, extra }))}`;
-
-/** The job's state; a failed job is reported once and then forgotten, so that the next view tries again. */
-function settledJob<T>(jobs: BackgroundJobs, key: string, work: (progress: (done: number, total: number) => void) => Promise<T>): JobState<T> {
-  const { status } = jobs.ensure(key, work);
-  if (status.state === 'failed') jobs.forget(key);
-  return status;
-}
-
-export type LetterOverview = { personal: LetterRecipient[]; warnings: string[]; emptyBody: boolean; checking: boolean; checkFailed: string };
-
 /**
- * What the letters page shows: the personal letters, and the warnings of the master and of
- * every address field. No PDF work in the request: the warnings come from a background job
- * (in the worker pool), cached by the hash of the letter's inputs; until it is done the page
- * says so and refreshes itself.
+ * Gives each letter of a batch its own file name, in order: file names are cut to a readable
+ * length, so two addressees can share one; the second becomes `…-2.pdf`, the third `…-3.pdf`.
+ * Stateful, so a batch written chunk by chunk gets the same names as one written at once.
  */
-export function letterOverview(options: IssueOptions & { jobs: BackgroundJobs }): LetterOverview {
-  if (!options.appeal.body.trim()) return { personal: buildRecipients(options).personal, warnings: [], emptyBody: true, checking: false, checkFailed: '' };
-  const issuer = prepareLetterIssuer(options);
-  const status = settledJob(options.jobs, jobKey('warnings', issuer), () => issuer.warnings());
-  return {
-    personal: issuer.personal,
-    warnings: status.state === 'done' ? status.result : [],
-    emptyBody: false,
-    checking: status.state === 'running',
-    checkFailed: status.state === 'failed' ? describeFailure(status.error) : '',
-  };
-}
-
-/** A German sentence for a failed job (the renderer's limits and our own refusals are AppErrors). */
-export function describeFailure(error: unknown): string {
-  return error instanceof AppError ? t(error.messageKey, error.params) : t('letterRender.failedUnknown');
-}
-
-/**
- * One file name per letter, in order: file names are cut to a readable length, so two
- * addressees can share one; the second becomes `…-2.pdf`, the third `…-3.pdf`.
- */
-export function uniqueFileNames(letters: { fileName: string }[]): string[] {
+export function createFileNamer(): (fileName: string) => string {
   const names = new Set<string>();
-  return letters.map(({ fileName }) => {
+  return (fileName) => {
     let name = fileName;
     for (let n = 2; names.has(name); n += 1) name = fileName.replace(/\.pdf$/, `-${n}.pdf`);
     names.add(name);
     return name;
-  });
-}
-
-export type FileJob = JobState<{ bytes: Uint8Array; fileName: string } | undefined>;
-
-/** The master and every personal letter in one ZIP (stored, not compressed: PDFs are), rendered in the background. */
-export function lettersZipJob(options: IssueOptions & { jobs: BackgroundJobs }): FileJob {
-  const issuer = prepareLetterIssuer(options);
-  return settledJob(options.jobs, jobKey('zip', issuer), async (progress) => {
-    const result = await issuer.issue({ master: true, personal: 'all' }, { onProgress: progress });
-    const letters = [result.master!, ...result.personal];
-    const files = uniqueFileNames(letters).map((name, i): [string, Uint8Array] => [name, letters[i]!.bytes]);
-    const bytes = await (options.renderer ?? letterRenderer()).zip(files);
-    const fileName = letterFileName({ letterDate: result.master!.fileName.slice(0, 10), slug: options.appeal.slug }, { kind: 'master', label: '' }).replace('_gesamtfassung.pdf', '_briefe.zip');
-    return { bytes, fileName };
-  });
-}
-
-/** The letters that go by post (or all personal letters) as one recorded print file, rendered in the background; undefined when there are none. */
-export function printFileJob(options: IssueOptions & { jobs: BackgroundJobs; all: boolean }): FileJob {
-  const { db, clock, appeal, all } = options;
-  const issuer = prepareLetterIssuer(options);
-  return settledJob(options.jobs, jobKey(all ? 'print-all' : 'print-post', issuer), async (progress) => {
-    const result = await issuer.issue({ personal: all ? 'all' : 'byPost' }, { onProgress: progress });
-    if (result.personal.length === 0) return undefined;
-    const print = await combinePrintFile({ db, clock, appeal, letters: result.personal, textVersionHash: currentTextHash({ db, appeal }), ...(options.renderer ? { renderer: options.renderer } : {}) });
-    return { bytes: print.bytes, fileName: result.personal[0]!.fileName.replace(/_[^_]+\.pdf$/, all ? '_druck-alle.pdf' : '_druck-ohne-email.pdf') };
-  });
+  };
 }

@@ -34,23 +34,13 @@ import { closeLetterRenderer, letterRenderer } from '../../server/letters/letter
 import supertest from 'supertest';
 import * as cheerio from 'cheerio';
 
+import type { BenchCase } from './bench-types.ts';
+import { batchCases } from './batches.ts';
+import { BENCH_PASSWORD, demoAppealWithAddressees, withPeakRss } from './bench-setup.ts';
+
 type Row = Record<string, string | number>;
-type BenchCase = { name: string; run: () => Promise<Row[]> };
 
 const clock = () => new Date('2026-11-22T10:00:00Z');
-
-/** Peak RSS sampled every 5 ms while `work` runs. */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-  try {
-    const value = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { value, peakMb: peak / 1024 / 1024 };
-  } finally {
-    clearInterval(timer);
-  }
-}
 
 async function signatureImage(seed: number): Promise<Uint8Array> {
   // A handwritten-looking stroke, re-encoded as uploads are (small palette PNG).
@@ -251,29 +241,13 @@ const lettersPage10k: BenchCase = {
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'mitzeichnen-bench-page-'));
     try {
-      // Plain http, so that the session cookie (Secure only under https) goes back over the test socket.
-      const config = loadConfig({ DATA_DIR: dir, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', BASE_URL: 'http://127.0.0.1:3000', LOG_LEVEL: 'silent' });
-      mkdirSync(dir, { recursive: true });
-      const connection = openDatabase(config.databaseFile);
-      const { db } = connection;
-      migrateDatabase(db);
-      const fileStore = createFileStore(config.uploadsDir);
-      const seeded = await seedDemo({ db, clock, fileStore, config, demoPassword: 'bench-passwort-123' });
-      const appeal = db.select().from(appeals).where(eq(appeals.slug, 'kleve-aufruf-integration')).get()!;
-      const organiserId = appeal.createdBy!;
-      const list = createList({ db, clock, organiserId, input: { name: 'Bench: 10.000 Empfänger', description: '', rank: 90, groupAddressLine: '', groupSalutation: '', groupInstitution: '', groupRecipient: '', groupStreet: '', groupPostcode: '', groupCity: '', groupEmail: '' } });
-      db.transaction((tx) => {
-        for (let i = 0; i < 10_000; i += 1) {
-          addEntry({ db: tx, clock, list, input: { salutation: i % 2 ? 'Herr' : 'Frau', title: '', firstName: ['Małgorzata', 'Jana', 'Ayşe', 'Bernd'][i % 4]!, lastName: `Hülsmann-${i + 1}`, function: 'Bürgermeisterin', institution: `Gemeinde Beispielstadt ${i + 1}`, department: '', street: `Markt ${i + 1}`, postcode: String(40000 + i), city: 'Kleve', email: i % 3 ? `buero${i + 1}@gemeinde${i + 1}.example` : '', letterSalutation: '', verifiedAt: '', note: '' } });
-        }
-      });
-      addListToAppeal({ db, organiserId, appeal, listId: list.id, collective: false });
+      const { config, db, close, appeal, organiserEmail } = await demoAppealWithAddressees(dir, 10_000);
       const { buildApp } = await import('../../server/app.ts');
       const app = await buildApp({ config, db, clock });
       await app.ready();
       const agent = supertest.agent(app.server);
       const login = await agent.get('/login');
-      await agent.post('/login').type('form').send({ _csrf: cheerio.load(login.text)('input[name="_csrf"]').attr('value'), email: seeded.organiser!.email, password: 'bench-passwort-123', next: '/appeals' });
+      await agent.post('/login').type('form').send({ _csrf: cheerio.load(login.text)('input[name="_csrf"]').attr('value'), email: organiserEmail, password: BENCH_PASSWORD, next: '/appeals' });
       const url = `/appeals/${appeal.slug}/letters`;
       const timed = async () => {
         const started = performance.now();
@@ -294,7 +268,7 @@ const lettersPage10k: BenchCase = {
       const rendersByViews = letterRenderer().jobs - jobsBefore;
       const personalLetters = buildRecipients({ db, appeal }).personal.length;
       await app.close();
-      connection.close();
+      close();
       return [
         {
           'personal letters': personalLetters,
@@ -312,7 +286,7 @@ const lettersPage10k: BenchCase = {
   },
 };
 
-const cases: BenchCase[] = [letters1000, dispatch1000, lettersPage10k];
+const cases: BenchCase[] = [letters1000, dispatch1000, lettersPage10k, ...batchCases];
 
 function printTable(rows: Row[]) {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];

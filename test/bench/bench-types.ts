@@ -1,0 +1,2 @@
+export type BenchRow = Record<string, string | number>;
+export type BenchCase = { name: string; run: () => Promise<BenchRow[]> };
