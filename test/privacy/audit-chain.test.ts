@@ -113,9 +113,13 @@ describe('migration 0003_audit_personal_digest', () => {
     try {
       migrate(connection.db as BetterSQLite3Database<Record<string, unknown>>, { migrationsFolder: older });
       const { db, sqlite } = connection;
-      const { organiser } = await makeOrganiser(db);
-      const intact = makeAppeal(db, organiser.id);
-      const tampered = makeAppeal(db, organiser.id);
+      // Rows written with the columns of that time: the app's inserts know later columns.
+      const organiserId = Number(sqlite.prepare("insert into organisers (email, name, password_hash, created_at) values ('alt@example.org', 'Alt', 'x', 0)").run().lastInsertRowid);
+      const appealOf = (slug: string) => ({
+        id: Number(sqlite.prepare("insert into appeals (slug, kind, coalition_name, title, created_by, created_at, updated_at) values (?, 'aufruf', 'Bündnis', 'Aufruf', ?, 0, 0)").run(slug, organiserId).lastInsertRowid),
+      });
+      const intact = appealOf('intakt');
+      const tampered = appealOf('verfaelscht');
       const rows = [
         { actor: 'System', action: 'invited', detail: 'AWO: marta@awo.example', ip: '' },
         { actor: 'AWO (Marta Muster)', action: 'signed', detail: 'getippt', ip: '203.0.113.0' },
