@@ -44,6 +44,7 @@ import mailRoutes from './mail/mail.routes.ts';
 import dispatchRoutes from './dispatch/dispatch.routes.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
 import organisationJoinRoutes from './supporters/organisation-join.routes.ts';
+import supportersOrganiserRoutes from './supporters/supporters-organiser.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -151,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await organiserArea.register(appealMailRoutes, { db, config });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
+    await organiserArea.register(supportersOrganiserRoutes, { db, clock });
     await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
   });
 
