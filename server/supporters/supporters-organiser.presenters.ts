@@ -58,10 +58,11 @@ export function presentSupportersPage({ slug, page, days, canEdit }: { slug: str
   const total = days.reduce((sum, entry) => sum + entry.count, 0);
   const chartLabel = t('supporters.chart.label', { from: formatIsoDate(days[0]?.day ?? ''), to: formatIsoDate(days.at(-1)?.day ?? ''), total });
   return {
-    counts: supporterKinds.map((kind) => ({
-      kind,
-      label: kindLabel(kind),
-      states: supporterStates.map((state) => ({ label: filterLabel(state), count: formatNumber(counts[kind][state]), href: listHref(slug, { filter: state, kind }) })),
+    counts: supporterKinds.map((kind) => ({ kind, label: kindLabel(kind) })),
+    // The table of counts: one row per state, one column per kind.
+    countRows: supporterStates.map((state) => ({
+      label: filterLabel(state),
+      cells: supporterKinds.map((kind) => ({ count: formatNumber(counts[kind][state]), href: listHref(slug, { filter: state, kind }) })),
     })),
     pendingComments: { count: formatNumber(counts.pendingComments), href: listHref(slug, { filter: 'comments' }) },
     filterOptions: selectOptions(supporterFilters.map((filter) => ({ value: filter, label: filterLabel(filter) })), query.filter),

@@ -108,9 +108,16 @@ describe('the supporters page', () => {
 
     const first = await s.browser.get(base).expect(200);
     expect(listRows(first.text).map((_i, row) => parseHtml(first.text)(row).attr('id')).get()).toEqual([`supporter-${ids.waiting}`]);
-    const counts = parseHtml(first.text)('#counts-title').parent().find('tbody tr');
-    expect(counts.eq(0).find('td').map((_i, cell) => parseHtml(first.text)(cell).text()).get()).toEqual(['3', '0', '254', '0', '2']);
-    expect(counts.eq(1).find('td').map((_i, cell) => parseHtml(first.text)(cell).text()).get()).toEqual(['0', '1', '1', '0', '0']);
+    // One row per state: citizens, organisations.
+    const $first = parseHtml(first.text);
+    const counts = $first('#counts-title').parent().find('tbody tr').toArray().map((row) => $first(row).find('th, td').toArray().map((cell) => $first(cell).text()));
+    expect(counts).toEqual([
+      ['E-Mail noch nicht bestätigt', '3', '0'],
+      ['wartet auf Freigabe', '0', '1'],
+      ['bestätigt', '254', '1'],
+      ['abgelehnt', '0', '0'],
+      ['zurückgezogen', '2', '0'],
+    ]);
 
     const page1 = await s.browser.get(`${base}?filter=confirmed&kind=citizen`).expect(200);
     expect(listRows(page1.text).length).toBe(100);
