@@ -32,19 +32,18 @@ export function countSupporters({ db, appealId }: { db: Db; appealId: number }):
 
 /**
  * The list's choice from the query string. Without one: organisations awaiting approval when
- * there are any (that is the work to do), else the confirmed citizens.
+ * there are any (that is the work to do), else the confirmed citizens; without a kind, the
+ * kind the state is about.
  */
 export function readSupportersQuery(query: unknown, counts: SupporterCounts): SupportersQuery {
   const source = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
   const filter = supporterFilters.find((candidate) => candidate === source.filter);
   const kind = supporterKinds.find((candidate) => candidate === source.kind);
   const page = Math.max(1, Math.min(1_000_000, Math.floor(Number(source.page)) || 1));
-  const waiting = counts.organisation.awaiting_approval > 0;
-  return {
-    filter: filter ?? (waiting ? 'awaiting_approval' : 'confirmed'),
-    kind: kind ?? (filter === undefined && waiting ? 'organisation' : 'citizen'),
-    page,
-  };
+  const chosen = filter ?? (counts.organisation.awaiting_approval > 0 ? 'awaiting_approval' : 'confirmed');
+  // Only organisations wait for approval or are rejected.
+  const organisationsOnly = chosen === 'awaiting_approval' || chosen === 'rejected';
+  return { filter: chosen, kind: kind ?? (organisationsOnly ? 'organisation' : 'citizen'), page };
 }
 
 export type SupportersPage = { counts: SupporterCounts; query: SupportersQuery; rows: Supporter[]; total: number; pages: number };

@@ -5,6 +5,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { isPublicPageVisible } from '../../server/appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../../server/appeals/appeals.repository.ts';
+import { addMember } from '../../server/appeals/appeals.service.ts';
 import type { Appeal } from '../../server/appeals/appeals.table.ts';
 import { readAuditTrail } from '../../server/audit/audit.service.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
@@ -120,8 +121,16 @@ describe('a supporter organisation asks to join', () => {
 
     // The confirm route (/c/<token>, the public pages' part) sets awaiting_approval and tells the organisers.
     expect(supportersRepository(s.db).markOrganisationAwaitingApproval(row!.id)).toBe(true);
-    expect(notifyOrganisersOfJoinRequest({ db: s.db, clock: s.time.clock, config: s.config, supporterId: row!.id })).toBe(1);
-    const [note] = await s.deliver();
+    // Owners and editors decide and are told; viewers are not.
+    for (const [name, role] of [['Eda Editor', 'editor'], ['Vera Viewer', 'viewer']] as const) {
+      const member = await makeOrganiser(s.db, { name, email: `${role}@buendnis.example` });
+      addMember({ db: s.db, clock: s.time.clock, appeal: s.appeal, input: { email: member.organiser.email, role }, addedBy: 'Test' });
+    }
+    await s.deliver();
+    expect(notifyOrganisersOfJoinRequest({ db: s.db, clock: s.time.clock, config: s.config, supporterId: row!.id })).toBe(2);
+    const notes = await s.deliver();
+    expect(notes.map((mail) => mail.to).sort()).toEqual(['andrea@buendnis.example', 'editor@buendnis.example']);
+    const note = notes.find((mail) => mail.to === 'andrea@buendnis.example');
     expect(note!.to).toBe('andrea@buendnis.example');
     expect(note!.subject).toContain('Naturschutzbund Kreisgruppe Kleve e.V.');
     expect(note!.text).toContain(`http://mitzeichnen.test/appeals/${s.appeal.slug}/supporters?filter=awaiting_approval&kind=organisation`);

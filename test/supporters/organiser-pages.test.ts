@@ -138,6 +138,7 @@ describe('the supporters page', () => {
     expect(await count('filter=confirmed&kind=organisation')).toBe(1);
     expect(await count('filter=rejected&kind=organisation')).toBe(0);
     expect(await count('filter=comments')).toBe(1);
+    expect(await count('filter=awaiting_approval')).toBe(1);
     expect(await count('filter=evil&kind=%3Cscript%3E&page=-4')).toBe(1);
   });
 
