@@ -11,7 +11,7 @@ import { isoDate } from '../shared/dates.ts';
 import { formView } from '../shared/form-view.ts';
 import type { FormView } from '../shared/form-view.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
-import { exportFileName, supportersCsvStream, supportersXlsx, tooManyForXlsx, XLSX_MAX_ROWS } from './supporters.export.ts';
+import { exportFileName, supportersCsvStream, supportersXlsxStream, tooManyForXlsx, XLSX_MAX_ROWS } from './supporters.export.ts';
 import { backToList, presentSupporterRow, presentSupportersPage } from './supporters-organiser.presenters.ts';
 import {
   approveOrganisation,
@@ -91,7 +91,7 @@ const supportersOrganiserRoutes: FastifyPluginAsync<Options> = async (app, { db,
     return reply
       .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="${exportFileName(appeal.slug, isoDate(clock()), 'xlsx')}"`)
-      .send(await supportersXlsx({ db, appealId: appeal.id }));
+      .send(supportersXlsxStream({ db, appealId: appeal.id }));
   });
 };
 

@@ -1,7 +1,7 @@
 // The organisers' export of confirmed supporters, with only what each person or organisation
 // agreed to. Rows are read in batches over the state index (keyset, never all at once), so a
-// million citizens stream out as CSV; the XLSX workbook is built in memory and has a limit.
-import { Readable } from 'node:stream';
+// million citizens stream out as CSV; the XLSX workbook is streamed too, up to a limit.
+import { PassThrough, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import type { Db } from '../db/client.ts';
@@ -13,7 +13,7 @@ import { supportersRepository } from './supporters.repository.ts';
 import type { ExportCursor } from './supporters.repository.ts';
 import type { Supporter } from './supporters.table.ts';
 
-/** Above this many confirmed supporters there is no XLSX (Excel and memory); CSV has no limit. */
+/** Above this many confirmed supporters there is no XLSX (time to write it; who reads 100,000 rows in Excel); CSV has no limit. */
 export const XLSX_MAX_ROWS = 100_000;
 const BATCH = 1000;
 
@@ -98,16 +98,29 @@ export function tooManyForXlsx({ db, appealId }: { db: Db; appealId: number }): 
   return counts.citizens + counts.organisations > XLSX_MAX_ROWS;
 }
 
-/** An .xlsx workbook with one sheet; every cell is text (postcodes keep their leading zero). */
-export async function supportersXlsx({ db, appealId }: { db: Db; appealId: number }): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
-  workbook.creator = 'Mitzeichnen';
-  const sheet = workbook.addWorksheet(t('supporters.export.sheet'));
-  sheet.columns = header().map((label) => ({ header: label, width: 20, style: { numFmt: '@' } }));
-  sheet.getRow(1).font = { bold: true };
-  for (const rows of exportBatches({ db, appealId })) for (const cells of rows) sheet.addRow(cells);
-  sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+/**
+ * An .xlsx workbook with one sheet, written row by row into the response (ExcelJS's streaming
+ * writer: a file of 100,000 rows never sits in memory), giving way to other requests after
+ * every batch. Every cell is text.
+ */
+export function supportersXlsxStream({ db, appealId }: { db: Db; appealId: number }): Readable {
+  const out = new PassThrough();
+  const write = async () => {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+    workbook.creator = 'Mitzeichnen';
+    const sheet = workbook.addWorksheet(t('supporters.export.sheet'), { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = header().map((label) => ({ header: label, width: 20, style: { numFmt: '@' } }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.getRow(1).commit();
+    for (const rows of exportBatches({ db, appealId })) {
+      for (const cells of rows) sheet.addRow(cells).commit();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    sheet.commit();
+    await workbook.commit();
+  };
+  write().catch((error: unknown) => out.destroy(error instanceof Error ? error : new Error(String(error))));
+  return out;
 }
 
 /** "2026-11-22_kleve-aufruf-integration_unterstuetzer.csv" */
