@@ -36,12 +36,15 @@ export function supportersRepository(db: Db) {
         .where(eq(supporters.id, supporterId))
         .get();
     },
-    /** An organisation confirmed its e-mail address: it now waits for the organisers. */
+    /**
+     * An organisation confirmed its e-mail address: it now waits for the organisers. The link's
+     * hash stays, so that a second click can be told "already confirmed".
+     */
     markOrganisationAwaitingApproval(supporterId: number): boolean {
       return (
         db
           .update(supporters)
-          .set({ state: 'awaiting_approval', confirmTokenHash: null, confirmExpiresAt: null })
+          .set({ state: 'awaiting_approval' })
           .where(and(eq(supporters.id, supporterId), eq(supporters.kind, 'organisation'), eq(supporters.state, 'unconfirmed')))
           .run().changes === 1
       );
