@@ -32,7 +32,8 @@ const organisationJoinRoutes: FastifyPluginAsync<Options> = async (app, { db, cl
   app.get('/a/:slug/organisation', { schema: joinSchema }, async (request, reply) => {
     const page = loadJoinPage({ db, clock, slug: slug(request) });
     const sent = (request.query as { sent?: unknown }).sent === '1';
-    return render(reply, page, formView({ showName: 'on', consentLogo: 'on' }), 200, { sent });
+    // Consents start unticked: only an active choice is a consent.
+    return render(reply, page, formView({}), 200, { sent });
   });
 
   app.post('/a/:slug/organisation', { schema: joinSchema, config: { rateLimit: publicFormRateLimit, uploadMaxBytes: MAX_LOGO_BYTES } }, async (request, reply) => {

@@ -158,6 +158,17 @@ describe('a supporter organisation asks to join', () => {
     expect(pageText(again.text)).toContain('schon entschieden');
   });
 
+  it('shows every consent unticked with its purpose beside it, and a honeypot no person sees', async () => {
+    const s = await setup();
+    const page = await s.http().get(`/a/${s.appeal.slug}/organisation`).expect(200);
+    expect(page.headers['cache-control']).toBe('no-store');
+    const $ = parseHtml(page.text);
+    for (const consent of ['showName', 'consentLogo', 'keepInformed', 'authorityDeclared']) expect($(`#f-${consent}`).attr('checked')).toBeUndefined();
+    for (const consent of ['showName', 'consentLogo', 'keepInformed']) expect($(`#f-${consent}-hint`).text()).toMatch(/^Zweck: /);
+    expect($('#f-homepage').closest('[aria-hidden="true"]').length).toBe(1);
+    expect($('#f-homepage').attr('tabindex')).toBe('-1');
+  });
+
   it('is rejected with a reason that is stored and mailed; an empty reason is refused at the field', async () => {
     const s = await setup();
     await join(s);
