@@ -53,7 +53,7 @@ export function presentSupporterRow(supporter: Supporter, canEdit: boolean) {
   };
 }
 
-export function presentSupportersPage({ slug, page, days, canEdit }: { slug: string; page: SupportersPage; days: { day: string; count: number }[]; canEdit: boolean }) {
+export function presentSupportersPage({ slug, page, days, canEdit, joinOpen }: { slug: string; page: SupportersPage; days: { day: string; count: number }[]; canEdit: boolean; joinOpen: boolean }) {
   const { counts, query } = page;
   const total = days.reduce((sum, entry) => sum + entry.count, 0);
   const chartLabel = t('supporters.chart.label', { from: formatIsoDate(days[0]?.day ?? ''), to: formatIsoDate(days.at(-1)?.day ?? ''), total });
@@ -78,6 +78,7 @@ export function presentSupportersPage({ slug, page, days, canEdit }: { slug: str
     current: query,
     chart: { svg: renderDayChart(days, { label: chartLabel }), label: chartLabel, days: days.map((entry) => ({ day: formatIsoDate(entry.day), count: formatNumber(entry.count) })) },
     canEdit,
+    joinLink: joinOpen ? `/a/${slug}/organisation` : null,
     exports: canEdit ? { csv: `/appeals/${slug}/supporters.csv`, xlsx: `/appeals/${slug}/supporters.xlsx` } : null,
   };
 }

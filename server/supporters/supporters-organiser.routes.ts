@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts';
 import { appealParams, appealRouteSchema } from '../appeals/appeal-access.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { hasRole } from '../appeals/appeal-roles.ts';
+import { isPublicPageVisible } from '../appeals/appeal-lifecycle.ts';
 import { t } from '../i18n/index.ts';
 import { organiserActor } from '../organisers/organiser-actor.ts';
 import { conflict } from '../shared/app-error.ts';
@@ -42,7 +43,7 @@ const supportersOrganiserRoutes: FastifyPluginAsync<Options> = async (app, { db,
     return reply.viewAsync('supporters/organiser-index', {
       title: t('supporters.title'),
       appeal: presentAppealHeader(appeal, request.appealRole, 'supporters'),
-      supporters: presentSupportersPage({ slug: appeal.slug, page, days: signaturesPerDay({ db, clock, appealId: appeal.id }), canEdit: hasRole(request.appealRole, 'editor') }),
+      supporters: presentSupportersPage({ slug: appeal.slug, page, days: signaturesPerDay({ db, clock, appealId: appeal.id }), canEdit: hasRole(request.appealRole, 'editor'), joinOpen: isPublicPageVisible(appeal) }),
     });
   });
 

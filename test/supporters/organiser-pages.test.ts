@@ -314,9 +314,15 @@ describe('who may do what', () => {
     expect(s.db.select().from(supporters).where(eq(supporters.id, ids.waiting!)).get()!.state).toBe('awaiting_approval');
   });
 
-  it('the appeal overview links to the supporters page', async () => {
+  it('the appeal overview links to the supporters page, which links to the join form once the public page is visible', async () => {
     const s = await setup();
     const overview = await s.browser.get(`/appeals/${s.appeal.slug}`).expect(200);
     expect(parseHtml(overview.text)(`a[href="/appeals/${s.appeal.slug}/supporters"]`).text()).toBe(de['supporters.overviewLink']);
+    const draft = await s.browser.get(`/appeals/${s.appeal.slug}/supporters`).expect(200);
+    expect(parseHtml(draft.text)(`a[href="/a/${s.appeal.slug}/organisation"]`).length).toBe(0);
+    expect(pageText(draft.text)).toContain(de['supporters.joinLink.hidden']);
+    appealsRepository(s.db).applyEvent(s.appeal.id, 'open', fixedNow);
+    const signing = await s.browser.get(`/appeals/${s.appeal.slug}/supporters`).expect(200);
+    expect(parseHtml(signing.text)(`a[href="/a/${s.appeal.slug}/organisation"]`).length).toBe(1);
   });
 });
