@@ -43,6 +43,8 @@ import addresseesImportRoutes from './addressees/addressees-import.routes.ts';
 import mailRoutes from './mail/mail.routes.ts';
 import dispatchRoutes from './dispatch/dispatch.routes.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
+import organisationJoinRoutes from './supporters/organisation-join.routes.ts';
+import supportersOrganiserRoutes from './supporters/supporters-organiser.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -121,6 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(signingRoutes, { db, clock, config, fileStore });
   await app.register(draftLetterRoutes, { db, clock, config, fileStore });
   await app.register(verifyRoutes, { db });
+  await app.register(organisationJoinRoutes, { db, clock, config, fileStore });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
@@ -149,6 +152,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await organiserArea.register(appealMailRoutes, { db, config });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
+    await organiserArea.register(supportersOrganiserRoutes, { db, clock });
     await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
   });
 

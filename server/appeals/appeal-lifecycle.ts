@@ -50,3 +50,9 @@ export const hasSendingStarted = ({ state }: HasState) => state === 'sending' ||
 export const isLetterFinal = ({ state }: HasState) => state === 'final' || state === 'sending' || state === 'sent';
 /** Which lists an appeal addresses may change until sending has started. */
 export const mayChangeAddressees = ({ state }: HasState) => !hasSendingStarted({ state });
+/**
+ * The public page /a/<slug> (and what hangs off it, e.g. the organisations' join form) is
+ * visible: switched on, and from signing on or only once final, as the organiser chose.
+ */
+export const isPublicPageVisible = ({ state, publicPage, publicFrom }: { state: AppealState; publicPage: boolean; publicFrom: 'signing' | 'final' }) =>
+  publicPage && (publicFrom === 'signing' ? state !== 'draft' : isLetterFinal({ state }));

@@ -25,6 +25,9 @@ export const auditActions = [
   'delivery_resent',
   'delivery_marked_delivered',
   'personal_data_deleted',
+  'supporter_approved',
+  'supporter_rejected',
+  'supporters_exported',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

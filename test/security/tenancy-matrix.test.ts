@@ -12,6 +12,8 @@ import { startDispatch } from '../../server/dispatch/dispatch.service.ts';
 import { deliveries } from '../../server/dispatch/dispatch.table.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { systemClock } from '../../server/shared/clock.ts';
+import { supportersRepository } from '../../server/supporters/supporters.repository.ts';
+import { supporters } from '../../server/supporters/supporters.table.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { loginAs, makeAppeal, makeFinalAppeal, makeList, makeAddressee, makeOrganiser } from '../helpers/factories.ts';
 import { csrfToken } from '../helpers/html.ts';
@@ -41,6 +43,8 @@ const publicRoutes = new Set([
   'GET /v',
   'GET /v/:code',
   'POST /v/:code',
+  'GET /a/:slug/organisation',
+  'POST /a/:slug/organisation',
 ]);
 
 /** Logging out ends the session the matrix runs in: checked on its own. */
@@ -75,6 +79,18 @@ async function buildWorld() {
   const delivery = db.select().from(deliveries).get()!;
   const appealA = db.select().from(appeals).where(eq(appeals.id, made.appeal.id)).get()!;
 
+  // A supporter organisation of A that waits for approval (its :id in the supporter routes).
+  const supporter = supportersRepository(db).insertOrganisation({
+    appealId: appealA.id,
+    organisationName: 'Alphaunterstützer e.V.',
+    firstName: 'Ulla',
+    lastName: 'Unterstützer',
+    email: 'ulla@alpha-unterstuetzer.example',
+    emailKey: 'a'.repeat(64),
+    createdAt: new Date(),
+  })!;
+  supportersRepository(db).markOrganisationAwaitingApproval(supporter.id);
+
   const brunoAppeal = makeAppeal(db, bruno.organiser.id, { title: 'Bündnis B Aufruf' });
   const brunoList = makeList(db, bruno.organiser.id, { name: 'Liste von B' });
   makeAddressee(db, brunoList, { lastName: 'Betalandrat' });
@@ -96,11 +112,12 @@ async function buildWorld() {
     signatory: made.signatories[0]!.signatory,
     delivery,
     mail,
+    supporter,
     brunoAppeal,
     brunoList,
     login,
     /** Words of A that must never appear on a page for B. */
-    secrets: ['Geheimsache Bündnis A', 'Koalition Alpha', made.list.name, 'Alphalandrat', 'landrat@alpha.example', 'Alphaverein', 'anna@buendnis-a.example', 'vera@buendnis-a.example'],
+    secrets: ['Geheimsache Bündnis A', 'Koalition Alpha', made.list.name, 'Alphalandrat', 'landrat@alpha.example', 'Alphaverein', 'anna@buendnis-a.example', 'vera@buendnis-a.example', 'Alphaunterstützer e.V.', 'ulla@alpha-unterstuetzer.example'],
   };
 }
 
@@ -124,6 +141,7 @@ function concrete(route: { method: string; url: string }, world: World, { slug =
       if (/\/(signatories|signing)\/:id/.test(route.url)) return String(world.signatory.id);
       if (/\/addressees\/:id/.test(route.url)) return String(world.addressee.id);
       if (/\/deliveries\/:id/.test(route.url)) return String(world.delivery.id);
+      if (/\/supporters\/:id/.test(route.url)) return String(world.supporter.id);
     }
     const value = byName[name];
     if (value === undefined) throw new Error(`The tenancy matrix has no value for :${name} in ${route.method} ${route.url}; add one.`);
@@ -147,6 +165,7 @@ function snapshot(world: World) {
     appeal: db.select().from(appeals).where(eq(appeals.id, world.appeal.id)).get(),
     addressees: db.select().from(addressees).where(eq(addressees.listId, world.list.id)).all(),
     outbox: db.select({ value: count() }).from(mailOutbox).get()!.value,
+    supporter: db.select().from(supporters).where(eq(supporters.id, world.supporter.id)).get(),
   };
 }
 
