@@ -11,7 +11,7 @@ import { backupCommand, migrateCommand } from './db/db.cli.ts';
 import { seedDemoCommand } from './demo/demo.cli.ts';
 import { createOrganiserCommand, setPasswordCommand } from './organisers/organisers.cli.ts';
 import { renderCommand } from './letters/letters.cli.ts';
-import { exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
+import { attachListCommand, createListCommand, exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
 import { sendCommand } from './dispatch/dispatch.cli.ts';
 import { createBackground } from './background.ts';
 import { deletePersonCommand, exportPersonCommand } from './privacy/privacy.cli.ts';
@@ -22,7 +22,9 @@ const commands: CliCommand[] = [
   seedDemoCommand,
   createOrganiserCommand,
   setPasswordCommand,
+  createListCommand,
   importAddresseesCommand,
+  attachListCommand,
   exportAddresseesCommand,
   renderCommand,
   sendCommand,

@@ -14,6 +14,7 @@ import {
   findEntry,
   listUsage,
   listAccessibleLists,
+  listDeletionImpact,
   readAddresseeForm,
   markVerified,
   readListForm,
@@ -31,6 +32,7 @@ import {
   presentCollectivePreview,
   presentDirectoryEntry,
   presentLetterPreview,
+  presentEntry,
   presentList,
   quickEditFields,
   salutationOptions,
@@ -104,6 +106,21 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     return reply.flash('lists.saved').redirect(`/lists/${list.id}`, 303);
   });
 
+  // Deleting asks first, on a page of its own (works without JavaScript).
+  app.get('/lists/:listId/delete', { schema: paramsSchema(listParams), config: { listAccess: 'owner' } }, async (request, reply) => {
+    const { list } = request;
+    const { entries, usedBy } = listDeletionImpact({ db, list });
+    return reply.viewAsync('addressees/confirm-delete', {
+      title: t('lists.deleteTitle'),
+      question: t('lists.deleteQuestion', { name: list.name, count: entries }),
+      blocked: usedBy > 0 ? t('lists.inUseCount', { count: usedBy }) : '',
+      lines: [],
+      action: `/lists/${list.id}/delete`,
+      submit: t('lists.deleteSubmit'),
+      cancel: `/lists/${list.id}`,
+    });
+  });
+
   app.post('/lists/:listId/delete', { schema: paramsSchema(listParams), config: { listAccess: 'owner' } }, async (request, reply) => {
     const { list } = request;
     deleteList({ db, list });
@@ -174,6 +191,20 @@ const addresseesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock })
     const entry = findEntry({ db, list, addresseeId: paramsOf(request, entryParams).id });
     markVerified({ db, clock, entry, today: isoDate(clock()) });
     return reply.flash('directory.verified').redirect(`/lists/${list.id}#addressee-${entry.id}`, 303);
+  });
+
+  app.get('/lists/:listId/addressees/:id/delete', { schema: paramsSchema(entryParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+    const { list } = request;
+    const entry = presentEntry(findEntry({ db, list, addresseeId: paramsOf(request, entryParams).id }));
+    return reply.viewAsync('addressees/confirm-delete', {
+      title: t('addressee.deleteTitle'),
+      question: t('addressee.deleteQuestion', { list: list.name }),
+      blocked: '',
+      lines: [entry.name, entry.function, entry.institution, entry.address, entry.email].filter(Boolean),
+      action: `/lists/${list.id}/addressees/${entry.id}/delete`,
+      submit: t('addressee.deleteSubmit'),
+      cancel: `/lists/${list.id}#addressee-${entry.id}`,
+    });
   });
 
   app.post('/lists/:listId/addressees/:id/delete', { schema: paramsSchema(entryParams), config: { listAccess: 'editor' } }, async (request, reply) => {

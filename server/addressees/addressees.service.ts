@@ -104,6 +104,12 @@ export function updateList({ db, list, input }: { db: Db; list: AddresseeList; i
   addresseesRepository(db).updateList(list.id, input);
 }
 
+/** What deleting a list would take with it, for the confirmation page: its entries, and how many appeals still use it (then it cannot be deleted). */
+export function listDeletionImpact({ db, list }: { db: Db; list: AddresseeList }): { entries: number; usedBy: number } {
+  const repository = addresseesRepository(db);
+  return { entries: repository.countEntries([list.id]).get(list.id) ?? 0, usedBy: repository.appealsUsingList(list.id).length };
+}
+
 /** Deletes a list that no appeal uses (a used list would take the appeal's addressees with it). */
 export function deleteList({ db, list }: { db: Db; list: AddresseeList }) {
   const repository = addresseesRepository(db);

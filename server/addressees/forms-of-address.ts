@@ -83,11 +83,22 @@ function isShortFunction(fn: string): boolean {
   return value !== '' && !value.includes(' ') && value.length <= 24;
 }
 
-/** Adjusts a one-word office function to the salutation (female form for "Frau"). */
-function genderedFunction(fn: string, salutation: string): string {
+/**
+ * Functions that are nominalised adjectives ("Vorsitzender", "Fraktionsvorsitzende",
+ * "Beigeordneter") decline: the stem without its ending, or undefined for other words.
+ */
+const ADJECTIVAL_FUNCTION = /^(.*(?:vorsitzend|beigeordnet|abgeordnet|beauftragt|bevollmächtigt|angestellt|sachverständig|delegiert))(?:er|e|en)$/i;
+
+/**
+ * A one-word function beside "Herrn"/"Frau" in the address: the female form for "Frau", and the
+ * accusative after "Herrn" ("Herrn Fraktionsvorsitzenden", "Frau Fraktionsvorsitzende").
+ */
+function addressedFunction(fn: string, salutation: string): string {
   const office = officeOf(fn);
-  if (office && clean(fn).split(' ').length === 1) return officeTitle(office, salutation);
-  return clean(fn);
+  const word = office && clean(fn).split(' ').length === 1 ? officeTitle(office, salutation) : clean(fn);
+  const stem = ADJECTIVAL_FUNCTION.exec(word)?.[1];
+  if (stem === undefined) return word;
+  return salutation === 'Herr' ? `${stem}en` : salutation === 'Frau' ? `${stem}e` : word;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,7 +142,7 @@ export function addressBlock(a: AddressSource): string[] {
     recipient.push(nameLine(a, true));
   } else if (isShortFunction(fn)) {
     const word = addressWord(a.salutation);
-    recipient.push(joinWords(word, genderedFunction(fn, a.salutation)), nameLine(a, false));
+    recipient.push(joinWords(word, addressedFunction(fn, a.salutation)), nameLine(a, false));
   } else if (clean(a.institution) === '') {
     recipient.push(nameLine(a, true), fn);
     leading = [clean(a.department)];
@@ -150,7 +161,8 @@ const dear = (salutation: string) => (salutation === 'Herr' ? 'Sehr geehrter Her
  * The letter's salutation, ending in a comma. An explicit salutation always wins; office
  * holders are addressed by their office ("Sehr geehrte Frau Bürgermeisterin,"); otherwise by
  * name with the highest title ("Sehr geehrter Herr Professor Meier,", "Sehr geehrte Frau Dr.
- * Nowak,"); without Herr/Frau neutrally ("Guten Tag Alex Beispiel,"); an institution without a
+ * Nowak,"); without Herr/Frau neutrally ("Guten Tag Alex Beispiel,", without a first name only
+ * "Guten Tag,"); an institution without a
  * person gets "Sehr geehrte Damen und Herren,".
  */
 export function letterSalutation(a: AddressSource): string {
@@ -172,6 +184,8 @@ export function letterSalutation(a: AddressSource): string {
     const name = clean(a.lastName) || clean(a.firstName);
     return `${joinWords(dear(a.salutation), title, name)},`;
   }
+  // Neutral (DIN 5008): "Guten Tag Alex Beispiel,"; a surname alone would read as a rebuke.
+  if (clean(a.firstName) === '') return 'Guten Tag,';
   return `Guten Tag ${joinWords(titles.before, a.firstName, a.lastName)},`;
 }
 

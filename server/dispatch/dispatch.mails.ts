@@ -62,13 +62,20 @@ export function organisationList(names: string[], maxLength = 60): string {
   return all;
 }
 
+/** A title that already says what it is ("Antrag zum Kreishaushalt …", "Offener Brief an …"). */
+const NAMES_ITS_KIND = /^(gemeinsame[rs]?\s+)?(antrag|aufruf|resolution|offener\s+brief)\b/i;
+
 /**
- * "Gemeinsamer Aufruf von AWO, Caritas, DGB und Diakonie: <Titel>", for a collective letter
- * to a body that must forward it "… – mit der Bitte um Weiterleitung an die Mitglieder des Kreistages".
+ * "Gemeinsamer Aufruf von AWO, Caritas, DGB und Diakonie: <Titel>"; a title that names its kind
+ * itself is not preceded by it again ("Antrag zum Kreishaushalt 2027 … (AWO, Caritas …)"). For a
+ * collective letter to a body that must forward it: "… – mit der Bitte um Weiterleitung an die
+ * Mitglieder des Kreistages".
  */
 export function letterSubject(appeal: Pick<Appeal, 'kind' | 'title' | 'coalitionName'>, organisations: string[], forwardTo = ''): string {
   const senders = organisationList(organisations) || appeal.coalitionName;
-  const subject = t('dispatch.subject', { kind: t(`dispatch.subjectKind.${appeal.kind}` as MessageKey), senders, title: appeal.title });
+  const subject = NAMES_ITS_KIND.test(appeal.title.trim())
+    ? t('dispatch.subjectOwnKind', { senders, title: appeal.title })
+    : t('dispatch.subject', { kind: t(`dispatch.subjectKind.${appeal.kind}` as MessageKey), senders, title: appeal.title });
   return forwardTo ? `${subject} – ${t('dispatch.forwarding', { group: forwardTo })}` : subject;
 }
 
@@ -126,8 +133,9 @@ export async function buildLetterMail({
   const { html, text } = await render('dispatch/appeal-letter', {
     subject,
     testNote: testFor ? t('dispatch.testNote', { label: testFor }) : '',
-    salutation: recipient.salutation,
-    intro: t('dispatch.mail.intro', { kind: kindPhrase(appeal), title: appeal.title, coalition: appeal.coalitionName, organisations: organisationList(organisations, 200) || appeal.coalitionName }),
+    // A letter the office forwards: the mail speaks to the office, the letter to the members.
+    salutation: forwardTo ? t('dispatch.mail.officeSalutation') : recipient.salutation,
+    intro: t('dispatch.mail.intro', { kind: kindPhrase(appeal), title: appeal.title, organisations: organisationList(organisations, 200) || appeal.coalitionName }),
     forwarding: forwardTo ? t('dispatch.mail.forwarding', { group: forwardTo }) : '',
     attachment: t('dispatch.mail.attachment', { fileName: letter.fileName, size: formatBytes(letter.bytes.byteLength) }),
     verifyIntro: t('dispatch.mail.verify', { code: letter.code }),

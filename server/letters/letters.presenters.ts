@@ -55,7 +55,6 @@ export function presentVerification(found: VerificationView, named: { name: stri
     kind: document.kind === 'master' ? t('verify.kind.master') : document.kind === 'print' ? t('verify.kind.print') : t('verify.kind.personal'),
     draft: document.draft,
     version: document.textVersionHash,
-    versionShort: document.textVersionHash.slice(0, 12),
     addressLines: document.addressLines ? document.addressLines.split('\n') : [],
     rendered: formatDateTime(document.renderedAt),
     sent: document.sentAt ? formatDateTime(document.sentAt) : t('verify.notSent'),

@@ -64,18 +64,25 @@ export type SignatureInput = {
   consentLogo: boolean;
 };
 
-export function readSignatureForm(body: unknown): FormResult<SignatureInput> & { drawn: string } {
+/** What the form offers besides the signature kinds: keep the drawn or uploaded signature given for an earlier version. */
+export const PREVIOUS_SIGNATURE = 'previous';
+
+export function readSignatureForm(body: unknown): FormResult<SignatureInput> & { drawn: string; reusePrevious: boolean } {
   const form = readForm(body);
+
   const representativeName = form.line('representativeName', { required: true, max: 120 });
   const representativeFunction = form.line('representativeFunction', { max: 120 });
   if (!form.checkbox('authorised')) form.fail('authorised', 'signing.authorisedRequired');
-  const kind = form.choice('signatureKind', signatureKinds, 'typed');
+  const chosen = form.choice('signatureKind', [...signatureKinds, PREVIOUS_SIGNATURE], 'typed');
+  const reusePrevious = chosen === PREVIOUS_SIGNATURE;
+  // The kept signature's own kind is filled in from the signatory (storeSignatureImage).
+  const kind = reusePrevious ? 'image' : chosen;
   const consentPublic = form.checkbox('consentPublic');
   const consentLogo = form.checkbox('consentLogo');
   const drawn = typeof (body as Record<string, unknown>)?.drawnSignature === 'string' ? ((body as Record<string, string>).drawnSignature ?? '') : '';
   const result = form.result({ representativeName, representativeFunction, kind, consentPublic, consentLogo });
   // The drawing is not echoed back into the form (it is large); it must be drawn again.
-  return { ...result, drawn };
+  return { ...result, drawn, reusePrevious };
 }
 
 /** The reason a representative gives for declining (optional). */
@@ -94,16 +101,23 @@ export async function storeSignatureImage({
   kind,
   drawn,
   upload,
+  previous,
 }: {
   fileStore: FileStore;
   kind: SignatureKind;
   drawn: string;
   upload: UploadedFile | undefined;
-}): Promise<{ ok: true; file: string | null } | { ok: false; errors: FieldErrors }> {
-  if (kind === 'typed') return { ok: true, file: null };
+  /** Re-confirming with the signature image given before (its kind and stored file), when chosen. */
+  previous?: { kind: SignatureKind | null; file: string | null } | undefined;
+}): Promise<{ ok: true; file: string | null; kind: SignatureKind } | { ok: false; errors: FieldErrors }> {
+  if (previous) {
+    if (!previous.file || !previous.kind || previous.kind === 'typed') return { ok: false, errors: { signatureKind: 'signing.noPreviousSignature' } };
+    return { ok: true, file: previous.file, kind: previous.kind };
+  }
+  if (kind === 'typed') return { ok: true, file: null, kind };
   const image = await reencodeSignature({ kind, drawn, upload });
   if (!image.ok) return image;
-  return { ok: true, file: fileStore.write('signatures', image.png, 'png') };
+  return { ok: true, file: fileStore.write('signatures', image.png, 'png'), kind };
 }
 
 type Answer = { context: Omit<LinkContext, 'link'>; version: AppealVersion; ip: string };
@@ -128,7 +142,8 @@ export function sign({
     if (checked.ok) outcome = recordSignature({ db: tx, clock, config, context: checked.context, version: checked.version, input, signatureFile, ip });
     return checked;
   });
-  if (!outcome.changed && signatureFile) fileStore.remove('signatures', signatureFile);
+  // A kept earlier image is still the signatory's: only a new, unused one is dropped.
+  if (!outcome.changed && signatureFile && signatureFile !== outcome.previousFile) fileStore.remove('signatures', signatureFile);
   if (outcome.changed && outcome.previousFile && outcome.previousFile !== signatureFile) fileStore.remove('signatures', outcome.previousFile);
   return check;
 }
@@ -144,7 +159,7 @@ export function recordSignature({
   signatureFile,
   ip,
 }: SigningDeps & Answer & { input: SignatureInput; signatureFile: string | null }): { changed: boolean; previousFile: string | null } {
-  if (signatureCountsFor(context.signatory, version)) return { changed: false, previousFile: null };
+  if (signatureCountsFor(context.signatory, version)) return { changed: false, previousFile: context.signatory.signatureFile };
   const now = clock();
   const signed = signingRepository(db).updateSignatory(context.signatory.id, {
     representativeName: input.representativeName,

@@ -88,6 +88,20 @@ export function presentSigningPage({ context, version, signedVersion }: SigningP
     signedCurrent: signatureCountsFor(signatory, version),
     declined: signatory.status === 'declined',
     changes: signatory.status === 'needs_reconfirmation' && signedVersion && signedVersion.id !== version.id ? textChanges(signedVersion, version) : null,
+    /** A drawn or uploaded signature given before, which re-confirming may keep. */
+    previousSignature: signatory.signatureFile && (signatory.signatureKind === 'drawn' || signatory.signatureKind === 'image') ? signatory.signatureKind : null,
+    earlierAnswer: earlierAnswer(signatory),
+  };
+}
+
+/** The form's starting values from an earlier signature (re-confirmation); a first visit starts typed and without consents. */
+function earlierAnswer(signatory: SigningPageData['context']['signatory']): Record<string, string> {
+  if (!signatory.signatureKind) return { signatureKind: 'typed' };
+  const keep = signatory.signatureFile && signatory.signatureKind !== 'typed';
+  return {
+    signatureKind: keep ? 'previous' : 'typed',
+    ...(signatory.consentPublic ? { consentPublic: 'on' } : {}),
+    ...(signatory.consentLogo ? { consentLogo: 'on' } : {}),
   };
 }
 

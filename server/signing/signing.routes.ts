@@ -50,7 +50,8 @@ const signingRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
 
   const renderPage = (reply: FastifyReply, check: Extract<LinkCheck, { ok: true }>, form?: FormView, status = 200, declineForm = formView({})) => {
     const page = presentSigningPage(loadSigningPage({ db, check }));
-    const values = { representativeName: page.signatory.name, representativeFunction: page.signatory.function, signatureKind: 'typed' };
+    // Re-confirming starts from the earlier answer: its consents and its signature.
+    const values = { representativeName: page.signatory.name, representativeFunction: page.signatory.function, ...page.earlierAnswer };
     return reply.code(status).viewAsync('signing/page', {
       title: t('signing.page.title', { title: page.appeal.title }),
       token: token(reply.request),
@@ -73,9 +74,11 @@ const signingRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, conf
     if (!before.ok) return renderProblem(reply, before);
     const form = readSignatureForm(request.body);
     if (!form.ok) return renderPage(reply, before, formView({ ...form.values, drawnSignature: '' }, form.errors), 422);
-    const image = await storeSignatureImage({ fileStore, kind: form.value.kind, drawn: form.drawn, upload: uploadedFile(request.body, 'signatureImage') });
+    const { signatory } = before.context;
+    const previous = form.reusePrevious ? { kind: signatory.signatureKind, file: signatory.signatureFile } : undefined;
+    const image = await storeSignatureImage({ fileStore, kind: form.value.kind, drawn: form.drawn, upload: uploadedFile(request.body, 'signatureImage'), previous });
     if (!image.ok) return renderPage(reply, before, formView(form.values, image.errors), 422);
-    const signed = sign({ db, clock, config, fileStore, token: token(request), input: form.value, signatureFile: image.file, ip: ip(request) });
+    const signed = sign({ db, clock, config, fileStore, token: token(request), input: { ...form.value, kind: image.kind }, signatureFile: image.file, ip: ip(request) });
     if (!signed.ok) return renderProblem(reply, signed);
     return reply.redirect(`/s/${token(request)}#bestaetigung`, 303);
   });

@@ -7,9 +7,10 @@ import { runCli } from '../../server/cli.ts';
 import { openDatabase } from '../../server/db/client.ts';
 import { migrateDatabase } from '../../server/db/migrate.ts';
 import { listEntries } from '../../server/addressees/addressees.service.ts';
+import { addresseeLists, appealAddresseeLists } from '../../server/addressees/addressees.table.ts';
 import type { AddresseeList } from '../../server/addressees/addressees.table.ts';
 import { tempDataDir } from '../helpers/app.ts';
-import { makeAddressee, makeList, makeOrganiser } from '../helpers/factories.ts';
+import { makeAddressee, makeAppeal, makeList, makeOrganiser } from '../helpers/factories.ts';
 
 const fixtures = join(import.meta.dirname, '../fixtures/addressees');
 
@@ -138,5 +139,75 @@ describe('mitzeichnen export-addressees', () => {
     const chosen = await cli(dataDir, ['export-addressees', '--list', 'Bürgermeister:innen', '--owner', 'andere@example.org', '--format', 'csv', 'out.csv']);
     expect(chosen.code).toBe(0);
     expect(chosen.out).toContain('Wrote 0 entries');
+  });
+});
+
+describe('mitzeichnen create-list, import-addressees --create and attach-list', () => {
+  const listsOf = (dataDir: string) => {
+    const reader = openDatabase(join(dataDir, 'mitzeichnen.sqlite'));
+    try {
+      return reader.db.select().from(addresseeLists).all();
+    } finally {
+      reader.close();
+    }
+  };
+
+  it('creates a list for an organiser, refuses a second of the same name, and names the command when a list is missing', async () => {
+    const { dataDir, organiser } = await setup();
+    const created = await cli(dataDir, ['create-list', '--name', 'Kreistag', '--owner', 'ORGA@example.org', '--description', 'Mitglieder des Kreistages']);
+    expect(created.err).toBe('');
+    expect(created.out).toContain('Created the list "Kreistag"');
+    const list = listsOf(dataDir).find((entry) => entry.name === 'Kreistag')!;
+    expect(list).toMatchObject({ ownerId: organiser.id, description: 'Mitglieder des Kreistages' });
+    const again = await cli(dataDir, ['create-list', '--name', 'Kreistag', '--owner', 'orga@example.org']);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('already has a list named "Kreistag"');
+    const unknownOwner = await cli(dataDir, ['create-list', '--name', 'X', '--owner', 'niemand@example.org']);
+    expect(unknownOwner.err).toContain('no organiser with the e-mail niemand@example.org');
+    const missing = await cli(dataDir, ['import-addressees', '--list', 'Neue Liste', join(fixtures, 'excel-utf8-bom.csv')]);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain('mitzeichnen create-list --name "Neue Liste"');
+  });
+
+  it('import-addressees --create makes the list on import, not on a dry run', async () => {
+    const { dataDir, organiser } = await setup();
+    expect((await cli(dataDir, ['import-addressees', '--list', 'Neue Liste', '--create', join(fixtures, 'excel-utf8-bom.csv')])).err).toContain('--create needs --owner');
+    const dry = await cli(dataDir, ['import-addressees', '--list', 'Neue Liste', '--owner', 'orga@example.org', '--create', '--dry-run', join(fixtures, 'excel-utf8-bom.csv')]);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('List: Neue Liste (new)');
+    expect(listsOf(dataDir).map((list) => list.name)).not.toContain('Neue Liste');
+    const done = await cli(dataDir, ['import-addressees', '--list', 'Neue Liste', '--owner', 'orga@example.org', '--create', join(fixtures, 'excel-utf8-bom.csv')]);
+    expect(done.err).toBe('');
+    expect(done.code).toBe(0);
+    const list = listsOf(dataDir).find((entry) => entry.name === 'Neue Liste')!;
+    expect(list.ownerId).toBe(organiser.id);
+    const entries = (target: AddresseeList) => {
+      const reader = openDatabase(join(dataDir, 'mitzeichnen.sqlite'));
+      try {
+        return listEntries({ db: reader.db, list: target });
+      } finally {
+        reader.close();
+      }
+    };
+    expect(entries(list).length).toBeGreaterThan(0);
+    expect(done.out).toMatch(new RegExp(`Imported: ${entries(list).length} new`));
+    // With --create and an existing list of that name, the import goes into it.
+    const second = await cli(dataDir, ['import-addressees', '--list', 'Neue Liste', '--owner', 'orga@example.org', '--create', join(fixtures, 'excel-utf8-bom.csv')]);
+    expect(second.out).not.toContain('(new)');
+    expect(listsOf(dataDir).filter((entry) => entry.name === 'Neue Liste')).toHaveLength(1);
+  });
+
+  it('attach-list adds a list to an appeal, one letter per person or as a group', async () => {
+    const { dataDir, organiser } = await setup();
+    const connection = openDatabase(join(dataDir, 'mitzeichnen.sqlite'));
+    const appeal = makeAppeal(connection.db, organiser.id, { title: 'Aufruf' });
+    connection.close();
+    const attached = await cli(dataDir, ['attach-list', '--appeal', appeal.slug, '--list', 'Bürgermeister:innen', '--collective']);
+    expect(attached.err).toBe('');
+    expect(attached.out).toContain('as a group (one letter)');
+    const reader = openDatabase(join(dataDir, 'mitzeichnen.sqlite'));
+    expect(reader.db.select().from(appealAddresseeLists).all()).toEqual([expect.objectContaining({ appealId: appeal.id, collective: true })]);
+    reader.close();
+    expect((await cli(dataDir, ['attach-list', '--appeal', 'gibt-es-nicht', '--list', 'Bürgermeister:innen'])).err).toContain('No appeal with the slug');
   });
 });

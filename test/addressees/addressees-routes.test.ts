@@ -404,6 +404,10 @@ describe('lists belong to a team', () => {
     expect(uses.eq(0).text()).toContain('Geheimer Aufruf von Bündnis eins');
     expect(uses.eq(1).text()).toContain('Ein Aufruf, in dessen Team Sie nicht sind');
     expect(page.text).not.toContain('Aufruf eines fremden Teams');
+    // The confirmation page says at once that the list is in use, and offers no delete button.
+    const confirm = await owner.get(`/lists/${list.id}/delete`).expect(200);
+    expect(pageText(confirm.text)).toContain('von 2 Aufrufen verwendet');
+    expect(parseHtml(confirm.text)('form[action$="/delete"]').length).toBe(0);
     // Deleting is refused with a count, not titles.
     const refused = await owner.post(`/lists/${list.id}/delete`).type('form').send({ _csrf: csrfToken(page.text) });
     expect(refused.status).toBe(409);
@@ -419,5 +423,30 @@ describe('lists belong to a team', () => {
     await editor.post(`/lists/${list.id}/appeals/${foreign.id}/detach`).type('form').send({ _csrf: csrfToken((await editor.get('/lists')).text) }).expect(403);
     // An appeal that does not use the list: 404.
     await owner.post(`/lists/${list.id}/appeals/${foreign.id}/detach`).type('form').send({ _csrf: csrfToken(page.text) }).expect(404);
+  });
+
+  it('asks before deleting a list or an entry, on a page of its own, and deletes only after the POST', async () => {
+    const { db, olga, login } = await coalition();
+    const list = makeList(db, olga.organiser.id, { name: 'Alte Liste' });
+    makeAddressee(db, list, { lastName: 'Bleibt', institution: 'Gemeinde Kranenburg' });
+    const entry = makeAddressee(db, list, { salutation: 'Frau', firstName: 'Ute', lastName: 'Brandt', institution: 'Stadt Kleve', email: 'brandt@kleve.example' });
+    const owner = await login(olga);
+    const page = await owner.get(`/lists/${list.id}`).expect(200);
+    const $ = parseHtml(page.text);
+    // The list page links to the confirmation pages; it holds no delete form.
+    expect($(`a[href="/lists/${list.id}/addressees/${entry.id}/delete"]`).length).toBe(1);
+    expect($(`a[href="/lists/${list.id}/delete"]`).length).toBe(1);
+    expect($('form[action$="/delete"]').length).toBe(0);
+    const confirmEntry = await owner.get(`/lists/${list.id}/addressees/${entry.id}/delete`).expect(200);
+    expect(pageText(confirmEntry.text)).toContain('Frau Ute Brandt');
+    expect(pageText(confirmEntry.text)).toContain('Möchten Sie diesen Eintrag aus der Liste');
+    expect(listEntries({ db, list }).map((row) => row.id)).toContain(entry.id);
+    await owner.post(`/lists/${list.id}/addressees/${entry.id}/delete`).type('form').send({ _csrf: csrfToken(confirmEntry.text) }).expect(303);
+    expect(listEntries({ db, list }).map((row) => row.id)).not.toContain(entry.id);
+    const count = listEntries({ db, list }).length;
+    const confirmList = await owner.get(`/lists/${list.id}/delete`).expect(200);
+    expect(pageText(confirmList.text)).toContain(count === 1 ? 'mit ihrem einen Eintrag' : `mit allen ${count} Einträgen`);
+    await owner.post(`/lists/${list.id}/delete`).type('form').send({ _csrf: csrfToken(confirmList.text) }).expect(303);
+    await owner.get(`/lists/${list.id}`).expect(404);
   });
 });

@@ -31,6 +31,36 @@ type Case = { name: string; input: AddressSource; lines: string[]; salutation: s
 
 const cases: Case[] = [
   {
+    name: 'a one-word adjectival function is accusative after "Herrn" (issue 16: not "Herrn Fraktionsvorsitzender")',
+    input: person({ salutation: 'Herr', firstName: 'Peter', lastName: 'Hendricks', function: 'Fraktionsvorsitzender', institution: 'Kreistag Kleve', ...kreishaus }),
+    lines: ['Kreistag Kleve', 'Herrn Fraktionsvorsitzenden', 'Peter Hendricks', 'Nassauerallee 15–23', '47533 Kleve'],
+    salutation: 'Sehr geehrter Herr Hendricks,',
+  },
+  {
+    name: 'the same function typed in the female form, for a man',
+    input: person({ salutation: 'Herr', firstName: 'Peter', lastName: 'Hendricks', function: 'Fraktionsvorsitzende', institution: 'Kreistag Kleve', ...kreishaus }),
+    lines: ['Kreistag Kleve', 'Herrn Fraktionsvorsitzenden', 'Peter Hendricks', 'Nassauerallee 15–23', '47533 Kleve'],
+    salutation: 'Sehr geehrter Herr Hendricks,',
+  },
+  {
+    name: 'the female form derived for Frau',
+    input: person({ salutation: 'Frau', firstName: 'Ute', lastName: 'Brandt', function: 'Fraktionsvorsitzender', institution: 'Kreistag Kleve', ...kreishaus }),
+    lines: ['Kreistag Kleve', 'Frau Fraktionsvorsitzende', 'Ute Brandt', 'Nassauerallee 15–23', '47533 Kleve'],
+    salutation: 'Sehr geehrte Frau Brandt,',
+  },
+  {
+    name: 'Vorsitzender and Beigeordneter: accusative in the address, nominative in the salutation',
+    input: person({ salutation: 'Herr', firstName: 'Jan', lastName: 'Dvořák', function: 'Beigeordneter', institution: 'Stadt Kleve', street: 'Minoritenplatz 1', postcode: '47533', city: 'Kleve' }),
+    lines: ['Stadt Kleve', 'Herrn Beigeordneten', 'Jan Dvořák', 'Minoritenplatz 1', '47533 Kleve'],
+    salutation: 'Sehr geehrter Herr Beigeordneter,',
+  },
+  {
+    name: 'no Herr/Frau and no first name: a neutral greeting without the bare surname (not "Guten Tag Meier,")',
+    input: person({ lastName: 'Meier', institution: 'Stadt Kleve', street: 'Minoritenplatz 1', postcode: '47533', city: 'Kleve' }),
+    lines: ['Stadt Kleve', 'Meier', 'Minoritenplatz 1', '47533 Kleve'],
+    salutation: 'Guten Tag,',
+  },
+  {
     name: 'Landrat',
     input: person({ salutation: 'Herr', firstName: 'Christoph', lastName: 'Gerwers', function: 'Landrat', institution: 'Kreis Kleve', ...kreishaus }),
     lines: ['Kreis Kleve', 'Herrn Landrat', 'Christoph Gerwers', 'Nassauerallee 15–23', '47533 Kleve'],

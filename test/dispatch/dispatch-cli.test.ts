@@ -14,7 +14,7 @@ describe('mitzeichnen send', () => {
     expect(run.stdout).toContain('<stadt@kleve.example>');
     expect(run.stdout).toMatch(/post\s+Gemeinde Kerken.*by post:/);
     expect(run.stdout).toContain('SKIPPED, invalid e-mail address "kaputt.example"');
-    expect(run.stdout).toContain('Subject:  Gemeinsamer Aufruf von AWO, Caritas und DGB:');
+    expect(run.stdout).toContain(`Subject:  ${s.appeal.title} (AWO, Caritas und DGB)`);
     expect(run.stdout).toContain('1 by e-mail, 1 by post, 1 skipped');
     expect(s.db.select().from(deliveries).all()).toHaveLength(0);
     expect(s.sink.received).toHaveLength(0);

@@ -159,7 +159,9 @@ describe('dispatch: confirmation, sending, log', () => {
     // The collective letter goes to the Kreisverwaltung, to be forwarded.
     const kreis = byRecipient.get('kreistag@kreis-kleve.example')!;
     expect(kreis.parsed.subject).toMatch(/ – mit der Bitte um Weiterleitung an die Mitglieder des Kreistages$/);
-    expect(kreis.parsed.text).toContain('mit der Bitte um Weiterleitung an die Mitglieder des Kreistages');
+    // The mail speaks to the office (the letter inside to the members) and asks it to forward.
+    expect(kreis.parsed.text).toMatch(/^Sehr geehrte Damen und Herren,\s+im Anhang erhalten Sie den gemeinsamen Aufruf „[^“]+“\. Gemeinsam unterzeichnet haben: AWO/);
+    expect(kreis.parsed.text).toContain('Wir bitten Sie, das Schreiben an die Mitglieder des Kreistages weiterzuleiten.');
 
     // Documents are marked sent; /v/<code> shows it; the appeal is "versendet".
     const document = s.app.db.select().from(letterDocuments).where(eq(letterDocuments.code, delivery.documentCode!)).get()!;
@@ -396,6 +398,9 @@ describe('subject rule', () => {
     expect(organisationList(['AWO', 'Caritas'])).toBe('AWO und Caritas');
     expect(organisationList(['AWO', 'Caritas', 'DGB', 'Diakonie', 'Lebenshilfe', 'Paritätischer'])).toBe('AWO, Caritas, DGB, Diakonie und 2 weiteren');
     expect(letterSubject({ kind: 'antrag', title: 'Titel', coalitionName: 'Bündnis' }, [])).toBe('Gemeinsamer Antrag von Bündnis: Titel');
+    // A title that names its kind is not preceded by it again (issue 16: "Antrag" twice).
+    expect(letterSubject({ kind: 'antrag', title: 'Antrag zum Kreishaushalt 2027: Integrationszentrum', coalitionName: 'Bündnis' }, ['AWO', 'DGB'])).toBe('Antrag zum Kreishaushalt 2027: Integrationszentrum (AWO und DGB)');
+    expect(letterSubject({ kind: 'aufruf', title: 'Gemeinsamer Aufruf für Integration', coalitionName: 'Bündnis' }, ['AWO'])).toBe('Gemeinsamer Aufruf für Integration (AWO)');
     const long = Array.from({ length: 9 }, (_, i) => `Sehr langer Verbandsname Nummer ${i + 1}`);
     expect(organisationList(long).length).toBeLessThanOrEqual(60);
   });

@@ -158,6 +158,49 @@ describe('co-signing through the mails that arrive', () => {
     expect(dashboard).toContain('1 von 2 unterzeichnet');
   });
 
+  it('re-confirmation starts from the earlier answer: consents ticked, the drawn signature kept without drawing again', async () => {
+    const setup = await signingSetup({ signatories: 1 });
+    await openForSigning(setup);
+    const [invitation] = await deliver(setup);
+    const drawing = await sharp({ create: { width: 900, height: 300, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 0 } } })
+      .composite([{ input: Buffer.from('<svg width="900" height="300"><path d="M20 200 C 200 20, 400 280, 880 60" stroke="#0b1f4d" stroke-width="6" fill="none"/></svg>') }])
+      .png()
+      .toBuffer();
+    await signThrough(setup, invitation!.link, { signatureKind: 'drawn', drawnSignature: `data:image/png;base64,${drawing.toString('base64')}`, consentLogo: 'on' });
+    await deliver(setup);
+    const signatory = () => signatoriesRepository(setup.db).list(setup.appeal.id)[0]!.signatory;
+    const firstFile = signatory().signatureFile;
+    expect(firstFile).toBeTruthy();
+    // A first visit starts without consents.
+    await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, { ...appealFormFields({ title: setup.appeal.title }), body: 'Wir fordern ein gut ausgestattetes Integrationszentrum.' });
+    const mail = (await deliver(setup)).find((entry) => entry.subject.includes('erneut bestätigen'))!;
+    const visitor = setup.http();
+    const page = await visitor.get(mail.link).expect(200);
+    const $ = parseHtml(page.text);
+    expect($('input[name="signatureKind"]:checked').val()).toBe('previous');
+    expect($('label[for="f-signatureKind-previous"]').text()).toContain('bisherige, gezeichnete Unterschrift');
+    expect($('input[name="consentPublic"]').is(':checked')).toBe(true);
+    expect($('input[name="consentLogo"]').is(':checked')).toBe(true);
+    const reconfirmed = await visitor
+      .post(`${mail.link}/sign`)
+      .field('_csrf', csrfToken(page.text))
+      .field('representativeName', 'Małgorzata Kowalska')
+      .field('signatureKind', 'previous')
+      .field('authorised', 'on')
+      .field('consentPublic', 'on')
+      .field('consentLogo', 'on');
+    expect(reconfirmed.status).toBe(303);
+    expect(signatory()).toMatchObject({ status: 'signed', signatureKind: 'drawn', signatureFile: firstFile, consentLogo: true });
+    expect(setup.fileStore.read('signatures', firstFile!)).toBeDefined();
+    // Someone without an earlier image cannot choose "keep": a message at the field.
+    const fresh = await signingSetup({ signatories: 1 });
+    await openForSigning(fresh);
+    const [freshInvitation] = await deliver(fresh);
+    const refused = await signThrough(fresh, freshInvitation!.link, { signatureKind: 'previous' });
+    expect(refused.response.status).toBe(422);
+    expect(fieldError(refused.response.text, 'signatureKind')).toContain('keine frühere Unterschrift');
+  });
+
   it('records a decline with its reason and finalises only after explicit confirmation of the missing ones', async () => {
     const setup = await signingSetup({ signatories: 3 });
     await openForSigning(setup);
