@@ -148,19 +148,30 @@ function inlinesToHtml(inlines: Inline[], idPrefix: string): string {
     .join('');
 }
 
-function blocksToHtml(blocks: Block[], idPrefix: string): string {
+/**
+ * The HTML heading level of each Markdown level used in the text: letter headings sit below the
+ * page's own h1/h2, and consecutive (a text that starts with "##" gets h3, not h4), so that
+ * screen readers meet no gap in the outline.
+ */
+function headingLevels(blocks: Block[]): Map<number, number> {
+  const used = [...new Set(blocks.flatMap((block) => (block.kind === 'heading' ? [block.level] : [])))].sort((a, b) => a - b);
+  return new Map(used.map((level, rank) => [level, Math.min(6, 3 + rank)]));
+}
+
+function blocksToHtml(blocks: Block[], idPrefix: string, levels = headingLevels(blocks)): string {
   return blocks
     .map((block) => {
       switch (block.kind) {
         case 'paragraph':
           return `<p>${inlinesToHtml(block.inlines, idPrefix)}</p>`;
-        case 'heading':
-          // Letter headings sit below the page's own h1/h2.
-          return `<h${block.level + 2} class="letter-heading">${inlinesToHtml(block.inlines, idPrefix)}</h${block.level + 2}>`;
+        case 'heading': {
+          const level = levels.get(block.level) ?? 3;
+          return `<h${level} class="letter-heading">${inlinesToHtml(block.inlines, idPrefix)}</h${level}>`;
+        }
         case 'list': {
           const tag = block.ordered ? 'ol' : 'ul';
           const start = block.ordered && block.start !== 1 ? ` start="${block.start}"` : '';
-          const items = block.items.map((item) => `<li>${blocksToHtml(item, idPrefix)}</li>`).join('');
+          const items = block.items.map((item) => `<li>${blocksToHtml(item, idPrefix, levels)}</li>`).join('');
           return `<${tag}${start}>${items}</${tag}>`;
         }
       }

@@ -1,0 +1,18 @@
+// The letter text as HTML on the overview, the signing page and the public page: headings follow
+// the page's own h1/h2 without a gap (axe-core's heading-order, issue 16 item 12).
+import { describe, expect, it } from 'vitest';
+import { parseLetterText, renderLetterHtml } from '../../server/appeals/letter-text.ts';
+
+const headings = (markdown: string) => [...renderLetterHtml(parseLetterText(markdown)).matchAll(/<(h\d)[^>]*>([^<]*)</g)].map(([, tag, text]) => `${tag} ${text}`);
+
+describe('letter headings in HTML', () => {
+  it('start at h3 whatever Markdown level the text starts with, and never skip a level', () => {
+    expect(headings('## Begründung\n\nText.\n\n### Kosten\n\nMehr.')).toEqual(['h3 Begründung', 'h4 Kosten']);
+    expect(headings('# Antrag\n\n### Begründung\n\nText.')).toEqual(['h3 Antrag', 'h4 Begründung']);
+    expect(headings('# Antrag\n\n## Beschluss\n\n### Kosten')).toEqual(['h3 Antrag', 'h4 Beschluss', 'h5 Kosten']);
+  });
+
+  it('escapes what the text contains', () => {
+    expect(renderLetterHtml(parseLetterText('## <script>x</script>'))).toContain('&lt;script&gt;');
+  });
+});
