@@ -43,6 +43,10 @@ import addresseesImportRoutes from './addressees/addressees-import.routes.ts';
 import mailRoutes from './mail/mail.routes.ts';
 import dispatchRoutes from './dispatch/dispatch.routes.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
+import { publicPageRoutes } from './supporters/public-page.routes.ts';
+import { citizenSignRoutes } from './supporters/citizen-sign.routes.ts';
+import { publicLetterRoutes } from './letters/public-letter.routes.ts';
+import { dispatchRepository } from './dispatch/dispatch.repository.ts';
 
 export type AppDeps = {
   config: Config;
@@ -121,6 +125,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(signingRoutes, { db, clock, config, fileStore });
   await app.register(draftLetterRoutes, { db, clock, config, fileStore });
   await app.register(verifyRoutes, { db });
+  // The public side of an appeal: its page, open data, citizens' signatures, the sent letter.
+  const dispatchOf = (appealId: number) => dispatchRepository(db).findByAppeal(appealId);
+  await app.register(publicPageRoutes, { db, clock, config, sentAt: (appealId) => dispatchOf(appealId)?.finishedAt ?? null });
+  await app.register(citizenSignRoutes, { db, clock, config });
+  await app.register(publicLetterRoutes, { db, clock, config, fileStore, renderDay: (appealId) => dispatchOf(appealId)?.day });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {

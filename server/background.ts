@@ -12,6 +12,7 @@ import { createMailTransport } from './mail/transport.ts';
 import type { MailTransport } from './mail/transport.ts';
 import { createTemplates } from './shared/templates.ts';
 import { registerSigningMailKinds } from './signing/signing.mails.ts';
+import { registerSupporterMailKinds } from './supporters/supporters.mails.ts';
 import { sendDueReminders } from './signing/signing-reminders.service.ts';
 import { applyRetention } from './privacy/retention.ts';
 
@@ -21,6 +22,7 @@ export function appMailKinds(): ComposerRegistry {
   registerAppealMailKinds(registry);
   registerSigningMailKinds(registry);
   registerDispatchMailKinds(registry);
+  registerSupporterMailKinds(registry);
   return registry;
 }
 

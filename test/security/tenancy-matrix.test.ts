@@ -41,6 +41,18 @@ const publicRoutes = new Set([
   'GET /v',
   'GET /v/:code',
   'POST /v/:code',
+  // The public page of an appeal, its open data and the citizens' links (server/supporters/).
+  'GET /a/:slug',
+  'GET /a/:slug.json',
+  'GET /a/:slug/badge.svg',
+  'GET /a/:slug/share.png',
+  'GET /a/:slug/brief.pdf',
+  'GET /a/:slug/sign',
+  'POST /a/:slug/sign',
+  'GET /a/:slug/sign/check-mail',
+  'GET /c/:token',
+  'GET /u/:token',
+  'POST /u/:token',
 ]);
 
 /** Logging out ends the session the matrix runs in: checked on its own. */

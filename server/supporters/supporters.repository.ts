@@ -1,0 +1,110 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { appeals } from '../appeals/appeals.table.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
+import { supporterCounts, supporters } from './supporters.table.ts';
+import type { CommentState, NewSupporter, Supporter, SupporterKind } from './supporters.table.ts';
+
+export type SupporterWithAppeal = { supporter: Supporter; appeal: Appeal };
+
+/** The only writer of the supporters tables (the counts are kept by triggers, never written here). */
+export function supportersRepository(db: Db) {
+  return {
+    // — public page and citizens —
+
+    /** Confirmed citizens and organisations, from the trigger-kept row (never a COUNT(*)). */
+    counts(appealId: number): { citizens: number; organisations: number } {
+      const row = db.select({ citizens: supporterCounts.citizens, organisations: supporterCounts.organisations }).from(supporterCounts).where(eq(supporterCounts.appealId, appealId)).get();
+      return row ?? { citizens: 0, organisations: 0 };
+    },
+    /** The latest confirmed citizens who agreed to be named (walks supporters_state_idx backwards). */
+    latestNamedCitizens(appealId: number, limit: number) {
+      return db
+        .select({ firstName: supporters.firstName, lastName: supporters.lastName, place: supporters.place })
+        .from(supporters)
+        .where(and(eq(supporters.appealId, appealId), eq(supporters.kind, 'citizen'), eq(supporters.state, 'confirmed'), eq(supporters.showName, true)))
+        .orderBy(desc(supporters.confirmedAt))
+        .limit(limit)
+        .all();
+    },
+    confirmedOrganisations(appealId: number) {
+      return db
+        .select({
+          organisationName: supporters.organisationName,
+          shortName: supporters.shortName,
+          website: supporters.website,
+          logoFile: supporters.logoFile,
+          consentLogo: supporters.consentLogo,
+        })
+        .from(supporters)
+        .where(and(eq(supporters.appealId, appealId), eq(supporters.kind, 'organisation'), eq(supporters.state, 'confirmed')))
+        .orderBy(supporters.confirmedAt, supporters.id)
+        .all();
+    },
+    /** Approved comments of confirmed supporters, newest first. */
+    approvedComments(appealId: number, limit: number) {
+      return db
+        .select({ comment: supporters.comment, firstName: supporters.firstName, lastName: supporters.lastName, place: supporters.place, showName: supporters.showName, confirmedAt: supporters.confirmedAt })
+        .from(supporters)
+        .where(and(eq(supporters.appealId, appealId), eq(supporters.commentState, 'approved'), eq(supporters.state, 'confirmed')))
+        .orderBy(desc(supporters.confirmedAt))
+        .limit(limit)
+        .all();
+    },
+    findByEmailKey(appealId: number, kind: SupporterKind, emailKey: string): Supporter | undefined {
+      return db
+        .select()
+        .from(supporters)
+        .where(and(eq(supporters.appealId, appealId), eq(supporters.kind, kind), eq(supporters.emailKey, emailKey)))
+        .get();
+    },
+    findById(id: number): SupporterWithAppeal | undefined {
+      return db.select({ supporter: supporters, appeal: appeals }).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.id, id)).get();
+    },
+    findByConfirmHash(hash: string): SupporterWithAppeal | undefined {
+      return db.select({ supporter: supporters, appeal: appeals }).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.confirmTokenHash, hash)).get();
+    },
+    findByWithdrawHash(hash: string): SupporterWithAppeal | undefined {
+      return db.select({ supporter: supporters, appeal: appeals }).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.withdrawTokenHash, hash)).get();
+    },
+    insert(values: NewSupporter): Supporter {
+      return db.insert(supporters).values(values).returning().get();
+    },
+    /**
+     * A signature started again on the same row (expired link, withdrawn, or a second try):
+     * unconfirmed with new links and what was typed this time.
+     */
+    restart(id: number, values: Pick<Supporter, 'firstName' | 'lastName' | 'postcode' | 'place' | 'email' | 'comment' | 'commentState' | 'showName' | 'keepInformed' | 'confirmTokenHash' | 'confirmExpiresAt' | 'withdrawTokenHash' | 'createdAt'>): void {
+      db.update(supporters)
+        .set({ ...values, state: 'unconfirmed', confirmedAt: null, withdrawnAt: null, decidedAt: null })
+        .where(and(eq(supporters.id, id), inArray(supporters.state, ['unconfirmed', 'withdrawn'])))
+        .run();
+    },
+    /** A new withdraw link for a confirmed supporter (the old one stops working). */
+    replaceWithdrawToken(id: number, withdrawTokenHash: string): void {
+      db.update(supporters).set({ withdrawTokenHash }).where(eq(supporters.id, id)).run();
+    },
+    /**
+     * The confirm link used: citizens count from now (confirmed_at in the same UPDATE, the
+     * trigger files the day by it), organisations wait for the organiser. Conditional: a
+     * second use changes nothing and returns false.
+     */
+    confirm(id: number, kind: SupporterKind, now: Date): boolean {
+      const set = kind === 'citizen' ? { state: 'confirmed' as const, confirmedAt: now } : { state: 'awaiting_approval' as const };
+      return db.update(supporters).set(set).where(and(eq(supporters.id, id), eq(supporters.state, 'unconfirmed'))).run().changes === 1;
+    },
+    /** Withdrawn: no longer counted or shown (the trigger lowers the count); the address goes. */
+    withdraw(id: number, now: Date): boolean {
+      return (
+        db
+          .update(supporters)
+          .set({ state: 'withdrawn', withdrawnAt: now, email: null, confirmTokenHash: null })
+          .where(and(eq(supporters.id, id), inArray(supporters.state, ['unconfirmed', 'awaiting_approval', 'confirmed'])))
+          .run().changes === 1
+      );
+    },
+    setCommentState(id: number, commentState: CommentState): void {
+      db.update(supporters).set({ commentState }).where(eq(supporters.id, id)).run();
+    },
+  };
+}
