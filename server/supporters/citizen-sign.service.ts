@@ -95,14 +95,15 @@ export function signAsCitizen({ db, clock, config, appeal, input }: SignDeps & {
   const now = clock();
   if (!isOpenForSupport(appeal, now)) return { ok: false, reason: 'closed' };
   const domain = input.email.slice(input.email.lastIndexOf('@') + 1);
-  const domainLimit = hitRateLimit({ db, now, secret: config.sessionSecret }, ['supporter-domain', domain], { max: config.supportLimits.perDomain, windowMs: DOMAIN_WINDOW_MS });
-  if (domainLimit.limited) throw new RateLimitedError(domainLimit.retryAfterSeconds, 'citizen.rateLimitedDomain');
-
   const confirmToken = newToken();
   const withdrawToken = newToken();
   const emailKey = emailKeyOf(input.email);
-  db.transaction((tx) => {
-    const repository = supportersRepository(tx);
+  // One transaction, one commit (synchronous=FULL makes each commit an fsync): the domain's
+  // count, the row and its mail. The repository runs on the connection's prepared statements.
+  const limited = db.transaction(() => {
+    const domainLimit = hitRateLimit({ db, now, secret: config.sessionSecret }, ['supporter-domain', domain], { max: config.supportLimits.perDomain, windowMs: DOMAIN_WINDOW_MS });
+    if (domainLimit.limited) return domainLimit.retryAfterSeconds;
+    const repository = supportersRepository(db);
     const existing = repository.findByEmailKey(appeal.id, 'citizen', emailKey);
     const links = {
       confirmTokenHash: hashToken(confirmToken),
@@ -119,11 +120,14 @@ export function signAsCitizen({ db, clock, config, appeal, input }: SignDeps & {
     } else {
       // Confirmed already: nothing changes but a new withdraw link, sent to the address only.
       repository.replaceWithdrawToken(existing.id, links.withdrawTokenHash);
-      queueSupporterMail({ db: tx, clock, config, supporter: existing, to: input.email, kind: 'supporter-already-signed', withdrawToken });
-      return;
+      queueSupporterMail({ db, clock, config, supporter: existing, to: input.email, kind: 'supporter-already-signed', withdrawToken });
+      return 0;
     }
-    queueSupporterMail({ db: tx, clock, config, supporter, to: input.email, kind: 'supporter-confirm', confirmToken, withdrawToken });
+    queueSupporterMail({ db, clock, config, supporter, to: input.email, kind: 'supporter-confirm', confirmToken, withdrawToken });
+    return 0;
   });
+  // Thrown after the commit, so that the refused attempt still counts.
+  if (limited > 0) throw new RateLimitedError(limited, 'citizen.rateLimitedDomain');
   return { ok: true };
 }
 
@@ -143,8 +147,8 @@ export type LinkResult =
 /** The confirm link `/c/<token>`: a citizen counts from now on, an organisation waits for approval. */
 export function confirmSupporter({ db, clock, token }: { db: Db; clock: Clock; token: string }): LinkResult {
   const now = clock();
-  return db.transaction((tx) => {
-    const repository = supportersRepository(tx);
+  return db.transaction(() => {
+    const repository = supportersRepository(db);
     const found = repository.findByConfirmHash(hashToken(token));
     if (!found) return { ok: false, problem: 'unknown' } as const;
     const { supporter, appeal } = found;

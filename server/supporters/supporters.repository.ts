@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { appeals } from '../appeals/appeals.table.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
@@ -7,25 +7,64 @@ import type { CommentState, NewSupporter, Supporter, SupporterKind } from './sup
 
 export type SupporterWithAppeal = { supporter: Supporter; appeal: Appeal };
 
+const param = <T>(name: string) => sql.placeholder(name) as unknown as T;
+
+/**
+ * The statements of the hot paths (public page, signing, confirming), prepared once per
+ * connection: building and preparing a query costs more than running it. They run inside the
+ * caller's transaction too (one connection, synchronous).
+ */
+function hotStatements(db: Db) {
+  const withAppeal = { supporter: supporters, appeal: appeals };
+  return {
+    counts: db
+      .select({ citizens: supporterCounts.citizens, organisations: supporterCounts.organisations })
+      .from(supporterCounts)
+      .where(eq(supporterCounts.appealId, param<number>('appealId')))
+      .prepare(),
+    latestNamedCitizens: db
+      .select({ firstName: supporters.firstName, lastName: supporters.lastName, place: supporters.place })
+      .from(supporters)
+      .where(and(eq(supporters.appealId, param<number>('appealId')), eq(supporters.kind, 'citizen'), eq(supporters.state, 'confirmed'), eq(supporters.showName, true)))
+      .orderBy(desc(supporters.confirmedAt))
+      .limit(param<number>('limit'))
+      .prepare(),
+    findByEmailKey: db
+      .select()
+      .from(supporters)
+      .where(and(eq(supporters.appealId, param<number>('appealId')), eq(supporters.kind, param<SupporterKind>('kind')), eq(supporters.emailKey, param<string>('emailKey'))))
+      .prepare(),
+    findByConfirmHash: db.select(withAppeal).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.confirmTokenHash, param<string>('hash'))).prepare(),
+    confirmCitizen: db
+      .update(supporters)
+      .set({ state: 'confirmed', confirmedAt: param<Date>('now') })
+      .where(and(eq(supporters.id, param<number>('id')), eq(supporters.state, 'unconfirmed')))
+      .prepare(),
+  };
+}
+
+const prepared = new WeakMap<Db, ReturnType<typeof hotStatements>>();
+function statementsOf(db: Db) {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = hotStatements(db)));
+  return statements;
+}
+
 /** The only writer of the supporters tables (the counts are kept by triggers, never written here). */
 export function supportersRepository(db: Db) {
+  // Transactions are new objects each time: their queries are built as usual, the hot ones
+  // run on the connection's prepared statements (see citizen-sign.service.ts).
+  const hot = () => statementsOf(db);
   return {
     // — public page and citizens —
 
     /** Confirmed citizens and organisations, from the trigger-kept row (never a COUNT(*)). */
     counts(appealId: number): { citizens: number; organisations: number } {
-      const row = db.select({ citizens: supporterCounts.citizens, organisations: supporterCounts.organisations }).from(supporterCounts).where(eq(supporterCounts.appealId, appealId)).get();
-      return row ?? { citizens: 0, organisations: 0 };
+      return hot().counts.get({ appealId }) ?? { citizens: 0, organisations: 0 };
     },
     /** The latest confirmed citizens who agreed to be named (walks supporters_state_idx backwards). */
     latestNamedCitizens(appealId: number, limit: number) {
-      return db
-        .select({ firstName: supporters.firstName, lastName: supporters.lastName, place: supporters.place })
-        .from(supporters)
-        .where(and(eq(supporters.appealId, appealId), eq(supporters.kind, 'citizen'), eq(supporters.state, 'confirmed'), eq(supporters.showName, true)))
-        .orderBy(desc(supporters.confirmedAt))
-        .limit(limit)
-        .all();
+      return hot().latestNamedCitizens.all({ appealId, limit });
     },
     confirmedOrganisations(appealId: number) {
       return db
@@ -52,17 +91,13 @@ export function supportersRepository(db: Db) {
         .all();
     },
     findByEmailKey(appealId: number, kind: SupporterKind, emailKey: string): Supporter | undefined {
-      return db
-        .select()
-        .from(supporters)
-        .where(and(eq(supporters.appealId, appealId), eq(supporters.kind, kind), eq(supporters.emailKey, emailKey)))
-        .get();
+      return hot().findByEmailKey.get({ appealId, kind, emailKey });
     },
     findById(id: number): SupporterWithAppeal | undefined {
       return db.select({ supporter: supporters, appeal: appeals }).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.id, id)).get();
     },
     findByConfirmHash(hash: string): SupporterWithAppeal | undefined {
-      return db.select({ supporter: supporters, appeal: appeals }).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.confirmTokenHash, hash)).get();
+      return hot().findByConfirmHash.get({ hash });
     },
     findByWithdrawHash(hash: string): SupporterWithAppeal | undefined {
       return db.select({ supporter: supporters, appeal: appeals }).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.withdrawTokenHash, hash)).get();
@@ -90,8 +125,8 @@ export function supportersRepository(db: Db) {
      * second use changes nothing and returns false.
      */
     confirm(id: number, kind: SupporterKind, now: Date): boolean {
-      const set = kind === 'citizen' ? { state: 'confirmed' as const, confirmedAt: now } : { state: 'awaiting_approval' as const };
-      return db.update(supporters).set(set).where(and(eq(supporters.id, id), eq(supporters.state, 'unconfirmed'))).run().changes === 1;
+      if (kind === 'citizen') return hot().confirmCitizen.run({ id, now }).changes === 1;
+      return db.update(supporters).set({ state: 'awaiting_approval' }).where(and(eq(supporters.id, id), eq(supporters.state, 'unconfirmed'))).run().changes === 1;
     },
     /** Withdrawn: no longer counted or shown (the trigger lowers the count); the address goes. */
     withdraw(id: number, now: Date): boolean {

@@ -33,6 +33,7 @@ import { createBackground } from '../../server/background.ts';
 import { closeLetterRenderer, letterRenderer } from '../../server/letters/letter-renderer.ts';
 import supertest from 'supertest';
 import * as cheerio from 'cheerio';
+import { citizenIntake, publicPageLoad } from './public-page.bench.ts';
 
 type Row = Record<string, string | number>;
 type BenchCase = { name: string; run: () => Promise<Row[]> };
@@ -312,7 +313,7 @@ const lettersPage10k: BenchCase = {
   },
 };
 
-const cases: BenchCase[] = [letters1000, dispatch1000, lettersPage10k];
+const cases: BenchCase[] = [letters1000, dispatch1000, lettersPage10k, publicPageLoad, citizenIntake];
 
 function printTable(rows: Row[]) {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
