@@ -7,7 +7,7 @@ import { formView } from '../shared/form-view.ts';
 import type { FormView } from '../shared/form-view.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
-import { checkWithdrawLink, confirmSupporter, formStamp, MAX_COMMENT_LENGTH, readCitizenForm, signAsCitizen, withdrawSupporter } from './citizen-sign.service.ts';
+import { checkWithdrawLink, confirmSupporter, countSignAttempt, formStamp, MAX_COMMENT_LENGTH, readCitizenForm, signAsCitizen, withdrawSupporter } from './citizen-sign.service.ts';
 import type { LinkResult } from './citizen-sign.service.ts';
 import { findPublicAppeal, isOpenForSupport } from './public-page.service.ts';
 import { presentLinkPage, presentSignForm } from './supporter-links.presenters.ts';
@@ -24,7 +24,8 @@ const tokenParams = { token: 'token' } as const;
  */
 export const citizenSignRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config }) => {
   const limits = config.supportLimits;
-  const signLimit = { max: limits.perIp, timeWindow: '10 minutes', bucket: 'supporter-sign' };
+  // Signing and confirming count their limits in their own transaction (citizen-sign.service.ts).
+  const counted = { rateLimit: false as const };
   const linkLimit = { max: limits.linksPerMinute, timeWindow: '1 minute', bucket: 'supporter-link' };
   const retentionDays = (config as { supporterEmailRetentionDays?: number }).supporterEmailRetentionDays;
 
@@ -45,18 +46,21 @@ export const citizenSignRoutes: FastifyPluginAsync<Options> = async (app, { db, 
   app.get('/a/:slug/sign', { schema: paramsSchema(slugParams) }, async (request, reply) => {
     const appeal = publicAppeal(request);
     if (!appeal) return reply.callNotFound();
-    return renderForm(reply, appeal, formView({ showName: 'on' }));
+    // Consents start unticked: a consent is given, never presumed.
+    return renderForm(reply, appeal, formView({}));
   });
 
-  app.post('/a/:slug/sign', { schema: paramsSchema(slugParams), config: { rateLimit: signLimit } }, async (request, reply) => {
+  app.post('/a/:slug/sign', { schema: paramsSchema(slugParams), config: counted }, async (request, reply) => {
     const appeal = publicAppeal(request);
     if (!appeal) return reply.callNotFound();
-    if (!isOpenForSupport(appeal, clock())) return renderForm(reply, appeal, formView({}), 409);
     const form = readCitizenForm({ body: request.body, secret: config.sessionSecret, now: clock(), minFillSeconds: limits.minFillSeconds });
+    const closed = !isOpenForSupport(appeal, clock());
+    // A filled trap field is answered like a signature: nothing stored, nothing sent.
+    if (closed || !form.ok || form.honeypot) countSignAttempt({ db, clock, config, ip: request.ip });
+    if (closed) return renderForm(reply, appeal, formView({}), 409);
     if (!form.ok) return renderForm(reply, appeal, formView(form.values, form.errors, form.params), 422);
-    // A filled trap field: answered like a signature, nothing stored, nothing sent.
     if (!form.honeypot) {
-      const signed = signAsCitizen({ db, clock, config, appeal, input: form.value });
+      const signed = signAsCitizen({ db, clock, config, appeal, input: form.value, ip: request.ip });
       if (!signed.ok) return renderForm(reply, appeal, formView(form.values), 409);
     }
     return reply.redirect(`/a/${appeal.slug}/sign/check-mail`, 303);
@@ -73,8 +77,8 @@ export const citizenSignRoutes: FastifyPluginAsync<Options> = async (app, { db, 
     return reply.code(page.status).viewAsync('supporters/citizen-link', page.view);
   };
 
-  app.get('/c/:token', { schema: paramsSchema(tokenParams), config: { rateLimit: linkLimit } }, async (request, reply) =>
-    renderLink(reply, confirmSupporter({ db, clock, token: paramsOf(request, tokenParams).token })),
+  app.get('/c/:token', { schema: paramsSchema(tokenParams), config: counted }, async (request, reply) =>
+    renderLink(reply, confirmSupporter({ db, clock, config, token: paramsOf(request, tokenParams).token, ip: request.ip })),
   );
 
   app.get('/u/:token', { schema: paramsSchema(tokenParams), config: { rateLimit: linkLimit } }, async (request, reply) => {

@@ -7,6 +7,7 @@ import type { Appeal } from '../appeals/appeals.table.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { RateLimitedError } from '../shared/app-error.ts';
+import { clientNetwork } from '../shared/privacy-log.ts';
 import { readForm } from '../shared/form.ts';
 import type { FormResult } from '../shared/form.ts';
 import { hashToken, newToken, sealToken } from '../shared/tokens.ts';
@@ -20,7 +21,8 @@ const DAY = 24 * 60 * 60 * 1000;
 export const MAX_COMMENT_LENGTH = 1000;
 /** A form stamp older than this is refused as well (a page left open for a day is reloaded). */
 const STAMP_MAX_AGE_MS = DAY;
-const DOMAIN_WINDOW_MS = 10 * 60 * 1000;
+const LIMIT_WINDOW_MS = 10 * 60 * 1000;
+const LINK_WINDOW_MS = 60 * 1000;
 
 /** The mails of this file; composed in supporters.mails.ts. */
 export type SupporterMailKind = 'supporter-confirm' | 'supporter-already-signed';
@@ -83,6 +85,23 @@ export function readCitizenForm({ body, secret, now, minFillSeconds }: { body: u
 
 type SignDeps = { db: Db; clock: Clock; config: Config };
 
+// The limits are counted here, not by the rate-limit plugin, so that the count and the write
+// share one commit (synchronous=FULL: each commit is an fsync that holds the event loop).
+// Same table and key scheme as the plugin; a refused attempt is committed before the 429.
+const ipLimitParts = (ip: string) => ['route', 'supporter-sign', clientNetwork(ip)];
+const linkLimitParts = (ip: string) => ['route', 'supporter-link', clientNetwork(ip)];
+
+function countAttempt({ db, clock, config }: SignDeps, parts: string[], max: number, windowMs: number): number {
+  const state = hitRateLimit({ db, now: clock(), secret: config.sessionSecret }, parts, { max, windowMs });
+  return state.limited ? state.retryAfterSeconds : 0;
+}
+
+/** Counts a signing attempt that stores nothing (bad form, trap, closed) against the address's limit. */
+export function countSignAttempt(deps: SignDeps & { ip: string }): void {
+  const limited = countAttempt(deps, ipLimitParts(deps.ip), deps.config.supportLimits.perIp, LIMIT_WINDOW_MS);
+  if (limited > 0) throw new RateLimitedError(limited);
+}
+
 export type SignOutcome = { ok: true } | { ok: false; reason: 'closed' };
 
 /**
@@ -91,7 +110,7 @@ export type SignOutcome = { ok: true } | { ok: false; reason: 'closed' };
  * withdrawn) or a mail "you have signed already" (confirmed). The answer is the same in every
  * case, so the page does not tell whether an address signed.
  */
-export function signAsCitizen({ db, clock, config, appeal, input }: SignDeps & { appeal: Appeal; input: CitizenInput }): SignOutcome {
+export function signAsCitizen({ db, clock, config, appeal, input, ip }: SignDeps & { appeal: Appeal; input: CitizenInput; ip: string }): SignOutcome {
   const now = clock();
   if (!isOpenForSupport(appeal, now)) return { ok: false, reason: 'closed' };
   const domain = input.email.slice(input.email.lastIndexOf('@') + 1);
@@ -100,9 +119,11 @@ export function signAsCitizen({ db, clock, config, appeal, input }: SignDeps & {
   const emailKey = emailKeyOf(input.email);
   // One transaction, one commit (synchronous=FULL makes each commit an fsync): the domain's
   // count, the row and its mail. The repository runs on the connection's prepared statements.
-  const limited = db.transaction(() => {
-    const domainLimit = hitRateLimit({ db, now, secret: config.sessionSecret }, ['supporter-domain', domain], { max: config.supportLimits.perDomain, windowMs: DOMAIN_WINDOW_MS });
-    if (domainLimit.limited) return domainLimit.retryAfterSeconds;
+  const limited = db.transaction((): { seconds: number; key?: 'citizen.rateLimitedDomain' } => {
+    const byIp = countAttempt({ db, clock, config }, ipLimitParts(ip), config.supportLimits.perIp, LIMIT_WINDOW_MS);
+    if (byIp > 0) return { seconds: byIp };
+    const byDomain = countAttempt({ db, clock, config }, ['supporter-domain', domain], config.supportLimits.perDomain, LIMIT_WINDOW_MS);
+    if (byDomain > 0) return { seconds: byDomain, key: 'citizen.rateLimitedDomain' };
     const repository = supportersRepository(db);
     const existing = repository.findByEmailKey(appeal.id, 'citizen', emailKey);
     const links = {
@@ -121,13 +142,13 @@ export function signAsCitizen({ db, clock, config, appeal, input }: SignDeps & {
       // Confirmed already: nothing changes but a new withdraw link, sent to the address only.
       repository.replaceWithdrawToken(existing.id, links.withdrawTokenHash);
       queueSupporterMail({ db, clock, config, supporter: existing, to: input.email, kind: 'supporter-already-signed', withdrawToken });
-      return 0;
+      return { seconds: 0 };
     }
     queueSupporterMail({ db, clock, config, supporter, to: input.email, kind: 'supporter-confirm', confirmToken, withdrawToken });
-    return 0;
+    return { seconds: 0 };
   });
   // Thrown after the commit, so that the refused attempt still counts.
-  if (limited > 0) throw new RateLimitedError(limited, 'citizen.rateLimitedDomain');
+  if (limited.seconds > 0) throw new RateLimitedError(limited.seconds, limited.key);
   return { ok: true };
 }
 
@@ -145,9 +166,11 @@ export type LinkResult =
   | { ok: false; problem: 'unknown' | 'expired' | 'closed'; appeal?: Appeal };
 
 /** The confirm link `/c/<token>`: a citizen counts from now on, an organisation waits for approval. */
-export function confirmSupporter({ db, clock, token }: { db: Db; clock: Clock; token: string }): LinkResult {
+export function confirmSupporter({ db, clock, config, token, ip }: SignDeps & { token: string; ip: string }): LinkResult {
   const now = clock();
-  return db.transaction(() => {
+  const result = db.transaction((): LinkResult | number => {
+    const limited = countAttempt({ db, clock, config }, linkLimitParts(ip), config.supportLimits.linksPerMinute, LINK_WINDOW_MS);
+    if (limited > 0) return limited;
     const repository = supportersRepository(db);
     const found = repository.findByConfirmHash(hashToken(token));
     if (!found) return { ok: false, problem: 'unknown' } as const;
@@ -159,6 +182,8 @@ export function confirmSupporter({ db, clock, token }: { db: Db; clock: Clock; t
     repository.confirm(supporter.id, supporter.kind, now);
     return { ok: true, found, outcome: supporter.kind === 'citizen' ? 'confirmed' : 'awaiting_approval' } as const;
   });
+  if (typeof result === 'number') throw new RateLimitedError(result);
+  return result;
 }
 
 /** The withdraw link `/u/<token>`, shown before anything changes. */
