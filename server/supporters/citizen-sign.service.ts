@@ -134,7 +134,7 @@ export function signAsCitizen({ db, clock, config, appeal, input, ip }: SignDeps
     const typed = { ...input, commentState: input.comment === '' ? ('none' as const) : ('pending' as const), createdAt: now };
     let supporter: Supporter;
     if (!existing) {
-      supporter = repository.insert({ appealId: appeal.id, kind: 'citizen', emailKey, ...typed, ...links });
+      supporter = repository.insertCitizen({ appealId: appeal.id, emailKey, ...typed, ...links });
     } else if (existing.state === 'unconfirmed' || existing.state === 'withdrawn') {
       repository.restart(existing.id, { ...typed, ...links });
       supporter = existing;

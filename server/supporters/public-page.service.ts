@@ -1,7 +1,6 @@
 // What the public page of an appeal shows, read in one go; when it is visible; when citizens may sign.
 import type { Db } from '../db/client.ts';
 import { hasSendingStarted, isLetterFinal } from '../appeals/appeal-lifecycle.ts';
-import { appealsRepository } from '../appeals/appeals.repository.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { appealAddresseeLists } from '../addressees/addressees.service.ts';
 import { isoDate } from '../shared/dates.ts';
@@ -36,7 +35,7 @@ export function isOpenForSupport(appeal: HasPublicSettings & Pick<Appeal, 'suppo
 
 /** The appeal behind a public address, or undefined when there is no visible page. */
 export function findPublicAppeal({ db, slug }: { db: Db; slug: string }): Appeal | undefined {
-  const appeal = appealsRepository(db).findBySlug(slug);
+  const appeal = supportersRepository(db).findAppealBySlug(slug);
   return appeal && isPublicPageVisible(appeal) ? appeal : undefined;
 }
 

@@ -35,6 +35,30 @@ function hotStatements(db: Db) {
       .where(and(eq(supporters.appealId, param<number>('appealId')), eq(supporters.kind, param<SupporterKind>('kind')), eq(supporters.emailKey, param<string>('emailKey'))))
       .prepare(),
     findByConfirmHash: db.select(withAppeal).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.confirmTokenHash, param<string>('hash'))).prepare(),
+    findById: db.select(withAppeal).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.id, param<number>('id'))).prepare(),
+    appealBySlug: db.select().from(appeals).where(eq(appeals.slug, param<string>('slug'))).prepare(),
+    insertCitizen: db
+      .insert(supporters)
+      .values({
+        appealId: param<number>('appealId'),
+        kind: 'citizen',
+        emailKey: param<string>('emailKey'),
+        firstName: param<string>('firstName'),
+        lastName: param<string>('lastName'),
+        postcode: param<string>('postcode'),
+        place: param<string>('place'),
+        email: param<string>('email'),
+        comment: param<string>('comment'),
+        commentState: param<CommentState>('commentState'),
+        showName: param<boolean>('showName'),
+        keepInformed: param<boolean>('keepInformed'),
+        confirmTokenHash: param<string>('confirmTokenHash'),
+        confirmExpiresAt: param<Date>('confirmExpiresAt'),
+        withdrawTokenHash: param<string>('withdrawTokenHash'),
+        createdAt: param<Date>('createdAt'),
+      })
+      .returning()
+      .prepare(),
     confirmCitizen: db
       .update(supporters)
       .set({ state: 'confirmed', confirmedAt: param<Date>('now') })
@@ -94,7 +118,11 @@ export function supportersRepository(db: Db) {
       return hot().findByEmailKey.get({ appealId, kind, emailKey });
     },
     findById(id: number): SupporterWithAppeal | undefined {
-      return db.select({ supporter: supporters, appeal: appeals }).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.id, id)).get();
+      return hot().findById.get({ id });
+    },
+    /** The appeal behind a public address (the page decides whether it is visible). */
+    findAppealBySlug(slug: string): Appeal | undefined {
+      return hot().appealBySlug.get({ slug });
     },
     findByConfirmHash(hash: string): SupporterWithAppeal | undefined {
       return hot().findByConfirmHash.get({ hash });
@@ -104,6 +132,10 @@ export function supportersRepository(db: Db) {
     },
     insert(values: NewSupporter): Supporter {
       return db.insert(supporters).values(values).returning().get();
+    },
+    /** A citizen's new, unconfirmed signature (the signing form's hot path). */
+    insertCitizen(values: Pick<Supporter, 'appealId' | 'emailKey' | 'firstName' | 'lastName' | 'postcode' | 'place' | 'email' | 'comment' | 'commentState' | 'showName' | 'keepInformed' | 'confirmTokenHash' | 'confirmExpiresAt' | 'withdrawTokenHash' | 'createdAt'>): Supporter {
+      return hot().insertCitizen.get(values)!;
     },
     /**
      * A signature started again on the same row (expired link, withdrawn, or a second try):
