@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { t } from '../i18n/index.ts';
+import { GateFullError } from '../jobs/job-gate.ts';
 import type { Clock } from '../shared/clock.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { badgeSvg, createShareImageCache } from './public-page-image.ts';
@@ -91,7 +92,7 @@ export const publicPageRoutes: FastifyPluginAsync<Options> = async (app, { db, c
     if (!appeal) return reply.callNotFound();
     const svg = badgeSvg(loadSupportFigures({ db, appeal }).counts.citizens);
     // Embedded on other sites: an image of our origin that runs nothing.
-    reply.type('image/svg+xml; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").header('cross-origin-resource-policy', 'cross-origin');
+    reply.type('image/svg+xml; charset=utf-8').header('content-security-policy', "default-src 'none'").header('cross-origin-resource-policy', 'cross-origin');
     return sendCacheable(request, reply, svg, etagOf(svg), 'public, max-age=300');
   });
 
@@ -99,7 +100,14 @@ export const publicPageRoutes: FastifyPluginAsync<Options> = async (app, { db, c
     const appeal = findPublicAppeal({ db, slug: paramsOf(request, slugParams).slug });
     if (!appeal) return reply.callNotFound();
     const { counts } = loadSupportFigures({ db, appeal });
-    const png = await shareImages.image({ appealId: appeal.id, title: appeal.title, coalition: appeal.coalitionName, citizens: counts.citizens });
+    let png: Buffer;
+    try {
+      png = await shareImages.image({ appealId: appeal.id, title: appeal.title, coalition: appeal.coalitionName, citizens: counts.citizens });
+    } catch (error) {
+      // Too many first renders at once: a link preview asks again later.
+      if (!(error instanceof GateFullError)) throw error;
+      return reply.code(503).header('retry-after', '30').send();
+    }
     reply.type('image/png').header('cross-origin-resource-policy', 'cross-origin');
     return sendCacheable(request, reply, png, etagOf(png), 'public, max-age=600');
   });

@@ -38,9 +38,14 @@ async function makeDatabase(dataDir: string, { citizens, organisations }: { citi
   if (!opened.ok) throw new Error(`open: ${opened.error}`);
   const appeal = appealsRepository(db).update(draft.id, { supportGoal: 2_000_000, updatedAt: new Date() });
 
-  // The rows go in as the app would leave them, in one transaction with one prepared statement;
-  // the triggers keep supporter_counts and supporter_days as for every other write.
+  // The rows go in as the app would leave them, in one transaction with one prepared statement.
+  // Bench only: the triggers and secondary indexes are set aside while a million rows go in,
+  // the indexes are then built in one pass, and the counts the triggers would have kept are
+  // computed with one GROUP BY each; afterwards triggers and indexes are exactly the migration's.
   const started = performance.now();
+  const setAside = sqlite.prepare("select type, name, sql from sqlite_master where tbl_name = 'supporters' and type in ('trigger', 'index') and sql is not null").all() as { type: string; name: string; sql: string }[];
+  for (const entry of setAside) sqlite.exec(`drop ${entry.type} "${entry.name}"`);
+  sqlite.pragma('cache_size = -262144');
   const insert = sqlite.prepare(
     `insert into supporters (appeal_id, kind, state, first_name, last_name, postcode, place, email, email_key, show_name, keep_informed, organisation_name, website, comment, comment_state, created_at, confirmed_at)
      values (?, ?, 'confirmed', ?, ?, '47533', ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
@@ -62,6 +67,12 @@ async function makeDatabase(dataDir: string, { citizens, organisations }: { citi
       const comment = i % 5000 === 0 ? 'Ich unterstütze das.' : '';
       insert.run(appeal.id, 'citizen', firstNames[i % 8], `Muster${i}`, places[i % 5], email, key, i % 3 === 0 ? 1 : 0, '', '', comment, comment ? 'approved' : 'none', at, at);
     }
+  })();
+  sqlite.transaction(() => {
+    for (const entry of setAside.filter((item) => item.type === 'index')) sqlite.exec(entry.sql);
+    for (const entry of setAside.filter((item) => item.type === 'trigger')) sqlite.exec(entry.sql);
+    sqlite.prepare("insert into supporter_counts (appeal_id, citizens, organisations) select appeal_id, sum(kind = 'citizen'), sum(kind = 'organisation') from supporters where state = 'confirmed' group by appeal_id").run();
+    sqlite.prepare("insert into supporter_days (appeal_id, day, citizens) select appeal_id, date(confirmed_at / 1000, 'unixepoch'), count(*) from supporters where state = 'confirmed' and kind = 'citizen' group by appeal_id, date(confirmed_at / 1000, 'unixepoch')").run();
   })();
   const insertSeconds = (performance.now() - started) / 1000;
   const counted = sqlite.prepare('select citizens, organisations from supporter_counts where appeal_id = ?').get(appeal.id) as { citizens: number; organisations: number };
