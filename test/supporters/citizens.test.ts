@@ -7,6 +7,7 @@ import { supporters } from '../../server/supporters/supporters.table.ts';
 import { supportersRepository } from '../../server/supporters/supporters.repository.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { systemClock } from '../../server/shared/clock.ts';
+import { hashToken } from '../../server/shared/tokens.ts';
 import { buildTestApp, fixedNow } from '../helpers/app.ts';
 import { makeAppeal, makeOrganiser, makeSignatory } from '../helpers/factories.ts';
 import { csrfToken, fieldError, fieldValue, pageText, parseHtml } from '../helpers/html.ts';
@@ -249,6 +250,20 @@ describe('citizens sign a public appeal', () => {
     expect(posted.status).toBe(409);
     expect(pageText(posted.text)).toContain('keine Unterschriften mehr');
     expect(setup.db.select().from(supporters).all()).toHaveLength(0);
+  });
+});
+
+describe('the confirm link of an organisation', () => {
+  it('leads to awaiting approval, not to confirmed, and does not count', async () => {
+    const setup = await publicSetup();
+    const token = 'O'.repeat(43);
+    const row = supportersRepository(setup.db).insert({ appealId: setup.appeal.id, kind: 'organisation', organisationName: 'Flüchtlingsrat Kleve e.V.', emailKey: 'org', confirmTokenHash: hashToken(token), confirmExpiresAt: new Date(fixedNow.getTime() + DAY), createdAt: fixedNow });
+    const response = await setup.http().get(`/c/${token}`);
+    expect(response.status).toBe(200);
+    expect(pageText(response.text)).toContain('prüft jetzt Ihre Anfrage');
+    expect(supportersRepository(setup.db).findById(row.id)!.supporter.state).toBe('awaiting_approval');
+    expect(supportersRepository(setup.db).counts(setup.appeal.id)).toEqual({ citizens: 0, organisations: 0 });
+    expect(pageText((await setup.http().get(`/c/${token}`)).text)).toContain('Bereits bestätigt');
   });
 });
 
