@@ -25,7 +25,7 @@ const PORT = 3917;
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /** A database file with one public appeal in signing, `organisations` confirmed organisations and `citizens` confirmed citizens. */
-async function makeDatabase(dataDir: string, { citizens, organisations }: { citizens: number; organisations: number }) {
+export async function makeDatabase(dataDir: string, { citizens, organisations }: { citizens: number; organisations: number }) {
   const config = loadConfig({ DATA_DIR: dataDir, SESSION_SECRET: SECRET, BASE_URL, LOG_LEVEL: 'silent' });
   mkdirSync(dataDir, { recursive: true });
   const connection = openDatabase(config.databaseFile);
