@@ -45,6 +45,10 @@ import dispatchRoutes from './dispatch/dispatch.routes.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
 import organisationJoinRoutes from './supporters/organisation-join.routes.ts';
 import supportersOrganiserRoutes from './supporters/supporters-organiser.routes.ts';
+import { publicPageRoutes } from './supporters/public-page.routes.ts';
+import { citizenSignRoutes } from './supporters/citizen-sign.routes.ts';
+import { publicLetterRoutes } from './letters/public-letter.routes.ts';
+import { dispatchRepository } from './dispatch/dispatch.repository.ts';
 
 export type AppDeps = {
   config: Config;
@@ -124,6 +128,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(draftLetterRoutes, { db, clock, config, fileStore });
   await app.register(verifyRoutes, { db });
   await app.register(organisationJoinRoutes, { db, clock, config, fileStore });
+  // The public side of an appeal: its page, open data, citizens' signatures, the sent letter.
+  const dispatchOf = (appealId: number) => dispatchRepository(db).findByAppeal(appealId);
+  await app.register(publicPageRoutes, { db, clock, config, sentAt: (appealId) => dispatchOf(appealId)?.finishedAt ?? null });
+  await app.register(citizenSignRoutes, { db, clock, config });
+  await app.register(publicLetterRoutes, { db, clock, config, fileStore, renderDay: (appealId) => dispatchOf(appealId)?.day });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {

@@ -13,6 +13,7 @@ import type { MailTransport } from './mail/transport.ts';
 import { createTemplates } from './shared/templates.ts';
 import { registerSigningMailKinds } from './signing/signing.mails.ts';
 import { registerOrganisationMailKinds } from './supporters/organisation.mails.ts';
+import { registerSupporterMailKinds } from './supporters/supporters.mails.ts';
 import { sendDueReminders } from './signing/signing-reminders.service.ts';
 import { applyRetention } from './privacy/retention.ts';
 
@@ -23,6 +24,7 @@ export function appMailKinds(): ComposerRegistry {
   registerSigningMailKinds(registry);
   registerDispatchMailKinds(registry);
   registerOrganisationMailKinds(registry);
+  registerSupporterMailKinds(registry);
   return registry;
 }
 

@@ -33,6 +33,8 @@ export type Config = {
   mail: MailConfig;
   /** How long personal data is kept (the daily retention job, server/privacy/retention.ts). */
   retention: { mailDays: number; ipDays: number };
+  /** Spam limits of the public signing form (citizens), per 10 minutes; the bench raises them. */
+  supportLimits: { perIp: number; perDomain: number; linksPerMinute: number; minFillSeconds: number };
 };
 
 export type MailAddress = { name: string; address: string };
@@ -84,6 +86,10 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'SMTP_POOL', default: '3', doc: 'Number of parallel SMTP connections (1–50); as many messages are composed and sent at once.' },
   { name: 'SMTP_RATE_PER_SECOND', default: '0', doc: 'Send at most this many messages per second (0 = no limit). Ask your mail provider for its limit.' },
   { name: 'RETENTION_MAIL_DAYS', default: '90', doc: 'Days after which the content of sent (or finally failed) e-mails is deleted: the outbox row keeps only recipient, subject and state; the .eml files in DATA_DIR/mail are removed. Checked daily.' },
+  { name: 'SUPPORT_SIGNUPS_PER_IP', default: '50', doc: 'Signatures on public appeal pages accepted from one network address (IPv4, IPv6 /64) per 10 minutes; more get a 429 page. Many people may share one address (mobile networks, schools).' },
+  { name: 'SUPPORT_SIGNUPS_PER_DOMAIN', default: '300', doc: 'Signatures accepted per e-mail domain (e.g. example.org) per 10 minutes, across all appeals.' },
+  { name: 'SUPPORT_LINKS_PER_MINUTE', default: '60', doc: 'Confirmation and withdrawal links (/c/…, /u/…) one network address may open per minute.' },
+  { name: 'SUPPORT_MIN_FILL_SECONDS', default: '2', doc: 'A signing form sent back sooner than this after it was shown is refused as automated (0 switches the check off).' },
   { name: 'RETENTION_IP_DAYS', default: '30', doc: 'Days after which stored (truncated) client addresses are removed from the audit trail; the chain stays verifiable. Checked daily.' },
 ];
 
@@ -153,6 +159,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     mailDays: parseInteger('RETENTION_MAIL_DAYS', value('RETENTION_MAIL_DAYS') ?? '90', 1, 3650, problems),
     ipDays: parseInteger('RETENTION_IP_DAYS', value('RETENTION_IP_DAYS') ?? '30', 1, 3650, problems),
   };
+  const supportLimits = {
+    perIp: parseInteger('SUPPORT_SIGNUPS_PER_IP', value('SUPPORT_SIGNUPS_PER_IP') ?? '50', 1, 10_000_000, problems),
+    perDomain: parseInteger('SUPPORT_SIGNUPS_PER_DOMAIN', value('SUPPORT_SIGNUPS_PER_DOMAIN') ?? '300', 1, 10_000_000, problems),
+    linksPerMinute: parseInteger('SUPPORT_LINKS_PER_MINUTE', value('SUPPORT_LINKS_PER_MINUTE') ?? '60', 1, 10_000_000, problems),
+    minFillSeconds: parseInteger('SUPPORT_MIN_FILL_SECONDS', value('SUPPORT_MIN_FILL_SECONDS') ?? '2', 0, 600, problems),
+  };
   const dkim = parseDkim(value('DKIM_DOMAIN'), value('DKIM_SELECTOR'), value('DKIM_PRIVATE_KEY_FILE'), cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -184,6 +196,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     reminderMax,
     mail: Object.freeze({ smtp, from, dkim, pool, ratePerSecond, dir: join(dataDir, 'mail') }),
     retention: Object.freeze(retention),
+    supportLimits: Object.freeze(supportLimits),
   });
 }
 

@@ -1,6 +1,5 @@
 // Supporter organisations ask to join an appeal on its public side (no account): the form,
 // the row in state 'unconfirmed' with its two links, and the mails that follow.
-import { createHash } from 'node:crypto';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { isPublicPageVisible } from '../appeals/appeal-lifecycle.ts';
@@ -19,6 +18,7 @@ import { hashToken, newToken, sealToken } from '../shared/tokens.ts';
 import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { reencodeLogo } from '../signatories/logos.ts';
 import { supportersRepository } from './supporters.repository.ts';
+import { emailKeyOf } from './supporters.table.ts';
 
 /** How long the confirmation link of a join request works. */
 export const CONFIRM_LINK_DAYS = 7;
@@ -43,7 +43,6 @@ export type OrganisationJoinInput = {
 };
 
 /** SHA-256 of the trimmed, lower-cased address: one request per address and appeal. */
-export const supporterEmailKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
 
 export function readOrganisationJoinForm(body: unknown): FormResult<OrganisationJoinInput> {
   const form = readForm(body);
@@ -128,7 +127,7 @@ export async function requestToJoin({
     const row = supportersRepository(tx).insertOrganisation({
       appealId: appeal.id,
       ...input,
-      emailKey: supporterEmailKey(input.email),
+      emailKey: emailKeyOf(input.email),
       logoFile,
       consentLogo: input.consentLogo && logoFile !== null,
       authorityDeclared: true,
@@ -162,7 +161,7 @@ export type JoinRequestMailPayload = { supporterId: number; organiserId: number 
  * (/c/<token>) right after it set the state to 'awaiting_approval'; returns how many mails were queued.
  */
 export function notifyOrganisersOfJoinRequest({ db, clock, supporterId }: { db: Db; clock: Clock; config?: Config; supporterId: number }): number {
-  const found = supportersRepository(db).findWithAppeal(supporterId);
+  const found = supportersRepository(db).findById(supporterId);
   if (!found || found.supporter.kind !== 'organisation' || found.supporter.state !== 'awaiting_approval') return 0;
   const deciders = appealsRepository(db)
     .listMembers(found.appeal.id)

@@ -21,7 +21,7 @@ const contact = (appeal: { contactName: string; contactEmail: string }) => ({ co
 /** To the representative: confirm the address (/c/<token>) or withdraw (/u/<token>). */
 const composeConfirm: Composer = async (payload, { db, config, render }) => {
   const { supporterId, sealedConfirm, sealedWithdraw } = payload as ConfirmMailPayload;
-  const found = supportersRepository(db).findWithAppeal(supporterId);
+  const found = supportersRepository(db).findById(supporterId);
   if (!found || !found.supporter.email) throw new MailNotNeeded('the request was deleted');
   const { supporter, appeal } = found;
   const confirmToken = openSealedToken(sealedConfirm, config.sessionSecret);
@@ -47,7 +47,7 @@ const composeConfirm: Composer = async (payload, { db, config, render }) => {
 function composeDecision(decision: Extract<SupporterState, 'confirmed' | 'rejected'>): Composer {
   return async (payload, { db, render }) => {
     const { supporterId } = payload as DecisionMailPayload;
-    const found = supportersRepository(db).findWithAppeal(supporterId);
+    const found = supportersRepository(db).findById(supporterId);
     if (!found || !found.supporter.email) throw new MailNotNeeded('the supporter was deleted');
     const { supporter, appeal } = found;
     if (supporter.state !== decision) throw new MailNotNeeded('the decision changed');
@@ -70,7 +70,7 @@ function composeDecision(decision: Extract<SupporterState, 'confirmed' | 'reject
 /** To each owner and editor: an organisation confirmed its address and waits for approval. */
 const composeJoinRequest: Composer = async (payload, { db, config, render }) => {
   const { supporterId, organiserId } = payload as JoinRequestMailPayload;
-  const found = supportersRepository(db).findWithAppeal(supporterId);
+  const found = supportersRepository(db).findById(supporterId);
   if (!found || found.supporter.state !== 'awaiting_approval') throw new MailNotNeeded('the request was decided or deleted');
   const { supporter, appeal } = found;
   const member = appealsRepository(db)

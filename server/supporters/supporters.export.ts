@@ -94,7 +94,7 @@ export function supportersCsvStream({ db, appealId }: { db: Db; appealId: number
 
 /** Whether the appeal has too many confirmed supporters for an XLSX file. */
 export function tooManyForXlsx({ db, appealId }: { db: Db; appealId: number }): boolean {
-  const counts = supportersRepository(db).confirmedCounts(appealId);
+  const counts = supportersRepository(db).counts(appealId);
   return counts.citizens + counts.organisations > XLSX_MAX_ROWS;
 }
 

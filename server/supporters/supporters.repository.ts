@@ -5,15 +5,178 @@ import type { Appeal } from '../appeals/appeals.table.ts';
 import { supporterCounts, supporterDays, supporters } from './supporters.table.ts';
 import type { CommentState, NewSupporter, Supporter, SupporterKind, SupporterState } from './supporters.table.ts';
 
+export type SupporterWithAppeal = { supporter: Supporter; appeal: Appeal };
+
 /** What the organiser's list shows of one kind: a state, or the comments waiting for moderation. */
 export type SupporterListFilter = { kind: SupporterKind; state: SupporterState } | { comments: 'pending' };
 
 /** Where an export page ends: the next page starts after this (confirmed_at, id). */
 export type ExportCursor = { confirmedAt: number; id: number };
 
-/** The writer of the supporters tables (the counts and days are kept by triggers, never from here). */
-export function supportersRepository(db: Db) {
+
+const param = <T>(name: string) => sql.placeholder(name) as unknown as T;
+
+/**
+ * The statements of the hot paths (public page, signing, confirming), prepared once per
+ * connection: building and preparing a query costs more than running it. They run inside the
+ * caller's transaction too (one connection, synchronous).
+ */
+function hotStatements(db: Db) {
+  const withAppeal = { supporter: supporters, appeal: appeals };
   return {
+    counts: db
+      .select({ citizens: supporterCounts.citizens, organisations: supporterCounts.organisations })
+      .from(supporterCounts)
+      .where(eq(supporterCounts.appealId, param<number>('appealId')))
+      .prepare(),
+    latestNamedCitizens: db
+      .select({ firstName: supporters.firstName, lastName: supporters.lastName, place: supporters.place })
+      .from(supporters)
+      .where(and(eq(supporters.appealId, param<number>('appealId')), eq(supporters.kind, 'citizen'), eq(supporters.state, 'confirmed'), eq(supporters.showName, true)))
+      .orderBy(desc(supporters.confirmedAt))
+      .limit(param<number>('limit'))
+      .prepare(),
+    findByEmailKey: db
+      .select()
+      .from(supporters)
+      .where(and(eq(supporters.appealId, param<number>('appealId')), eq(supporters.kind, param<SupporterKind>('kind')), eq(supporters.emailKey, param<string>('emailKey'))))
+      .prepare(),
+    findByConfirmHash: db.select(withAppeal).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.confirmTokenHash, param<string>('hash'))).prepare(),
+    findById: db.select(withAppeal).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.id, param<number>('id'))).prepare(),
+    appealBySlug: db.select().from(appeals).where(eq(appeals.slug, param<string>('slug'))).prepare(),
+    insertCitizen: db
+      .insert(supporters)
+      .values({
+        appealId: param<number>('appealId'),
+        kind: 'citizen',
+        emailKey: param<string>('emailKey'),
+        firstName: param<string>('firstName'),
+        lastName: param<string>('lastName'),
+        postcode: param<string>('postcode'),
+        place: param<string>('place'),
+        email: param<string>('email'),
+        comment: param<string>('comment'),
+        commentState: param<CommentState>('commentState'),
+        showName: param<boolean>('showName'),
+        keepInformed: param<boolean>('keepInformed'),
+        confirmTokenHash: param<string>('confirmTokenHash'),
+        confirmExpiresAt: param<Date>('confirmExpiresAt'),
+        withdrawTokenHash: param<string>('withdrawTokenHash'),
+        createdAt: param<Date>('createdAt'),
+      })
+      .returning()
+      .prepare(),
+    confirmCitizen: db
+      .update(supporters)
+      .set({ state: 'confirmed', confirmedAt: param<Date>('now') })
+      .where(and(eq(supporters.id, param<number>('id')), eq(supporters.state, 'unconfirmed')))
+      .prepare(),
+  };
+}
+
+const prepared = new WeakMap<Db, ReturnType<typeof hotStatements>>();
+function statementsOf(db: Db) {
+  let statements = prepared.get(db);
+  if (!statements) prepared.set(db, (statements = hotStatements(db)));
+  return statements;
+}
+
+/** The only writer of the supporters tables (the counts are kept by triggers, never written here). */
+export function supportersRepository(db: Db) {
+  // Transactions are new objects each time: their queries are built as usual, the hot ones
+  // run on the connection's prepared statements (see citizen-sign.service.ts).
+  const hot = () => statementsOf(db);
+  return {
+    // — public page and citizens —
+
+    /** Confirmed citizens and organisations, from the trigger-kept row (never a COUNT(*)). */
+    counts(appealId: number): { citizens: number; organisations: number } {
+      return hot().counts.get({ appealId }) ?? { citizens: 0, organisations: 0 };
+    },
+    /** The latest confirmed citizens who agreed to be named (walks supporters_state_idx backwards). */
+    latestNamedCitizens(appealId: number, limit: number) {
+      return hot().latestNamedCitizens.all({ appealId, limit });
+    },
+    confirmedOrganisations(appealId: number) {
+      return db
+        .select({
+          organisationName: supporters.organisationName,
+          shortName: supporters.shortName,
+          website: supporters.website,
+          logoFile: supporters.logoFile,
+          consentLogo: supporters.consentLogo,
+        })
+        .from(supporters)
+        .where(and(eq(supporters.appealId, appealId), eq(supporters.kind, 'organisation'), eq(supporters.state, 'confirmed')))
+        .orderBy(supporters.confirmedAt, supporters.id)
+        .all();
+    },
+    /** Approved comments of confirmed supporters, newest first. */
+    approvedComments(appealId: number, limit: number) {
+      return db
+        .select({ comment: supporters.comment, firstName: supporters.firstName, lastName: supporters.lastName, place: supporters.place, showName: supporters.showName, confirmedAt: supporters.confirmedAt })
+        .from(supporters)
+        .where(and(eq(supporters.appealId, appealId), eq(supporters.commentState, 'approved'), eq(supporters.state, 'confirmed')))
+        .orderBy(desc(supporters.confirmedAt))
+        .limit(limit)
+        .all();
+    },
+    findByEmailKey(appealId: number, kind: SupporterKind, emailKey: string): Supporter | undefined {
+      return hot().findByEmailKey.get({ appealId, kind, emailKey });
+    },
+    findById(id: number): SupporterWithAppeal | undefined {
+      return hot().findById.get({ id });
+    },
+    /** The appeal behind a public address (the page decides whether it is visible). */
+    findAppealBySlug(slug: string): Appeal | undefined {
+      return hot().appealBySlug.get({ slug });
+    },
+    findByConfirmHash(hash: string): SupporterWithAppeal | undefined {
+      return hot().findByConfirmHash.get({ hash });
+    },
+    findByWithdrawHash(hash: string): SupporterWithAppeal | undefined {
+      return db.select({ supporter: supporters, appeal: appeals }).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.withdrawTokenHash, hash)).get();
+    },
+    insert(values: NewSupporter): Supporter {
+      return db.insert(supporters).values(values).returning().get();
+    },
+    /** A citizen's new, unconfirmed signature (the signing form's hot path). */
+    insertCitizen(values: Pick<Supporter, 'appealId' | 'emailKey' | 'firstName' | 'lastName' | 'postcode' | 'place' | 'email' | 'comment' | 'commentState' | 'showName' | 'keepInformed' | 'confirmTokenHash' | 'confirmExpiresAt' | 'withdrawTokenHash' | 'createdAt'>): Supporter {
+      return hot().insertCitizen.get(values)!;
+    },
+    /**
+     * A signature started again on the same row (expired link, withdrawn, or a second try):
+     * unconfirmed with new links and what was typed this time.
+     */
+    restart(id: number, values: Pick<Supporter, 'firstName' | 'lastName' | 'postcode' | 'place' | 'email' | 'comment' | 'commentState' | 'showName' | 'keepInformed' | 'confirmTokenHash' | 'confirmExpiresAt' | 'withdrawTokenHash' | 'createdAt'>): void {
+      db.update(supporters)
+        .set({ ...values, state: 'unconfirmed', confirmedAt: null, withdrawnAt: null, decidedAt: null })
+        .where(and(eq(supporters.id, id), inArray(supporters.state, ['unconfirmed', 'withdrawn'])))
+        .run();
+    },
+    /** A new withdraw link for a confirmed supporter (the old one stops working). */
+    replaceWithdrawToken(id: number, withdrawTokenHash: string): void {
+      db.update(supporters).set({ withdrawTokenHash }).where(eq(supporters.id, id)).run();
+    },
+    /**
+     * The confirm link used: citizens count from now (confirmed_at in the same UPDATE, the
+     * trigger files the day by it), organisations wait for the organiser. Conditional: a
+     * second use changes nothing and returns false.
+     */
+    confirm(id: number, kind: SupporterKind, now: Date): boolean {
+      if (kind === 'citizen') return hot().confirmCitizen.run({ id, now }).changes === 1;
+      return db.update(supporters).set({ state: 'awaiting_approval' }).where(and(eq(supporters.id, id), eq(supporters.state, 'unconfirmed'))).run().changes === 1;
+    },
+    /** Withdrawn: no longer counted or shown (the trigger lowers the count); the address goes. */
+    withdraw(id: number, now: Date): boolean {
+      return (
+        db
+          .update(supporters)
+          .set({ state: 'withdrawn', withdrawnAt: now, email: null, confirmTokenHash: null })
+          .where(and(eq(supporters.id, id), inArray(supporters.state, ['unconfirmed', 'awaiting_approval', 'confirmed'])))
+          .run().changes === 1
+      );
+    },
     // — organisations and organiser pages —
 
     /** A new organisation's request; undefined when this e-mail already asked for this appeal (nothing written). */
@@ -27,27 +190,6 @@ export function supportersRepository(db: Db) {
     },
     findInAppeal(appealId: number, supporterId: number): Supporter | undefined {
       return db.select().from(supporters).where(and(eq(supporters.appealId, appealId), eq(supporters.id, supporterId))).get();
-    },
-    findWithAppeal(supporterId: number): { supporter: Supporter; appeal: Appeal } | undefined {
-      return db
-        .select({ supporter: supporters, appeal: appeals })
-        .from(supporters)
-        .innerJoin(appeals, eq(appeals.id, supporters.appealId))
-        .where(eq(supporters.id, supporterId))
-        .get();
-    },
-    /**
-     * An organisation confirmed its e-mail address: it now waits for the organisers. The link's
-     * hash stays, so that a second click can be told "already confirmed".
-     */
-    markOrganisationAwaitingApproval(supporterId: number): boolean {
-      return (
-        db
-          .update(supporters)
-          .set({ state: 'awaiting_approval' })
-          .where(and(eq(supporters.id, supporterId), eq(supporters.kind, 'organisation'), eq(supporters.state, 'unconfirmed')))
-          .run().changes === 1
-      );
     },
     /** Approval: confirmed_at in the same UPDATE as the state, so that the triggers count it on that day. */
     approveOrganisation(supporterId: number, now: Date): boolean {
@@ -143,10 +285,6 @@ export function supportersRepository(db: Db) {
         .orderBy(supporters.confirmedAt, supporters.id)
         .limit(limit)
         .all();
-    },
-    confirmedCounts(appealId: number): { citizens: number; organisations: number } {
-      const row = db.select().from(supporterCounts).where(eq(supporterCounts.appealId, appealId)).get();
-      return { citizens: row?.citizens ?? 0, organisations: row?.organisations ?? 0 };
     },
     /** Confirmed citizens per day (UTC) from `fromDay` (ISO date) on. */
     daysFrom(appealId: number, fromDay: string): { day: string; citizens: number }[] {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { appeals } from '../appeals/appeals.table.ts';
 
@@ -74,6 +75,9 @@ export const supporters = sqliteTable(
   (table) => [
     uniqueIndex('supporters_email_idx').on(table.appealId, table.kind, table.emailKey),
     index('supporters_state_idx').on(table.appealId, table.kind, table.state, table.confirmedAt),
+    // Comments by moderation state: the page's approved ones and the organiser's queue
+    // without walking a million signatures.
+    index('supporters_comment_idx').on(table.appealId, table.commentState, table.confirmedAt),
   ],
 );
 
@@ -115,6 +119,9 @@ export const supporterSnapshots = sqliteTable('supporter_snapshots', {
   citizens: integer('citizens').notNull(),
   frozenAt: integer('frozen_at', { mode: 'timestamp_ms' }).notNull(),
 });
+
+/** `supporters.emailKey`: the normalised address's SHA-256 (one signature per address, kind and appeal). */
+export const emailKeyOf = (email: string) => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
 
 export type Supporter = typeof supporters.$inferSelect;
 export type NewSupporter = typeof supporters.$inferInsert;

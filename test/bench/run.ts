@@ -33,6 +33,7 @@ import { createBackground } from '../../server/background.ts';
 import { closeLetterRenderer, letterRenderer } from '../../server/letters/letter-renderer.ts';
 import supertest from 'supertest';
 import * as cheerio from 'cheerio';
+import { citizenIntake, publicPageLoad } from './public-page.bench.ts';
 
 import type { BenchCase } from './bench-types.ts';
 import { batchCases } from './batches.ts';
@@ -286,7 +287,7 @@ const lettersPage10k: BenchCase = {
   },
 };
 
-const cases: BenchCase[] = [letters1000, dispatch1000, lettersPage10k, ...batchCases];
+const cases: BenchCase[] = [letters1000, dispatch1000, lettersPage10k, ...batchCases, publicPageLoad, citizenIntake];
 
 function printTable(rows: Row[]) {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];

@@ -45,6 +45,18 @@ const publicRoutes = new Set([
   'POST /v/:code',
   'GET /a/:slug/organisation',
   'POST /a/:slug/organisation',
+  // The public page of an appeal, its open data and the citizens' links (server/supporters/).
+  'GET /a/:slug',
+  'GET /a/:slug.json',
+  'GET /a/:slug/badge.svg',
+  'GET /a/:slug/share.png',
+  'GET /a/:slug/brief.pdf',
+  'GET /a/:slug/sign',
+  'POST /a/:slug/sign',
+  'GET /a/:slug/sign/check-mail',
+  'GET /c/:token',
+  'GET /u/:token',
+  'POST /u/:token',
 ]);
 
 /** Logging out ends the session the matrix runs in: checked on its own. */
@@ -89,7 +101,7 @@ async function buildWorld() {
     emailKey: 'a'.repeat(64),
     createdAt: new Date(),
   })!;
-  supportersRepository(db).markOrganisationAwaitingApproval(supporter.id);
+  supportersRepository(db).confirm(supporter.id, 'organisation', new Date());
 
   const brunoAppeal = makeAppeal(db, bruno.organiser.id, { title: 'Bündnis B Aufruf' });
   const brunoList = makeList(db, bruno.organiser.id, { name: 'Liste von B' });

@@ -120,7 +120,7 @@ describe('a supporter organisation asks to join', () => {
     expect(outbox[0]!.payload).not.toContain(withdraw!);
 
     // The confirm route (/c/<token>, the public pages' part) sets awaiting_approval and tells the organisers.
-    expect(supportersRepository(s.db).markOrganisationAwaitingApproval(row!.id)).toBe(true);
+    expect(supportersRepository(s.db).confirm(row!.id, 'organisation', new Date())).toBe(true);
     // Owners and editors decide and are told; viewers are not.
     for (const [name, role] of [['Eda Editor', 'editor'], ['Vera Viewer', 'viewer']] as const) {
       const member = await makeOrganiser(s.db, { name, email: `${role}@buendnis.example` });
@@ -173,7 +173,7 @@ describe('a supporter organisation asks to join', () => {
     const s = await setup();
     await join(s);
     const id = rows(s)[0]!.id;
-    supportersRepository(s.db).markOrganisationAwaitingApproval(id);
+    supportersRepository(s.db).confirm(id, 'organisation', new Date());
     await s.deliver();
     const page = await s.browser.get(`/appeals/${s.appeal.slug}/supporters?filter=awaiting_approval&kind=organisation`).expect(200);
     const token = csrfToken(page.text);

@@ -1,0 +1,1 @@
+CREATE INDEX `supporters_comment_idx` ON `supporters` (`appeal_id`,`comment_state`,`confirmed_at`);
