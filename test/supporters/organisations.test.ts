@@ -11,7 +11,6 @@ import { readAuditTrail } from '../../server/audit/audit.service.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { checkFormStamp, issueFormStamp } from '../../server/shared/form-timing.ts';
 import { hashToken } from '../../server/shared/tokens.ts';
-import { notifyOrganisersOfJoinRequest } from '../../server/supporters/organisation-join.service.ts';
 import { supportersRepository } from '../../server/supporters/supporters.repository.ts';
 import { supporterCounts, supporters } from '../../server/supporters/supporters.table.ts';
 import { de } from '../../server/i18n/de.ts';
@@ -119,15 +118,17 @@ describe('a supporter organisation asks to join', () => {
     expect(outbox[0]!.payload).not.toContain(confirm!);
     expect(outbox[0]!.payload).not.toContain(withdraw!);
 
-    // The confirm route (/c/<token>, the public pages' part) sets awaiting_approval and tells the organisers.
-    expect(supportersRepository(s.db).confirm(row!.id, 'organisation', new Date())).toBe(true);
     // Owners and editors decide and are told; viewers are not.
     for (const [name, role] of [['Eda Editor', 'editor'], ['Vera Viewer', 'viewer']] as const) {
       const member = await makeOrganiser(s.db, { name, email: `${role}@buendnis.example` });
       addMember({ db: s.db, clock: s.time.clock, appeal: s.appeal, input: { email: member.organiser.email, role }, addedBy: 'Test' });
     }
     await s.deliver();
-    expect(notifyOrganisersOfJoinRequest({ db: s.db, clock: s.time.clock, config: s.config, supporterId: row!.id })).toBe(2);
+    // The representative clicks the confirm link: the request waits for approval, the organisers are told.
+    await s.http().get(`/c/${confirm!}`).expect(200);
+    expect(rows(s)[0]!.state).toBe('awaiting_approval');
+    // A second click changes nothing and tells nobody twice.
+    await s.http().get(`/c/${confirm!}`).expect(200);
     const notes = await s.deliver();
     expect(notes.map((mail) => mail.to).sort()).toEqual(['andrea@buendnis.example', 'editor@buendnis.example']);
     const note = notes.find((mail) => mail.to === 'andrea@buendnis.example');
