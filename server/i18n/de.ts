@@ -949,5 +949,8 @@ export const de = {
   'appealPublic.fact.letterNamesSupporters': 'Brief nennt Organisationen',
   'appealPublic.fact.letterCountsCitizens': 'Brief nennt Zahl der Bürger:innen',
   'appealPublic.fact.supporterListAttached': 'Unterstützerliste als PDF',
+  'letterSupporters.citizens': 'eine Bürgerin oder ein Bürger|{count} Bürgerinnen und Bürger',
+  'letterSupporters.andCitizens': 'sowie eine Bürgerin oder ein Bürger|sowie {count} Bürgerinnen und Bürger',
+  'letterSupporters.and': 'und',
   'appeal.invalidSupportGoal': 'Bitte geben Sie eine ganze Zahl ab 0 an, z. B. 1000.',
 } as const;

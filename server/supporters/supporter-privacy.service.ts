@@ -1,0 +1,33 @@
+// A supporter's data as the privacy rules want it (DESIGN §9): found by the hash of the
+// e-mail address (so also after retention dropped the address), deleted on request, e-mail
+// addresses dropped some days after sending, and expired unconfirmed requests removed.
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/client.ts';
+import { supportersRepository } from './supporters.repository.ts';
+import type { Supporter } from './supporters.table.ts';
+
+/** SHA-256 of the trimmed, lower-cased address: one signature per address and appeal. */
+export const supporterEmailKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex');
+
+/** Every supporter row of this address (citizen or organisation's representative), in every appeal or one. */
+export function findSupportersByEmail({ db, email, appealId }: { db: Db; email: string; appealId?: number }): Supporter[] {
+  return supportersRepository(db).byEmailKey(supporterEmailKey(email), appealId);
+}
+
+/**
+ * Deletes the rows: a deleted supporter no longer counts on the public page (the triggers
+ * lower the count); a letter already frozen keeps its number and names.
+ */
+export function deleteSupporters({ db, ids }: { db: Db; ids: number[] }): number {
+  return supportersRepository(db).deleteSupporters(ids);
+}
+
+export type SupporterRetentionResult = { supporterEmails: number; unconfirmedSupporters: number };
+
+/** Drops addresses of the given (long sent) appeals unless kept informed; deletes unconfirmed rows created before `unconfirmedBefore`. */
+export function applySupporterRetention({ db, sentAppealIds, unconfirmedBefore }: { db: Db; sentAppealIds: number[]; unconfirmedBefore: Date }): SupporterRetentionResult {
+  return db.transaction((tx) => {
+    const repository = supportersRepository(tx);
+    return { supporterEmails: repository.dropEmails(sentAppealIds), unconfirmedSupporters: repository.deleteUnconfirmedBefore(unconfirmedBefore) };
+  });
+}

@@ -1,0 +1,96 @@
+import { and, asc, eq, inArray, isNotNull, lt } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { supporterCounts, supporterSnapshots, supporters } from './supporters.table.ts';
+import type { NewSupporter, Supporter } from './supporters.table.ts';
+
+/** The frozen supporters of a letter, as stored (organisations parsed). */
+export type SupporterSnapshot = { organisations: string[]; citizens: number; frozenAt: Date };
+
+/** The writer of the supporters tables (the counts and days are kept by triggers, never from here). */
+export function supportersRepository(db: Db) {
+  return {
+    // — letter snapshot, privacy, demo —
+
+    /** Names of the confirmed supporter organisations, in the order they were confirmed. */
+    confirmedOrganisationNames(appealId: number): string[] {
+      return db
+        .select({ name: supporters.organisationName })
+        .from(supporters)
+        .where(and(eq(supporters.appealId, appealId), eq(supporters.kind, 'organisation'), eq(supporters.state, 'confirmed')))
+        .orderBy(asc(supporters.confirmedAt), asc(supporters.id))
+        .all()
+        .map((row) => row.name);
+    },
+    /** Confirmed citizens, from the row the triggers keep (never a COUNT(*)). */
+    confirmedCitizenCount(appealId: number): number {
+      return db.select({ citizens: supporterCounts.citizens }).from(supporterCounts).where(eq(supporterCounts.appealId, appealId)).get()?.citizens ?? 0;
+    },
+    findSnapshot(appealId: number): SupporterSnapshot | undefined {
+      const row = db.select().from(supporterSnapshots).where(eq(supporterSnapshots.appealId, appealId)).get();
+      return row ? { organisations: JSON.parse(row.organisations) as string[], citizens: row.citizens, frozenAt: row.frozenAt } : undefined;
+    },
+    writeSnapshot(appealId: number, snapshot: SupporterSnapshot): void {
+      const values = { organisations: JSON.stringify(snapshot.organisations), citizens: snapshot.citizens, frozenAt: snapshot.frozenAt };
+      db.insert(supporterSnapshots)
+        .values({ appealId, ...values })
+        .onConflictDoUpdate({ target: supporterSnapshots.appealId, set: values })
+        .run();
+    },
+    deleteSnapshot(appealId: number): void {
+      db.delete(supporterSnapshots).where(eq(supporterSnapshots.appealId, appealId)).run();
+    },
+    /** What the supporter list prints: confirmed organisations, and confirmed citizens who agreed to be named (no e-mail). */
+    listedSupporters(appealId: number) {
+      const confirmed = (kind: 'citizen' | 'organisation') => and(eq(supporters.appealId, appealId), eq(supporters.kind, kind), eq(supporters.state, 'confirmed'));
+      return {
+        organisations: db
+          .select({ name: supporters.organisationName, address: supporters.address, postcode: supporters.postcode, place: supporters.place })
+          .from(supporters)
+          .where(confirmed('organisation'))
+          .orderBy(asc(supporters.confirmedAt), asc(supporters.id))
+          .all(),
+        citizens: db
+          .select({ firstName: supporters.firstName, lastName: supporters.lastName, postcode: supporters.postcode, place: supporters.place })
+          .from(supporters)
+          .where(and(confirmed('citizen'), eq(supporters.showName, true)))
+          .orderBy(asc(supporters.confirmedAt), asc(supporters.id))
+          .all(),
+      };
+    },
+    /** A person's supporter rows in every appeal, by the hash of their e-mail (found also after the address was dropped). */
+    byEmailKey(emailKey: string, appealId?: number): Supporter[] {
+      const byKey = eq(supporters.emailKey, emailKey);
+      return db
+        .select()
+        .from(supporters)
+        .where(appealId === undefined ? byKey : and(byKey, eq(supporters.appealId, appealId)))
+        .orderBy(asc(supporters.id))
+        .all();
+    },
+    /** Deletes rows; the triggers lower the counts of those that were confirmed. */
+    deleteSupporters(ids: number[]): number {
+      if (ids.length === 0) return 0;
+      return db.delete(supporters).where(inArray(supporters.id, ids)).run().changes;
+    },
+    /** Drops the e-mail addresses of these appeals' supporters who did not ask to be kept informed; the emailKey stays. */
+    dropEmails(appealIds: number[]): number {
+      if (appealIds.length === 0) return 0;
+      return db
+        .update(supporters)
+        .set({ email: null })
+        .where(and(inArray(supporters.appealId, appealIds), isNotNull(supporters.email), eq(supporters.keepInformed, false)))
+        .run().changes;
+    },
+    /** Requests never confirmed whose link has expired: nothing counts them, nothing needs them. */
+    deleteUnconfirmedBefore(createdBefore: Date): number {
+      return db
+        .delete(supporters)
+        .where(and(eq(supporters.state, 'unconfirmed'), lt(supporters.createdAt, createdBefore)))
+        .run().changes;
+    },
+    /** Demo data: many rows in one statement each, inside the caller's transaction. */
+    insertMany(rows: NewSupporter[]): void {
+      for (let i = 0; i < rows.length; i += 200) db.insert(supporters).values(rows.slice(i, i + 200)).run();
+    },
+  };
+}
