@@ -10,6 +10,7 @@ import { placeholderLogo } from '../signatories/logos.ts';
 import { demoAppeals, demoLists, demoOrganiser } from './demo-content.ts';
 import { demoSignatureImage, demoSigning } from './demo-signing.ts';
 import type { DemoSigning } from './demo-signing.ts';
+import { DEMO_SUPPORTERS_SLUG, seedDemoSupporters } from './demo-supporters.ts';
 import type { Config } from '../config.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { listSignatories } from '../signatories/signatories.service.ts';
@@ -86,6 +87,7 @@ export async function seedDemo({
     }
     const signing = demoSigning[demo.slug];
     if (signing) await playSigning({ db, clock, config, fileStore, draft: appeal, signing });
+    if (demo.slug === DEMO_SUPPORTERS_SLUG) await seedDemoSupporters({ db, clock, fileStore, appeal });
     result.createdAppeals.push(demo.slug);
   }
   return result;

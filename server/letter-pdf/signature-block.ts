@@ -6,6 +6,7 @@ import { fitBox, imageSize } from './images.ts';
 import { breakInlines, plainInline, wrapPlain } from './line-breaking.ts';
 import type { LetterModel, LetterSignatory, LetterSupporters } from './letter-model.ts';
 import { LEFT, MM, TEXT_WIDTH } from './page-geometry.ts';
+import { textWidth } from './text-measure.ts';
 import type { Op } from './page-geometry.ts';
 import { lineItem } from './pagination.ts';
 import type { FlowItem } from './pagination.ts';
@@ -102,9 +103,10 @@ export function pushTrailingLists(items: FlowItem[], model: LetterModel): void {
   if (model.listFirstSignatories) section(t('letter.firstSignatories'), printedFirstSignatories(model).map((s) => s.organisation));
   const supporters = model.supporters ? supportersText(model.supporters) : '';
   if (supporters) {
-    // One paragraph under the heading, broken like body text: a long list flows over lines.
+    // One paragraph under the heading that flows over lines, broken between words only
+    // (names are not hyphenated); a line is one flow item, so a long list continues overleaf.
     breakInlines([plainInline(t('letter.supporters'), true)], TEXT_WIDTH, 10).forEach((line) => items.push({ ...lineItem(line, LEFT, 5 * MM, 13), keepWithNext: true }));
-    for (const line of breakInlines([plainInline(supporters)], TEXT_WIDTH, 10)) items.push(lineItem(line, LEFT, 0, 13));
+    for (const text of wrapBetweenWords(supporters, 10, TEXT_WIDTH)) for (const line of breakInlines([plainInline(text)], TEXT_WIDTH, 10)) items.push(lineItem(line, LEFT, 0, 13));
   }
   section(t('letter.cc'), model.ccLines);
   section(t('letter.attachments'), model.attachmentLines);
@@ -119,4 +121,26 @@ export function supportersText({ organisations, citizens }: LetterSupporters): s
   }
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} ${t('letterSupporters.and')} ${names.at(-1)!}`;
+}
+
+/** Greedy, ragged right, breaking only between words; a word wider than the line is wrapped alone. */
+function wrapBetweenWords(text: string, size: number, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (textWidth(candidate, 'regular', size) <= maxWidth) {
+      current = candidate;
+      continue;
+    }
+    if (current) lines.push(current);
+    current = word;
+    if (textWidth(word, 'regular', size) > maxWidth) {
+      const pieces = wrapPlain(word, 'regular', size, maxWidth);
+      lines.push(...pieces.slice(0, -1));
+      current = pieces.at(-1) ?? '';
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
 }
