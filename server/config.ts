@@ -30,7 +30,7 @@ export type Config = {
   reminderMax: number;
   mail: MailConfig;
   /** How long personal data is kept (the daily retention job, server/privacy/retention.ts). */
-  retention: { mailDays: number; ipDays: number };
+  retention: { mailDays: number; ipDays: number; supporterEmailDays: number };
 };
 
 export type MailAddress = { name: string; address: string };
@@ -83,6 +83,7 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'SMTP_RATE_PER_SECOND', default: '0', doc: 'Send at most this many messages per second (0 = no limit). Ask your mail provider for its limit.' },
   { name: 'RETENTION_MAIL_DAYS', default: '90', doc: 'Days after which the content of sent (or finally failed) e-mails is deleted: the outbox row keeps only recipient, subject and state; the .eml files in DATA_DIR/mail are removed. Checked daily.' },
   { name: 'RETENTION_IP_DAYS', default: '30', doc: 'Days after which stored (truncated) client addresses are removed from the audit trail; the chain stays verifiable. Checked daily.' },
+  { name: 'SUPPORTER_EMAIL_RETENTION_DAYS', default: '30', doc: "Days after an appeal was sent after which the e-mail addresses of its supporters (citizens and supporter organisations) are deleted, except of those who asked to be kept informed. A hash of the address stays, so the same address still cannot sign twice. Checked daily." },
 ];
 
 export class ConfigError extends Error {
@@ -150,6 +151,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const retention = {
     mailDays: parseInteger('RETENTION_MAIL_DAYS', value('RETENTION_MAIL_DAYS') ?? '90', 1, 3650, problems),
     ipDays: parseInteger('RETENTION_IP_DAYS', value('RETENTION_IP_DAYS') ?? '30', 1, 3650, problems),
+    supporterEmailDays: parseInteger('SUPPORTER_EMAIL_RETENTION_DAYS', value('SUPPORTER_EMAIL_RETENTION_DAYS') ?? '30', 1, 3650, problems),
   };
   const dkim = parseDkim(value('DKIM_DOMAIN'), value('DKIM_SELECTOR'), value('DKIM_PRIVATE_KEY_FILE'), cwd, problems);
 

@@ -31,7 +31,9 @@ export type AppealInput = {
   ccLines: string;
   attachmentLines: string;
   listFirstSignatories: boolean;
-} & PublicSettings;
+  publicPage: boolean;
+  // The form always sends these; left out (older callers, demo data), the columns' defaults apply: all off.
+} & Partial<PublicSettings>;
 
 /** The public page and what the letter says of its supporters (DESIGN §8). */
 export type PublicSettings = {

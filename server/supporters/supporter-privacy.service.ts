@@ -22,12 +22,21 @@ export function deleteSupporters({ db, ids }: { db: Db; ids: number[] }): number
   return supportersRepository(db).deleteSupporters(ids);
 }
 
+/** How long a confirmation link is valid (DESIGN §8): an unconfirmed request older than this is deleted. */
+export const SUPPORTER_CONFIRM_DAYS = 7;
+
 export type SupporterRetentionResult = { supporterEmails: number; unconfirmedSupporters: number };
 
-/** Drops addresses of the given (long sent) appeals unless kept informed; deletes unconfirmed rows created before `unconfirmedBefore`. */
-export function applySupporterRetention({ db, sentAppealIds, unconfirmedBefore }: { db: Db; sentAppealIds: number[]; unconfirmedBefore: Date }): SupporterRetentionResult {
+/**
+ * Drops the addresses of the given appeals' supporters (sent long enough ago) unless they
+ * asked to be kept informed, and deletes unconfirmed requests whose link has expired.
+ */
+export function applySupporterRetention({ db, now, sentAppealIds }: { db: Db; now: Date; sentAppealIds: number[] }): SupporterRetentionResult {
   return db.transaction((tx) => {
     const repository = supportersRepository(tx);
-    return { supporterEmails: repository.dropEmails(sentAppealIds), unconfirmedSupporters: repository.deleteUnconfirmedBefore(unconfirmedBefore) };
+    return {
+      supporterEmails: repository.dropEmails(sentAppealIds),
+      unconfirmedSupporters: repository.deleteExpiredUnconfirmed(now, new Date(now.getTime() - SUPPORTER_CONFIRM_DAYS * 24 * 60 * 60 * 1000)),
+    };
   });
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lt } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { supporterCounts, supporterSnapshots, supporters } from './supporters.table.ts';
 import type { NewSupporter, Supporter } from './supporters.table.ts';
@@ -67,6 +67,15 @@ export function supportersRepository(db: Db) {
         .orderBy(asc(supporters.id))
         .all();
     },
+    supporterOfAppeal(appealId: number, supporterId: number): Supporter | undefined {
+      return db.select().from(supporters).where(and(eq(supporters.appealId, appealId), eq(supporters.id, supporterId))).get();
+    },
+    /** Supporters of an appeal whose name or organisation contains the text (the owner's privacy page). */
+    searchByName(appealId: number, text: string, limit: number): Supporter[] {
+      const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const matches = sql`(${supporters.firstName} || ' ' || ${supporters.lastName} || ' ' || ${supporters.organisationName}) LIKE ${pattern} ESCAPE '\\'`;
+      return db.select().from(supporters).where(and(eq(supporters.appealId, appealId), matches)).orderBy(asc(supporters.id)).limit(limit).all();
+    },
     /** Deletes rows; the triggers lower the counts of those that were confirmed. */
     deleteSupporters(ids: number[]): number {
       if (ids.length === 0) return 0;
@@ -81,12 +90,10 @@ export function supportersRepository(db: Db) {
         .where(and(inArray(supporters.appealId, appealIds), isNotNull(supporters.email), eq(supporters.keepInformed, false)))
         .run().changes;
     },
-    /** Requests never confirmed whose link has expired: nothing counts them, nothing needs them. */
-    deleteUnconfirmedBefore(createdBefore: Date): number {
-      return db
-        .delete(supporters)
-        .where(and(eq(supporters.state, 'unconfirmed'), lt(supporters.createdAt, createdBefore)))
-        .run().changes;
+    /** Requests never confirmed whose link has expired (or, without an expiry, created before `createdBefore`). */
+    deleteExpiredUnconfirmed(now: Date, createdBefore: Date): number {
+      const expired = or(lt(supporters.confirmExpiresAt, now), and(isNull(supporters.confirmExpiresAt), lt(supporters.createdAt, createdBefore)));
+      return db.delete(supporters).where(and(eq(supporters.state, 'unconfirmed'), expired)).run().changes;
     },
     /** Demo data: many rows in one statement each, inside the caller's transaction. */
     insertMany(rows: NewSupporter[]): void {

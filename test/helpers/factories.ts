@@ -5,7 +5,6 @@ import type { FileStore } from '../../server/shared/file-store.ts';
 import { createOrganiser } from '../../server/organisers/organisers.service.ts';
 import { createAppeal } from '../../server/appeals/appeals.service.ts';
 import type { AppealInput } from '../../server/appeals/appeals.service.ts';
-import { defaultPublicSettings } from '../../server/appeals/appeals.service.ts';
 import { addFirstSignatory } from '../../server/signatories/signatories.service.ts';
 import type { SignatoryInput } from '../../server/signatories/signatories.service.ts';
 import { addEntry, createList } from '../../server/addressees/addressees.service.ts';
@@ -55,7 +54,7 @@ export function appealInput(overrides: Partial<AppealInput> = {}): AppealInput {
     ccLines: '',
     attachmentLines: '',
     listFirstSignatories: false,
-    ...defaultPublicSettings,
+    publicPage: false,
     ...overrides,
   };
 }

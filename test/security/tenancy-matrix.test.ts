@@ -16,6 +16,7 @@ import { buildTestApp } from '../helpers/app.ts';
 import { loginAs, makeAppeal, makeFinalAppeal, makeList, makeAddressee, makeOrganiser } from '../helpers/factories.ts';
 import { csrfToken } from '../helpers/html.ts';
 import { makeMailWorker } from '../helpers/mail.ts';
+import { addSupporter } from '../helpers/supporters.ts';
 
 /**
  * Routes anyone may request without logging in. Everything else must send an anonymous
@@ -73,6 +74,7 @@ async function buildWorld() {
   const mail = db.select().from(mailOutbox).where(eq(mailOutbox.appealId, made.appeal.id)).all().find((row) => row.storedFile !== null);
   if (!mail) throw new Error(`no stored mail of appeal A: ${JSON.stringify(db.select({ id: mailOutbox.id, kind: mailOutbox.kind, state: mailOutbox.state, appealId: mailOutbox.appealId, storedFile: mailOutbox.storedFile, err: mailOutbox.lastError }).from(mailOutbox).all())}`);
   const delivery = db.select().from(deliveries).get()!;
+  const supporter = addSupporter(db, made.appeal.id, { email: 'unterstuetzerin@alpha.example', firstName: 'Alphabürgerin' });
   const appealA = db.select().from(appeals).where(eq(appeals.id, made.appeal.id)).get()!;
 
   const brunoAppeal = makeAppeal(db, bruno.organiser.id, { title: 'Bündnis B Aufruf' });
@@ -95,12 +97,13 @@ async function buildWorld() {
     addressee: made.addressees[0]!,
     signatory: made.signatories[0]!.signatory,
     delivery,
+    supporter,
     mail,
     brunoAppeal,
     brunoList,
     login,
     /** Words of A that must never appear on a page for B. */
-    secrets: ['Geheimsache Bündnis A', 'Koalition Alpha', made.list.name, 'Alphalandrat', 'landrat@alpha.example', 'Alphaverein', 'anna@buendnis-a.example', 'vera@buendnis-a.example'],
+    secrets: ['Geheimsache Bündnis A', 'Koalition Alpha', made.list.name, 'Alphalandrat', 'landrat@alpha.example', 'Alphaverein', 'anna@buendnis-a.example', 'vera@buendnis-a.example', 'Alphabürgerin', 'unterstuetzerin@alpha.example'],
   };
 }
 
@@ -124,6 +127,7 @@ function concrete(route: { method: string; url: string }, world: World, { slug =
       if (/\/(signatories|signing)\/:id/.test(route.url)) return String(world.signatory.id);
       if (/\/addressees\/:id/.test(route.url)) return String(world.addressee.id);
       if (/\/deliveries\/:id/.test(route.url)) return String(world.delivery.id);
+      if (/\/supporters\/:id/.test(route.url)) return String(world.supporter.id);
     }
     const value = byName[name];
     if (value === undefined) throw new Error(`The tenancy matrix has no value for :${name} in ${route.method} ${route.url}; add one.`);

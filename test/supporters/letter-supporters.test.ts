@@ -5,34 +5,14 @@ import type { Appeal } from '../../server/appeals/appeals.table.ts';
 import { issueLetters } from '../../server/letters/letters.service.ts';
 import { reopen } from '../../server/signing/signing-organiser.service.ts';
 import { supportersRepository } from '../../server/supporters/supporters.repository.ts';
-import { supporterEmailKey } from '../../server/supporters/supporter-privacy.service.ts';
-import type { NewSupporter } from '../../server/supporters/supporters.table.ts';
+import { addSupporters } from '../helpers/supporters.ts';
 import { supportersText } from '../../server/letter-pdf/signature-block.ts';
-import type { Db } from '../../server/db/client.ts';
 import { buildTestApp, fixedNow } from '../helpers/app.ts';
 import type { TestApp } from '../helpers/app.ts';
 import { makeAppeal, makeFinalAppeal, makeOrganiser, makeSignatory } from '../helpers/factories.ts';
 import { pdfTextItems, poppler } from '../helpers/pdf.ts';
 
 const clock = () => new Date(fixedNow);
-let serial = 0;
-
-/** Confirmed supporter rows as the public side would leave them (state and confirmedAt in one insert). */
-export function addSupporters(db: Db, appealId: number, { organisations = [], citizens = 0, state = 'confirmed' }: { organisations?: string[]; citizens?: number; state?: NewSupporter['state'] }) {
-  const at = (n: number) => new Date(clock().getTime() - 86_400_000 + n * 1000);
-  const rows: NewSupporter[] = [
-    ...organisations.map((name): NewSupporter => {
-      serial += 1;
-      return { appealId, kind: 'organisation', state, organisationName: name, firstName: 'Vera', lastName: `Vertreterin ${serial}`, email: `org${serial}@example.org`, emailKey: supporterEmailKey(`org${serial}@example.org`), createdAt: at(serial), confirmedAt: state === 'confirmed' ? at(serial) : null };
-    }),
-    ...Array.from({ length: citizens }, (): NewSupporter => {
-      serial += 1;
-      return { appealId, kind: 'citizen', state, firstName: 'Bürger', lastName: `Nummer ${serial}`, postcode: '47533', place: 'Kleve', email: `b${serial}@example.org`, emailKey: supporterEmailKey(`b${serial}@example.org`), createdAt: at(serial), confirmedAt: state === 'confirmed' ? at(serial) : null };
-    }),
-  ];
-  supportersRepository(db).insertMany(rows);
-}
-
 const masterOf = async (test: TestApp, appeal: Appeal) => (await issueLetters({ db: test.db, fileStore: test.fileStore, clock, baseUrl: test.config.baseUrl, appeal, selection: { master: true } })).master!;
 const textOf = (bytes: Uint8Array) => poppler('pdftotext', bytes).replace(/\s+/g, ' ');
 const reload = (test: TestApp, appeal: Appeal) => test.db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;
