@@ -968,5 +968,13 @@ export const de = {
   'supporterPrivacy.field.keepInformed': 'Möchte vom Bündnis auf dem Laufenden gehalten werden',
   'supporterPrivacy.field.confirmedAt': 'Bestätigt',
   'supporterPrivacy.field.withdrawnAt': 'Zurückgezogen',
+  'supporterList.title': 'Unterstützerliste',
+  'supporterList.asOf': 'Stand: {date}',
+  'supporterList.organisations': 'Unterstützende Organisation|Unterstützende Organisationen ({count})',
+  'supporterList.citizens': 'Eine Bürgerin oder ein Bürger unterstützt den Aufruf|{count} Bürgerinnen und Bürger unterstützen den Aufruf',
+  'supporterList.citizensNote': 'Namentlich genannt ist nur, wer der Nennung zugestimmt hat ({count} Person), mit Name und Ort.|Namentlich genannt ist nur, wer der Nennung zugestimmt hat ({count} Personen), mit Name und Ort.',
+  'supporterList.empty': 'Bisher hat niemand den Aufruf unterstützt.',
+  'supporterList.mailAttachment': 'Die Liste der Unterstützenden liegt als zweite PDF-Datei bei ({fileName}, {size}).',
+  'verify.kind.supporterList': 'Unterstützerliste (Anlage zum Brief)',
   'appeal.invalidSupportGoal': 'Bitte geben Sie eine ganze Zahl ab 0 an, z. B. 1000.',
 } as const;

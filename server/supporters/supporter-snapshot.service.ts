@@ -35,3 +35,32 @@ export function letterSupporters({ db, appeal }: { db: Db; appeal: Pick<Appeal, 
   const snapshot = supportersRepository(db).findSnapshot(appeal.id);
   return snapshot ? { organisations: snapshot.organisations, citizens: snapshot.citizens } : liveLetterSupporters({ db, appeal });
 }
+
+export type SupporterListData = {
+  /** The moment the list is as of: the finalising, or now for a draft. */
+  asOf: Date;
+  organisations: { name: string; place: string }[];
+  citizens: { name: string; place: string }[];
+  citizenCount: number;
+};
+
+/** The place of an organisation: its own field, else the last line of its address without the postcode. */
+const placeOf = (organisation: { place: string; address: string }) =>
+  organisation.place.trim() || (organisation.address.split('\n').map((line) => line.trim()).filter(Boolean).at(-1) ?? '').replace(/^\d{4,5}\s+/, '');
+
+/**
+ * The supporter list of the letter mails: once final, those confirmed by the finalising
+ * (minus anyone who withdrew or whose data was deleted since: a name is printed only while
+ * its consent stands), and the frozen number of citizens; before that, the live state.
+ */
+export function supporterListData({ db, clock, appeal }: { db: Db; clock: Clock; appeal: Pick<Appeal, 'id' | 'state'> }): SupporterListData {
+  const repository = supportersRepository(db);
+  const snapshot = isDraftLetter(appeal) ? undefined : repository.findSnapshot(appeal.id);
+  const listed = repository.listedSupporters(appeal.id, snapshot?.frozenAt);
+  return {
+    asOf: snapshot?.frozenAt ?? clock(),
+    organisations: listed.organisations.map((organisation) => ({ name: organisation.name, place: placeOf(organisation) })),
+    citizens: listed.citizens.map((citizen) => ({ name: `${citizen.firstName} ${citizen.lastName}`.trim(), place: citizen.place })),
+    citizenCount: snapshot?.citizens ?? repository.confirmedCitizenCount(appeal.id),
+  };
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { supporterCounts, supporterSnapshots, supporters } from './supporters.table.ts';
 import type { NewSupporter, Supporter } from './supporters.table.ts';
@@ -39,9 +39,13 @@ export function supportersRepository(db: Db) {
     deleteSnapshot(appealId: number): void {
       db.delete(supporterSnapshots).where(eq(supporterSnapshots.appealId, appealId)).run();
     },
-    /** What the supporter list prints: confirmed organisations, and confirmed citizens who agreed to be named (no e-mail). */
-    listedSupporters(appealId: number) {
-      const confirmed = (kind: 'citizen' | 'organisation') => and(eq(supporters.appealId, appealId), eq(supporters.kind, kind), eq(supporters.state, 'confirmed'));
+    /**
+     * What the supporter list prints: confirmed organisations, and confirmed citizens who agreed
+     * to be named (no e-mail); with `confirmedBy`, only those confirmed by then.
+     */
+    listedSupporters(appealId: number, confirmedBy?: Date) {
+      const confirmed = (kind: 'citizen' | 'organisation') =>
+        and(eq(supporters.appealId, appealId), eq(supporters.kind, kind), eq(supporters.state, 'confirmed'), confirmedBy ? lte(supporters.confirmedAt, confirmedBy) : undefined);
       return {
         organisations: db
           .select({ name: supporters.organisationName, address: supporters.address, postcode: supporters.postcode, place: supporters.place })
