@@ -25,6 +25,8 @@ export type SeedDemoResult = {
   organiser?: { email: string; password: string; generated: boolean };
   createdLists: string[];
   createdAppeals: string[];
+  /** Supporter rows seeded for the Kleve appeal (0 when it existed already). */
+  demoSupporters: number;
 };
 
 /**
@@ -44,7 +46,7 @@ export async function seedDemo({
   config: Config;
   demoPassword?: string;
 }): Promise<SeedDemoResult> {
-  const result: SeedDemoResult = { createdLists: [], createdAppeals: [] };
+  const result: SeedDemoResult = { createdLists: [], createdAppeals: [], demoSupporters: 0 };
 
   let organiser = findOrganiserByEmail({ db, email: demoOrganiser.email });
   if (!organiser) {
@@ -87,7 +89,7 @@ export async function seedDemo({
     }
     const signing = demoSigning[demo.slug];
     if (signing) await playSigning({ db, clock, config, fileStore, draft: appeal, signing });
-    if (demo.slug === DEMO_SUPPORTERS_SLUG) await seedDemoSupporters({ db, clock, fileStore, appeal });
+    if (demo.slug === DEMO_SUPPORTERS_SLUG) result.demoSupporters = await seedDemoSupporters({ db, clock, fileStore, appeal });
     result.createdAppeals.push(demo.slug);
   }
   return result;

@@ -74,10 +74,10 @@ export function supportersRepository(db: Db) {
     supporterOfAppeal(appealId: number, supporterId: number): Supporter | undefined {
       return db.select().from(supporters).where(and(eq(supporters.appealId, appealId), eq(supporters.id, supporterId))).get();
     },
-    /** Supporters of an appeal whose name or organisation contains the text (the owner's privacy page). */
+    /** Supporters of an appeal whose name, organisation or place contains the text (the owner's privacy page). */
     searchByName(appealId: number, text: string, limit: number): Supporter[] {
       const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-      const matches = sql`(${supporters.firstName} || ' ' || ${supporters.lastName} || ' ' || ${supporters.organisationName}) LIKE ${pattern} ESCAPE '\\'`;
+      const matches = sql`(${supporters.firstName} || ' ' || ${supporters.lastName} || ' ' || ${supporters.organisationName} || ' ' || ${supporters.place}) LIKE ${pattern} ESCAPE '\\'`;
       return db.select().from(supporters).where(and(eq(supporters.appealId, appealId), matches)).orderBy(asc(supporters.id)).limit(limit).all();
     },
     /** Deletes rows; the triggers lower the counts of those that were confirmed. */
