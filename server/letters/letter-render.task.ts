@@ -14,6 +14,12 @@ import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
 /** Loads this module (and the engine) in a worker: the first real job does not pay for it. */
 export const ready = () => true;
 
+/** The supporter list that goes with the letter mails (letter-pdf/supporter-list.ts). */
+export async function supporterList({ model, createdAt }: { model: SupporterListModel; createdAt: Date }): Promise<{ bytes: Uint8Array; pageCount: number }> {
+  const result = await renderSupporterList(model, createdAt);
+  return withTransfer(result, [result.bytes]);
+}
+
 export async function prepare({ model, options }: { model: LetterModel; options: BatchOptions }): Promise<PreparedLetter> {
   const prepared = await prepareLetter(model, options);
   return withTransfer(prepared, [prepared.base]);
@@ -42,10 +48,4 @@ export function zip({ files }: { files: [string, Uint8Array][] }): Uint8Array {
   for (const [name, bytes] of files) entries[name] = [bytes, { level: 0 }];
   const bytes = zipSync(entries, { mtime: new Date('2000-01-01T00:00:00Z') });
   return withTransfer(bytes, [bytes]);
-}
-
-/** The supporter list that goes with the letter mails (letter-pdf/supporter-list.ts). */
-export async function supporterList({ model, createdAt }: { model: SupporterListModel; createdAt: Date }): Promise<{ bytes: Uint8Array; pageCount: number }> {
-  const result = await renderSupporterList(model, createdAt);
-  return withTransfer(result, [result.bytes]);
 }
