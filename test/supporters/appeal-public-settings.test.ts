@@ -34,7 +34,7 @@ describe("the appeal's public settings", () => {
     expect(pageText(edit)).toContain('Öffentliche Seite und Unterstützende');
 
     const overview = pageText((await browser.get(url).expect(200)).text);
-    expect(overview).toContain('Ja, erst wenn der Brief fertig ist');
+    expect(overview).toContain('ja, erst wenn der Brief fertig ist');
     expect(overview).toContain('31.03.2027');
     expect(overview).toContain('1.500');
     expect(overview).toContain('Unterstützerliste als PDF');
