@@ -973,6 +973,7 @@ export const de = {
   'supporterList.organisations': 'Unterstützende Organisation|Unterstützende Organisationen ({count})',
   'supporterList.citizens': 'Eine Bürgerin oder ein Bürger unterstützt den Aufruf|{count} Bürgerinnen und Bürger unterstützen den Aufruf',
   'supporterList.citizensNote': 'Namentlich genannt ist nur, wer der Nennung zugestimmt hat ({count} Person), mit Name und Ort.|Namentlich genannt ist nur, wer der Nennung zugestimmt hat ({count} Personen), mit Name und Ort.',
+  'supporterList.more': '… und eine weitere Person, die der Nennung zugestimmt hat.|… und {count} weitere Personen, die der Nennung zugestimmt haben.',
   'supporterList.empty': 'Bisher hat niemand den Aufruf unterstützt.',
   'supporterList.mailAttachment': 'Die Liste der Unterstützenden liegt als zweite PDF-Datei bei ({fileName}, {size}).',
   'verify.kind.supporterList': 'Unterstützerliste (Anlage zum Brief)',

@@ -23,8 +23,10 @@ export type SupporterListModel = {
   /** ISO date the list is as of (printed "Stand: …"). */
   asOf: string;
   organisations: { name: string; place: string }[];
-  /** Only those who agreed to be named: "Vorname Nachname" and place, nothing else. */
+  /** Only those who agreed to be named: "Vorname Nachname" and place, nothing else (perhaps only the first of them). */
   citizens: { name: string; place: string }[];
+  /** All who agreed to be named; more than `citizens.length` when the list was cut. */
+  namedCitizens: number;
   /** All confirmed citizens, named or not. */
   citizenCount: number;
   /** Verification code printed in the footer of every page, and the base of its URL. */
@@ -79,7 +81,7 @@ export function layoutSupporterList(model: SupporterListModel): Op[][] {
   }
   if (model.citizenCount > 0) {
     heading(items, t('supporterList.citizens', { count: model.citizenCount }));
-    const note = t('supporterList.citizensNote', { count: model.citizens.length });
+    const note = t('supporterList.citizensNote', { count: model.namedCitizens });
     for (const line of breakInlines([plainInline(note)], TEXT_WIDTH, 9)) items.push({ ...lineItem(line, LEFT, 0, 12), keepWithNext: true });
     const width = (TEXT_WIDTH - COLUMN_GAP) / 2;
     for (let row = 0; row * 2 < model.citizens.length; row += 1) {
@@ -90,6 +92,8 @@ export function layoutSupporterList(model: SupporterListModel): Op[][] {
         draw: (ops, y) => cells.forEach((cell, column) => ops.push({ kind: 'text', x: LEFT + column * (width + COLUMN_GAP), y: y + LEADING * 0.8, size: cell.size, style: 'regular', text: cell.text })),
       });
     }
+    const more = model.namedCitizens - model.citizens.length;
+    if (more > 0) for (const line of breakInlines([plainInline(t('supporterList.more', { count: more }))], TEXT_WIDTH, 10)) items.push(lineItem(line, LEFT, 2 * MM, LEADING));
   }
   if (items.length === 0) heading(items, t('supporterList.empty'));
   paginate(pages, items, top, new Map());

@@ -9,7 +9,7 @@ import type { Clock } from '../shared/clock.ts';
 import { isoDate } from '../shared/dates.ts';
 import { RENDERER_VERSION } from '../letter-pdf/letter-render.ts';
 import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
-import { supporterListData } from '../supporters/supporter-snapshot.service.ts';
+import { supporterListData, supportersFrozenAt } from '../supporters/supporter-snapshot.service.ts';
 import { currentTextHash } from '../signing/versions.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';
 import { freshDocumentCode, sha256Of } from './letter-documents.service.ts';
@@ -20,21 +20,30 @@ export type IssuedSupporterList = { bytes: Uint8Array; code: string; sha256: str
 
 /** Recent lists per database by their input key (a dispatch asks once per letter; the bytes are made once). */
 const recentByDb = new WeakMap<object, Map<string, Promise<IssuedSupporterList>>>();
-const KEEP = 8;
+const KEEP = 16;
 
 export function issueSupporterList({ db, clock, appeal, baseUrl, day, renderer = letterRenderer() }: { db: Db; clock: Clock; appeal: Appeal; baseUrl: string; day: string; renderer?: LetterRenderer }): Promise<IssuedSupporterList> {
-  const data = supporterListData({ db, clock, appeal });
-  const createdAt = new Date(`${day}T00:00:00Z`);
-  const content = { slug: appeal.slug, coalitionName: appeal.coalitionName, title: appeal.title, asOf: isoDate(data.asOf), organisations: data.organisations, citizens: data.citizens, citizenCount: data.citizenCount, baseUrl };
-  const inputKey = sha256Of(JSON.stringify({ RENDERER_VERSION, kind: 'supporter_list', appealId: appeal.id, content, createdAt: createdAt.toISOString() }));
   let recent = recentByDb.get(db);
   if (!recent) recentByDb.set(db, (recent = new Map()));
+  // A final appeal's list is read and made once per day and process (each letter mail asks);
+  // a draft's (a preview) is read every time.
+  const frozenAt = supportersFrozenAt({ db, appeal });
+  const dispatchKey = frozenAt ? `final:${appeal.id}:${frozenAt.getTime()}:${day}:${baseUrl}` : undefined;
+  const cached = dispatchKey ? recent.get(dispatchKey) : undefined;
+  if (cached) return cached;
+  const data = supporterListData({ db, clock, appeal });
+  const createdAt = new Date(`${day}T00:00:00Z`);
+  const content = { slug: appeal.slug, coalitionName: appeal.coalitionName, title: appeal.title, asOf: isoDate(data.asOf), organisations: data.organisations, citizens: data.citizens, namedCitizens: data.namedCitizens, citizenCount: data.citizenCount, baseUrl };
+  const inputKey = sha256Of(JSON.stringify({ RENDERER_VERSION, kind: 'supporter_list', appealId: appeal.id, content, createdAt: createdAt.toISOString() }));
   let issued = recent.get(inputKey);
   if (!issued) {
     issued = render({ db, clock, appeal, day, renderer, content, inputKey, createdAt });
-    recent.set(inputKey, issued);
     const entries = recent;
-    issued.catch(() => entries.delete(inputKey));
+    for (const key of [inputKey, dispatchKey]) if (key) entries.set(key, issued);
+    issued.catch(() => {
+      entries.delete(inputKey);
+      if (dispatchKey) entries.delete(dispatchKey);
+    });
     while (entries.size > KEEP) entries.delete(entries.keys().next().value!);
   }
   return issued;

@@ -41,8 +41,16 @@ export type SupporterListData = {
   asOf: Date;
   organisations: { name: string; place: string }[];
   citizens: { name: string; place: string }[];
+  /** Citizens who agreed to be named, also those beyond MAX_LISTED_CITIZENS. */
+  namedCitizens: number;
   citizenCount: number;
 };
+
+/**
+ * Names printed at most (about 40 pages): a list of a hundred thousand names would not fit the
+ * 10 MB of a letter mail; the list then says how many more agreed to be named.
+ */
+export const MAX_LISTED_CITIZENS = 3000;
 
 /** The place of an organisation: its own field, else the last line of its address without the postcode. */
 const placeOf = (organisation: { place: string; address: string }) =>
@@ -56,11 +64,17 @@ const placeOf = (organisation: { place: string; address: string }) =>
 export function supporterListData({ db, clock, appeal }: { db: Db; clock: Clock; appeal: Pick<Appeal, 'id' | 'state'> }): SupporterListData {
   const repository = supportersRepository(db);
   const snapshot = isDraftLetter(appeal) ? undefined : repository.findSnapshot(appeal.id);
-  const listed = repository.listedSupporters(appeal.id, snapshot?.frozenAt);
+  const listed = repository.listedSupporters(appeal.id, { confirmedBy: snapshot?.frozenAt, maxCitizens: MAX_LISTED_CITIZENS });
   return {
     asOf: snapshot?.frozenAt ?? clock(),
     organisations: listed.organisations.map((organisation) => ({ name: organisation.name, place: placeOf(organisation) })),
     citizens: listed.citizens.map((citizen) => ({ name: `${citizen.firstName} ${citizen.lastName}`.trim(), place: citizen.place })),
+    namedCitizens: listed.namedCitizens,
     citizenCount: snapshot?.citizens ?? repository.confirmedCitizenCount(appeal.id),
   };
+}
+
+/** When the supporters were frozen (undefined for a draft): a final appeal's list is made once per dispatch day. */
+export function supportersFrozenAt({ db, appeal }: { db: Db; appeal: Pick<Appeal, 'id' | 'state'> }): Date | undefined {
+  return isDraftLetter(appeal) ? undefined : supportersRepository(db).findSnapshot(appeal.id)?.frozenAt;
 }

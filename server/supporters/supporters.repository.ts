@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { supporterCounts, supporterSnapshots, supporters } from './supporters.table.ts';
 import type { NewSupporter, Supporter } from './supporters.table.ts';
@@ -41,9 +41,10 @@ export function supportersRepository(db: Db) {
     },
     /**
      * What the supporter list prints: confirmed organisations, and confirmed citizens who agreed
-     * to be named (no e-mail); with `confirmedBy`, only those confirmed by then.
+     * to be named (no e-mail), the first `maxCitizens` of them and how many there are in all;
+     * with `confirmedBy`, only those confirmed by then.
      */
-    listedSupporters(appealId: number, confirmedBy?: Date) {
+    listedSupporters(appealId: number, { confirmedBy, maxCitizens }: { confirmedBy?: Date | undefined; maxCitizens: number }) {
       const confirmed = (kind: 'citizen' | 'organisation') =>
         and(eq(supporters.appealId, appealId), eq(supporters.kind, kind), eq(supporters.state, 'confirmed'), confirmedBy ? lte(supporters.confirmedAt, confirmedBy) : undefined);
       return {
@@ -58,7 +59,9 @@ export function supportersRepository(db: Db) {
           .from(supporters)
           .where(and(confirmed('citizen'), eq(supporters.showName, true)))
           .orderBy(asc(supporters.confirmedAt), asc(supporters.id))
+          .limit(maxCitizens)
           .all(),
+        namedCitizens: db.select({ value: count() }).from(supporters).where(and(confirmed('citizen'), eq(supporters.showName, true))).get()?.value ?? 0,
       };
     },
     /** A person's supporter rows in every appeal, by the hash of their e-mail (found also after the address was dropped). */

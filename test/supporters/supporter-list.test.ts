@@ -74,7 +74,7 @@ describe('the supporter list', () => {
 
   it('flows over pages in two columns, within the text width, rendered in the worker pool', async () => {
     const citizens = Array.from({ length: 400 }, (_, i) => ({ name: `Vorname${i} Nachname${i}`, place: i % 2 ? 'Emmerich am Rhein' : 'Kleve' }));
-    const model = { slug: 'x', coalitionName: 'Bündnis', title: 'Titel', asOf: '2026-11-22', organisations: [{ name: 'Tafel Kleve e.V.', place: 'Kleve' }], citizens, citizenCount: 1234, code: 'ABCD-EFGH', baseUrl: 'http://mitzeichnen.test' };
+    const model = { slug: 'x', coalitionName: 'Bündnis', title: 'Titel', asOf: '2026-11-22', organisations: [{ name: 'Tafel Kleve e.V.', place: 'Kleve' }], citizens, namedCitizens: 4321, citizenCount: 9876, code: 'ABCD-EFGH', baseUrl: 'http://mitzeichnen.test' };
     const { bytes, pageCount } = await letterRenderer().supporterList(model, new Date(fixedNow));
     const { pages, items } = await pdfTextItems(bytes);
     expect(pages).toBe(pageCount);
@@ -82,6 +82,11 @@ describe('the supporter list', () => {
     expect(items.filter((item) => item.str.startsWith('Vorname399 Nachname399'))).toHaveLength(1);
     expect(new Set(items.filter((item) => item.str.startsWith('Vorname')).map((item) => Math.round(item.xMm))).size).toBe(2);
     for (const item of items) expect(item.xMm + item.widthMm).toBeLessThanOrEqual(190.5);
-    expect(poppler('pdftotext', bytes)).toContain('Seite 3 von');
+    const text = poppler('pdftotext', bytes).replace(/\s+/g, ' ');
+    expect(text).toContain('Seite 3 von');
+    expect(text).toContain('9.876 Bürgerinnen und Bürger unterstützen den Aufruf');
+    // A list longer than a mail can carry names the first ones and says how many more agreed.
+    expect(text).toContain('(4.321 Personen)');
+    expect(text).toContain('… und 3.921 weitere Personen, die der Nennung zugestimmt haben.');
   });
 });
