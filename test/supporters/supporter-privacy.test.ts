@@ -9,6 +9,7 @@ import { startDispatch } from '../../server/dispatch/dispatch.service.ts';
 import { applyRetention } from '../../server/privacy/retention.ts';
 import type { PersonExport } from '../../server/privacy/person-export.ts';
 import { createFileStore } from '../../server/shared/file-store.ts';
+import { placeholderLogo } from '../../server/signatories/logos.ts';
 import { supportersRepository } from '../../server/supporters/supporters.repository.ts';
 import { supporterEmailKey } from '../../server/supporters/supporter-privacy.service.ts';
 import { buildTestApp, fixedNow, tempDataDir } from '../helpers/app.ts';
@@ -128,7 +129,9 @@ describe("a supporter's data", () => {
     addSupporter(connection.db, appeal.id, { email: 'zweimal@example.org' });
     // As after retention: the address is gone, its hash stays.
     connection.sqlite.prepare("UPDATE supporters SET email = NULL WHERE kind = 'citizen'").run();
-    addSupporter(connection.db, appeal.id, { email: 'zweimal@example.org', kind: 'organisation', organisationName: 'Nachbarschaftshilfe Kerken e.V.', firstName: 'Jonas', lastName: 'Evers' });
+    const fileStore = createFileStore(config.uploadsDir);
+    const logoFile = fileStore.write('logos', await placeholderLogo('NH Kerken'), 'png');
+    addSupporter(connection.db, appeal.id, { email: 'zweimal@example.org', kind: 'organisation', organisationName: 'Nachbarschaftshilfe Kerken e.V.', firstName: 'Jonas', lastName: 'Evers', logoFile, consentLogo: true });
     connection.close();
 
     const exported = await runMitzeichnen(['export-person', '--email', 'ZWEIMAL@example.org'], { env });
@@ -137,9 +140,11 @@ describe("a supporter's data", () => {
     expect(data.supporters.map((entry) => [entry.kind, entry.email])).toEqual([['citizen', null], ['organisation', 'zweimal@example.org']]);
     expect(data.supporters[1]!.organisation).toMatchObject({ name: 'Nachbarschaftshilfe Kerken e.V.' });
 
+    expect(fileStore.read('logos', logoFile)).toBeDefined();
     const done = await runMitzeichnen(['delete-person', '--email', 'zweimal@example.org', '--yes'], { env });
     expect(done.code).toBe(0);
     expect(done.stdout).toContain('2 supporter entries deleted');
+    expect(fileStore.read('logos', logoFile)).toBeUndefined();
     const after = await runMitzeichnen(['export-person', '--email', 'zweimal@example.org'], { env });
     expect(after.code).toBe(2);
     const check = openDatabase(config.databaseFile);
