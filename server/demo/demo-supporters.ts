@@ -222,6 +222,6 @@ export async function seedDemoSupporters({ db, clock, fileStore, appeal }: { db:
   const logoFiles: (string | null)[] = [];
   for (const org of demoSupporterOrganisations) logoFiles.push(fileStore.write('logos', await placeholderLogo(org.shortName), 'png'));
   const rows = demoSupporterRows({ appeal, now: clock(), logoFiles });
-  db.transaction((tx) => supportersRepository(tx).insertMany(rows));
+  db.transaction((tx) => supportersRepository(tx).insertDemoRows(rows));
   return rows.length;
 }

@@ -102,8 +102,8 @@ export function supportersRepository(db: Db) {
       const expired = or(lt(supporters.confirmExpiresAt, now), and(isNull(supporters.confirmExpiresAt), lt(supporters.createdAt, createdBefore)));
       return db.delete(supporters).where(and(eq(supporters.state, 'unconfirmed'), expired)).run().changes;
     },
-    /** Demo data: many rows in one statement each, inside the caller's transaction. */
-    insertMany(rows: NewSupporter[]): void {
+    /** Demo (and test) data, as the public side would have left it: many rows per statement, in the caller's transaction. */
+    insertDemoRows(rows: NewSupporter[]): void {
       for (let i = 0; i < rows.length; i += 200) db.insert(supporters).values(rows.slice(i, i + 200)).run();
     },
   };

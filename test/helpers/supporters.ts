@@ -20,7 +20,7 @@ export function addSupporters(db: Db, appealId: number, { organisations = [], ci
       return { appealId, kind: 'citizen', state, firstName: 'Bürger', lastName: `Nummer ${serial}`, postcode: '47533', place: 'Kleve', email: `b${serial}@example.org`, emailKey: supporterEmailKey(`b${serial}@example.org`), createdAt: at(serial), confirmedAt: state === 'confirmed' ? at(serial) : null, ...extra };
     }),
   ];
-  supportersRepository(db).insertMany(rows);
+  supportersRepository(db).insertDemoRows(rows);
   return rows;
 }
 
@@ -29,6 +29,6 @@ export function addSupporters(db: Db, appealId: number, { organisations = [], ci
 export function addSupporter(db: Db, appealId: number, values: Partial<NewSupporter> & { email: string }) {
   const day = new Date(fixedNow.getTime() - 86_400_000);
   const row: NewSupporter = { appealId, kind: 'citizen', state: 'confirmed', firstName: 'Clara', lastName: 'Bürgerin', postcode: '47574', place: 'Goch', emailKey: supporterEmailKey(values.email), createdAt: day, confirmedAt: values.state && values.state !== 'confirmed' ? null : day, ...values };
-  supportersRepository(db).insertMany([row]);
+  supportersRepository(db).insertDemoRows([row]);
   return supportersRepository(db).byEmailKey(row.emailKey, appealId).find((found) => found.kind === row.kind)!;
 }
