@@ -157,7 +157,7 @@ function daysAgo(next: () => number): number {
 /** Every demo supporter row of the appeal (logo files written beforehand are passed in by name). */
 export function demoSupporterRows({ appeal, now, logoFiles }: { appeal: Pick<Appeal, 'id'>; now: Date; logoFiles: (string | null)[] }): NewSupporter[] {
   const next = random(SEED);
-  const at = (days: number) => new Date(Math.round((now.getTime() - days * DAY) / 60_000) * 60_000);
+  const at = (days: number) => new Date(Math.floor((now.getTime() - days * DAY) / 60_000) * 60_000);
   const rows: NewSupporter[] = demoSupporterOrganisations.map((org, index) => {
     const asked = at(org.daysAgo);
     const { daysAgo: _days, state, ...values } = org;
