@@ -49,6 +49,7 @@ import { publicPageRoutes } from './supporters/public-page.routes.ts';
 import { citizenSignRoutes } from './supporters/citizen-sign.routes.ts';
 import { publicLetterRoutes } from './letters/public-letter.routes.ts';
 import { dispatchRepository } from './dispatch/dispatch.repository.ts';
+import { currentSignedText } from './signing/versions.ts';
 
 export type AppDeps = {
   config: Config;
@@ -130,7 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationJoinRoutes, { db, clock, config, fileStore });
   // The public side of an appeal: its page, open data, citizens' signatures, the sent letter.
   const dispatchOf = (appealId: number) => dispatchRepository(db).findByAppeal(appealId);
-  await app.register(publicPageRoutes, { db, clock, config, sentAt: (appealId) => dispatchOf(appealId)?.finishedAt ?? null });
+  await app.register(publicPageRoutes, { db, clock, config, sentAt: (appealId) => dispatchOf(appealId)?.finishedAt ?? null, signedText: (appeal) => currentSignedText({ db, appeal }) });
   await app.register(citizenSignRoutes, { db, clock, config });
   await app.register(publicLetterRoutes, { db, clock, config, fileStore, renderDay: (appealId) => dispatchOf(appealId)?.day });
 

@@ -76,11 +76,11 @@ export function createBackground({ transport, composers = appMailKinds(), templa
   };
   let reminderTimer: NodeJS.Timeout | undefined;
 
-  // Old mail content and client addresses go (RETENTION_MAIL_DAYS, RETENTION_IP_DAYS).
+  // Old mail content, client addresses and supporters' addresses go (RETENTION_MAIL_DAYS, RETENTION_IP_DAYS, SUPPORTER_EMAIL_RETENTION_DAYS).
   const applyRetentionSettings = () => {
     try {
       const removed = applyRetention({ db, clock, config });
-      if (removed.outboxRows + removed.emlFiles + removed.auditIps > 0) logger?.info(removed, 'retention applied');
+      if (Object.values(removed).some((count) => count > 0)) logger?.info(removed, 'retention applied');
     } catch (error) {
       logger?.error({ err: error }, 'retention failed');
     }

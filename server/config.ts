@@ -32,7 +32,7 @@ export type Config = {
   reminderMax: number;
   mail: MailConfig;
   /** How long personal data is kept (the daily retention job, server/privacy/retention.ts). */
-  retention: { mailDays: number; ipDays: number };
+  retention: { mailDays: number; ipDays: number; supporterEmailDays: number };
   /** Spam limits of the public signing form (citizens), per 10 minutes; the bench raises them. */
   supportLimits: { perIp: number; perDomain: number; linksPerMinute: number; minFillSeconds: number };
 };
@@ -91,6 +91,7 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'SUPPORT_LINKS_PER_MINUTE', default: '60', doc: 'Confirmation and withdrawal links (/c/…, /u/…) one network address may open per minute.' },
   { name: 'SUPPORT_MIN_FILL_SECONDS', default: '2', doc: 'A signing form sent back sooner than this after it was shown is refused as automated (0 switches the check off).' },
   { name: 'RETENTION_IP_DAYS', default: '30', doc: 'Days after which stored (truncated) client addresses are removed from the audit trail; the chain stays verifiable. Checked daily.' },
+  { name: 'SUPPORTER_EMAIL_RETENTION_DAYS', default: '30', doc: "Days after an appeal was sent after which the e-mail addresses of its supporters (citizens and supporter organisations) are deleted, except of those who asked to be kept informed. A hash of the address stays, so the same address still cannot sign twice. Checked daily." },
 ];
 
 export class ConfigError extends Error {
@@ -158,6 +159,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const retention = {
     mailDays: parseInteger('RETENTION_MAIL_DAYS', value('RETENTION_MAIL_DAYS') ?? '90', 1, 3650, problems),
     ipDays: parseInteger('RETENTION_IP_DAYS', value('RETENTION_IP_DAYS') ?? '30', 1, 3650, problems),
+    supporterEmailDays: parseInteger('SUPPORTER_EMAIL_RETENTION_DAYS', value('SUPPORTER_EMAIL_RETENTION_DAYS') ?? '30', 1, 3650, problems),
   };
   const supportLimits = {
     perIp: parseInteger('SUPPORT_SIGNUPS_PER_IP', value('SUPPORT_SIGNUPS_PER_IP') ?? '50', 1, 10_000_000, problems),

@@ -4,7 +4,7 @@
 //   draft ──open──▶ signing ──finalise──▶ final ──startSending──▶ sending ──finishSending──▶ sent
 //     ▲               │  ▲                  │
 //     └───(none)──────┘  └──────reopen──────┘   (reopen only before sending has started)
-import type { AppealState } from './appeals.table.ts';
+import type { AppealState, PublicFrom } from './appeals.table.ts';
 
 export type AppealEvent = 'open' | 'finalise' | 'reopen' | 'startSending' | 'finishSending';
 
@@ -50,9 +50,10 @@ export const hasSendingStarted = ({ state }: HasState) => state === 'sending' ||
 export const isLetterFinal = ({ state }: HasState) => state === 'final' || state === 'sending' || state === 'sent';
 /** Which lists an appeal addresses may change until sending has started. */
 export const mayChangeAddressees = ({ state }: HasState) => !hasSendingStarted({ state });
+
 /**
- * The public page /a/<slug> (and what hangs off it, e.g. the organisations' join form) is
- * visible: switched on, and from signing on or only once final, as the organiser chose.
+ * The public page /a/<slug> is shown: switched on, and from signing on or only once the
+ * letter is final, as the organiser chose.
  */
-export const isPublicPageVisible = ({ state, publicPage, publicFrom }: { state: AppealState; publicPage: boolean; publicFrom: 'signing' | 'final' }) =>
-  publicPage && (publicFrom === 'signing' ? state !== 'draft' : isLetterFinal({ state }));
+export const isPublicPageVisible = ({ state, publicPage, publicFrom }: { state: AppealState; publicPage: boolean; publicFrom: PublicFrom }) =>
+  publicPage && ((publicFrom === 'signing' && state !== 'draft') || (publicFrom === 'final' && isLetterFinal({ state })));

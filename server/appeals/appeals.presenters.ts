@@ -2,8 +2,9 @@ import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { formatDateTime, formatIsoDate } from '../shared/dates.ts';
 import { selectOptions } from '../shared/form-view.ts';
+import { formValues } from '../shared/form.ts';
 import { parseLetterText, renderLetterHtml } from './letter-text.ts';
-import { appealKinds, roles } from './appeals.table.ts';
+import { appealKinds, publicFromOptions, roles } from './appeals.table.ts';
 import type { Appeal, AppealKind, AppealState, Role } from './appeals.table.ts';
 import { hasRole } from './appeal-roles.ts';
 import { mayDelete, mayEditSignatoryList, mayEditText } from './appeal-lifecycle.ts';
@@ -82,6 +83,29 @@ export function presentAppealFacts(appeal: Appeal) {
       label: t('appeal.contact'),
       value: [appeal.contactName, appeal.contactFunction, appeal.contactEmail, appeal.contactPhone].filter(Boolean).join(' · '),
     },
-    { label: t('appeal.field.publicPage'), value: appeal.publicPage ? t('common.yes') : t('common.no') },
+    ...presentPublicSettings(appeal),
   ].filter((fact) => fact.value !== '');
 }
+
+const yesNo = (value: boolean) => (value ? t('common.yes') : t('common.no'));
+
+/** The public page and the supporters in the letter, as the overview lists them. */
+export function presentPublicSettings(appeal: Pick<Appeal, 'publicPage' | 'publicFrom' | 'supportClosesOn' | 'supportGoal' | 'letterNamesSupporters' | 'letterCountsCitizens' | 'supporterListAttached'>) {
+  return [
+    { label: t('appeal.field.publicPage'), value: appeal.publicPage ? t(`appealPublic.from.${appeal.publicFrom}.fact` as MessageKey) : t('common.no') },
+    { label: t('appealPublic.field.supportClosesOn'), value: appeal.supportClosesOn ? formatIsoDate(appeal.supportClosesOn) : '' },
+    { label: t('appealPublic.field.supportGoal'), value: appeal.supportGoal > 0 ? appeal.supportGoal.toLocaleString('de-DE') : '' },
+    { label: t('appealPublic.fact.letterNamesSupporters'), value: yesNo(appeal.letterNamesSupporters) },
+    { label: t('appealPublic.fact.letterCountsCitizens'), value: yesNo(appeal.letterCountsCitizens) },
+    { label: t('appealPublic.fact.supporterListAttached'), value: yesNo(appeal.supporterListAttached) },
+  ];
+}
+
+/** The appeal as its edit form shows it first (no goal = an empty field, not "0"). */
+export function appealFormValues(appeal: Appeal): Record<string, string> {
+  return formValues({ ...appeal, supportGoal: appeal.supportGoal > 0 ? appeal.supportGoal : '' });
+}
+
+/** The two choices of when the public page appears, as radio buttons. */
+export const publicFromChoices = (current: string) =>
+  publicFromOptions.map((value) => ({ value, label: t(`appealPublic.from.${value}` as MessageKey), checked: (current || 'signing') === value }));

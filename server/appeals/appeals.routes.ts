@@ -26,6 +26,8 @@ import {
   presentLetterPreview,
   roleLabel,
   roleOptions,
+  appealFormValues,
+  publicFromChoices,
 } from './appeals.presenters.ts';
 import { getAppealOverview } from './appeal-overview.ts';
 import type { OverviewSections } from './appeal-overview.ts';
@@ -56,14 +58,14 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
 
   app.get('/appeals/new', async (_request, reply) => {
     const form = formView(formValues(newAppealDefaults));
-    return reply.viewAsync('appeals/new', { title: t('appeals.new.title'), form, kinds: kindOptions(form.values.kind ?? '') });
+    return reply.viewAsync('appeals/new', { title: t('appeals.new.title'), form, kinds: kindOptions(form.values.kind ?? ''), publicFromChoices: publicFromChoices(form.values.publicFrom ?? '') });
   });
 
   app.post('/appeals', async (request, reply) => {
     const result = readAppealForm(request.body);
     if (!result.ok) {
       const form = formView(result.values, result.errors, result.params);
-      return reply.code(422).viewAsync('appeals/new', { title: t('appeals.new.title'), form, kinds: kindOptions(form.values.kind ?? '') });
+      return reply.code(422).viewAsync('appeals/new', { title: t('appeals.new.title'), form, kinds: kindOptions(form.values.kind ?? ''), publicFromChoices: publicFromChoices(form.values.publicFrom ?? '') });
     }
     const appeal = createAppeal({ db, clock, organiserId: request.organiser!.id, input: result.value });
     return reply.flash('appeals.created').redirect(`/appeals/${appeal.slug}`, 303);
@@ -80,12 +82,13 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
 
   app.get('/appeals/:slug/edit', { schema: appealRouteSchema, config: { appealRole: 'viewer' } }, async (request, reply) => {
     const appeal = request.appeal;
-    const form = formView(formValues(appeal));
+    const form = formView(appealFormValues(appeal));
     return reply.viewAsync('appeals/edit', {
       title: t('appeals.edit.title', { title: appeal.title }),
       appeal: presentAppealHeader(appeal, request.appealRole, 'text'),
       form,
       kinds: kindOptions(appeal.kind),
+      publicFromChoices: publicFromChoices(form.values.publicFrom ?? ''),
       preview: presentLetterPreview(appeal),
     });
   });
@@ -102,6 +105,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
         appeal: presentAppealHeader(appeal, request.appealRole, 'text'),
         form,
         kinds: kindOptions(form.values.kind ?? appeal.kind),
+        publicFromChoices: publicFromChoices(form.values.publicFrom ?? ''),
         preview: presentLetterPreview(result.ok ? result.value : appeal),
         previewIsUnsaved: result.ok,
       });

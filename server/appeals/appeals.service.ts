@@ -10,8 +10,8 @@ import { appealsRepository } from './appeals.repository.ts';
 import { mayDelete, mayEditText } from './appeal-lifecycle.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
 import type { MemberAddedPayload } from './appeals.mails.ts';
-import { appealKinds, roles } from './appeals.table.ts';
-import type { Appeal, AppealKind, Role } from './appeals.table.ts';
+import { appealKinds, publicFromOptions, roles } from './appeals.table.ts';
+import type { Appeal, AppealKind, PublicFrom, Role } from './appeals.table.ts';
 
 export type AppealInput = {
   kind: AppealKind;
@@ -32,7 +32,45 @@ export type AppealInput = {
   attachmentLines: string;
   listFirstSignatories: boolean;
   publicPage: boolean;
+  // The form always sends these; left out (older callers, demo data), the columns' defaults apply: all off.
+} & Partial<PublicSettings>;
+
+/** The public page and what the letter says of its supporters (DESIGN §8). */
+export type PublicSettings = {
+  publicPage: boolean;
+  publicFrom: PublicFrom;
+  /** ISO date; '' = open until sending. */
+  supportClosesOn: string;
+  /** 0 = no goal. */
+  supportGoal: number;
+  letterNamesSupporters: boolean;
+  letterCountsCitizens: boolean;
+  supporterListAttached: boolean;
 };
+
+/** Off, as every appeal starts. */
+export const defaultPublicSettings: PublicSettings = {
+  publicPage: false,
+  publicFrom: 'signing',
+  supportClosesOn: '',
+  supportGoal: 0,
+  letterNamesSupporters: false,
+  letterCountsCitizens: false,
+  supporterListAttached: false,
+};
+
+const MAX_SUPPORT_GOAL = 100_000_000;
+
+/** A whole number ≥ 0 or empty (no goal); anything else is a German message at the field. */
+function readGoal(form: ReturnType<typeof readForm>, name: string): number {
+  const value = form.line(name, { max: 20 }).replace(/[.\s]/g, '');
+  if (value === '') return 0;
+  if (!/^\d+$/.test(value) || Number(value) > MAX_SUPPORT_GOAL) {
+    form.fail(name, 'appeal.invalidSupportGoal');
+    return 0;
+  }
+  return Number(value);
+}
 
 export function readAppealForm(body: unknown): FormResult<AppealInput> {
   const form = readForm(body);
@@ -55,6 +93,12 @@ export function readAppealForm(body: unknown): FormResult<AppealInput> {
     attachmentLines: form.lines('attachmentLines', { max: 200 }).join('\n'),
     listFirstSignatories: form.checkbox('listFirstSignatories'),
     publicPage: form.checkbox('publicPage'),
+    publicFrom: form.choice('publicFrom', publicFromOptions, 'signing'),
+    supportClosesOn: form.date('supportClosesOn'),
+    supportGoal: readGoal(form, 'supportGoal'),
+    letterNamesSupporters: form.checkbox('letterNamesSupporters'),
+    letterCountsCitizens: form.checkbox('letterCountsCitizens'),
+    supporterListAttached: form.checkbox('supporterListAttached'),
   };
   // A word of thousands of characters cannot be set as a letter: refused at the field, the text kept.
   const overlong = findOverlongWord(input.body);

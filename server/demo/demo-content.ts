@@ -3,6 +3,7 @@
 // representatives invented, every e-mail address is on example.org. Office-holders' names
 // come from public sources of October 2025 and may be stale: each entry carries a note.
 import type { AppealInput } from '../appeals/appeals.service.ts';
+import { defaultPublicSettings } from '../appeals/appeals.service.ts';
 import { emptyAddresseeValues } from '../addressees/addressees.repository.ts';
 import type { AddresseeValues, ListValues } from '../addressees/addressees.repository.ts';
 import type { SignatoryInput } from '../signatories/signatories.service.ts';
@@ -251,7 +252,12 @@ export const demoAppeals: DemoAppeal[] = [
       ccLines: '',
       attachmentLines: '',
       listFirstSignatories: true,
+      ...defaultPublicSettings,
+      // The public page from signing on, and the letter names its supporters (see demo-supporters.ts).
       publicPage: true,
+      publicFrom: 'signing',
+      letterNamesSupporters: true,
+      letterCountsCitizens: true,
     },
     signatories: [
       org('AWO Kreisverband Kleve e.V.', 'AWO', 'Małgorzata Kowalska', 'Vorsitzende', 'vorsitz.awo@example.org', 'Musterstraße 1\n47533 Kleve'),
@@ -290,7 +296,7 @@ export const demoAppeals: DemoAppeal[] = [
       ccLines: 'CDU-Kreistagsfraktion\nFDP-Kreistagsfraktion',
       attachmentLines: '',
       listFirstSignatories: false,
-      publicPage: false,
+      ...defaultPublicSettings,
     },
     signatories: [
       org('SPD-Kreistagsfraktion Kleve', 'SPD', 'Hans-Jürgen Peters', 'Vorsitzender der SPD-Fraktion', 'spd-fraktion@example.org', ''),

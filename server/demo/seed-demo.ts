@@ -10,6 +10,7 @@ import { placeholderLogo } from '../signatories/logos.ts';
 import { demoAppeals, demoLists, demoOrganiser } from './demo-content.ts';
 import { demoSignatureImage, demoSigning } from './demo-signing.ts';
 import type { DemoSigning } from './demo-signing.ts';
+import { DEMO_SUPPORTERS_SLUG, seedDemoSupporters } from './demo-supporters.ts';
 import type { Config } from '../config.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { listSignatories } from '../signatories/signatories.service.ts';
@@ -24,6 +25,8 @@ export type SeedDemoResult = {
   organiser?: { email: string; password: string; generated: boolean };
   createdLists: string[];
   createdAppeals: string[];
+  /** Supporter rows seeded for the Kleve appeal (0 when it existed already). */
+  demoSupporters: number;
 };
 
 /**
@@ -43,7 +46,7 @@ export async function seedDemo({
   config: Config;
   demoPassword?: string;
 }): Promise<SeedDemoResult> {
-  const result: SeedDemoResult = { createdLists: [], createdAppeals: [] };
+  const result: SeedDemoResult = { createdLists: [], createdAppeals: [], demoSupporters: 0 };
 
   let organiser = findOrganiserByEmail({ db, email: demoOrganiser.email });
   if (!organiser) {
@@ -86,6 +89,7 @@ export async function seedDemo({
     }
     const signing = demoSigning[demo.slug];
     if (signing) await playSigning({ db, clock, config, fileStore, draft: appeal, signing });
+    if (demo.slug === DEMO_SUPPORTERS_SLUG) result.demoSupporters = await seedDemoSupporters({ db, clock, fileStore, appeal });
     result.createdAppeals.push(demo.slug);
   }
   return result;

@@ -1,4 +1,5 @@
 import type { SeedDemoResult } from './seed-demo.ts';
+import { DEMO_CITIZENS, DEMO_SUPPORTERS_SLUG } from './demo-supporters.ts';
 
 /** What the operator reads on the console after seeding (English, like all operator output). */
 export function describeSeedResult(result: SeedDemoResult): string[] {
@@ -13,6 +14,7 @@ export function describeSeedResult(result: SeedDemoResult): string[] {
   lines.push(
     result.createdAppeals.length > 0 ? `Demo appeals created: ${result.createdAppeals.join(', ')}` : 'Demo appeals exist already; nothing added.',
   );
+  if (result.demoSupporters > 0) lines.push(`Supporters of ${DEMO_SUPPORTERS_SLUG}: 3 organisations (1 awaiting approval), ${DEMO_CITIZENS} citizens (public page /a/${DEMO_SUPPORTERS_SLUG})`);
   if (result.createdLists.length > 0) lines.push(`Addressee lists created: ${result.createdLists.join(', ')}`);
   return lines;
 }

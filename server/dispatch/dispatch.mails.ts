@@ -14,6 +14,8 @@ import { createLetterIssuerCache } from '../letters/letters.service.ts';
 import type { IssuedLetter, LetterIssuerCache, LetterSelection } from '../letters/letters.service.ts';
 import { verificationUrl } from '../letter-pdf/letter-render.ts';
 import type { LetterRecipient } from '../letters/recipients.ts';
+import { issueSupporterList } from '../letters/supporter-list.service.ts';
+import type { IssuedSupporterList } from '../letters/supporter-list.service.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer, MailMessage, MailRenderer } from '../mail/mail.types.ts';
 import type { ComposerRegistry, MailKindHooks } from '../mail/composers.ts';
@@ -117,11 +119,14 @@ export async function buildLetterMail({
   baseUrl,
   render,
   testFor,
+  supporterList,
 }: {
   appeal: Appeal;
   organisations: string[];
   recipient: LetterRecipient;
   letter: Pick<IssuedLetter, 'bytes' | 'code' | 'fileName'>;
+  /** The "Unterstützerliste", attached as a second PDF when the appeal says so. */
+  supporterList?: Pick<IssuedSupporterList, 'bytes' | 'fileName'> | undefined;
   forwardTo: string;
   baseUrl: string;
   render: MailRenderer;
@@ -137,7 +142,10 @@ export async function buildLetterMail({
     salutation: forwardTo ? t('dispatch.mail.officeSalutation') : recipient.salutation,
     intro: t('dispatch.mail.intro', { kind: kindPhrase(appeal), title: appeal.title, organisations: organisationList(organisations, 200) || appeal.coalitionName }),
     forwarding: forwardTo ? t('dispatch.mail.forwarding', { group: forwardTo }) : '',
-    attachment: t('dispatch.mail.attachment', { fileName: letter.fileName, size: formatBytes(letter.bytes.byteLength) }),
+    attachment: [
+      t('dispatch.mail.attachment', { fileName: letter.fileName, size: formatBytes(letter.bytes.byteLength) }),
+      ...(supporterList ? [t('supporterList.mailAttachment', { fileName: asciiFileName(supporterList.fileName), size: formatBytes(supporterList.bytes.byteLength) })] : []),
+    ].join(' '),
     verifyIntro: t('dispatch.mail.verify', { code: letter.code }),
     verifyUrl: url,
     reply: appeal.contactName ? t('dispatch.mail.reply', { name: appeal.contactName }) : '',
@@ -154,7 +162,10 @@ export async function buildLetterMail({
     html,
     text,
     ...appealSender(appeal),
-    attachments: [{ filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf' }],
+    attachments: [
+      { filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf' },
+      ...(supporterList ? [{ filename: asciiFileName(supporterList.fileName), content: supporterList.bytes, contentType: 'application/pdf' }] : []),
+    ],
   };
 }
 
@@ -165,6 +176,10 @@ export function asciiFileName(name: string): string {
     .replace(/-{2,}/g, '-');
   return ascii.endsWith('.pdf') ? ascii : `${ascii.replace(/\.+$/, '')}.pdf`;
 }
+
+/** The supporter list every letter mail of the appeal carries, when the organiser chose it (rendered once, see letters/supporter-list.service.ts). */
+export const attachedSupporterList = ({ db, clock, config, appeal, day }: { db: Db; clock: Clock; config: Config; appeal: Appeal; day: string }) =>
+  appeal.supporterListAttached ? issueSupporterList({ db, clock, appeal, baseUrl: config.baseUrl, day }) : Promise.resolve(undefined);
 
 const selectionOf = (recipient: { addresseeId: number | null; listId: number | null }): LetterSelection['personal'] =>
   recipient.addresseeId !== null ? { addresseeId: recipient.addresseeId } : { listId: recipient.listId ?? -1 };
@@ -257,6 +272,7 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
     });
     if (deliveryId === undefined) testFor = letter.recipient.label;
     const message = await buildLetterMail({
+      supporterList: await attachedSupporterList({ db, clock, config, appeal, day }),
       appeal,
       organisations: organisationsOf(db, appeal),
       recipient: letter.recipient,

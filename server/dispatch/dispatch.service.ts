@@ -23,6 +23,7 @@ import { createFileStore } from '../shared/file-store.ts';
 import {
   APPEAL_LETTER_KIND,
   MAX_MESSAGE_BYTES,
+  attachedSupporterList,
   buildLetterMail,
   forwardingGroup,
   renderDeliveryLetter,
@@ -78,6 +79,7 @@ export async function sampleMail({
   const day = dispatchRepository(db).findByAppeal(appeal.id)?.day ?? isoDate(clock());
   const letter = await renderDeliveryLetter({ db, clock, config, cache, appeal, day, recipient: first.recipient });
   const message = await buildLetterMail({
+    supporterList: await attachedSupporterList({ db, clock, config, appeal, day }),
     appeal,
     organisations: signingOrganisations({ db, appeal }),
     recipient: letter.recipient,

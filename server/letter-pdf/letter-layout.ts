@@ -30,7 +30,7 @@ export type LayoutOptions = {
 
 /** Reports characters no font has anywhere in the letter. */
 function reportMissingGlyphs(model: LetterModel, warnings: Set<string>): void {
-  const texts = [model.title, ...model.subtitleLines, ...printedTexts(model.text), model.closing, model.coalitionName, ...model.signatories.flatMap((s) => [s.name, s.function, s.organisation]), ...model.ccLines, ...model.attachmentLines];
+  const texts = [model.title, ...model.subtitleLines, ...printedTexts(model.text), model.closing, model.coalitionName, ...model.signatories.flatMap((s) => [s.name, s.function, s.organisation]), ...(model.supporters?.organisations ?? []), ...model.ccLines, ...model.attachmentLines];
   for (const value of texts) {
     segment(value, 'regular', (glyph) => warnings.add(t('letterWarn.missingGlyph', { char: glyph.char, code: glyph.codePoint.toString(16).toUpperCase().padStart(4, '0') })));
   }
@@ -64,6 +64,6 @@ export function layoutLetter(model: LetterModel, options: LayoutOptions): Layout
   addPageFurniture(pages, model);
 
   if (pages.length > 4) warnings.add(t('letterWarn.manyPages', { pages: pages.length }));
-  if (model.signatories.filter((s) => s.tier === 'first').length === 0) warnings.add(t('letterWarn.noSignatories'));
+  if (model.signatories.length === 0) warnings.add(t('letterWarn.noSignatories'));
   return { pages, salutation, warnings: [...warnings], images };
 }

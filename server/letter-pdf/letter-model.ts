@@ -12,14 +12,16 @@ export type LetterOrganisation = {
   logoMissing?: boolean;
 };
 
+/** A first signatory of the letter (member organisation's representative). */
 export type LetterSignatory = {
   name: string;
   function: string;
   organisation: string;
-  tier: 'first' | 'supporter';
   /** Set when the signature counts for the text printed; image for drawn or uploaded signatures. */
   signature?: { signedAt: Date; image?: Uint8Array };
 };
+
+export type LetterSupporters = { organisations: string[]; citizens: number | null };
 
 /** The shared part of a letter: the same for every recipient of a batch. */
 export type LetterModel = {
@@ -41,6 +43,12 @@ export type LetterModel = {
   draft: boolean;
   organisations: LetterOrganisation[];
   signatories: LetterSignatory[];
+  /**
+   * The second tier, printed after the signatures as "Unterstützt von: A, B sowie 1.234
+   * Bürgerinnen und Bürger". Absent when the letter names no supporters (then the letter is
+   * exactly as without this feature); organisations empty or citizens null when not chosen.
+   */
+  supporters?: LetterSupporters;
   /** Base of the verification URL, without a trailing slash. */
   baseUrl: string;
 };

@@ -54,9 +54,9 @@ export function recipientTexts(recipients: Addressing[]): string[] {
   return recipients.flatMap((recipient) => [...recipient.addressLines, recipient.salutation]);
 }
 
-type Fonts = { get(key: FontKey): Promise<PDFFont>; embedded(): Map<FontKey, PDFFont> };
+export type Fonts = { get(key: FontKey): Promise<PDFFont>; embedded(): Map<FontKey, PDFFont> };
 
-function createFonts(doc: PDFDocument): Fonts {
+export function createFonts(doc: PDFDocument): Fonts {
   const embedded = new Map<FontKey, PDFFont>();
   return {
     async get(key) {
@@ -74,7 +74,7 @@ function createFonts(doc: PDFDocument): Fonts {
 const flipY = (y: number) => PAGE.height - y;
 const gray = (value = 0) => rgb(value, value, value);
 
-async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>) {
+export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>) {
   for (const op of ops) {
     switch (op.kind) {
       case 'text': {

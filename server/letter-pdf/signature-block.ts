@@ -1,11 +1,12 @@
 // The signature block (one cell per first signatory: signature image, "gez." or a line to
 // sign on, then name, function and organisation) and the lists after it (first signatories,
-// supporters, "Kopie an", "Anlagen").
+// supporters as flowing text, "Kopie an", "Anlagen").
 import { t } from '../i18n/index.ts';
 import { fitBox, imageSize } from './images.ts';
 import { breakInlines, plainInline, wrapPlain } from './line-breaking.ts';
-import type { LetterModel, LetterSignatory } from './letter-model.ts';
+import type { LetterModel, LetterSignatory, LetterSupporters } from './letter-model.ts';
 import { LEFT, MM, TEXT_WIDTH } from './page-geometry.ts';
+import { textWidth } from './text-measure.ts';
 import type { Op } from './page-geometry.ts';
 import { lineItem } from './pagination.ts';
 import type { FlowItem } from './pagination.ts';
@@ -20,7 +21,7 @@ function signatureColumns(count: number): number {
 }
 
 /** First signatories printed: all of a draft (with placeholders), only those who signed in a final letter. */
-const printedFirstSignatories = (model: LetterModel) => model.signatories.filter((s) => s.tier === 'first' && (model.draft || s.signature));
+const printedFirstSignatories = (model: LetterModel) => model.signatories.filter((s) => model.draft || s.signature);
 
 type Cell = {
   signatory: LetterSignatory;
@@ -100,7 +101,46 @@ export function pushTrailingLists(items: FlowItem[], model: LetterModel): void {
     for (const entry of entries) for (const line of breakInlines([plainInline(entry)], TEXT_WIDTH, 10)) items.push(lineItem(line, LEFT, 0, 13));
   };
   if (model.listFirstSignatories) section(t('letter.firstSignatories'), printedFirstSignatories(model).map((s) => s.organisation));
-  section(t('letter.supporters'), model.signatories.filter((s) => s.tier === 'supporter' && s.signature).map((s) => s.organisation));
+  const supporters = model.supporters ? supportersText(model.supporters) : '';
+  if (supporters) {
+    // One paragraph under the heading that flows over lines, broken between words only
+    // (names are not hyphenated); a line is one flow item, so a long list continues overleaf.
+    breakInlines([plainInline(t('letter.supporters'), true)], TEXT_WIDTH, 10).forEach((line) => items.push({ ...lineItem(line, LEFT, 5 * MM, 13), keepWithNext: true }));
+    for (const text of wrapBetweenWords(supporters, 10, TEXT_WIDTH)) for (const line of breakInlines([plainInline(text)], TEXT_WIDTH, 10)) items.push(lineItem(line, LEFT, 0, 13));
+  }
   section(t('letter.cc'), model.ccLines);
   section(t('letter.attachments'), model.attachmentLines);
+}
+
+/** "A, B und C", "A, B, C sowie 1.234 Bürgerinnen und Bürger", "1.234 Bürgerinnen und Bürger"; '' when there is nothing to name. */
+export function supportersText({ organisations, citizens }: LetterSupporters): string {
+  const names = organisations.map((name) => name.trim()).filter(Boolean);
+  const count = citizens ?? 0;
+  if (count > 0) {
+    return names.length > 0 ? `${names.join(', ')} ${t('letterSupporters.andCitizens', { count })}` : t('letterSupporters.citizens', { count });
+  }
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} ${t('letterSupporters.and')} ${names.at(-1)!}`;
+}
+
+/** Greedy, ragged right, breaking only between words; a word wider than the line is wrapped alone. */
+function wrapBetweenWords(text: string, size: number, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (textWidth(candidate, 'regular', size) <= maxWidth) {
+      current = candidate;
+      continue;
+    }
+    if (current) lines.push(current);
+    current = word;
+    if (textWidth(word, 'regular', size) > maxWidth) {
+      const pieces = wrapPlain(word, 'regular', size, maxWidth);
+      lines.push(...pieces.slice(0, -1));
+      current = pieces.at(-1) ?? '';
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
 }

@@ -44,7 +44,7 @@ export function normaliseCode(raw: string): string | undefined {
 export function signatorySnapshot(model: LetterModel): string {
   return JSON.stringify(
     model.signatories
-      .filter((s) => s.tier === 'first' && (model.draft || s.signature))
+      .filter((s) => model.draft || s.signature)
       .map((s) => ({ name: s.name, function: s.function, organisation: s.organisation, signedAt: s.signature?.signedAt.toISOString() ?? null })),
   );
 }

@@ -7,9 +7,17 @@ import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts
 import { prepareLetter, stampLetter } from '../letter-pdf/letter-render.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
 import { withTransfer } from '../jobs/worker-pool.ts';
+import { renderSupporterList } from '../letter-pdf/supporter-list.ts';
+import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
 
 /** Loads this module (and the engine) in a worker: the first real job does not pay for it. */
 export const ready = () => true;
+
+/** The supporter list that goes with the letter mails (letter-pdf/supporter-list.ts). */
+export async function supporterList({ model, createdAt }: { model: SupporterListModel; createdAt: Date }): Promise<{ bytes: Uint8Array; pageCount: number }> {
+  const result = await renderSupporterList(model, createdAt);
+  return withTransfer(result, [result.bytes]);
+}
 
 export async function prepare({ model, options }: { model: LetterModel; options: BatchOptions }): Promise<PreparedLetter> {
   const prepared = await prepareLetter(model, options);

@@ -3,6 +3,7 @@
 // (closeLetterRenderer); shared layouts are cached by the hash of their inputs.
 import { availableParallelism } from 'node:os';
 import type { CombineInput } from '../letter-pdf/letter-combine.ts';
+import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
 import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
 import { AppError } from '../shared/app-error.ts';
@@ -21,6 +22,8 @@ export type LetterRenderer = {
   prepare(key: string, model: LetterModel, options: BatchOptions): Promise<PreparedLetter>;
   stamp<R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[], onProgress?: (done: number, total: number) => void): Promise<RenderedLetter<R>[]>;
   combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
+  /** The "Unterstützerliste" PDF. */
+  supporterList(model: SupporterListModel, createdAt: Date): Promise<{ bytes: Uint8Array; pageCount: number }>;
   warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[]): Promise<string[]>;
   /** Starts every worker and loads the engine in it (at server start, before a bench). */
   warmUp(): Promise<void>;
@@ -75,6 +78,7 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
       return (await Promise.all(chunks)).flat();
     },
     combine: (input) => run('combine', input),
+    supporterList: (model, createdAt) => run('supporterList', { model, createdAt }),
     warnings: (model, options, recipients) => run('warnings', { model, options, recipients }),
     async warmUp() {
       await Promise.all(Array.from({ length: pool.threads }, () => run('ready', {})));

@@ -12,6 +12,7 @@ import { isoDate } from '../shared/dates.ts';
 import { currentVersionOf, signatureCountsFor, textHash } from '../signing/versions.ts';
 import type { AppealVersion } from '../signing/signing.table.ts';
 import { listSignatories } from '../signatories/signatories.service.ts';
+import { letterSupporters } from '../supporters/supporter-snapshot.service.ts';
 import type { LetterModel, LetterOrganisation, LetterSignatory } from '../letter-pdf/letter-model.ts';
 
 export type ResolvedLetter = {
@@ -36,31 +37,36 @@ type Parties = { organisations: LetterOrganisation[]; signatories: LetterSignato
 function resolveParties({ db, fileStore, appeal, draft, currentVersion }: { db: Db; fileStore: FileStore; appeal: Appeal; draft: boolean; currentVersion: AppealVersion | undefined }): Parties {
   const parties: Parties = { organisations: [], signatories: [] };
   for (const { signatory, organisation } of listSignatories({ db, appeal })) {
-    if (signatory.status === 'declined' || signatory.status === 'withdrawn') continue;
+    // The letter's signatories are the first signatories; supporters come from supporters/.
+    if (signatory.tier !== 'first' || signatory.status === 'declined' || signatory.status === 'withdrawn') continue;
     const signed = signatureCountsFor(signatory, currentVersion);
     // The final letter shows only those who signed it.
     if (!draft && !signed) continue;
-    if (signatory.tier === 'first') {
-      // Once signed, the logo appears only with the representative's consent.
-      const logoAllowed = !signed || signatory.consentLogo;
-      const logo = organisation.logoFile && logoAllowed ? fileStore.read('logos', organisation.logoFile) : undefined;
-      parties.organisations.push({
-        name: organisation.name,
-        shortName: organisation.shortName,
-        ...(logo ? { logo: new Uint8Array(logo) } : {}),
-        ...(organisation.logoFile && logoAllowed && !logo ? { logoMissing: true } : {}),
-      });
-    }
+    // Once signed, the logo appears only with the representative's consent.
+    const logoAllowed = !signed || signatory.consentLogo;
+    const logo = organisation.logoFile && logoAllowed ? fileStore.read('logos', organisation.logoFile) : undefined;
+    parties.organisations.push({
+      name: organisation.name,
+      shortName: organisation.shortName,
+      ...(logo ? { logo: new Uint8Array(logo) } : {}),
+      ...(organisation.logoFile && logoAllowed && !logo ? { logoMissing: true } : {}),
+    });
     const image = signed && signatory.signatureFile ? fileStore.read('signatures', signatory.signatureFile) : undefined;
     parties.signatories.push({
       name: signatory.representativeName,
       function: signatory.representativeFunction,
       organisation: organisation.name,
-      tier: signatory.tier,
       ...(signed && signatory.signedAt ? { signature: { signedAt: signatory.signedAt, ...(image ? { image: new Uint8Array(image) } : {}) } } : {}),
     });
   }
   return parties;
+}
+
+/** The supporters the letter names (chosen on the appeal): live in a draft, frozen once final. */
+function resolveSupporters({ db, appeal }: { db: Db; appeal: Appeal }): Pick<LetterModel, 'supporters'> {
+  if (!appeal.letterNamesSupporters && !appeal.letterCountsCitizens) return {};
+  const { organisations, citizens } = letterSupporters({ db, appeal });
+  return { supporters: { organisations: appeal.letterNamesSupporters ? organisations : [], citizens: appeal.letterCountsCitizens ? citizens : null } };
 }
 
 /**
@@ -68,8 +74,11 @@ function resolveParties({ db, fileStore, appeal, draft, currentVersion }: { db: 
  * keyed with: the appeal's fields in this order, the text as written, images by their hashes.
  */
 function inputFingerprint(appeal: Appeal, model: LetterModel, textVersionHash: string): string {
-  const { slug, coalitionName, title, subtitleLines, letterDate, reference, closing, contact, ccLines, attachmentLines, listFirstSignatories, draft, organisations, signatories, baseUrl } = model;
-  const input = { appealId: appeal.id, slug, kind: appeal.kind, coalitionName, title, subtitleLines, place: appeal.place, letterDate, reference, salutationOverride: appeal.salutationOverride, body: appeal.body, closing, contact, ccLines, attachmentLines, listFirstSignatories, draft, textVersionHash, organisations, signatories, baseUrl };
+  const { slug, coalitionName, title, subtitleLines, letterDate, reference, closing, contact, ccLines, attachmentLines, listFirstSignatories, draft, organisations, baseUrl, supporters } = model;
+  // Signatories carried a tier ('first') when documents were first keyed; kept in the same place.
+  const signatories = model.signatories.map(({ signature, ...rest }) => ({ ...rest, tier: 'first', ...(signature ? { signature } : {}) }));
+  // `supporters` is left out of the JSON when the letter names none, so such letters keep their keys.
+  const input = { appealId: appeal.id, slug, kind: appeal.kind, coalitionName, title, subtitleLines, place: appeal.place, letterDate, reference, salutationOverride: appeal.salutationOverride, body: appeal.body, closing, contact, ccLines, attachmentLines, listFirstSignatories, draft, textVersionHash, organisations, signatories, baseUrl, supporters };
   return sha(JSON.stringify(input, (_key, value: unknown) => (value instanceof Uint8Array ? `sha256:${sha(value)}` : value)));
 }
 
@@ -96,6 +105,7 @@ export function resolveLetter({ db, fileStore, clock, appeal, baseUrl }: { db: D
     organisations,
     signatories,
     baseUrl,
+    ...resolveSupporters({ db, appeal }),
   };
   return { model, textVersionHash, fingerprint: inputFingerprint(appeal, model, textVersionHash) };
 }

@@ -7,6 +7,9 @@
 //   a signature of an older version), so no reminder goes out.
 // - addressees: the entry is deleted. deliveries and letter_documents keep that a letter with
 //   code C was issued and sent at time T, with the name/address replaced by the pseudonym.
+// - supporters (citizens, supporter organisations; found by the hash of the address): the row
+//   is deleted, so they no longer count on the public page; a letter already finalised keeps
+//   its frozen names and number. The logo file goes; mentions and mails as below.
 // - organisers: the account is deleted (sessions and memberships go with it); dispatches keep
 //   "started by gelöschte Person". Refused while they are an appeal's only owner or own lists.
 // - mail_outbox: rows to the person keep state and time, lose recipient and content; one
@@ -27,13 +30,17 @@ import { readStoredMail } from '../mail/mail-files.ts';
 import { emlFilePattern } from '../mail/transport.ts';
 import { normaliseEmail } from './person-export.ts';
 import { privacyRepository } from './privacy.repository.ts';
+import { findSupportersByEmail } from '../supporters/supporter-privacy.service.ts';
+import { supportersRepository } from '../supporters/supporters.repository.ts';
+import type { Supporter } from '../supporters/supporters.table.ts';
+import { deleteSupporterRows, removeSupporterLogos } from './supporter-data.ts';
 
 export type DeletionDeps = { db: Db; clock: Clock; fileStore: FileStore; mailDir: string };
 
 /** What a deletion changed, for the confirmation and the operator's output. */
-export type DeletionReport = { representatives: number; addressees: number; organiser: boolean; mails: number; emlFiles: number; auditEvents: number; refused: string[] };
+export type DeletionReport = { representatives: number; addressees: number; supporters: number; organiser: boolean; mails: number; emlFiles: number; auditEvents: number; refused: string[] };
 
-const emptyReport = (): DeletionReport => ({ representatives: 0, addressees: 0, organiser: false, mails: 0, emlFiles: 0, auditEvents: 0, refused: [] });
+const emptyReport = (): DeletionReport => ({ representatives: 0, addressees: 0, supporters: 0, organiser: false, mails: 0, emlFiles: 0, auditEvents: 0, refused: [] });
 
 /** Deletes the stored .eml files with one of these Message-IDs or to this address. */
 function removeEmlFiles(dir: string, { messageIds, address }: { messageIds: string[]; address?: string }): number {
@@ -73,7 +80,7 @@ function pseudonymiseSnapshots(db: Db, appealId: number, person: { name: string;
   }
 }
 
-type Pending = { report: DeletionReport; messageIds: string[]; files: string[] };
+type Pending = { report: DeletionReport; messageIds: string[]; files: string[]; logos: string[] };
 
 function deleteSignatoryRows(db: Db, clock: Clock, signatoryId: number, appealId: number, pending: Pending): void {
   const repository = privacyRepository(db);
@@ -108,11 +115,30 @@ function deleteAddresseeRows(db: Db, clock: Clock, addresseeId: number, appealId
 
 function finish(deps: DeletionDeps, pending: Pending, address?: string): DeletionReport {
   for (const file of pending.files) deps.fileStore.remove('signatures', file);
+  removeSupporterLogos(deps.fileStore, pending.logos);
   pending.report.emlFiles += removeEmlFiles(deps.mailDir, { messageIds: pending.messageIds, ...(address ? { address } : {}) });
   return pending.report;
 }
 
-const newPending = (): Pending => ({ report: emptyReport(), messageIds: [], files: [] });
+const newPending = (): Pending => ({ report: emptyReport(), messageIds: [], files: [], logos: [] });
+
+function deleteSupportersOf(db: Db, clock: Clock, rows: Supporter[], pending: Pending): void {
+  const done = deleteSupporterRows({ db, clock, rows });
+  pending.report.supporters += done.deleted;
+  pending.report.auditEvents += done.auditEvents;
+  pending.report.mails += done.mails;
+  pending.messageIds.push(...done.messageIds);
+  pending.logos.push(...done.logoFiles);
+}
+
+/** A supporter of this appeal (its owner asked). */
+export function deleteSupporter({ appeal, supporterId, ...deps }: DeletionDeps & { appeal: Appeal; supporterId: number }): DeletionReport | undefined {
+  const supporter = supportersRepository(deps.db).findInAppeal(appeal.id, supporterId);
+  if (!supporter) return undefined;
+  const pending = newPending();
+  deps.db.transaction((tx) => deleteSupportersOf(tx, deps.clock, [supporter], pending));
+  return finish(deps, pending);
+}
 
 /** The representative of a signing organisation of this appeal (its owner asked). */
 export function deleteRepresentative({ appeal, signatoryId, ...deps }: DeletionDeps & { appeal: Appeal; signatoryId: number }): DeletionReport | undefined {
@@ -191,6 +217,7 @@ export function deletePersonByEmail({ email, ...deps }: DeletionDeps & { email: 
     const repository = privacyRepository(tx);
     for (const { signatory } of repository.signatoriesByEmail(address)) deleteSignatoryRows(tx, deps.clock, signatory.id, signatory.appealId, pending);
     for (const { addressee } of repository.addresseesByEmail(address)) deleteAddresseeEverywhere(tx, deps.clock, addressee.id, undefined, pending);
+    deleteSupportersOf(tx, deps.clock, findSupportersByEmail({ db: tx, email: address }), pending);
     const organiser = repository.organiserByEmail(address);
     if (organiser) deleteOrganiserRows(tx, deps.clock, organiser.id, pending);
     // Whatever else was sent to the address.

@@ -11,6 +11,10 @@ import { auditEventsMentioning } from '../audit/audit.service.ts';
 import type { AuditEvent } from '../audit/audit.table.ts';
 import { organiserActor } from '../organisers/organiser-actor.ts';
 import { privacyRepository } from './privacy.repository.ts';
+import { findSupportersByEmail } from '../supporters/supporter-privacy.service.ts';
+import { supportersRepository } from '../supporters/supporters.repository.ts';
+import { supporterExport } from './supporter-data.ts';
+import type { SupporterExport } from './supporter-data.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
@@ -133,6 +137,8 @@ export type PersonExport = {
   email: string;
   representatives: RepresentativeExport[];
   addressees: AddresseeExport[];
+  /** Citizens and representatives of supporter organisations, found by the hash of the address. */
+  supporters: SupporterExport[];
   organiser: OrganiserExport | null;
   /** Operator export only: every stored e-mail to the address, whatever it was about. */
   mailsToAddress: MailExport[];
@@ -144,6 +150,7 @@ const person = (clock: Clock, scope: string, email: string, parts: Partial<Perso
   email,
   representatives: [],
   addressees: [],
+  supporters: [],
   organiser: null,
   mailsToAddress: [],
   ...parts,
@@ -163,6 +170,13 @@ export function exportAddressee({ db, clock, appeal, addresseeId }: { db: Db; cl
   return person(clock, `appeal:${appeal.slug}`, row.addressee.email, { addressees: [addresseeExport({ db, row, appealId: appeal.id })] });
 }
 
+/** A supporter of this appeal (citizen or supporter organisation), within this appeal only. */
+export function exportSupporter({ db, clock, appeal, supporterId }: { db: Db; clock: Clock; appeal: Appeal; supporterId: number }): PersonExport | undefined {
+  const supporter = supportersRepository(db).findInAppeal(appeal.id, supporterId);
+  if (!supporter) return undefined;
+  return person(clock, `appeal:${appeal.slug}`, supporter.email ?? '', { supporters: [supporterExport({ db, supporter })] });
+}
+
 /** An organiser's own account. */
 export function exportOrganiser({ db, clock, organiserId }: { db: Db; clock: Clock; organiserId: number }): PersonExport | undefined {
   const organiser = organiserExport({ db, organiserId });
@@ -180,10 +194,11 @@ export function exportPersonByEmail({ db, fileStore, clock, email }: { db: Db; f
   return person(clock, 'installation', address, {
     representatives,
     addressees,
+    supporters: findSupportersByEmail({ db, email: address }).map((supporter) => supporterExport({ db, supporter })),
     organiser: organiser ? organiserExport({ db, organiserId: organiser.id }) : null,
     mailsToAddress: repository.outboxTo(address).map(mailOf),
   });
 }
 
 /** Whether an export found anything at all. */
-export const isEmptyExport = (exported: PersonExport) => exported.representatives.length === 0 && exported.addressees.length === 0 && exported.organiser === null && exported.mailsToAddress.length === 0;
+export const isEmptyExport = (exported: PersonExport) => exported.representatives.length === 0 && exported.addressees.length === 0 && exported.supporters.length === 0 && exported.organiser === null && exported.mailsToAddress.length === 0;

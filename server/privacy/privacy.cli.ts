@@ -18,7 +18,7 @@ function emailOption(args: string[], allowed: 'out' | 'yes') {
 }
 
 const summary = (exported: PersonExport) =>
-  `${exported.representatives.length} representative entr${exported.representatives.length === 1 ? 'y' : 'ies'}, ${exported.addressees.length} addressee entr${exported.addressees.length === 1 ? 'y' : 'ies'}, ${exported.organiser ? 'an organiser account' : 'no organiser account'}, ${exported.mailsToAddress.length} stored e-mail(s)`;
+  `${exported.representatives.length} representative entr${exported.representatives.length === 1 ? 'y' : 'ies'}, ${exported.addressees.length} addressee entr${exported.addressees.length === 1 ? 'y' : 'ies'}, ${exported.supporters.length} supporter entr${exported.supporters.length === 1 ? 'y' : 'ies'}, ${exported.organiser ? 'an organiser account' : 'no organiser account'}, ${exported.mailsToAddress.length} stored e-mail(s)`;
 
 export const exportPersonCommand: CliCommand = {
   name: 'export-person',
@@ -60,7 +60,7 @@ export const deletePersonCommand: CliCommand = {
     }
     const report = deletePersonByEmail({ db, clock: context.clock, fileStore, mailDir: context.config.mail.dir, email });
     context.print(
-      `Deleted: ${report.representatives} representative entr${report.representatives === 1 ? 'y' : 'ies'} pseudonymised, ${report.addressees} addressee entr${report.addressees === 1 ? 'y' : 'ies'} deleted, organiser account ${report.organiser ? 'deleted' : 'not deleted'}, ${report.mails} outbox row(s) and ${report.emlFiles} .eml file(s), ${report.auditEvents} audit event(s) pseudonymised.`,
+      `Deleted: ${report.representatives} representative entr${report.representatives === 1 ? 'y' : 'ies'} pseudonymised, ${report.addressees} addressee entr${report.addressees === 1 ? 'y' : 'ies'} deleted, ${report.supporters} supporter entr${report.supporters === 1 ? 'y' : 'ies'} deleted, organiser account ${report.organiser ? 'deleted' : 'not deleted'}, ${report.mails} outbox row(s) and ${report.emlFiles} .eml file(s), ${report.auditEvents} audit event(s) pseudonymised.`,
     );
     for (const reason of report.refused) context.print(`Not deleted: ${reason}`);
     return report.refused.length > 0 ? 1 : 0;

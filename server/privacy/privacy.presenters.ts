@@ -81,6 +81,30 @@ function sections(exported: PersonExport): Section[] {
       ],
     });
   }
+  for (const entry of exported.supporters) {
+    result.push({
+      title: t(entry.organisation ? 'supporterPrivacy.section.organisation' : 'supporterPrivacy.section.citizen', { appeal: entry.appeal.title, organisation: entry.organisation?.name ?? '' }),
+      facts: [
+        { label: label('name'), value: `${entry.firstName} ${entry.lastName}`.trim() || '–' },
+        ...(entry.organisation
+          ? [
+              { label: label('organisation'), value: entry.organisation.name },
+              { label: label('function'), value: entry.organisation.function || '–' },
+              { label: label('address'), value: entry.organisation.address.replace(/\n/g, ', ') || '–' },
+            ]
+          : [{ label: label('address'), value: `${entry.postcode} ${entry.place}`.trim() || '–' }]),
+        { label: label('email'), value: entry.email ?? t('supporterPrivacy.emailDropped') },
+        { label: label('status'), value: t(`supporterPrivacy.state.${entry.state}` as MessageKey) },
+        { label: t('supporterPrivacy.field.comment'), value: entry.comment || '–' },
+        { label: t('supporterPrivacy.field.nameShown'), value: yes(entry.consents.nameShown) },
+        { label: t('supporterPrivacy.field.keepInformed'), value: yes(entry.consents.keepInformed) },
+        { label: label('createdAt'), value: when(entry.createdAt) },
+        { label: t('supporterPrivacy.field.confirmedAt'), value: when(entry.confirmedAt) },
+        { label: t('supporterPrivacy.field.withdrawnAt'), value: when(entry.withdrawnAt) },
+      ],
+      tables: [],
+    });
+  }
   if (exported.organiser) {
     const { account, memberships, sessions, addresseeLists, mails, auditEvents } = exported.organiser;
     result.push({

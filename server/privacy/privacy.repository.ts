@@ -189,6 +189,11 @@ export function privacyRepository(db: Db) {
       db.delete(organisers).where(eq(organisers.id, organiserId)).run();
     },
 
+    /** Appeals whose dispatch finished (the appeal was sent) before `before`. */
+    appealsSentBefore(before: Date): number[] {
+      return db.select({ appealId: dispatches.appealId }).from(dispatches).where(lt(dispatches.finishedAt, before)).all().map((row) => row.appealId);
+    },
+
     // --- mail ---
     outboxTo(email: string): OutboxRow[] {
       return db.select().from(mailOutbox).where(eq(lowerEmail(mailOutbox.recipient), email)).orderBy(asc(mailOutbox.id)).all();

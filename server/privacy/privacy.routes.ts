@@ -9,8 +9,8 @@ import { notFound } from '../shared/app-error.ts';
 import { t } from '../i18n/index.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
 import { appealParams, appealRouteSchema } from '../appeals/appeal-access.ts';
-import { deleteAddressee, deleteRepresentative } from './person-deletion.ts';
-import { exportAddressee, exportOrganiser, exportRepresentative } from './person-export.ts';
+import { deleteAddressee, deleteRepresentative, deleteSupporter } from './person-deletion.ts';
+import { exportAddressee, exportOrganiser, exportRepresentative, exportSupporter } from './person-export.ts';
 import type { PersonExport } from './person-export.ts';
 import { deleteOwnAccount, findPeopleOfAppeal, organiserDeletionObstacles, readDeletionConfirmation } from './privacy.service.ts';
 import { exportFileName, presentPersonData } from './privacy.presenters.ts';
@@ -20,7 +20,7 @@ type Options = { db: Db; clock: Clock; fileStore: FileStore; mailDir: string };
 const personParams = { ...appealParams, id: 'id' } as const;
 const personSchema = paramsSchema(personParams);
 const owner = { appealRole: 'owner' as const };
-const kinds = ['signatories', 'addressees'] as const;
+const kinds = ['signatories', 'addressees', 'supporters'] as const;
 type Kind = (typeof kinds)[number];
 
 const sendJson = (reply: FastifyReply, exported: PersonExport, name: string) =>
@@ -47,7 +47,12 @@ const privacyRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, file
 
   const exportOf = (request: FastifyRequest, kind: Kind) => {
     const { id } = paramsOf(request, personParams);
-    const exported = kind === 'signatories' ? exportRepresentative({ db, fileStore, clock, appeal: request.appeal, signatoryId: id }) : exportAddressee({ db, clock, appeal: request.appeal, addresseeId: id });
+    const exported =
+      kind === 'signatories'
+        ? exportRepresentative({ db, fileStore, clock, appeal: request.appeal, signatoryId: id })
+        : kind === 'addressees'
+          ? exportAddressee({ db, clock, appeal: request.appeal, addresseeId: id })
+          : exportSupporter({ db, clock, appeal: request.appeal, supporterId: id });
     if (!exported) throw notFound();
     return { id, exported };
   };
@@ -70,14 +75,19 @@ const privacyRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, file
     app.get(`/appeals/:slug/privacy/${kind}/:id/export.json`, { schema: personSchema, config: owner }, async (request, reply) => {
       const { exported } = exportOf(request, kind);
       securityEvent(request.log, { event: 'data.exported', actorId: request.organiser!.id, appealId: request.appeal.id, kind, ip: request.ip });
-      return sendJson(reply, exported, kind === 'signatories' ? 'vertretung' : 'empfaenger');
+      return sendJson(reply, exported, { signatories: 'vertretung', addressees: 'empfaenger', supporters: 'unterstuetzung' }[kind]);
     });
 
     app.post(`/appeals/:slug/privacy/${kind}/:id/delete`, { schema: personSchema, config: owner }, async (request, reply) => {
       const confirmed = readDeletionConfirmation(request.body);
       if (!confirmed.ok) return renderPerson(request, reply, formView(confirmed.values, confirmed.errors), 422);
       const { id } = paramsOf(request, personParams);
-      const report = kind === 'signatories' ? deleteRepresentative({ ...deps, appeal: request.appeal, signatoryId: id }) : deleteAddressee({ ...deps, appeal: request.appeal, addresseeId: id });
+      const report =
+        kind === 'signatories'
+          ? deleteRepresentative({ ...deps, appeal: request.appeal, signatoryId: id })
+          : kind === 'addressees'
+            ? deleteAddressee({ ...deps, appeal: request.appeal, addresseeId: id })
+            : deleteSupporter({ ...deps, appeal: request.appeal, supporterId: id });
       if (!report) throw notFound();
       securityEvent(request.log, { event: 'data.deleted', actorId: request.organiser!.id, appealId: request.appeal.id, kind, ip: request.ip });
       return reply.flash('privacy.deleted').redirect(`/appeals/${request.appeal.slug}/privacy`, 303);

@@ -9,6 +9,8 @@ import type { FormResult } from '../shared/form.ts';
 import { deleteOrganiserAccount, organiserDeletionObstacles } from './person-deletion.ts';
 import type { DeletionDeps, DeletionReport } from './person-deletion.ts';
 import { privacyRepository } from './privacy.repository.ts';
+import { findSupportersByEmail } from '../supporters/supporter-privacy.service.ts';
+import { supportersRepository } from '../supporters/supporters.repository.ts';
 
 /** The tick box "Ja, endgültig löschen" that every deletion form needs. */
 export function readDeletionConfirmation(body: unknown): FormResult<true> {
@@ -24,8 +26,24 @@ export function findPeopleOfAppeal({ db, appealId, query }: { db: Db; appealId: 
   return {
     signatories: signatoriesRepository(db).list(appealId),
     addressees: search.length >= 2 ? repository.searchAddresseesOfAppeal(appealId, search, 50) : [],
+    supporters: search.length >= 2 ? findSupportersOfAppeal({ db, appealId, query: search }) : [],
     query: search,
   };
+}
+
+/**
+ * Supporters by their e-mail address (through its hash, so also after retention dropped the
+ * address) or by a part of their name or organisation.
+ */
+function findSupportersOfAppeal({ db, appealId, query }: { db: Db; appealId: number; query: string }) {
+  const rows = query.includes('@') ? findSupportersByEmail({ db, email: query, appealId }) : supportersRepository(db).searchByName(appealId, query, 50);
+  return rows.map((supporter) => ({
+    id: supporter.id,
+    name: `${supporter.firstName} ${supporter.lastName}`.trim(),
+    organisation: supporter.organisationName,
+    place: supporter.place,
+    email: supporter.email ?? '',
+  }));
 }
 
 export { organiserDeletionObstacles };

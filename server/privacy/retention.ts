@@ -4,6 +4,9 @@
 //   shrinks to the ids that place it in its appeal; the .eml files of the file transport go.
 // - Client addresses: after RETENTION_IP_DAYS they are removed from the audit trail (the
 //   chain covers a salted digest of the address, so it stays verifiable).
+// - Supporters: SUPPORTER_EMAIL_RETENTION_DAYS after an appeal was sent, its supporters' e-mail
+//   addresses go unless they asked to be kept informed (the hash stays: no second signature);
+//   unconfirmed requests go once their confirmation link has expired.
 // - Letter records and their bytes stay as long as the appeal exists.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,10 +16,12 @@ import type { Clock } from '../shared/clock.ts';
 import { removeAuditIps } from '../audit/audit.service.ts';
 import { emlFilePattern } from '../mail/transport.ts';
 import { privacyRepository } from './privacy.repository.ts';
+import { applySupporterRetention } from '../supporters/supporter-privacy.service.ts';
+import type { SupporterRetentionResult } from '../supporters/supporter-privacy.service.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-export type RetentionResult = { outboxRows: number; emlFiles: number; auditIps: number };
+export type RetentionResult = { outboxRows: number; emlFiles: number; auditIps: number } & SupporterRetentionResult;
 
 /** Keeps the numbers and booleans of a payload (ids, flags) and drops every text. */
 function expiredPayload(payload: string): string {
@@ -72,5 +77,7 @@ export function applyRetention({ db, clock, config }: { db: Db; clock: Clock; co
   });
   const emlFiles = removeOldEmlFiles(config.mail.dir, mailBefore);
   const auditIps = removeAuditIps({ db, before: ipBefore });
-  return { outboxRows, emlFiles, auditIps };
+  const sentAppealIds = privacyRepository(db).appealsSentBefore(new Date(now - config.retention.supporterEmailDays * DAY));
+  const supporters = applySupporterRetention({ db, now: new Date(now), sentAppealIds });
+  return { outboxRows, emlFiles, auditIps, ...supporters };
 }

@@ -15,6 +15,7 @@ import { signingRepository } from './signing.repository.ts';
 import { currentVersion, findFirstSignatory, firstSignatories, hasAnswered, invite } from './signing.service.ts';
 import type { SigningDeps } from './signing.service.ts';
 import { freezeVersion, signatureCountsFor } from './versions.ts';
+import { clearSupporterSnapshot, freezeSupporterSnapshot } from '../supporters/supporter-snapshot.service.ts';
 
 type OrganiserAction = SigningDeps & { appeal: Appeal; actor: string };
 
@@ -130,6 +131,8 @@ export function finalise({ db, clock, appeal, actor, goAheadWithoutMissing }: Or
     const signed = firstSignatories({ db: tx, appeal }).filter((entry) => signatureCountsFor(entry.signatory, version));
     if (signed.length === 0) return { ok: false as const, error: 'signing.finalise.nobodySigned' as const };
     if (!appealsRepository(tx).applyEvent(appeal.id, 'finalise', clock())) return { ok: false as const, error: 'signing.finalise.notSigning' as const };
+    // What the letter says of its supporters is fixed with the letter.
+    freezeSupporterSnapshot({ db: tx, clock, appeal });
     const detail = missing.length > 0 ? `ohne Antwort von: ${missing.map((entry) => entry.organisation.name).join(', ')}` : 'alle haben geantwortet';
     recordAudit({ db: tx, clock, appealId: appeal.id, actor, action: 'finalised', detail: `Textfassung ${version.number}, ${signed.length} Unterschriften; ${detail}`, versionHash: version.hash });
     return { ok: true as const };
@@ -145,6 +148,7 @@ export function reopen({ db, clock, config, appeal, actor }: OrganiserAction) {
     const reopened = appealsRepository(tx).applyEvent(appeal.id, 'reopen', clock());
     // Sending started (or someone else reopened) since the page was loaded.
     if (!reopened) throw conflict('signing.reopen.dispatched');
+    clearSupporterSnapshot({ db: tx, appeal });
     const version = currentVersion({ db: tx, appeal: reopened });
     recordAudit({ db: tx, clock, appealId: appeal.id, actor, action: 'reopened', versionHash: version.hash });
     for (const entry of firstSignatories({ db: tx, appeal })) {

@@ -4,6 +4,8 @@ import type { Appeal } from '../appeals/appeals.table.ts';
 import { signingRepository } from './signing.repository.ts';
 import type { AppealVersion } from './signing.table.ts';
 import type { Signatory } from '../signatories/signatories.table.ts';
+import { signatoriesRepository } from '../signatories/signatories.repository.ts';
+import type { SignatoryWithOrganisation } from '../signatories/signatories.repository.ts';
 
 /** The parts of an appeal a signatory agrees to: everything printed as the letter's text. */
 type SignedText = Pick<Appeal, 'kind' | 'title' | 'subtitle' | 'salutationOverride' | 'body' | 'closing' | 'ccLines' | 'attachmentLines'>;
@@ -70,4 +72,13 @@ export function currentTextHash({ db, appeal }: { db: Db; appeal: Appeal }): str
  */
 export function signatureCountsFor(signatory: Pick<Signatory, 'status' | 'signedVersionId'>, version: Pick<AppealVersion, 'id'> | undefined): boolean {
   return version !== undefined && signatory.status === 'signed' && signatory.signedVersionId === version.id;
+}
+
+/** The current text version and the first signatories whose signature counts for it (the public page). */
+export function currentSignedText({ db, appeal }: { db: Db; appeal: Pick<Appeal, 'id'> }): { version: AppealVersion | undefined; firstSignatories: SignatoryWithOrganisation[] } {
+  const version = currentVersionOf({ db, appeal });
+  const firstSignatories = signatoriesRepository(db)
+    .list(appeal.id, 'first')
+    .filter(({ signatory }) => signatureCountsFor(signatory, version));
+  return { version, firstSignatories };
 }

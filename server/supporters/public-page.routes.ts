@@ -9,11 +9,12 @@ import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { badgeSvg, createShareImageCache } from './public-page-image.ts';
 import { presentOpenData, presentPublicPage } from './public-page.presenters.ts';
 import { findPublicAppeal, isOpenForSupport, loadPublicPage, loadSupportFigures } from './public-page.service.ts';
+import type { SignedTextLookup } from './public-page.service.ts';
 
 /** When the appeal's letters were all sent (from the dispatch, a higher layer: injected by buildApp). */
 export type SentAtLookup = (appealId: number) => Date | null;
 
-type Options = { db: Db; clock: Clock; config: Config; sentAt: SentAtLookup; pageCacheMs?: number };
+type Options = { db: Db; clock: Clock; config: Config; sentAt: SentAtLookup; signedText: SignedTextLookup; pageCacheMs?: number };
 
 const slugParams = { slug: 'slug' } as const;
 const route = { schema: paramsSchema(slugParams) };
@@ -36,14 +37,14 @@ function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: strin
  * it holds no per-visitor data (the signing form with its CSRF token is `/a/<slug>/sign`).
  * Nothing here writes to the database.
  */
-export const publicPageRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config, sentAt, pageCacheMs = 1000 }) => {
+export const publicPageRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config, sentAt, signedText, pageCacheMs = 1000 }) => {
   const pages = new Map<string, CachedPage | Promise<CachedPage | undefined>>();
   const shareImages = createShareImageCache();
 
   const renderPage = async (slug: string): Promise<CachedPage | undefined> => {
     const appeal = findPublicAppeal({ db, slug });
     if (!appeal) return undefined;
-    const data = loadPublicPage({ db, appeal, sentAt: appeal.state === 'sent' ? sentAt(appeal.id) : null });
+    const data = loadPublicPage({ db, appeal, sentAt: appeal.state === 'sent' ? sentAt(appeal.id) : null, signedText: signedText(appeal) });
     const page = presentPublicPage(data, { baseUrl: config.baseUrl, open: isOpenForSupport(appeal, clock()) });
     // Rendered without the visitor: no session, no flash, no CSRF token.
     const html = await app.view('supporters/public-page', { t, organiser: null, nav: [], flash: null, title: page.title, metaTags: page.metaTags, page });

@@ -1,26 +1,16 @@
 // What the public page of an appeal shows, read in one go; when it is visible; when citizens may sign.
 import type { Db } from '../db/client.ts';
-import { hasSendingStarted, isLetterFinal } from '../appeals/appeal-lifecycle.ts';
+import { hasSendingStarted, isPublicPageVisible } from '../appeals/appeal-lifecycle.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { appealAddresseeLists } from '../addressees/addressees.service.ts';
 import { isoDate } from '../shared/dates.ts';
-import { signatoriesRepository } from '../signatories/signatories.repository.ts';
-import { currentVersionOf, signatureCountsFor } from '../signing/versions.ts';
+import type { SignatoryWithOrganisation } from '../signatories/signatories.repository.ts';
 import { supportersRepository } from './supporters.repository.ts';
 
 export const LATEST_NAMES = 10;
 export const LATEST_COMMENTS = 5;
 
 type HasPublicSettings = Pick<Appeal, 'publicPage' | 'publicFrom' | 'state'>;
-
-/**
- * The organiser switched the page on, and the appeal has come far enough: from signing on, or
- * (publicFrom 'final') once the letter is final. Otherwise the page does not exist (404).
- */
-export function isPublicPageVisible(appeal: HasPublicSettings): boolean {
-  if (!appeal.publicPage) return false;
-  return appeal.publicFrom === 'final' ? isLetterFinal(appeal) : appeal.state !== 'draft';
-}
 
 /**
  * Citizens may sign while the page is visible and until the closing date (inclusive, Berlin
@@ -47,13 +37,18 @@ export function loadSupportFigures({ db, appeal }: { db: Db; appeal: Appeal }) {
 
 export type PublicPageData = ReturnType<typeof loadPublicPage>;
 
+/**
+ * The current text version and the first signatories whose signature counts for it: decided
+ * by signing/ (versions.ts), handed in by the composition root, since signing/ itself uses
+ * supporters/ (the letter's supporters are frozen when it finalises).
+ */
+export type SignedText = { version: { number: number; createdAt: Date } | undefined; firstSignatories: SignatoryWithOrganisation[] };
+export type SignedTextLookup = (appeal: Appeal) => SignedText;
+
 /** Everything the public page shows (a handful of indexed reads; the count is the trigger-kept row). */
-export function loadPublicPage({ db, appeal, sentAt }: { db: Db; appeal: Appeal; sentAt: Date | null }) {
+export function loadPublicPage({ db, appeal, sentAt, signedText }: { db: Db; appeal: Appeal; sentAt: Date | null; signedText: SignedText }) {
   const repository = supportersRepository(db);
-  const version = currentVersionOf({ db, appeal });
-  const firstSignatories = signatoriesRepository(db)
-    .list(appeal.id, 'first')
-    .filter(({ signatory }) => signatureCountsFor(signatory, version));
+  const { version, firstSignatories } = signedText;
   return {
     appeal,
     version: version ? { number: version.number, createdAt: version.createdAt } : undefined,

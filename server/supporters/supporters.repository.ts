@@ -1,11 +1,15 @@
-import { and, desc, eq, gte, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { statementsOf } from './supporters.statements.ts';
 import { appeals } from '../appeals/appeals.table.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
-import { supporterCounts, supporterDays, supporters } from './supporters.table.ts';
+import { supporterCounts, supporterDays, supporterSnapshots, supporters } from './supporters.table.ts';
 import type { CommentState, NewSupporter, Supporter, SupporterKind, SupporterState } from './supporters.table.ts';
 
 export type SupporterWithAppeal = { supporter: Supporter; appeal: Appeal };
+
+/** The frozen supporters of a letter, as stored (organisations parsed). */
+export type SupporterSnapshot = { organisations: string[]; citizens: number; frozenAt: Date };
 
 /** What the organiser's list shows of one kind: a state, or the comments waiting for moderation. */
 export type SupporterListFilter = { kind: SupporterKind; state: SupporterState } | { comments: 'pending' };
@@ -13,73 +17,6 @@ export type SupporterListFilter = { kind: SupporterKind; state: SupporterState }
 /** Where an export page ends: the next page starts after this (confirmed_at, id). */
 export type ExportCursor = { confirmedAt: number; id: number };
 
-
-const param = <T>(name: string) => sql.placeholder(name) as unknown as T;
-
-/**
- * The statements of the hot paths (public page, signing, confirming), prepared once per
- * connection: building and preparing a query costs more than running it. They run inside the
- * caller's transaction too (one connection, synchronous).
- */
-function hotStatements(db: Db) {
-  const withAppeal = { supporter: supporters, appeal: appeals };
-  return {
-    counts: db
-      .select({ citizens: supporterCounts.citizens, organisations: supporterCounts.organisations })
-      .from(supporterCounts)
-      .where(eq(supporterCounts.appealId, param<number>('appealId')))
-      .prepare(),
-    latestNamedCitizens: db
-      .select({ firstName: supporters.firstName, lastName: supporters.lastName, place: supporters.place })
-      .from(supporters)
-      .where(and(eq(supporters.appealId, param<number>('appealId')), eq(supporters.kind, 'citizen'), eq(supporters.state, 'confirmed'), eq(supporters.showName, true)))
-      .orderBy(desc(supporters.confirmedAt))
-      .limit(param<number>('limit'))
-      .prepare(),
-    findByEmailKey: db
-      .select()
-      .from(supporters)
-      .where(and(eq(supporters.appealId, param<number>('appealId')), eq(supporters.kind, param<SupporterKind>('kind')), eq(supporters.emailKey, param<string>('emailKey'))))
-      .prepare(),
-    findByConfirmHash: db.select(withAppeal).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.confirmTokenHash, param<string>('hash'))).prepare(),
-    findById: db.select(withAppeal).from(supporters).innerJoin(appeals, eq(appeals.id, supporters.appealId)).where(eq(supporters.id, param<number>('id'))).prepare(),
-    appealBySlug: db.select().from(appeals).where(eq(appeals.slug, param<string>('slug'))).prepare(),
-    insertCitizen: db
-      .insert(supporters)
-      .values({
-        appealId: param<number>('appealId'),
-        kind: 'citizen',
-        emailKey: param<string>('emailKey'),
-        firstName: param<string>('firstName'),
-        lastName: param<string>('lastName'),
-        postcode: param<string>('postcode'),
-        place: param<string>('place'),
-        email: param<string>('email'),
-        comment: param<string>('comment'),
-        commentState: param<CommentState>('commentState'),
-        showName: param<boolean>('showName'),
-        keepInformed: param<boolean>('keepInformed'),
-        confirmTokenHash: param<string>('confirmTokenHash'),
-        confirmExpiresAt: param<Date>('confirmExpiresAt'),
-        withdrawTokenHash: param<string>('withdrawTokenHash'),
-        createdAt: param<Date>('createdAt'),
-      })
-      .returning()
-      .prepare(),
-    confirmCitizen: db
-      .update(supporters)
-      .set({ state: 'confirmed', confirmedAt: param<Date>('now') })
-      .where(and(eq(supporters.id, param<number>('id')), eq(supporters.state, 'unconfirmed')))
-      .prepare(),
-  };
-}
-
-const prepared = new WeakMap<Db, ReturnType<typeof hotStatements>>();
-function statementsOf(db: Db) {
-  let statements = prepared.get(db);
-  if (!statements) prepared.set(db, (statements = hotStatements(db)));
-  return statements;
-}
 
 /** The only writer of the supporters tables (the counts are kept by triggers, never written here). */
 export function supportersRepository(db: Db) {
@@ -296,5 +233,95 @@ export function supportersRepository(db: Db) {
         .all();
     },
     // — end of organisations and organiser pages —
+    // — letter snapshot, privacy, demo —
+
+    /** Names of the confirmed supporter organisations, in the order they were confirmed. */
+    confirmedOrganisationNames(appealId: number): string[] {
+      return db
+        .select({ name: supporters.organisationName })
+        .from(supporters)
+        .where(and(eq(supporters.appealId, appealId), eq(supporters.kind, 'organisation'), eq(supporters.state, 'confirmed')))
+        .orderBy(asc(supporters.confirmedAt), asc(supporters.id))
+        .all()
+        .map((row) => row.name);
+    },
+    findSnapshot(appealId: number): SupporterSnapshot | undefined {
+      const row = db.select().from(supporterSnapshots).where(eq(supporterSnapshots.appealId, appealId)).get();
+      return row ? { organisations: JSON.parse(row.organisations) as string[], citizens: row.citizens, frozenAt: row.frozenAt } : undefined;
+    },
+    writeSnapshot(appealId: number, snapshot: SupporterSnapshot): void {
+      const values = { organisations: JSON.stringify(snapshot.organisations), citizens: snapshot.citizens, frozenAt: snapshot.frozenAt };
+      db.insert(supporterSnapshots)
+        .values({ appealId, ...values })
+        .onConflictDoUpdate({ target: supporterSnapshots.appealId, set: values })
+        .run();
+    },
+    deleteSnapshot(appealId: number): void {
+      db.delete(supporterSnapshots).where(eq(supporterSnapshots.appealId, appealId)).run();
+    },
+    /**
+     * What the supporter list prints: confirmed organisations, and confirmed citizens who agreed
+     * to be named (no e-mail), the first `maxCitizens` of them and how many there are in all;
+     * with `confirmedBy`, only those confirmed by then.
+     */
+    listedSupporters(appealId: number, { confirmedBy, maxCitizens }: { confirmedBy?: Date | undefined; maxCitizens: number }) {
+      const confirmed = (kind: 'citizen' | 'organisation') =>
+        and(eq(supporters.appealId, appealId), eq(supporters.kind, kind), eq(supporters.state, 'confirmed'), confirmedBy ? lte(supporters.confirmedAt, confirmedBy) : undefined);
+      return {
+        organisations: db
+          .select({ name: supporters.organisationName, address: supporters.address, postcode: supporters.postcode, place: supporters.place })
+          .from(supporters)
+          .where(confirmed('organisation'))
+          .orderBy(asc(supporters.confirmedAt), asc(supporters.id))
+          .all(),
+        citizens: db
+          .select({ firstName: supporters.firstName, lastName: supporters.lastName, postcode: supporters.postcode, place: supporters.place })
+          .from(supporters)
+          .where(and(confirmed('citizen'), eq(supporters.showName, true)))
+          .orderBy(asc(supporters.confirmedAt), asc(supporters.id))
+          .limit(maxCitizens)
+          .all(),
+        namedCitizens: db.select({ value: count() }).from(supporters).where(and(confirmed('citizen'), eq(supporters.showName, true))).get()?.value ?? 0,
+      };
+    },
+    /** A person's supporter rows in every appeal, by the hash of their e-mail (found also after the address was dropped). */
+    byEmailKey(emailKey: string, appealId?: number): Supporter[] {
+      const byKey = eq(supporters.emailKey, emailKey);
+      return db
+        .select()
+        .from(supporters)
+        .where(appealId === undefined ? byKey : and(byKey, eq(supporters.appealId, appealId)))
+        .orderBy(asc(supporters.id))
+        .all();
+    },
+    /** Supporters of an appeal whose name, organisation or place contains the text (the owner's privacy page). */
+    searchByName(appealId: number, text: string, limit: number): Supporter[] {
+      const pattern = `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+      const matches = sql`(${supporters.firstName} || ' ' || ${supporters.lastName} || ' ' || ${supporters.organisationName} || ' ' || ${supporters.place}) LIKE ${pattern} ESCAPE '\\'`;
+      return db.select().from(supporters).where(and(eq(supporters.appealId, appealId), matches)).orderBy(asc(supporters.id)).limit(limit).all();
+    },
+    /** Deletes rows; the triggers lower the counts of those that were confirmed. */
+    deleteSupporters(ids: number[]): number {
+      if (ids.length === 0) return 0;
+      return db.delete(supporters).where(inArray(supporters.id, ids)).run().changes;
+    },
+    /** Drops the e-mail addresses of these appeals' supporters who did not ask to be kept informed; the emailKey stays. */
+    dropEmails(appealIds: number[]): number {
+      if (appealIds.length === 0) return 0;
+      return db
+        .update(supporters)
+        .set({ email: null })
+        .where(and(inArray(supporters.appealId, appealIds), isNotNull(supporters.email), eq(supporters.keepInformed, false)))
+        .run().changes;
+    },
+    /** Requests never confirmed whose link has expired (or, without an expiry, created before `createdBefore`). */
+    deleteExpiredUnconfirmed(now: Date, createdBefore: Date): number {
+      const expired = or(lt(supporters.confirmExpiresAt, now), and(isNull(supporters.confirmExpiresAt), lt(supporters.createdAt, createdBefore)));
+      return db.delete(supporters).where(and(eq(supporters.state, 'unconfirmed'), expired)).run().changes;
+    },
+    /** Demo (and test) data, as the public side would have left it: many rows per statement, in the caller's transaction. */
+    insertDemoRows(rows: NewSupporter[]): void {
+      for (let i = 0; i < rows.length; i += 200) db.insert(supporters).values(rows.slice(i, i + 200)).run();
+    },
   };
 }

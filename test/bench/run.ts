@@ -65,7 +65,7 @@ const letters1000: BenchCase = {
       const signatories: LetterSignatory[] = [];
       for (let i = 0; i < 24; i += 1) {
         const org = base.organisations[i % base.organisations.length]!;
-        signatories.push({ name: `${names[i % names.length]} ${i + 1}`, function: 'Vorsitzende', organisation: org.name, tier: 'first', signature: { signedAt: clock(), image: await signatureImage(i) } });
+        signatories.push({ name: `${names[i % names.length]} ${i + 1}`, function: 'Vorsitzende', organisation: org.name, signature: { signedAt: clock(), image: await signatureImage(i) } });
       }
       // Eight member organisations with logos, as the issue asks (the demo has one that declined).
       const organisations = [...base.organisations];

@@ -172,6 +172,8 @@ export type FinalAppealOptions = {
   addressees?: Partial<AddresseeValues>[];
   /** Further lists addressed as a group (one collective letter each). */
   collectiveLists?: Partial<ListValues>[];
+  /** Runs after everyone signed, just before finalising (e.g. to add supporters). */
+  beforeFinalise?: (appeal: Appeal) => void;
 };
 
 /**
@@ -209,6 +211,7 @@ export async function makeFinalAppeal(deps: { db: Db; fileStore: FileStore; conf
       ip: '127.0.0.1',
     });
   }
+  options.beforeFinalise?.(reload());
   const finalised = finalise({ ...signingDeps, appeal: reload(), actor: 'Test', goAheadWithoutMissing: false });
   if (!finalised.ok) throw new Error(`finalise: ${finalised.error}`);
   appeal = reload();

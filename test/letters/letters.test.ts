@@ -267,7 +267,7 @@ describe('bad input', () => {
   it('renders a five-page body, 40 signatories and a 150-character organisation name with "Seite X von Y" and no split cell', async () => {
     const { model, recipient } = await base();
     const longName = `Arbeitsgemeinschaft der Wohlfahrtsverbände ${'und Initiativen für Integration, Teilhabe und Bildung '.repeat(3)}`.slice(0, 150);
-    const signatories = Array.from({ length: 40 }, (_, i) => ({ name: `Person Nummer ${i + 1}`, function: 'Vorsitzende', organisation: i === 7 ? longName : `Verband ${i + 1} e.V.`, tier: 'first' as const }));
+    const signatories = Array.from({ length: 40 }, (_, i) => ({ name: `Person Nummer ${i + 1}`, function: 'Vorsitzende', organisation: i === 7 ? longName : `Verband ${i + 1} e.V.` }));
     const body = Array.from({ length: 30 }, (_, i) => `Absatz ${i + 1}: ${'Die Integration braucht Struktur, Geld und Menschen, die sich kümmern. '.repeat(5)}`).join('\n\n');
     const result = await renderLetters({ ...model, text: parseLetterText(body), signatories }, [recipient], { createdAt: fixedNow });
     const letter = result.letters[0]!;
