@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedStatements } from '../db/prepared.ts';
 import { letterDocuments } from '../letters/letter-documents.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import type { OutboxRow } from '../mail/mail.table.ts';
@@ -13,6 +14,36 @@ const openOutbox = or(
   inArray(mailOutbox.state, ['queued', 'sending', 'uncertain']),
   and(eq(mailOutbox.state, 'failed'), isNotNull(mailOutbox.nextAttemptAt)),
 );
+
+/** The queries of every letter sent (composer and outcome). */
+const statements = preparedStatements((db) => ({
+  findDelivery: db
+    .select({ delivery: deliveries, outbox: mailOutbox, dispatch: dispatches })
+    .from(deliveries)
+    .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+    .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+    .where(eq(deliveries.id, sql.placeholder('id')))
+    .prepare(),
+  findDeliveryBrief: db
+    .select({ dispatchId: deliveries.dispatchId, documentCode: deliveries.documentCode, finishedAt: dispatches.finishedAt })
+    .from(deliveries)
+    .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+    .where(eq(deliveries.id, sql.placeholder('id')))
+    .prepare(),
+  hasOpen: db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+    .where(and(eq(deliveries.dispatchId, sql.placeholder('dispatchId')), openOutbox))
+    .orderBy(desc(deliveries.id))
+    .limit(1)
+    .prepare(),
+  setDocument: db
+    .update(deliveries)
+    .set({ documentCode: sql`${sql.placeholder('code')}`, documentSha256: sql`${sql.placeholder('sha256')}` })
+    .where(eq(deliveries.id, sql.placeholder('id')))
+    .prepare(),
+}));
 
 export function dispatchRepository(db: Db) {
   return {
@@ -32,25 +63,14 @@ export function dispatchRepository(db: Db) {
       db.update(deliveries).set({ outboxId }).where(eq(deliveries.id, deliveryId)).run();
     },
     setDocument(deliveryId: number, code: string, sha256: string): void {
-      db.update(deliveries).set({ documentCode: code, documentSha256: sha256 }).where(eq(deliveries.id, deliveryId)).run();
+      statements(db).setDocument.run({ id: deliveryId, code, sha256 });
     },
     findDelivery(id: number): (DeliveryWithOutbox & { dispatch: Dispatch }) | undefined {
-      return db
-        .select({ delivery: deliveries, outbox: mailOutbox, dispatch: dispatches })
-        .from(deliveries)
-        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
-        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
-        .where(eq(deliveries.id, id))
-        .get();
+      return statements(db).findDelivery.get({ id });
     },
     /** What the worker's hook needs of a delivery (one small query per letter). */
     findDeliveryBrief(id: number): { dispatchId: number; documentCode: string | null; finishedAt: Date | null } | undefined {
-      return db
-        .select({ dispatchId: deliveries.dispatchId, documentCode: deliveries.documentCode, finishedAt: dispatches.finishedAt })
-        .from(deliveries)
-        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
-        .where(eq(deliveries.id, id))
-        .get();
+      return statements(db).findDeliveryBrief.get({ id });
     },
     listDeliveries(dispatchId: number): DeliveryWithOutbox[] {
       return db
@@ -63,16 +83,7 @@ export function dispatchRepository(db: Db) {
     },
     /** Whether any e-mail delivery is still open; cheap while sending (looks from the newest delivery back). */
     hasOpen(dispatchId: number): boolean {
-      return (
-        db
-          .select({ id: deliveries.id })
-          .from(deliveries)
-          .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
-          .where(and(eq(deliveries.dispatchId, dispatchId), openOutbox))
-          .orderBy(desc(deliveries.id))
-          .limit(1)
-          .get() !== undefined
-      );
+      return statements(db).hasOpen.get({ dispatchId }) !== undefined;
     },
     /** Codes of letters that went out but whose document does not say so yet (repair after a crash). */
     sentUnmarkedDocuments(dispatchId: number): { code: string; sentAt: Date }[] {

@@ -54,11 +54,11 @@ async function startSinkProcess(): Promise<{ port: number; count: () => Promise<
 
 type Figures = { letters: number; sent: number; failed: number; seconds: number; peakRssMb: number; rssBeforeMb: number; cpuMainMs: number; cpuAllMs: number; commits: number; load: number };
 
-/** Runs dispatch-process.ts (tsx, as `npm start`) on the prepared database; its figures. */
+/** Runs dispatch-process.ts (tsx, as `npm start`) on the prepared database; its figures. BENCH_NODE_ARGS adds flags (e.g. --cpu-prof). */
 function runDispatchProcess(config: Config, appealId: number): Promise<Figures> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, DATA_DIR: config.dataDir, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', BASE_URL: config.baseUrl, LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${config.mail.smtp!.port}`, SMTP_POOL: String(config.mail.pool), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>', BENCH_APPEAL_ID: String(appealId) };
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./dispatch-process.ts', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', fileURLToPath(new URL('./dispatch-process.ts', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.on('error', reject);
