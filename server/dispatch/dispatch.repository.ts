@@ -1,13 +1,28 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { preparedStatements } from '../db/prepared.ts';
 import { letterDocuments } from '../letters/letter-documents.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import type { OutboxRow } from '../mail/mail.table.ts';
-import { deliveries, dispatches } from './dispatch.table.ts';
-import type { Delivery, Dispatch, NewDelivery } from './dispatch.table.ts';
+import { deliveries, deliveryStates, dispatches } from './dispatch.table.ts';
+import type { Delivery, DeliveryState, Dispatch, NewDelivery } from './dispatch.table.ts';
 
 export type DeliveryWithOutbox = { delivery: Delivery; outbox: OutboxRow | null };
+
+/**
+ * A delivery's state as deliveryState() derives it (dispatch.service.ts), in SQL: so the log
+ * can be counted with one grouped query and filtered and paged by the database.
+ */
+const deliveryStateSql = sql<DeliveryState>`case
+  when ${deliveries.channel} = 'post' then 'post'
+  when ${deliveries.channel} = 'invalid' or ${mailOutbox.id} is null then 'skipped'
+  when ${mailOutbox.state} = 'failed' then (case when ${mailOutbox.nextAttemptAt} is null then 'failed' else 'retrying' end)
+  else ${mailOutbox.state} end`;
+
+/** Counts per state: of all deliveries, and of those by e-mail (the log's rows). */
+export type DeliveryCounts = { all: Record<DeliveryState, number>; email: Record<DeliveryState, number> };
+
+export type LogQuery = { dispatchId: number; state?: DeliveryState; offset: number; limit: number };
 
 /** An e-mail delivery is still open while its outbox row is queued, sending, uncertain or failed with a retry due. */
 const openOutbox = or(
@@ -37,6 +52,13 @@ const statements = preparedStatements((db) => ({
     .where(and(eq(deliveries.dispatchId, sql.placeholder('dispatchId')), openOutbox))
     .orderBy(desc(deliveries.id))
     .limit(1)
+    .prepare(),
+  counts: db
+    .select({ state: deliveryStateSql, email: sql<number>`${deliveries.channel} = 'email'`, value: count() })
+    .from(deliveries)
+    .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+    .where(eq(deliveries.dispatchId, sql.placeholder('dispatchId')))
+    .groupBy(sql`1, 2`)
     .prepare(),
   setDocument: db
     .update(deliveries)
@@ -71,6 +93,47 @@ export function dispatchRepository(db: Db) {
     /** What the worker's hook needs of a delivery (one small query per letter). */
     findDeliveryBrief(id: number): { dispatchId: number; documentCode: string | null; finishedAt: Date | null } | undefined {
       return statements(db).findDeliveryBrief.get({ id });
+    },
+    /** One grouped query: how many deliveries are in each state (the progress counts). */
+    countByState(dispatchId: number): DeliveryCounts {
+      const zero = () => Object.fromEntries(deliveryStates.map((state) => [state, 0])) as Record<DeliveryState, number>;
+      const counts: DeliveryCounts = { all: zero(), email: zero() };
+      for (const row of statements(db).counts.all({ dispatchId })) {
+        counts.all[row.state] += row.value;
+        if (row.email) counts.email[row.state] += row.value;
+      }
+      return counts;
+    },
+    /** One page of the log: e-mail deliveries in order, all or those in one state. */
+    listLogPage({ dispatchId, state, offset, limit }: LogQuery): DeliveryWithOutbox[] {
+      return db
+        .select({ delivery: deliveries, outbox: mailOutbox })
+        .from(deliveries)
+        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .where(and(eq(deliveries.dispatchId, dispatchId), eq(deliveries.channel, 'email'), state ? sql`${deliveryStateSql} = ${state}` : undefined))
+        .orderBy(asc(deliveries.id))
+        .limit(limit)
+        .offset(offset)
+        .all();
+    },
+    /** The deliveries that do not go by e-mail (by post, or an unusable address). */
+    listNotByEmail(dispatchId: number): Delivery[] {
+      return db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.dispatchId, dispatchId), inArray(deliveries.channel, ['post', 'invalid'])))
+        .orderBy(asc(deliveries.id))
+        .all();
+    },
+    /** Deliveries in these states (e.g. those that need a decision), in order. */
+    listInStates(dispatchId: number, states: DeliveryState[]): DeliveryWithOutbox[] {
+      return db
+        .select({ delivery: deliveries, outbox: mailOutbox })
+        .from(deliveries)
+        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .where(and(eq(deliveries.dispatchId, dispatchId), inArray(deliveryStateSql, states)))
+        .orderBy(asc(deliveries.id))
+        .all();
     },
     listDeliveries(dispatchId: number): DeliveryWithOutbox[] {
       return db

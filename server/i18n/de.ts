@@ -929,4 +929,11 @@ export const de = {
   'letterRender.back': 'Zurück zu den Briefen',
   'letterRender.failedUnknown': 'Ein unerwarteter Fehler ist aufgetreten. Bitte versuchen Sie es noch einmal.',
   'dispatch.sampleRendering': 'Das Beispiel wird im Hintergrund erstellt. Diese Seite aktualisiert sich von selbst.',
+  // --- perf-dispatch: paged dispatch log ---
+  'dispatch.log.showAll': 'Alle anzeigen',
+  'dispatch.log.range': 'Zeilen {from}–{to} von {total}',
+  'dispatch.log.pages': 'Seiten des Protokolls',
+  'dispatch.log.page': 'Seite {page} von {pages}',
+  'dispatch.log.previous': '« Zurück',
+  'dispatch.log.next': 'Weiter »',
 } as const;
