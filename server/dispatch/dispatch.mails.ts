@@ -12,7 +12,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { markDocumentSent } from '../letters/letter-documents.service.ts';
 import { createLetterIssuerCache } from '../letters/letters.service.ts';
 import type { IssuedLetter, LetterIssuerCache, LetterSelection } from '../letters/letters.service.ts';
-import { verificationUrl } from '../letter-pdf/letter-render.ts';
+import { verificationUrl } from '../letter-pdf/letter-identity.ts';
 import type { LetterRecipient } from '../letters/recipients.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer, MailMessage, MailRenderer } from '../mail/mail.types.ts';
