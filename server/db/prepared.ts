@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 
 /**
@@ -19,3 +20,26 @@ export function preparedStatements<T extends object>(build: (db: Db) => T): (db:
     return statements;
   };
 }
+
+/**
+ * One prepared statement per set of columns given (an insert or update whose values differ in
+ * their columns): `build` gets the columns with a value and those set to null, sorted. A null
+ * stays out of the placeholders: a placeholder goes through the column's encoder (a timestamp's
+ * would fail on null).
+ */
+export function byColumns<S>(build: (columns: string[], nulls: string[]) => S): (values: object) => S {
+  const statements = new Map<string, S>();
+  return (values) => {
+    const set = Object.entries(values).filter(([, value]) => value !== undefined);
+    const columns = set.filter(([, value]) => value !== null).map(([column]) => column).sort();
+    const nulls = set.filter(([, value]) => value === null).map(([column]) => column).sort();
+    const key = `${columns.join(',')}|${nulls.join(',')}`;
+    let statement = statements.get(key);
+    if (!statement) statements.set(key, (statement = build(columns, nulls)));
+    return statement;
+  };
+}
+
+/** `{ column: sql.placeholder(column) }` for these columns, and `{ column: null }` for the nulls. */
+export const placeholdersFor = (columns: string[], nulls: string[] = []) =>
+  Object.fromEntries([...columns.map((column) => [column, sql.placeholder(column)]), ...nulls.map((column) => [column, null])]);

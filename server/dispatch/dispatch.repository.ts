@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { preparedStatements } from '../db/prepared.ts';
+import { byColumns, placeholdersFor, preparedStatements } from '../db/prepared.ts';
 import { letterDocuments } from '../letters/letter-documents.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import type { OutboxRow } from '../mail/mail.table.ts';
@@ -60,6 +60,8 @@ const statements = preparedStatements((db) => ({
     .where(eq(deliveries.dispatchId, sql.placeholder('dispatchId')))
     .groupBy(sql`1, 2`)
     .prepare(),
+  insertDelivery: byColumns((columns, nulls) => db.insert(deliveries).values(placeholdersFor(columns, nulls) as unknown as NewDelivery).returning().prepare()),
+  setOutbox: db.update(deliveries).set({ outboxId: sql`${sql.placeholder('outboxId')}` }).where(eq(deliveries.id, sql.placeholder('id'))).prepare(),
   setDocument: db
     .update(deliveries)
     .set({ documentCode: sql`${sql.placeholder('code')}`, documentSha256: sql`${sql.placeholder('sha256')}` })
@@ -79,10 +81,10 @@ export function dispatchRepository(db: Db) {
       return db.insert(dispatches).values(values).returning().get();
     },
     insertDelivery(values: NewDelivery): Delivery {
-      return db.insert(deliveries).values(values).returning().get();
+      return statements(db).insertDelivery(values).get(values as Record<string, unknown>)!;
     },
     setOutbox(deliveryId: number, outboxId: number): void {
-      db.update(deliveries).set({ outboxId }).where(eq(deliveries.id, deliveryId)).run();
+      statements(db).setOutbox.run({ id: deliveryId, outboxId });
     },
     setDocument(deliveryId: number, code: string, sha256: string): void {
       statements(db).setDocument.run({ id: deliveryId, code, sha256 });

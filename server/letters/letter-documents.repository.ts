@@ -1,6 +1,6 @@
 import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { preparedStatements } from '../db/prepared.ts';
+import { byColumns, placeholdersFor, preparedStatements } from '../db/prepared.ts';
 import { appeals } from '../appeals/appeals.table.ts';
 import { letterDocuments } from './letter-documents.table.ts';
 import type { LetterDocument, NewLetterDocument } from './letter-documents.table.ts';
@@ -9,6 +9,7 @@ import type { LetterDocument, NewLetterDocument } from './letter-documents.table
 const statements = preparedStatements((db) => ({
   codeExists: db.select({ id: letterDocuments.id }).from(letterDocuments).where(eq(letterDocuments.code, sql.placeholder('code'))).prepare(),
   findByInputKey: db.select().from(letterDocuments).where(eq(letterDocuments.inputKey, sql.placeholder('inputKey'))).prepare(),
+  insert: byColumns((columns, nulls) => db.insert(letterDocuments).values(placeholdersFor(columns, nulls) as unknown as NewLetterDocument).prepare()),
   markSent: db.update(letterDocuments).set({ sentAt: sql`${sql.placeholder('sentAt')}` }).where(eq(letterDocuments.code, sql.placeholder('code'))).prepare(),
 }));
 
@@ -39,11 +40,11 @@ export function letterDocumentsRepository(db: Db) {
       if (values.length === 0) return;
       // One row is one statement (atomic by itself); no savepoint inside the caller's transaction.
       if (values.length === 1) {
-        db.insert(letterDocuments).values(values[0]!).run();
+        statements(db).insert(values[0]!).run(values[0] as Record<string, unknown>);
         return;
       }
       db.transaction((tx) => {
-        for (const value of values) tx.insert(letterDocuments).values(value).run();
+        for (const value of values) statements(tx).insert(value).run(value as Record<string, unknown>);
       });
     },
     listForAppeal(appealId: number, limit = 50): LetterDocument[] {

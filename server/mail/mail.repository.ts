@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { preparedStatements } from '../db/prepared.ts';
+import { byColumns, placeholdersFor, preparedStatements } from '../db/prepared.ts';
 import { mailOutbox, mailWorkerState } from './mail.table.ts';
 import type { MailWorkerState, NewOutboxRow, OutboxRow, OutboxState } from './mail.table.ts';
 
@@ -23,15 +23,6 @@ const statements = preparedStatements((db) => {
     .where(and(inArray(mailOutbox.state, claimable), isNotNull(mailOutbox.nextAttemptAt), lte(mailOutbox.nextAttemptAt, now)))
     .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
     .limit(sql.placeholder('limit'));
-  // An outcome sets different columns (sent, failed, rejected …): one statement per set of
-  // columns; a null is part of the statement (a placeholder would go through the column's encoder).
-  const finishing = new Map<string, ReturnType<typeof finishStatement>>();
-  const finishStatement = (columns: string[], nulls: string[]) =>
-    db
-      .update(mailOutbox)
-      .set(Object.fromEntries([...columns.map((column) => [column, sql.placeholder(column)]), ...nulls.map((column) => [column, null])]) as unknown as FinishValues)
-      .where(and(eq(mailOutbox.id, sql.placeholder('id')), eq(mailOutbox.state, 'sending')))
-      .prepare();
   return {
     claim: db
       .update(mailOutbox)
@@ -42,22 +33,22 @@ const statements = preparedStatements((db) => {
     setMessageId: db.update(mailOutbox).set({ messageId: sql`${sql.placeholder('messageId')}` }).where(eq(mailOutbox.id, sql.placeholder('id'))).prepare(),
     findById: db.select().from(mailOutbox).where(eq(mailOutbox.id, sql.placeholder('id'))).prepare(),
     workerState: db.select().from(mailWorkerState).where(eq(mailWorkerState.id, 1)).prepare(),
-    finish(values: FinishValues) {
-      const set = Object.entries(values).filter(([, value]) => value !== undefined);
-      const columns = set.filter(([, value]) => value !== null).map(([column]) => column).sort();
-      const nulls = set.filter(([, value]) => value === null).map(([column]) => column).sort();
-      const key = `${columns.join(',')}|${nulls.join(',')}`;
-      let statement = finishing.get(key);
-      if (!statement) finishing.set(key, (statement = finishStatement(columns, nulls)));
-      return statement;
-    },
+    // An outcome sets different columns (sent, failed, rejected …): one statement per set of columns.
+    finish: byColumns((columns, nulls) =>
+      db
+        .update(mailOutbox)
+        .set(placeholdersFor(columns, nulls) as unknown as FinishValues)
+        .where(and(eq(mailOutbox.id, sql.placeholder('id')), eq(mailOutbox.state, 'sending')))
+        .prepare(),
+    ),
+    insert: byColumns((columns, nulls) => db.insert(mailOutbox).values(placeholdersFor(columns, nulls) as unknown as NewOutboxRow).returning().prepare()),
   };
 });
 
 export function mailRepository(db: Db) {
   return {
     insert(values: NewOutboxRow): OutboxRow {
-      return db.insert(mailOutbox).values(values).returning().get();
+      return statements(db).insert(values).get(values as Record<string, unknown>)!;
     },
     findById(id: number): OutboxRow | undefined {
       return statements(db).findById.get({ id });
