@@ -31,8 +31,9 @@ export function bundledTaskModule(module: string): Promise<string> {
   if (!bundle) {
     bundle = build(fileURLToPath(module));
     bundles.set(module, bundle);
-    // A failed build is tried again next time (the worker then loads the .ts through tsx).
-    bundle.catch(() => bundles.delete(module));
+    // A build that failed (e.g. a read-only install) is not tried again in this process: the
+    // pool then gives the worker the .ts itself, which it loads through tsx.
+    bundle.catch(() => {});
   }
   return bundle;
 }
