@@ -7,7 +7,7 @@ import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Db } from '../db/client.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import { letterSubject, signingOrganisations } from './dispatch.mails.ts';
-import { dispatchStatus, planDispatch, startDispatch } from './dispatch.service.ts';
+import { deliveriesInStates, dispatchStatus, planDispatch, startDispatch } from './dispatch.service.ts';
 import type { DispatchStatus } from './dispatch.service.ts';
 
 /** Exit codes: 0 all sent (or by post), 3 not finished (paused or retries pending), 4 finished with letters that need a decision. */
@@ -94,8 +94,8 @@ export const sendCommand: CliCommand = {
     const seconds = (performance.now() - started) / 1000;
     const c = status.counts;
     print(`Done in ${seconds.toFixed(1)} s: ${summary(status)}.`);
-    for (const row of status.rows) {
-      if (['failed', 'rejected', 'uncertain', 'skipped'].includes(row.state)) print(`  ${row.state.padEnd(9)} ${row.delivery.label} <${row.delivery.email}> ${row.outbox?.lastError ?? ''}`);
+    for (const row of deliveriesInStates({ db, dispatchId: status.dispatch.id, states: ['failed', 'rejected', 'uncertain', 'skipped'] })) {
+      print(`  ${row.state.padEnd(9)} ${row.delivery.label} <${row.delivery.email}> ${row.outbox?.lastError ?? ''}`);
     }
     if (c.retrying > 0) {
       print(`${c.retrying} letter(s) failed temporarily and will be retried (by the running server, or run "send" again).`);

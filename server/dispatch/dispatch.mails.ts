@@ -12,7 +12,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { markDocumentSent } from '../letters/letter-documents.service.ts';
 import { createLetterIssuerCache } from '../letters/letters.service.ts';
 import type { IssuedLetter, LetterIssuerCache, LetterSelection } from '../letters/letters.service.ts';
-import { verificationUrl } from '../letter-pdf/letter-render.ts';
+import { verificationUrl } from '../letter-pdf/letter-identity.ts';
 import type { LetterRecipient } from '../letters/recipients.ts';
 import { issueSupporterList } from '../letters/supporter-list.service.ts';
 import type { IssuedSupporterList } from '../letters/supporter-list.service.ts';
@@ -288,15 +288,16 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
   };
 
   const hooks: MailKindHooks = {
-    onOutcome(row: OutboxRow, { db, clock }) {
+    // In the transaction that records the outcome: the document is marked sent in the same commit.
+    recordOutcome(tx: Db, row: OutboxRow, { clock }) {
       const deliveryId = row.ref?.startsWith('delivery:') ? Number(row.ref.slice('delivery:'.length)) : undefined;
       if (!deliveryId) return;
-      const repository = dispatchRepository(db);
+      const repository = dispatchRepository(tx);
       const found = repository.findDeliveryBrief(deliveryId);
       if (!found) return;
-      if (row.state === 'sent' && found.documentCode) markDocumentSent({ db, code: found.documentCode, sentAt: row.sentAt ?? clock() });
+      if (row.state === 'sent' && found.documentCode) markDocumentSent({ db: tx, code: found.documentCode, sentAt: row.sentAt ?? clock() });
       // The full check (and the repair of missed documents) only once nothing is open any more.
-      if (!found.finishedAt && !repository.hasOpen(found.dispatchId)) settleDispatch({ db, clock, dispatchId: found.dispatchId });
+      if (!found.finishedAt && !repository.hasOpen(found.dispatchId)) settleDispatch({ db: tx, clock, dispatchId: found.dispatchId });
     },
   };
   registry.register(APPEAL_LETTER_KIND, composer, hooks);

@@ -1,18 +1,73 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { byColumns, placeholdersFor, preparedStatements } from '../db/prepared.ts';
 import { letterDocuments } from '../letters/letter-documents.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import type { OutboxRow } from '../mail/mail.table.ts';
-import { deliveries, dispatches } from './dispatch.table.ts';
-import type { Delivery, Dispatch, NewDelivery } from './dispatch.table.ts';
+import { deliveries, deliveryStates, dispatches } from './dispatch.table.ts';
+import type { Delivery, DeliveryState, Dispatch, NewDelivery } from './dispatch.table.ts';
 
 export type DeliveryWithOutbox = { delivery: Delivery; outbox: OutboxRow | null };
+
+/**
+ * A delivery's state as deliveryState() derives it (dispatch.service.ts), in SQL: so the log
+ * can be counted with one grouped query and filtered and paged by the database.
+ */
+const deliveryStateSql = sql<DeliveryState>`case
+  when ${deliveries.channel} = 'post' then 'post'
+  when ${deliveries.channel} = 'invalid' or ${mailOutbox.id} is null then 'skipped'
+  when ${mailOutbox.state} = 'failed' then (case when ${mailOutbox.nextAttemptAt} is null then 'failed' else 'retrying' end)
+  else ${mailOutbox.state} end`;
+
+/** Counts per state: of all deliveries, and of those by e-mail (the log's rows). */
+export type DeliveryCounts = { all: Record<DeliveryState, number>; email: Record<DeliveryState, number> };
+
+export type LogQuery = { dispatchId: number; state?: DeliveryState; offset: number; limit: number };
 
 /** An e-mail delivery is still open while its outbox row is queued, sending, uncertain or failed with a retry due. */
 const openOutbox = or(
   inArray(mailOutbox.state, ['queued', 'sending', 'uncertain']),
   and(eq(mailOutbox.state, 'failed'), isNotNull(mailOutbox.nextAttemptAt)),
 );
+
+/** The queries of every letter sent (composer and outcome). */
+const statements = preparedStatements((db) => ({
+  findDelivery: db
+    .select({ delivery: deliveries, outbox: mailOutbox, dispatch: dispatches })
+    .from(deliveries)
+    .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+    .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+    .where(eq(deliveries.id, sql.placeholder('id')))
+    .prepare(),
+  findDeliveryBrief: db
+    .select({ dispatchId: deliveries.dispatchId, documentCode: deliveries.documentCode, finishedAt: dispatches.finishedAt })
+    .from(deliveries)
+    .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+    .where(eq(deliveries.id, sql.placeholder('id')))
+    .prepare(),
+  hasOpen: db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+    .where(and(eq(deliveries.dispatchId, sql.placeholder('dispatchId')), openOutbox))
+    .orderBy(desc(deliveries.id))
+    .limit(1)
+    .prepare(),
+  counts: db
+    .select({ state: deliveryStateSql, email: sql<number>`${deliveries.channel} = 'email'`, value: count() })
+    .from(deliveries)
+    .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+    .where(eq(deliveries.dispatchId, sql.placeholder('dispatchId')))
+    .groupBy(sql`1, 2`)
+    .prepare(),
+  insertDelivery: byColumns((columns, nulls) => db.insert(deliveries).values(placeholdersFor(columns, nulls) as unknown as NewDelivery).returning().prepare()),
+  setOutbox: db.update(deliveries).set({ outboxId: sql`${sql.placeholder('outboxId')}` }).where(eq(deliveries.id, sql.placeholder('id'))).prepare(),
+  setDocument: db
+    .update(deliveries)
+    .set({ documentCode: sql`${sql.placeholder('code')}`, documentSha256: sql`${sql.placeholder('sha256')}` })
+    .where(eq(deliveries.id, sql.placeholder('id')))
+    .prepare(),
+}));
 
 export function dispatchRepository(db: Db) {
   return {
@@ -26,31 +81,61 @@ export function dispatchRepository(db: Db) {
       return db.insert(dispatches).values(values).returning().get();
     },
     insertDelivery(values: NewDelivery): Delivery {
-      return db.insert(deliveries).values(values).returning().get();
+      return statements(db).insertDelivery(values).get(values as Record<string, unknown>)!;
     },
     setOutbox(deliveryId: number, outboxId: number): void {
-      db.update(deliveries).set({ outboxId }).where(eq(deliveries.id, deliveryId)).run();
+      statements(db).setOutbox.run({ id: deliveryId, outboxId });
     },
     setDocument(deliveryId: number, code: string, sha256: string): void {
-      db.update(deliveries).set({ documentCode: code, documentSha256: sha256 }).where(eq(deliveries.id, deliveryId)).run();
+      statements(db).setDocument.run({ id: deliveryId, code, sha256 });
     },
     findDelivery(id: number): (DeliveryWithOutbox & { dispatch: Dispatch }) | undefined {
-      return db
-        .select({ delivery: deliveries, outbox: mailOutbox, dispatch: dispatches })
-        .from(deliveries)
-        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
-        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
-        .where(eq(deliveries.id, id))
-        .get();
+      return statements(db).findDelivery.get({ id });
     },
     /** What the worker's hook needs of a delivery (one small query per letter). */
     findDeliveryBrief(id: number): { dispatchId: number; documentCode: string | null; finishedAt: Date | null } | undefined {
+      return statements(db).findDeliveryBrief.get({ id });
+    },
+    /** One grouped query: how many deliveries are in each state (the progress counts). */
+    countByState(dispatchId: number): DeliveryCounts {
+      const zero = () => Object.fromEntries(deliveryStates.map((state) => [state, 0])) as Record<DeliveryState, number>;
+      const counts: DeliveryCounts = { all: zero(), email: zero() };
+      for (const row of statements(db).counts.all({ dispatchId })) {
+        counts.all[row.state] += row.value;
+        if (row.email) counts.email[row.state] += row.value;
+      }
+      return counts;
+    },
+    /** One page of the log: e-mail deliveries in order, all or those in one state. */
+    listLogPage({ dispatchId, state, offset, limit }: LogQuery): DeliveryWithOutbox[] {
       return db
-        .select({ dispatchId: deliveries.dispatchId, documentCode: deliveries.documentCode, finishedAt: dispatches.finishedAt })
+        .select({ delivery: deliveries, outbox: mailOutbox })
         .from(deliveries)
-        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
-        .where(eq(deliveries.id, id))
-        .get();
+        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .where(and(eq(deliveries.dispatchId, dispatchId), eq(deliveries.channel, 'email'), state ? sql`${deliveryStateSql} = ${state}` : undefined))
+        .orderBy(asc(deliveries.id))
+        .limit(limit)
+        .offset(offset)
+        .all();
+    },
+    /** The deliveries that do not go by e-mail (by post, or an unusable address). */
+    listNotByEmail(dispatchId: number): Delivery[] {
+      return db
+        .select()
+        .from(deliveries)
+        .where(and(eq(deliveries.dispatchId, dispatchId), inArray(deliveries.channel, ['post', 'invalid'])))
+        .orderBy(asc(deliveries.id))
+        .all();
+    },
+    /** Deliveries in these states (e.g. those that need a decision), in order. */
+    listInStates(dispatchId: number, states: DeliveryState[]): DeliveryWithOutbox[] {
+      return db
+        .select({ delivery: deliveries, outbox: mailOutbox })
+        .from(deliveries)
+        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .where(and(eq(deliveries.dispatchId, dispatchId), inArray(deliveryStateSql, states)))
+        .orderBy(asc(deliveries.id))
+        .all();
     },
     listDeliveries(dispatchId: number): DeliveryWithOutbox[] {
       return db
@@ -63,16 +148,7 @@ export function dispatchRepository(db: Db) {
     },
     /** Whether any e-mail delivery is still open; cheap while sending (looks from the newest delivery back). */
     hasOpen(dispatchId: number): boolean {
-      return (
-        db
-          .select({ id: deliveries.id })
-          .from(deliveries)
-          .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
-          .where(and(eq(deliveries.dispatchId, dispatchId), openOutbox))
-          .orderBy(desc(deliveries.id))
-          .limit(1)
-          .get() !== undefined
-      );
+      return statements(db).hasOpen.get({ dispatchId }) !== undefined;
     },
     /** Codes of letters that went out but whose document does not say so yet (repair after a crash). */
     sentUnmarkedDocuments(dispatchId: number): { code: string; sentAt: Date }[] {

@@ -14,8 +14,9 @@ import { notFound } from '../shared/app-error.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import type { Clock } from '../shared/clock.ts';
 import { organiserActor } from '../organisers/organiser-actor.ts';
-import { presentConfirmation, presentProgress } from './dispatch.presenters.ts';
+import { isLogState, presentConfirmation, presentProgress } from './dispatch.presenters.ts';
 import {
+  dispatchProgress,
   dispatchStatus,
   markDeliveryDelivered,
   planDispatch,
@@ -70,9 +71,11 @@ const dispatchRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, con
   const page = async (request: FastifyRequest, extra: { error?: MessageKey; status?: number } = {}) => {
     const appeal = request.appeal;
     const header = presentAppealHeader(appeal, request.appealRole, 'dispatch');
-    const status = dispatchStatus({ db, clock, appeal });
-    if (status) {
-      const progress = presentProgress(status);
+    // The log a page at a time (100 rows), all or in one state: ?state=failed&page=2.
+    const query = request.query as { state?: unknown; page?: unknown };
+    const found = dispatchProgress({ db, clock, appeal, ...(isLogState(query.state) ? { state: query.state } : {}), page: Number(query.page) || 1 });
+    if (found) {
+      const progress = presentProgress({ ...found, base: back(request) });
       return {
         view: 'dispatch/progress',
         data: { title: t('dispatch.progress.title'), appeal: header, progress, error: extra.error ? t(extra.error) : '', refreshSeconds: progress.running ? REFRESH_SECONDS : 0 },

@@ -33,7 +33,8 @@ import type { AppealLetterPayload } from './dispatch.mails.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { DeliveryWithOutbox } from './dispatch.repository.ts';
 import { settleDispatch } from './dispatch.settle.ts';
-import type { DeliveryChannel, Dispatch } from './dispatch.table.ts';
+import { deliveryStates } from './dispatch.table.ts';
+import type { DeliveryChannel, DeliveryState, Dispatch } from './dispatch.table.ts';
 
 export type DispatchDeps = { db: Db; clock: Clock };
 export type Actor = { organiserId: number | null; name: string };
@@ -164,10 +165,10 @@ export function startDispatch({ db, clock, appeal, actor }: DispatchDeps & { app
   return result;
 }
 
-/** What the organiser sees of a delivery: its channel, or the state of its outbox row. */
-export type DeliveryState = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'rejected' | 'uncertain' | 'post' | 'skipped';
-export const deliveryStates: DeliveryState[] = ['queued', 'sending', 'retrying', 'sent', 'failed', 'rejected', 'uncertain', 'post', 'skipped'];
+export { deliveryStates };
+export type { DeliveryState };
 
+/** Keep in step with the SQL of the same name in dispatch.repository.ts (a test compares them). */
 export function deliveryState({ delivery, outbox }: DeliveryWithOutbox): DeliveryState {
   if (delivery.channel === 'post') return 'post';
   if (delivery.channel === 'invalid' || !outbox) return 'skipped';
@@ -178,23 +179,59 @@ export function deliveryState({ delivery, outbox }: DeliveryWithOutbox): Deliver
 /** Still changing by itself (the progress page refreshes while this is true). */
 export const isRunningState = (state: DeliveryState) => state === 'queued' || state === 'sending' || state === 'retrying';
 
+/** Rows of the log on one page. */
+export const LOG_PAGE_SIZE = 100;
+
+/**
+ * The dispatch of an appeal and its counts per state (one grouped query, however many letters),
+ * or undefined before "Jetzt versenden". Cheap enough for the page that reloads while sending.
+ */
 export function dispatchStatus({ db, clock, appeal }: DispatchDeps & { appeal: Appeal }) {
   const repository = dispatchRepository(db);
   const dispatch = repository.findByAppeal(appeal.id);
   if (!dispatch) return undefined;
   // Repairs documents and the appeal state if a hook was missed (the process died in between).
   settleDispatch({ db, clock, dispatchId: dispatch.id });
-  const rows = repository.listDeliveries(dispatch.id).map((row) => ({ ...row, state: deliveryState(row) }));
-  const counts = Object.fromEntries(deliveryStates.map((state) => [state, 0])) as Record<DeliveryState, number>;
-  for (const row of rows) counts[row.state] += 1;
+  const { all: counts, email: emailCounts } = repository.countByState(dispatch.id);
   const pause = getOutboxStatus({ db }).pause;
   return {
     dispatch: repository.findById(dispatch.id)!,
-    rows,
     counts,
-    running: rows.some((row) => isRunningState(row.state)),
+    /** The same per state, of the e-mail deliveries only (the rows of the log). */
+    emailCounts,
+    running: deliveryStates.some((state) => isRunningState(state) && counts[state] > 0),
     pause,
   };
+}
+
+/** Deliveries in these states, e.g. those that need a decision (the CLI's summary). */
+export function deliveriesInStates({ db, dispatchId, states }: { db: Db; dispatchId: number; states: DeliveryState[] }) {
+  return dispatchRepository(db)
+    .listInStates(dispatchId, states)
+    .map((row) => ({ ...row, state: deliveryState(row) }));
+}
+
+/**
+ * One page of the log (e-mail deliveries, all or in one state), `LOG_PAGE_SIZE` rows. The
+ * page number is clamped to the pages there are.
+ */
+export function dispatchLogPage({ db, status, state, page }: { db: Db; status: DispatchStatus; state?: DeliveryState; page: number }) {
+  const total = state ? status.emailCounts[state] : deliveryStates.reduce((sum, each) => sum + status.emailCounts[each], 0);
+  const pages = Math.max(1, Math.ceil(total / LOG_PAGE_SIZE));
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  const rows = dispatchRepository(db)
+    .listLogPage({ dispatchId: status.dispatch.id, ...(state ? { state } : {}), offset: (current - 1) * LOG_PAGE_SIZE, limit: LOG_PAGE_SIZE })
+    .map((row) => ({ ...row, state: deliveryState(row) }));
+  return { rows, total, page: current, pages, ...(state ? { state } : {}) };
+}
+
+export type DispatchLogPage = ReturnType<typeof dispatchLogPage>;
+
+/** What the progress page shows: the status, one page of the log, and the letters by post. */
+export function dispatchProgress({ db, clock, appeal, state, page }: DispatchDeps & { appeal: Appeal; state?: DeliveryState; page: number }) {
+  const status = dispatchStatus({ db, clock, appeal });
+  if (!status) return undefined;
+  return { status, log: dispatchLogPage({ db, status, ...(state ? { state } : {}), page }), notByEmail: dispatchRepository(db).listNotByEmail(status.dispatch.id) };
 }
 
 export type DispatchStatus = NonNullable<ReturnType<typeof dispatchStatus>>;

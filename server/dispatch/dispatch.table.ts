@@ -61,6 +61,10 @@ export const deliveries = sqliteTable(
   (table) => [index('deliveries_dispatch_idx').on(table.dispatchId)],
 );
 
+/** What the organiser sees of a delivery: its channel, or the state of its outbox row. */
+export type DeliveryState = 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'rejected' | 'uncertain' | 'post' | 'skipped';
+export const deliveryStates: DeliveryState[] = ['queued', 'sending', 'retrying', 'sent', 'failed', 'rejected', 'uncertain', 'post', 'skipped'];
+
 export type Dispatch = typeof dispatches.$inferSelect;
 export type Delivery = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;

@@ -1203,4 +1203,11 @@ export const de = {
   'supporterList.mailAttachment': 'Die Liste der Unterstützenden liegt als zweite PDF-Datei bei ({fileName}, {size}).',
   'verify.kind.supporterList': 'Unterstützerliste (Anlage zum Brief)',
   'appeal.invalidSupportGoal': 'Bitte geben Sie eine ganze Zahl ab 0 an, z. B. 1000.',
+  // --- perf-dispatch: paged dispatch log ---
+  'dispatch.log.showAll': 'Alle anzeigen',
+  'dispatch.log.range': 'Zeilen {from}–{to} von {total}',
+  'dispatch.log.pages': 'Seiten des Protokolls',
+  'dispatch.log.page': 'Seite {page} von {pages}',
+  'dispatch.log.previous': '« Zurück',
+  'dispatch.log.next': 'Weiter »',
 } as const;

@@ -1,12 +1,12 @@
-// The entry of every worker thread of the pool (server/jobs/worker-pool.ts). It loads the
-// TypeScript task modules through tsx's register API, the same under `npm start`, the CLI and
-// vitest.
+// The entry of every worker thread of the pool (server/jobs/worker-pool.ts). Task modules come
+// bundled as plain JavaScript (server/jobs/task-bundle.ts); only a TypeScript module (when
+// bundling failed) makes the worker load tsx, the same under `npm start`, the CLI and vitest.
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 
-// Loader hooks registered in the parent thread do not reach worker threads (Node 20), so each
-// worker registers tsx itself.
-const { register } = await import('tsx/esm/api');
-register();
+// Loader hooks registered in the parent thread do not reach worker threads (Node 20), so a
+// worker that must load TypeScript registers tsx itself, once.
+let tsx;
+const loadTypeScript = () => (tsx ??= import('tsx/esm/api').then(({ register }) => register()));
 
 const modules = new Map();
 
@@ -14,7 +14,7 @@ const modules = new Map();
 export default async function runTask({ module, name, input }) {
   let loaded = modules.get(module);
   if (!loaded) {
-    loaded = import(module);
+    loaded = module.endsWith('.ts') ? loadTypeScript().then(() => import(module)) : import(module);
     modules.set(module, loaded);
   }
   const task = (await loaded)[name];

@@ -6,6 +6,7 @@
 // (its worker is replaced), and the app stays up.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { bundledTaskModule } from './task-bundle.ts';
 
 export type WorkerPoolOptions = {
   /** Worker threads (default: the number of cores). */
@@ -56,6 +57,8 @@ const bootstrap = new URL('./worker-bootstrap.mjs', import.meta.url).href;
 export function createWorkerPool({ threads = availableParallelism(), timeoutMs, memoryMb }: WorkerPoolOptions): WorkerPool {
   const piscina = new Piscina({
     filename: bootstrap,
+    // Not the parent's flags: under `node --import tsx` every worker would load tsx once more.
+    execArgv: [],
     minThreads: 0,
     maxThreads: Math.max(1, threads),
     idleTimeout: 60_000,
@@ -69,7 +72,9 @@ export function createWorkerPool({ threads = availableParallelism(), timeoutMs, 
       const limit = options.timeoutMs ?? timeoutMs;
       const signal = AbortSignal.timeout(limit);
       try {
-        return (await piscina.run({ module, name, input }, { signal, transferList: transferableBuffers(options.transfer ?? []) })) as T;
+        // Plain JavaScript for the worker (no TypeScript loader in it); the .ts itself if bundling fails.
+        const loadable = await bundledTaskModule(module).catch(() => module);
+        return (await piscina.run({ module: loadable, name, input }, { signal, transferList: transferableBuffers(options.transfer ?? []) })) as T;
       } catch (error) {
         if (signal.aborted) throw new WorkerLimitError('time', limit);
         if ((error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') throw new WorkerLimitError('memory', memoryMb);

@@ -22,15 +22,11 @@ import { appendUpdate, fmt, qrForm, streamObject } from './pdf-objects.ts';
 import { fontFeatures, segment, segmentsWidth } from './text-measure.ts';
 import type { FontKey } from './text-measure.ts';
 
-/** Bumped whenever the output for the same input changes (part of the document identity). */
-export const RENDERER_VERSION = 1;
-
-export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+// What the main thread needs of the renderer lives in letter-identity.ts (no pdf-lib there).
+import { CODE_ALPHABET, recipientTexts, salutationLinesFor, verificationUrl } from './letter-identity.ts';
+export { CODE_ALPHABET, RENDERER_VERSION, recipientTexts, salutationLinesFor, verificationUrl } from './letter-identity.ts';
 
 export type RenderedLetter<R extends RenderRecipient = RenderRecipient> = { recipient: R; bytes: Uint8Array; sha256: string; warnings: string[] };
-
-/** What the batch needs of a recipient before its code is known. */
-type Addressing = Pick<RenderRecipient, 'addressLines' | 'salutation'>;
 
 export type BatchOptions = {
   /** Texts of all letters that may be emitted from this batch (address lines, salutations). */
@@ -41,18 +37,7 @@ export type BatchOptions = {
   createdAt: Date;
 };
 
-export const verificationUrl = (baseUrl: string, code: string) => `${baseUrl}/v/${code}`;
 export const footerLine = (baseUrl: string, code: string) => t('letter.footer', { code, url: verificationUrl(baseUrl, code) });
-
-/** Salutation lines needed by the longest salutation of these recipients. */
-export function salutationLinesFor(recipients: Addressing[]): number {
-  return Math.max(1, ...recipients.map((recipient) => salutationLines(recipient.salutation).length));
-}
-
-/** All texts a batch must be able to print for these recipients. */
-export function recipientTexts(recipients: Addressing[]): string[] {
-  return recipients.flatMap((recipient) => [...recipient.addressLines, recipient.salutation]);
-}
 
 export type Fonts = { get(key: FontKey): Promise<PDFFont>; embedded(): Map<FontKey, PDFFont> };
 

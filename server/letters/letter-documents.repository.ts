@@ -1,8 +1,17 @@
-import { desc, eq, inArray } from 'drizzle-orm';
+import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { byColumns, placeholdersFor, preparedStatements } from '../db/prepared.ts';
 import { appeals } from '../appeals/appeals.table.ts';
 import { letterDocuments } from './letter-documents.table.ts';
 import type { LetterDocument, NewLetterDocument } from './letter-documents.table.ts';
+
+/** The queries of every letter issued and sent. */
+const statements = preparedStatements((db) => ({
+  codeExists: db.select({ id: letterDocuments.id }).from(letterDocuments).where(eq(letterDocuments.code, sql.placeholder('code'))).prepare(),
+  findByInputKey: db.select().from(letterDocuments).where(eq(letterDocuments.inputKey, sql.placeholder('inputKey'))).prepare(),
+  insert: byColumns((columns, nulls) => db.insert(letterDocuments).values(placeholdersFor(columns, nulls) as unknown as NewLetterDocument).prepare()),
+  markSent: db.update(letterDocuments).set({ sentAt: sql`${sql.placeholder('sentAt')}` }).where(eq(letterDocuments.code, sql.placeholder('code'))).prepare(),
+}));
 
 export function letterDocumentsRepository(db: Db) {
   return {
@@ -15,9 +24,11 @@ export function letterDocumentsRepository(db: Db) {
         .get();
     },
     codeExists(code: string): boolean {
-      return db.select({ id: letterDocuments.id }).from(letterDocuments).where(eq(letterDocuments.code, code)).get() !== undefined;
+      return statements(db).codeExists.get({ code }) !== undefined;
     },
     findByInputKeys(keys: string[]): LetterDocument[] {
+      // One letter at a time while sending: the prepared lookup.
+      if (keys.length === 1) return statements(db).findByInputKey.all({ inputKey: keys[0]! });
       const rows: LetterDocument[] = [];
       // SQLite limits bound parameters; look up in chunks.
       for (let i = 0; i < keys.length; i += 500) {
@@ -27,8 +38,13 @@ export function letterDocumentsRepository(db: Db) {
     },
     insertMany(values: NewLetterDocument[]): void {
       if (values.length === 0) return;
+      // One row is one statement (atomic by itself); no savepoint inside the caller's transaction.
+      if (values.length === 1) {
+        statements(db).insert(values[0]!).run(values[0] as Record<string, unknown>);
+        return;
+      }
       db.transaction((tx) => {
-        for (const value of values) tx.insert(letterDocuments).values(value).run();
+        for (const value of values) statements(tx).insert(value).run(value as Record<string, unknown>);
       });
     },
     listForAppeal(appealId: number, limit = 50): LetterDocument[] {
@@ -39,7 +55,7 @@ export function letterDocumentsRepository(db: Db) {
       db.update(letterDocuments).set({ inputKey: `retired:${id}` }).where(eq(letterDocuments.id, id)).run();
     },
     markSent(code: string, sentAt: Date): void {
-      db.update(letterDocuments).set({ sentAt }).where(eq(letterDocuments.code, code)).run();
+      statements(db).markSent.run({ code, sentAt: sentAt.getTime() });
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Appeal } from '../appeals/appeals.table.ts';
 import { isDraftLetter } from '../appeals/appeal-lifecycle.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isoDate } from '../shared/dates.ts';
-import { CODE_ALPHABET } from '../letter-pdf/letter-render.ts';
+import { CODE_ALPHABET } from '../letter-pdf/letter-identity.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';
 import { letterRenderer } from './letter-renderer.ts';

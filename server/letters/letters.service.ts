@@ -8,7 +8,7 @@ import { AppError } from '../shared/app-error.ts';
 import { isoDate } from '../shared/dates.ts';
 import { slugify } from '../shared/slug.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
-import { RENDERER_VERSION, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-render.ts';
+import { RENDERER_VERSION, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-identity.ts';
 import type { PreparedLetter } from '../letter-pdf/letter-render.ts';
 import { letterRenderer } from './letter-renderer.ts';
 import type { LetterRenderer } from './letter-renderer.ts';

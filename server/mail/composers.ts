@@ -1,7 +1,16 @@
+import type { Db } from '../db/client.ts';
 import type { OutboxRow } from './mail.table.ts';
 import type { Composer, ComposerDeps } from './mail.types.ts';
 
 export type MailKindHooks = {
+  /**
+   * Runs inside the transaction that records an attempt's outcome (the row as it is being
+   * stored), so the domain's bookkeeping commits with it: one commit instead of two. It must be
+   * synchronous and write through `tx`. If it throws, only its own writes are undone (a
+   * savepoint) and the error is logged; the outcome is recorded all the same, and the domain
+   * must be able to repair what is missing.
+   */
+  recordOutcome?: (tx: Db, row: OutboxRow, deps: ComposerDeps) => void;
   /**
    * Called after an attempt's outcome is recorded (the row as stored: sent, failed with or
    * without a next attempt, rejected). For domain bookkeeping such as an audit event or the

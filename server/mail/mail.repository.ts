@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { byColumns, placeholdersFor, preparedStatements } from '../db/prepared.ts';
 import { mailOutbox, mailWorkerState } from './mail.table.ts';
 import type { MailWorkerState, NewOutboxRow, OutboxRow, OutboxState } from './mail.table.ts';
 
@@ -11,13 +12,46 @@ const inScope = (scope: Scope) => ('appealId' in scope ? eq(mailOutbox.appealId,
 /** States the worker may pick up: new rows and failed rows whose next attempt is due. */
 const claimable: OutboxState[] = ['queued', 'failed'];
 
+type FinishValues = Partial<NewOutboxRow> & { state: OutboxState; updatedAt: Date };
+
+/** The queries the worker runs for every message. */
+const statements = preparedStatements((db) => {
+  const now = sql.placeholder('now');
+  const due = db
+    .select({ id: mailOutbox.id })
+    .from(mailOutbox)
+    .where(and(inArray(mailOutbox.state, claimable), isNotNull(mailOutbox.nextAttemptAt), lte(mailOutbox.nextAttemptAt, now)))
+    .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
+    .limit(sql.placeholder('limit'));
+  return {
+    claim: db
+      .update(mailOutbox)
+      .set({ state: 'sending', claimedAt: sql`${now}`, claimedBy: sql`${sql.placeholder('claimedBy')}`, updatedAt: sql`${now}`, nextAttemptAt: null, attempts: sql`${mailOutbox.attempts} + 1` })
+      .where(and(inArray(mailOutbox.id, due), inArray(mailOutbox.state, claimable)))
+      .returning()
+      .prepare(),
+    setMessageId: db.update(mailOutbox).set({ messageId: sql`${sql.placeholder('messageId')}` }).where(eq(mailOutbox.id, sql.placeholder('id'))).prepare(),
+    findById: db.select().from(mailOutbox).where(eq(mailOutbox.id, sql.placeholder('id'))).prepare(),
+    workerState: db.select().from(mailWorkerState).where(eq(mailWorkerState.id, 1)).prepare(),
+    // An outcome sets different columns (sent, failed, rejected …): one statement per set of columns.
+    finish: byColumns((columns, nulls) =>
+      db
+        .update(mailOutbox)
+        .set(placeholdersFor(columns, nulls) as unknown as FinishValues)
+        .where(and(eq(mailOutbox.id, sql.placeholder('id')), eq(mailOutbox.state, 'sending')))
+        .prepare(),
+    ),
+    insert: byColumns((columns, nulls) => db.insert(mailOutbox).values(placeholdersFor(columns, nulls) as unknown as NewOutboxRow).returning().prepare()),
+  };
+});
+
 export function mailRepository(db: Db) {
   return {
     insert(values: NewOutboxRow): OutboxRow {
-      return db.insert(mailOutbox).values(values).returning().get();
+      return statements(db).insert(values).get(values as Record<string, unknown>)!;
     },
     findById(id: number): OutboxRow | undefined {
-      return db.select().from(mailOutbox).where(eq(mailOutbox.id, id)).get();
+      return statements(db).findById.get({ id });
     },
     findInScope(scope: Scope, id: number): OutboxRow | undefined {
       return db.select().from(mailOutbox).where(and(eq(mailOutbox.id, id), inScope(scope))).get();
@@ -40,38 +74,21 @@ export function mailRepository(db: Db) {
      * can never claim the same row. Rows without a Message-ID get theirs here, before any attempt.
      */
     claimDue(now: Date, limit: number, claimedBy: string, newMessageId: (row: OutboxRow) => string): OutboxRow[] {
-      return db.transaction(
-        (tx) => {
-          const due = tx
-            .select({ id: mailOutbox.id })
-            .from(mailOutbox)
-            .where(and(inArray(mailOutbox.state, claimable), isNotNull(mailOutbox.nextAttemptAt), lte(mailOutbox.nextAttemptAt, now)))
-            .orderBy(asc(mailOutbox.nextAttemptAt), asc(mailOutbox.id))
-            .limit(limit);
-          const claimed = tx
-            .update(mailOutbox)
-            .set({ state: 'sending', claimedAt: now, claimedBy, updatedAt: now, nextAttemptAt: null, attempts: sql`${mailOutbox.attempts} + 1` })
-            .where(and(inArray(mailOutbox.id, due), inArray(mailOutbox.state, claimable)))
-            .returning()
-            .all();
-          return claimed.map((row) => {
-            if (row.messageId) return row;
-            const messageId = newMessageId(row);
-            tx.update(mailOutbox).set({ messageId }).where(eq(mailOutbox.id, row.id)).run();
-            return { ...row, messageId };
-          });
-        },
-        { behavior: 'immediate' },
-      );
+      return db.transaction((tx) => mailRepository(tx).claimDueWithin(now, limit, claimedBy, newMessageId), { behavior: 'immediate' });
+    },
+    /** claimDue inside a transaction the caller opened IMMEDIATE (the worker records the previous outcome in it). */
+    claimDueWithin(now: Date, limit: number, claimedBy: string, newMessageId: (row: OutboxRow) => string): OutboxRow[] {
+      const claimed = statements(db).claim.all({ now: now.getTime(), limit, claimedBy });
+      return claimed.map((row) => {
+        if (row.messageId) return row;
+        const messageId = newMessageId(row);
+        statements(db).setMessageId.run({ id: row.id, messageId });
+        return { ...row, messageId };
+      });
     },
     /** Records the outcome of an attempt; only a row this worker holds in `sending` changes. */
-    finishAttempt(id: number, values: Partial<NewOutboxRow> & { state: OutboxState; updatedAt: Date }): boolean {
-      const result = db
-        .update(mailOutbox)
-        .set(values)
-        .where(and(eq(mailOutbox.id, id), eq(mailOutbox.state, 'sending')))
-        .run();
-      return result.changes === 1;
+    finishAttempt(id: number, values: FinishValues): boolean {
+      return statements(db).finish(values).run({ ...values, id } as Record<string, unknown>).changes === 1;
     },
     /** Gives a claimed row back untouched (the worker pauses): it does not count as an attempt. */
     release(id: number, now: Date, error: string): void {
@@ -132,7 +149,7 @@ export function mailRepository(db: Db) {
         .where(and(inArray(mailOutbox.state, states), scope ? inScope(scope) : undefined)).orderBy(desc(mailOutbox.updatedAt), desc(mailOutbox.id)).limit(limit).all();
     },
     workerState(): MailWorkerState | undefined {
-      return db.select().from(mailWorkerState).where(eq(mailWorkerState.id, 1)).get();
+      return statements(db).workerState.get();
     },
     pause(now: Date, until: Date, reason: string): void {
       db.insert(mailWorkerState)

@@ -9,6 +9,7 @@ import { isValidMailAddress } from './mail.service.ts';
 import { t } from '../i18n/index.ts';
 import type { ComposerRegistry } from './composers.ts';
 import { mailRepository } from './mail.repository.ts';
+import type { MailRepository } from './mail.repository.ts';
 import type { OutboxRow } from './mail.table.ts';
 import { MailNotNeeded } from './mail.types.ts';
 import type { MailMessage, MailRenderer } from './mail.types.ts';
@@ -129,7 +130,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     return message;
   }
 
-  /** Runs the kind's onOutcome hook with the row as now stored. */
+  /** Runs the kind's onOutcome hook (after the commit) with the row as now stored. */
   async function settled({ id, kind }: OutboxRow) {
     const hook = composers.hooks(kind).onOutcome;
     if (!hook) return;
@@ -142,68 +143,105 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     }
   }
 
+  /**
+   * An attempt's outcome: `write` records it (the row, the worker's pause state and the kind's
+   * recordOutcome hook) inside the transaction that also claims the slot's next row, so a
+   * letter costs one commit less; `after` runs once that has committed.
+   */
+  type Finished = { write: (tx: Db) => void; after: () => Promise<void> };
+
+  /** The outcome of `row` as it will be stored, with the kind's recordOutcome hook (in a savepoint). */
+  const finishing = (row: OutboxRow, values: Parameters<MailRepository['finishAttempt']>[1], after: () => Promise<void>): Finished => ({
+    write(tx) {
+      if (!mailRepository(tx).finishAttempt(row.id, values)) return;
+      const hook = composers.hooks(row.kind).recordOutcome;
+      if (!hook) return;
+      const stored = { ...row, ...values } as OutboxRow;
+      try {
+        tx.transaction((inner) => hook(inner, stored, { ...depsFor(stored), db: inner }));
+      } catch (error) {
+        logger.error({ outboxId: row.id, kind: row.kind, err: error }, 'mail outcome record failed');
+      }
+    },
+    after,
+  });
+
   async function runOnce(): Promise<RunResult> {
     const result: RunResult = { sent: 0, failed: 0, rejected: 0, paused: false };
     const state = repository.workerState();
     if (state?.pausedUntil && state.pausedUntil > clock()) return { ...result, paused: true };
     let pauseStored = Boolean(state?.pausedAt);
 
-    const deliver = async (row: OutboxRow) => {
+    const deliver = async (row: OutboxRow): Promise<Finished> => {
       let message: MailMessage;
       try {
         message = await compose(row);
       } catch (error) {
         // Composing is our own code and data: a retry would fail the same way.
         const reason = t('mail.composeFailed', { detail: (error as Error).message });
-        repository.finishAttempt(row.id, { state: 'failed', nextAttemptAt: null, lastError: reason, updatedAt: clock() });
         if (error instanceof MailNotNeeded) logger.info({ outboxId: row.id, kind: row.kind, reason: error.message }, 'mail no longer needed');
         else logger.error({ outboxId: row.id, kind: row.kind, err: error }, 'mail could not be composed');
         result.failed += 1;
-        await settled(row);
-        return;
+        return finishing(row, { state: 'failed', nextAttemptAt: null, lastError: reason, updatedAt: clock() }, () => settled(row));
       }
       const subject = headerText(message.subject);
       try {
         const info = await transport.send(messageOptions({ config, envelope: row, message, date: clock() }));
         const now = clock();
-        repository.finishAttempt(row.id, { state: 'sent', sentAt: now, smtpResponse: info.response, lastError: '', subject, updatedAt: now, ...(info.storedAs ? { storedFile: info.storedAs } : {}) });
-        if (pauseStored) {
-          repository.recordSent(now);
-          pauseStored = false;
-        }
         result.sent += 1;
-        await settled(row);
+        const finished = finishing(row, { state: 'sent', sentAt: now, smtpResponse: info.response, lastError: '', subject, updatedAt: now, ...(info.storedAs ? { storedFile: info.storedAs } : {}) }, () => settled(row));
+        if (!pauseStored) return finished;
+        pauseStored = false;
+        return { ...finished, write: (tx) => (finished.write(tx), mailRepository(tx).recordSent(now)) };
       } catch (error) {
         const outcome = classifySmtpError(error);
         const now = clock();
         if (outcome.kind === 'pause') {
-          repository.release(row.id, now, outcome.reason);
-          repository.pause(now, new Date(now.getTime() + pauseMs), outcome.reason);
           pauseStored = true;
           result.paused = true;
           logger.warn({ outboxId: row.id, reason: outcome.reason }, 'mail worker paused');
-        } else if (outcome.kind === 'reject') {
-          repository.finishAttempt(row.id, { state: 'rejected', lastError: outcome.reason, subject, updatedAt: now });
+          return {
+            write(tx) {
+              const records = mailRepository(tx);
+              records.release(row.id, now, outcome.reason);
+              records.pause(now, new Date(now.getTime() + pauseMs), outcome.reason);
+            },
+            after: async () => {},
+          };
+        }
+        if (outcome.kind === 'reject') {
           logger.warn({ outboxId: row.id, reason: outcome.reason }, 'mail rejected');
           result.rejected += 1;
-          await settled(row);
-        } else {
-          const final = row.attempts >= maxAttempts;
-          const nextAttemptAt = final ? null : new Date(now.getTime() + retryDelayMs(row.attempts));
-          repository.finishAttempt(row.id, { state: 'failed', nextAttemptAt, lastError: outcome.reason, subject, updatedAt: now });
-          logger.info({ outboxId: row.id, attempts: row.attempts, final, reason: outcome.reason }, 'mail attempt failed');
-          result.failed += 1;
-          await settled(row);
+          return finishing(row, { state: 'rejected', lastError: outcome.reason, subject, updatedAt: now }, () => settled(row));
         }
+        const final = row.attempts >= maxAttempts;
+        const nextAttemptAt = final ? null : new Date(now.getTime() + retryDelayMs(row.attempts));
+        logger.info({ outboxId: row.id, attempts: row.attempts, final, reason: outcome.reason }, 'mail attempt failed');
+        result.failed += 1;
+        return finishing(row, { state: 'failed', nextAttemptAt, lastError: outcome.reason, subject, updatedAt: now }, () => settled(row));
       }
     };
 
     // `concurrency` slots, each claiming one row at a time: one composes while another sends.
+    // A slot records the outcome of its last row in the same transaction that claims its next
+    // one, right after the server's answer: the outcome commits no later than before, and the
+    // claim still commits before the next message goes out.
     const slot = async () => {
-      while (!stopping && !result.paused) {
-        const [row] = repository.claimDue(clock(), 1, workerId, newMessageId);
+      let finished: Finished | undefined;
+      for (;;) {
+        const claiming = !stopping && !result.paused;
+        const previous = finished;
+        const row = db.transaction(
+          (tx) => {
+            previous?.write(tx);
+            return claiming ? mailRepository(tx).claimDueWithin(clock(), 1, workerId, newMessageId)[0] : undefined;
+          },
+          { behavior: 'immediate' },
+        );
+        finished = undefined;
+        await previous?.after();
         if (!row) return;
-        await deliver(row);
+        finished = await deliver(row);
       }
     };
     await Promise.all(Array.from({ length: Math.max(concurrency, 1) }, slot));

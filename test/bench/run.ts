@@ -15,21 +15,7 @@ import { buildRecipients } from '../../server/letters/recipients.ts';
 import type { LetterRecipient } from '../../server/letters/recipients.ts';
 import type { LetterSignatory } from '../../server/letter-pdf/letter-model.ts';
 import { prepareBatch, recipientTexts, salutationLinesFor } from '../../server/letter-pdf/letter-render.ts';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { loadConfig } from '../../server/config.ts';
-import { openDatabase } from '../../server/db/client.ts';
-import { migrateDatabase } from '../../server/db/migrate.ts';
-import { addEntry, addListToAppeal, createList } from '../../server/addressees/addressees.service.ts';
-import { appealAddresseeLists } from '../../server/addressees/addressees.table.ts';
-import { finalise, openForSigning } from '../../server/signing/signing-organiser.service.ts';
-import { recordSignature } from '../../server/signing/signing-representative.service.ts';
-import { signingRepository } from '../../server/signing/signing.repository.ts';
-import { listSignatories } from '../../server/signatories/signatories.service.ts';
-import { mailOutbox } from '../../server/mail/mail.table.ts';
-import { startDispatch } from '../../server/dispatch/dispatch.service.ts';
-import { createBackground } from '../../server/background.ts';
 import { closeLetterRenderer, letterRenderer } from '../../server/letters/letter-renderer.ts';
 import supertest from 'supertest';
 import * as cheerio from 'cheerio';
@@ -38,6 +24,7 @@ import { citizenIntake, publicPageLoad } from './public-page.bench.ts';
 import type { BenchCase } from './bench-types.ts';
 import { batchCases } from './batches.ts';
 import { BENCH_PASSWORD, demoAppealWithAddressees, withPeakRss } from './bench-setup.ts';
+import { dispatch1000 } from './dispatch.bench.ts';
 
 type Row = Record<string, string | number>;
 
@@ -115,127 +102,6 @@ const letters1000: BenchCase = {
     }
   },
 };
-
-/** A local SMTP server that accepts everything and only counts (no parsing): the far end of the dispatch bench. */
-async function startCountingSink(): Promise<{ port: number; count: () => number; close: () => Promise<void> }> {
-  let received = 0;
-  const server = new SMTPServer({
-    secure: false,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    authOptional: true,
-    logger: false,
-    size: 20 * 1024 * 1024,
-    closeTimeout: 50,
-    onData(stream, _session, callback) {
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        received += 1;
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as AddressInfo).port;
-  return { port, count: () => received, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
-const dispatch1000: BenchCase = {
-  name: 'Sending: 1,000 personalised letters of the demo Antrag by e-mail to a local SMTP server (render + send + record)',
-  async run() {
-    const dir = mkdtempSync(join(tmpdir(), 'mitzeichnen-bench-send-'));
-    const sink = await startCountingSink();
-    const rows: Row[] = [];
-    try {
-      for (const pool of [3, 5]) {
-        const dataDir = join(dir, `pool-${pool}`);
-        const config = loadConfig({
-          DATA_DIR: dataDir,
-          SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01',
-          BASE_URL: 'https://mitzeichnen.example.org',
-          LOG_LEVEL: 'silent',
-          SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
-          SMTP_POOL: String(pool),
-          MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>',
-        });
-        mkdirSync(dataDir, { recursive: true });
-        // A database file as in production (WAL, synchronous=FULL): every recorded state is durable.
-        const connection = openDatabase(config.databaseFile);
-        const { db } = connection;
-        migrateDatabase(db);
-        const fileStore = createFileStore(config.uploadsDir);
-        await seedDemo({ db, clock, fileStore, config, demoPassword: 'bench-passwort-123' });
-        let appeal = db.select().from(appeals).where(eq(appeals.slug, 'kleve-antrag-kiz')).get() ?? db.select().from(appeals).get()!;
-        const organiserId = appeal.createdBy!;
-        // Enlarged: 1,000 addressees with e-mail in one more list.
-        const list = createList({ db, clock, organiserId, input: { name: 'Bench: 1.000 Empfänger', description: '', rank: 90, groupAddressLine: '', groupSalutation: '', groupInstitution: '', groupRecipient: '', groupStreet: '', groupPostcode: '', groupCity: '', groupEmail: '' } });
-        db.transaction((tx) => {
-          for (let i = 0; i < 1000; i += 1) {
-            addEntry({ db: tx, clock, list, input: { salutation: i % 2 ? 'Herr' : 'Frau', title: i % 7 === 0 ? 'Dr.' : '', firstName: ['Małgorzata', 'Jana', 'Ayşe', 'Bernd', 'Rolf', 'Dietmar'][i % 6]!, lastName: `Hülsmann-${i + 1}`, function: i % 2 ? 'Bürgermeister' : 'Bürgermeisterin', institution: `Gemeinde Beispielstadt ${i + 1}`, department: '', street: `Markt ${i + 1}`, postcode: String(47000 + i), city: 'Kleve', email: `buero${i + 1}@gemeinde${i + 1}.example`, letterSalutation: '', verifiedAt: '', note: '' } });
-          }
-        });
-        // Only the bench list: the demo lists have addresses without e-mail (post).
-        db.delete(appealAddresseeLists).where(eq(appealAddresseeLists.appealId, appeal.id)).run();
-        addListToAppeal({ db, organiserId, appeal, listId: list.id, collective: false });
-        // Final through the services, as the organiser and the signatories would do it.
-        const signingDeps = { db, clock, config };
-        if (appeal.state === 'draft') openForSigning({ ...signingDeps, appeal, actor: 'Bench', deadline: '' });
-        appeal = db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;
-        if (appeal.state === 'signing') {
-          for (const { signatory } of listSignatories({ db, appeal }).filter((entry) => entry.signatory.tier === 'first')) {
-            const context = signingRepository(db).findSignatoryContext(signatory.id)!;
-            recordSignature({ ...signingDeps, context, version: signingRepository(db).latestVersion(appeal.id)!, input: { representativeName: signatory.representativeName, representativeFunction: signatory.representativeFunction, kind: 'typed', consentPublic: true, consentLogo: true }, signatureFile: null, ip: '127.0.0.1' });
-          }
-          const done = finalise({ ...signingDeps, appeal, actor: 'Bench', goAheadWithoutMissing: true });
-          if (!done.ok) throw new Error(`finalise: ${done.error}`);
-        }
-        appeal = db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!;
-        db.delete(mailOutbox).run();
-
-        const { worker } = createBackground({ db, clock: () => new Date(), config });
-        // A running server's PDF workers are started (and have loaded the engine) long before a dispatch.
-        await letterRenderer().warmUp();
-        const before = sink.count();
-        if (global.gc) global.gc();
-        const started = performance.now();
-        const { value: result, peakMb } = await withPeakRss(async () => {
-          const dispatched = startDispatch({ db, clock: () => new Date(), appeal, actor: { organiserId: null, name: 'Bench' } });
-          if (!dispatched.ok) throw new Error(`dispatch: ${dispatched.error}`);
-          let sent = 0;
-          let failed = 0;
-          for (;;) {
-            const run = await worker.runOnce();
-            sent += run.sent;
-            failed += run.failed + run.rejected;
-            if (run.paused) throw new Error('worker paused');
-            if (run.sent + run.failed + run.rejected === 0) break;
-          }
-          return { letters: dispatched.email, sent, failed };
-        });
-        const seconds = (performance.now() - started) / 1000;
-        await worker.stop();
-        const messageBytes = db.select({ attempts: mailOutbox.attempts }).from(mailOutbox).all().reduce((sum, row) => sum + row.attempts, 0);
-        connection.close();
-        rows.push({
-          letters: result.letters,
-          sent: result.sent,
-          'failed/rejected': result.failed,
-          'arrived at server': sink.count() - before,
-          'SMTP_POOL': pool,
-          'total (s)': seconds.toFixed(2),
-          'letters/s': Math.round(result.sent / seconds),
-          'peak RSS (MB)': Math.round(peakMb),
-          attempts: messageBytes,
-          target: '≥ 200/s, ≤ 300 MB',
-        });
-      }
-      return rows;
-    } finally {
-      await sink.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
-};
-
 
 const lettersPage10k: BenchCase = {
   name: 'Letters page of an appeal with 10,000 addressees (the request does no PDF work; warnings come from a background job)',
