@@ -17,6 +17,8 @@ export const DEMO_CITIZENS = 340;
 type DemoOrganisation = {
   organisationName: string;
   shortName: string;
+  /** At most 8 characters for the placeholder logo. */
+  logoLabel: string;
   website: string;
   address: string;
   postcode: string;
@@ -35,6 +37,7 @@ export const demoSupporterOrganisations: DemoOrganisation[] = [
   {
     organisationName: 'Flüchtlingshilfe Goch e.V.',
     shortName: 'Flüchtlingshilfe Goch',
+    logoLabel: 'FH Goch',
     website: 'https://fluechtlingshilfe-goch.example.org/',
     address: 'Beispielweg 12\n47574 Goch',
     postcode: '47574',
@@ -50,6 +53,7 @@ export const demoSupporterOrganisations: DemoOrganisation[] = [
   {
     organisationName: 'Evangelische Kirchengemeinde Emmerich am Rhein',
     shortName: 'Ev. Kirchengemeinde Emmerich',
+    logoLabel: 'EKG',
     website: 'https://ev-kirche-emmerich.example.org/',
     address: 'Musterplatz 3\n46446 Emmerich am Rhein',
     postcode: '46446',
@@ -65,6 +69,7 @@ export const demoSupporterOrganisations: DemoOrganisation[] = [
   {
     organisationName: 'SV Rot-Weiß Weeze 1921 e.V.',
     shortName: 'SV Rot-Weiß Weeze',
+    logoLabel: 'SV RWW',
     website: 'https://sv-rotweiss-weeze.example.org/',
     address: 'Sportplatzweg 9\n47652 Weeze',
     postcode: '47652',
@@ -220,7 +225,7 @@ export function demoSupporterRows({ appeal, now, logoFiles }: { appeal: Pick<App
 /** Writes the demo supporters of the Kleve appeal (placeholder logos for the organisations), in one transaction. */
 export async function seedDemoSupporters({ db, clock, fileStore, appeal }: { db: Db; clock: Clock; fileStore: FileStore; appeal: Pick<Appeal, 'id'> }): Promise<number> {
   const logoFiles: (string | null)[] = [];
-  for (const org of demoSupporterOrganisations) logoFiles.push(fileStore.write('logos', await placeholderLogo(org.shortName), 'png'));
+  for (const org of demoSupporterOrganisations) logoFiles.push(fileStore.write('logos', await placeholderLogo(org.logoLabel), 'png'));
   const rows = demoSupporterRows({ appeal, now: clock(), logoFiles });
   db.transaction((tx) => supportersRepository(tx).insertDemoRows(rows));
   return rows.length;
