@@ -29,6 +29,7 @@ import appealsRoutes from './appeals/appeals.routes.ts';
 import appealMailRoutes from './appeals/appeal-mail.routes.ts';
 import { listAppeals } from './appeals/appeals.service.ts';
 import { appealsWiring } from './appeals-wiring.ts';
+import { invitationAcceptRoutes } from './appeals/team-invitations.routes.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
@@ -96,7 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(securityPlugin, { secureCookies: config.secureCookies });
   await app.register(formsPlugin);
-  await app.register(sessionPlugin, { db, clock, secureCookies: config.secureCookies });
+  await app.register(sessionPlugin, { db, clock, secureCookies: config.secureCookies, requireSecondFactor: config.requireSecondFactor });
   await app.register(rateLimitPlugin, { db, clock, secret: config.sessionSecret });
   await app.register(viewPlugin, { templates, secureCookies: config.secureCookies });
   await app.register(csrfPlugin, { secret: config.sessionSecret, secureCookies: config.secureCookies });
@@ -116,11 +117,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'error' });
   });
 
-  await app.register(organisersRoutes, { db, clock, secret: config.sessionSecret });
+  await app.register(organisersRoutes, { db, clock, secret: config.sessionSecret, secureCookies: config.secureCookies, requireSecondFactor: config.requireSecondFactor });
   await app.register(logoRoutes, { fileStore });
   await app.register(signingRoutes, { db, clock, config, fileStore });
   await app.register(draftLetterRoutes, { db, clock, config, fileStore });
   await app.register(verifyRoutes, { db });
+  await app.register(invitationAcceptRoutes, { db, clock });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
@@ -134,7 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await organiserArea.register(appealAccessPlugin, { db });
     await organiserArea.register(listAccessPlugin, { db });
-    await organiserArea.register(appealsRoutes, { db, clock, ...appealsWiring({ db, clock, config }) });
+    await organiserArea.register(appealsRoutes, { db, clock, secret: config.sessionSecret, ...appealsWiring({ db, clock, config }) });
     await organiserArea.register(signingDashboardRoutes, { db, clock, config });
     await organiserArea.register(auditRoutes, { db });
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });

@@ -7,12 +7,12 @@ import { passwordProblem } from './password-policy.ts';
 
 export const createOrganiserCommand: CliCommand = {
   name: 'create-organiser',
-  usage: 'create-organiser --email <e-mail> --name <name> --password-stdin',
-  description: 'Creates an organiser account; the password is read from standard input.',
+  usage: 'create-organiser --email <e-mail> --name <name> --password-stdin [--admin]',
+  description: 'Creates an organiser account; the password is read from standard input. --admin: the operator (admin page).',
   async run(args, context) {
     const { values } = parseArgs({
       args,
-      options: { email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+      options: { email: { type: 'string' }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' }, admin: { type: 'boolean' } },
       strict: true,
     });
     if (!values.email || !values.name) throw new CliError('Both --email and --name are required.');
@@ -25,9 +25,9 @@ export const createOrganiserCommand: CliCommand = {
       throw new CliError(Object.entries(form.errors).map(([field, key]) => `${field}: ${t(key)}`).join('\n'));
     }
     const { db } = context.database();
-    const created = await createOrganiser({ db, clock: context.clock, input: form.value });
+    const created = await createOrganiser({ db, clock: context.clock, input: form.value, isAdmin: values.admin === true });
     if (!created.ok) throw new CliError(`An organiser with the e-mail ${form.value.email} already exists.`);
-    context.print(`Created organiser ${created.organiser.name} <${created.organiser.email}>.`);
+    context.print(`Created ${created.organiser.isAdmin ? 'admin ' : ''}organiser ${created.organiser.name} <${created.organiser.email}>.`);
     return 0;
   },
 };

@@ -15,8 +15,12 @@ import {
   readOrganiserForm,
 } from './organisers.service.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
+import { hasSecondFactor, startLoginChallenge } from './two-factor.service.ts';
+import { loginChallengeCookie } from './two-factor.routes.ts';
+import twoFactorRoutes from './two-factor.routes.ts';
+import accountLinksRoutes from './account-links.routes.ts';
 
-type Options = { db: Db; clock: Clock; secret: string };
+type Options = { db: Db; clock: Clock; secret: string; secureCookies: boolean; requireSecondFactor: boolean };
 
 // Setup and password change: ten per quarter hour and network. Login counts only failures
 // (per account and per network, see attemptLogin).
@@ -26,7 +30,11 @@ const passwordFormRateLimit = { max: 10, timeWindow: '15 minutes' };
 const safeNext = (value: unknown) => (typeof value === 'string' && /^\/(?!\/)[\w\-./?=&#%]*$/.test(value) ? value : '/appeals');
 
 /** Setup (first account), login, logout and the organiser's own account page. */
-const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret }) => {
+const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret, secureCookies, requireSecondFactor }) => {
+  const challengeCookie = loginChallengeCookie(secureCookies);
+  await app.register(twoFactorRoutes, { db, clock, secret, secureCookies, requireSecondFactor });
+  await app.register(accountLinksRoutes, { db, clock, secret });
+
   app.get('/', async (request, reply) => {
     if (request.organiser) return reply.redirect('/appeals', 303);
     return reply.redirect(hasOrganisers({ db }) ? '/login' : '/setup', 303);
@@ -45,7 +53,8 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, s
         .code(422)
         .viewAsync('organisers/setup', { title: t('setup.title'), form: formView(result.values, result.errors), minLength: MIN_PASSWORD_LENGTH });
     }
-    const created = await createOrganiser({ db, clock, input: result.value });
+    // The first account is the operator's (the admin page, inviting organisers).
+    const created = await createOrganiser({ db, clock, input: result.value, isAdmin: true });
     if (!created.ok) return reply.redirect('/login', 303);
     securityEvent(request.log, { event: 'organiser.created', organiserId: created.organiser.id, ip: request.ip });
     reply.logIn(created.organiser.id);
@@ -74,6 +83,19 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, s
       return reply
         .code(422)
         .viewAsync('organisers/login', { title: t('login.title'), form: formView({ email, next }, { email: 'login.failed' }) });
+    }
+    if (attempt.status === 'disabled') {
+      securityEvent(request.log, { event: 'login.disabled', account: email, ip: request.ip, refused: true });
+      return reply
+        .code(422)
+        .viewAsync('organisers/login', { title: t('login.title'), form: formView({ email, next }, { email: 'accounts.login.disabled' }) });
+    }
+    if (hasSecondFactor(attempt.organiser)) {
+      // The password was right; the session starts only after the code (organisers/two-factor.routes.ts).
+      const token = startLoginChallenge({ db, clock, organiserId: attempt.organiser.id, next });
+      reply.setCookie(challengeCookie.name, token, challengeCookie.options);
+      securityEvent(request.log, { event: 'login.password_ok', organiserId: attempt.organiser.id, ip: request.ip });
+      return reply.redirect('/login/code', 303);
     }
     securityEvent(request.log, { event: 'login.succeeded', organiserId: attempt.organiser.id, ip: request.ip });
     reply.logIn(attempt.organiser.id);

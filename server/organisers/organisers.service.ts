@@ -42,10 +42,13 @@ export async function createOrganiser({
   db,
   clock,
   input,
+  isAdmin = false,
 }: {
   db: Db;
   clock: Clock;
   input: OrganiserInput;
+  /** The operator (the first account on /setup, or `create-organiser --admin`). */
+  isAdmin?: boolean;
 }): Promise<CreateOrganiserResult> {
   const repository = organisersRepository(db);
   if (repository.findByEmail(input.email)) return { ok: false, reason: 'email_taken' };
@@ -57,6 +60,7 @@ export async function createOrganiser({
     name: input.name,
     passwordHash,
     createdAt: clock(),
+    isAdmin,
   });
   return { ok: true, organiser };
 }
@@ -93,7 +97,8 @@ export function resolveSession({ db, clock, token }: { db: Db; clock: Clock; tok
   const found = repository.findSessionWithOrganiser(tokenHash);
   if (!found) return undefined;
   const now = clock().getTime();
-  if (found.session.expiresAt.getTime() <= now || found.session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
+  // A disabled account's open sessions end at their next request.
+  if (found.organiser.disabledAt || found.session.expiresAt.getTime() <= now || found.session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
     repository.deleteSession(tokenHash);
     return undefined;
   }
@@ -162,6 +167,7 @@ export const LOGIN_LIMITS = {
 export type LoginAttempt =
   | { status: 'ok'; organiser: Organiser }
   | { status: 'failed'; lockedNow: boolean }
+  | { status: 'disabled' }
   | { status: 'locked'; retryAfterSeconds: number };
 
 /**
@@ -192,7 +198,7 @@ export async function attemptLogin({
   const locked = keys.map(({ parts, limit }) => peekRateLimit(deps, parts, limit)).filter((state) => state.limited);
   if (locked.length > 0) return { status: 'locked', retryAfterSeconds: Math.max(...locked.map((state) => state.retryAfterSeconds)) };
   const organiser = email && password ? await authenticate({ db, email, password }) : undefined;
-  if (organiser) return { status: 'ok', organiser };
+  if (organiser) return organiser.disabledAt ? { status: 'disabled' } : { status: 'ok', organiser };
   const after = keys.map(({ parts, limit }) => hitRateLimit({ ...deps, now: clock() }, parts, limit));
   // The failure that reaches a limit locks: the next attempt is refused (logged as a lockout).
   return { status: 'failed', lockedNow: after.some((state, index) => state.count === keys[index]!.limit.max) };
