@@ -55,7 +55,7 @@ export async function pendingTotpSetup({ secret, organiser }: { secret: string; 
 async function presentSetup(base32: string, email: string): Promise<TotpSetup> {
   const uri = totpOf(base32, email).toString();
   // Inline SVG: the page needs no script and no data: image.
-  const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+  const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, width: 220, errorCorrectionLevel: 'M' });
   return { secret: base32.replace(/(.{4})/g, '$1 ').trim(), uri, qrSvg };
 }
 
