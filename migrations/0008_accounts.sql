@@ -36,7 +36,6 @@ CREATE TABLE `team_invitations` (
 	`role` text NOT NULL,
 	`token_hash` text NOT NULL,
 	`invited_by` integer,
-	`invited_by_name` text NOT NULL,
 	`created_at` integer NOT NULL,
 	`expires_at` integer NOT NULL,
 	`accepted_at` integer,

@@ -8,6 +8,7 @@ import { appealSender } from './appeals.mails.ts';
 import { kindLabel, roleLabel } from './appeals.presenters.ts';
 import { appealsRepository } from './appeals.repository.ts';
 import { teamInvitationsRepository } from './team-invitations.repository.ts';
+import { inviterName } from './team-invitations.service.ts';
 import type { TeamInvitationPayload } from './team-invitations.service.ts';
 
 export const composeTeamInvitation: Composer = async (payload, { db, config, render }) => {
@@ -26,7 +27,7 @@ export const composeTeamInvitation: Composer = async (payload, { db, config, ren
     sender: appeal.coalitionName,
     greeting: t('invitations.mail.greeting'),
     paragraphs: [
-      t('invitations.mail.text', { name: invitation.invitedByName, title: appeal.title, kind: kindLabel(appeal.kind), coalition: appeal.coalitionName }),
+      t('invitations.mail.text', { name: inviterName({ db, invitation }), title: appeal.title, kind: kindLabel(appeal.kind), coalition: appeal.coalitionName }),
       t('invitations.mail.role', { role: roleLabel(invitation.role), help: t(`role.${invitation.role}.help`) }),
     ],
     button: t('invitations.mail.button'),

@@ -1,14 +1,14 @@
 import { formatDate } from '../shared/dates.ts';
 import { roleLabel } from './appeals.presenters.ts';
-import type { TeamInvitation } from './team-invitations.table.ts';
+import type { InvitationWithInviter } from './team-invitations.service.ts';
 
 /** The open invitations on the Team page. */
-export const presentInvitations = (invitations: TeamInvitation[]) =>
+export const presentInvitations = (invitations: InvitationWithInviter[]) =>
   invitations.map((invitation) => ({
     id: invitation.id,
     email: invitation.email,
     roleLabel: roleLabel(invitation.role),
-    invitedBy: invitation.invitedByName,
+    invitedBy: invitation.inviterName,
     sentOn: formatDate(invitation.createdAt),
     validUntil: formatDate(invitation.expiresAt),
   }));

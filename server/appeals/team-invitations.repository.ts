@@ -8,7 +8,7 @@ const pending = (now: Date) => and(isNull(teamInvitations.acceptedAt), isNull(te
 
 export function teamInvitationsRepository(db: Db) {
   return {
-    insert(values: { appealId: number; email: string; role: Role; tokenHash: string; invitedBy: number; invitedByName: string; createdAt: Date; expiresAt: Date }): TeamInvitation {
+    insert(values: { appealId: number; email: string; role: Role; tokenHash: string; invitedBy: number; createdAt: Date; expiresAt: Date }): TeamInvitation {
       return db.insert(teamInvitations).values(values).returning().get();
     },
     findById(id: number): TeamInvitation | undefined {

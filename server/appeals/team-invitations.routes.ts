@@ -11,7 +11,7 @@ import { securityEvent } from '../shared/privacy-log.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { appealParams } from './appeal-access.ts';
 import { roleLabel } from './appeals.presenters.ts';
-import { acceptInvitation, checkInvitation, readInvitationForm, revokeInvitation } from './team-invitations.service.ts';
+import { acceptInvitation, checkInvitation, inviterName, readInvitationForm, revokeInvitation } from './team-invitations.service.ts';
 import type { InvitationCheck } from './team-invitations.service.ts';
 
 type Options = { db: Db; clock: Clock };
@@ -48,7 +48,7 @@ export const invitationAcceptRoutes: FastifyPluginAsync<Options> = async (app, {
       title: t('invitations.page.title'),
       appealTitle: check.appeal.title,
       coalitionName: check.appeal.coalitionName,
-      invitedBy: check.invitation.invitedByName,
+      invitedBy: inviterName({ db, invitation: check.invitation }),
       roleLabel: roleLabel(check.invitation.role),
       email: check.invitation.email,
       form,

@@ -3,7 +3,8 @@
 // then gets the role on the appeal (and on every other appeal that invited the same address).
 import type { Db } from '../db/client.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
-import { createOrganiser, findOrganiserByEmail, readOrganiserForm } from '../organisers/organisers.service.ts';
+import { t } from '../i18n/index.ts';
+import { createOrganiser, findOrganiserByEmail, findOrganiserById, readOrganiserForm } from '../organisers/organisers.service.ts';
 import type { OrganiserInput } from '../organisers/organisers.service.ts';
 import type { Organiser } from '../organisers/organisers.table.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -31,7 +32,6 @@ export function inviteToTeam({ db, clock, secret, appeal, email, role, invitedBy
       role,
       tokenHash: hashToken(token),
       invitedBy: invitedBy.id,
-      invitedByName: invitedBy.name,
       createdAt: now,
       expiresAt: new Date(now.getTime() + INVITATION_DAYS * 24 * 60 * 60 * 1000),
     });
@@ -41,8 +41,16 @@ export function inviteToTeam({ db, clock, secret, appeal, email, role, invitedBy
   });
 }
 
-export function listPendingInvitations({ db, clock, appeal }: { db: Db; clock: Clock; appeal: Appeal }): TeamInvitation[] {
-  return teamInvitationsRepository(db).listPending(appeal.id, clock());
+export type InvitationWithInviter = TeamInvitation & { inviterName: string };
+
+/** Who invited: their current name, or "a team member" once their account is deleted. */
+export function inviterName({ db, invitation }: { db: Db; invitation: TeamInvitation }): string {
+  const inviter = invitation.invitedBy === null ? undefined : findOrganiserById({ db, id: invitation.invitedBy });
+  return inviter?.name ?? t('invitations.formerMember');
+}
+
+export function listPendingInvitations({ db, clock, appeal }: { db: Db; clock: Clock; appeal: Appeal }): InvitationWithInviter[] {
+  return teamInvitationsRepository(db).listPending(appeal.id, clock()).map((invitation) => ({ ...invitation, inviterName: inviterName({ db, invitation }) }));
 }
 
 /** "Einladung zurückziehen": false when the invitation is not this appeal's or no longer open. */

@@ -17,9 +17,8 @@ export const teamInvitations = sqliteTable(
     email: text('email').notNull(),
     role: text('role', { enum: roles }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
+    /** Named in the mail and on the page; null once that account is deleted. */
     invitedBy: integer('invited_by').references(() => organisers.id, { onDelete: 'set null' }),
-    /** Named in the mail and on the page (kept when the inviting account is deleted). */
-    invitedByName: text('invited_by_name').notNull(),
     createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
     expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
     acceptedAt: integer('accepted_at', { mode: 'timestamp_ms' }),

@@ -1036,5 +1036,6 @@ export const de = {
   'invitations.sentBy': 'Eingeladen von',
   'invitations.validUntil': 'Gültig bis',
   'invitations.revoke': 'Zurückziehen',
+  'invitations.formerMember': 'Ein Mitglied des Teams',
   'invitations.emailHint': 'Hat die Person schon ein Konto, gehört sie sofort zum Team. Sonst bekommt sie eine Einladung per E-Mail, mit der sie ein Konto anlegt.',
 } as const;

@@ -114,6 +114,10 @@ export function findOrganiserByEmail({ db, email }: { db: Db; email: string }): 
   return organisersRepository(db).findByEmail(email);
 }
 
+export function findOrganiserById({ db, id }: { db: Db; id: number }): Organiser | undefined {
+  return organisersRepository(db).findById(id);
+}
+
 export type ChangePasswordInput = { current: string; password: string };
 
 export function readChangePasswordForm(body: unknown, organiser?: { email: string; name: string }): FormResult<ChangePasswordInput> {
