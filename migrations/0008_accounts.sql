@@ -1,3 +1,13 @@
+CREATE TABLE `account_events` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`organiser_id` integer NOT NULL,
+	`event` text NOT NULL,
+	`network` text NOT NULL,
+	`at` integer NOT NULL,
+	FOREIGN KEY (`organiser_id`) REFERENCES `organisers`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `account_events_organiser_idx` ON `account_events` (`organiser_id`,`at`);--> statement-breakpoint
 CREATE TABLE `account_tokens` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`organiser_id` integer NOT NULL,

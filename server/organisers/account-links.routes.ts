@@ -4,7 +4,7 @@ import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { formView } from '../shared/form-view.ts';
-import { securityEvent } from '../shared/privacy-log.ts';
+import { accountEvent } from './account-events.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import {
   checkAccountLink,
@@ -49,7 +49,7 @@ const accountLinksRoutes: FastifyPluginAsync<Options> = async (app, { db, clock,
     const result = readForgotPasswordForm(request.body);
     if (!result.ok) return renderForgot(reply, formView(result.values, result.errors), 422);
     const queued = requestPasswordReset({ db, clock, secret, email: result.value.email });
-    securityEvent(request.log, { event: 'password.reset_requested', account: result.value.email, ip: request.ip, queued });
+    accountEvent({ db, clock, log: request.log }, { event: 'password.reset_requested', account: result.value.email, ip: request.ip, queued });
     // The same answer whether or not the address has an account.
     return reply.viewAsync('organisers/forgot-password-sent', { title: t('accounts.forgot.title'), email: result.value.email });
   });
@@ -72,7 +72,7 @@ const accountLinksRoutes: FastifyPluginAsync<Options> = async (app, { db, clock,
     if (!(await resetPasswordWithLink({ db, clock, link: check.link, organiser: check.organiser, password: result.value.password }))) {
       return renderProblem(reply, 'used', resetAgain);
     }
-    securityEvent(request.log, { event: 'password.reset', organiserId: check.organiser.id, ip: request.ip });
+    accountEvent({ db, clock, log: request.log }, { event: 'password.reset', organiserId: check.organiser.id, ip: request.ip });
     // Every session of the account has ended, this browser's included.
     reply.logOut();
     return reply.flash('accounts.reset.done').redirect('/login', 303);
@@ -94,7 +94,7 @@ const accountLinksRoutes: FastifyPluginAsync<Options> = async (app, { db, clock,
       if (changed.problem === 'used') return renderProblem(reply, 'used', emailAgain);
       return reply.code(409).viewAsync('organisers/link-problem', { title: t('accounts.link.title'), text: t('accounts.email.taken'), again: { href: emailAgain.href, label: t(emailAgain.label) } });
     }
-    securityEvent(request.log, { event: 'email.changed', organiserId: check.organiser.id, ip: request.ip });
+    accountEvent({ db, clock, log: request.log }, { event: 'email.changed', organiserId: check.organiser.id, ip: request.ip });
     return reply.flash('accounts.email.changed', { email: changed.email }).redirect(request.organiser ? '/account' : '/login', 303);
   });
 };

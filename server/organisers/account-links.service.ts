@@ -102,18 +102,18 @@ export type EmailChangeInput = { email: string; current: string };
 
 export function readEmailChangeForm(body: unknown): FormResult<EmailChangeInput> {
   const form = readForm(body);
-  const email = form.email('email', { required: true });
-  const current = form.text('current', { required: true, max: MAX_PASSWORD_LENGTH });
+  const email = form.email('newEmail', { required: true });
+  const current = form.text('emailPassword', { required: true, max: MAX_PASSWORD_LENGTH });
   const result = form.result({ email, current });
-  result.values.current = '';
+  result.values.emailPassword = '';
   return result;
 }
 
 /** Asks the new address to confirm itself; the address stays until the link is opened. */
-export async function requestEmailChange({ db, clock, secret, organiser, input }: { db: Db; clock: Clock; secret: string; organiser: Organiser; input: EmailChangeInput }): Promise<{ ok: true } | { ok: false; field: 'email' | 'current'; problem: MessageKey }> {
-  if (!(await verifyPassword(organiser.passwordHash, input.current))) return { ok: false, field: 'current', problem: 'account.wrongPassword' };
-  if (input.email === organiser.email) return { ok: false, field: 'email', problem: 'accounts.email.same' };
-  if (organisersRepository(db).findByEmail(input.email)) return { ok: false, field: 'email', problem: 'accounts.email.taken' };
+export async function requestEmailChange({ db, clock, secret, organiser, input }: { db: Db; clock: Clock; secret: string; organiser: Organiser; input: EmailChangeInput }): Promise<{ ok: true } | { ok: false; field: 'newEmail' | 'emailPassword'; problem: MessageKey }> {
+  if (!(await verifyPassword(organiser.passwordHash, input.current))) return { ok: false, field: 'emailPassword', problem: 'account.wrongPassword' };
+  if (input.email === organiser.email) return { ok: false, field: 'newEmail', problem: 'accounts.email.same' };
+  if (organisersRepository(db).findByEmail(input.email)) return { ok: false, field: 'newEmail', problem: 'accounts.email.taken' };
   issueLink({ db, clock, secret, organiser, purpose: 'email-change', to: input.email, newEmail: input.email });
   return { ok: true };
 }

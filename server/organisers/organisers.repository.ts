@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gt, isNull, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { accountTokens, loginChallenges, organisers, recoveryCodes, sessions } from './organisers.table.ts';
+import { accountEvents, accountTokens, loginChallenges, organisers, recoveryCodes, sessions } from './organisers.table.ts';
 import type { Organiser } from './organisers.table.ts';
 
 export function organisersRepository(db: Db) {
@@ -100,6 +100,20 @@ export function organisersRepository(db: Db) {
           .where(and(eq(accountTokens.organiserId, organiserId), eq(accountTokens.purpose, purpose), gt(accountTokens.createdAt, since)))
           .get()?.value ?? 0
       );
+    },
+    insertAccountEvent(values: { organiserId: number; event: string; network: string; at: Date }, keepSince: Date): void {
+      db.insert(accountEvents).values(values).run();
+      db.delete(accountEvents).where(and(eq(accountEvents.organiserId, values.organiserId), lt(accountEvents.at, keepSince))).run();
+    },
+    listAccountEvents(organiserId: number, limit: number) {
+      return db.select().from(accountEvents).where(eq(accountEvents.organiserId, organiserId)).orderBy(desc(accountEvents.at), desc(accountEvents.id)).limit(limit).all();
+    },
+    /** Ends one session of this organiser, named by the start of its hash (false: none of theirs). */
+    deleteSessionByKey(organiserId: number, keyPrefix: string): boolean {
+      const session = db.select().from(sessions).where(eq(sessions.organiserId, organiserId)).all().find((row) => row.tokenHash.startsWith(keyPrefix));
+      if (!session) return false;
+      db.delete(sessions).where(eq(sessions.tokenHash, session.tokenHash)).run();
+      return true;
     },
     listSessions(organiserId: number) {
       return db.select().from(sessions).where(eq(sessions.organiserId, organiserId)).orderBy(desc(sessions.lastSeenAt)).all();

@@ -118,6 +118,33 @@ export function findOrganiserById({ db, id }: { db: Db; id: number }): Organiser
   return organisersRepository(db).findById(id);
 }
 
+export function readNameForm(body: unknown): FormResult<{ name: string }> {
+  const form = readForm(body);
+  const name = form.line('name', { required: true, max: 120 });
+  return form.result({ name });
+}
+
+export function changeName({ db, organiser, name }: { db: Db; organiser: Organiser; name: string }): void {
+  organisersRepository(db).updateName(organiser.id, name);
+}
+
+/** The account's sessions for the account page; `key` names one without revealing its hash. */
+export function listSessions({ db, organiser, currentToken }: { db: Db; organiser: Organiser; currentToken: string }) {
+  const current = hashToken(currentToken);
+  return organisersRepository(db)
+    .listSessions(organiser.id)
+    .map((session) => ({ key: session.tokenHash.slice(0, 16), createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, current: session.tokenHash === current }));
+}
+
+/** "Abmelden" for one of the organiser's other sessions (false: not theirs, or already ended). */
+export function endOwnSession({ db, organiser, key }: { db: Db; organiser: Organiser; key: string }): boolean {
+  return /^[0-9a-f]{16}$/.test(key) && organisersRepository(db).deleteSessionByKey(organiser.id, key);
+}
+
+export function endOtherSessions({ db, organiser, currentToken }: { db: Db; organiser: Organiser; currentToken: string }): void {
+  organisersRepository(db).deleteOtherSessions(organiser.id, hashToken(currentToken));
+}
+
 export type ChangePasswordInput = { current: string; password: string };
 
 export function readChangePasswordForm(body: unknown, organiser?: { email: string; name: string }): FormResult<ChangePasswordInput> {

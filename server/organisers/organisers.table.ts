@@ -78,6 +78,22 @@ export const sessions = sqliteTable(
   (table) => [index('sessions_organiser_idx').on(table.organiserId)],
 );
 
+/** The account's own security events (logins, failures, changes), shown on its account page; 90 days. */
+export const accountEvents = sqliteTable(
+  'account_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    organiserId: integer('organiser_id')
+      .notNull()
+      .references(() => organisers.id, { onDelete: 'cascade' }),
+    event: text('event').notNull(),
+    /** The client network (/24 or /48), never the full address. */
+    network: text('network').notNull(),
+    at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+  },
+  (table) => [index('account_events_organiser_idx').on(table.organiserId, table.at)],
+);
+
 export type Organiser = typeof organisers.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type AccountToken = typeof accountTokens.$inferSelect;

@@ -6,7 +6,7 @@ import type { Clock } from '../shared/clock.ts';
 import { formView } from '../shared/form-view.ts';
 import type { FormView } from '../shared/form-view.ts';
 import { readForm } from '../shared/form.ts';
-import { securityEvent } from '../shared/privacy-log.ts';
+import { accountEvent } from './account-events.ts';
 import { verifyPassword } from './passwords.ts';
 import {
   beginTotpSetup,
@@ -58,16 +58,16 @@ const twoFactorRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, se
     if (code === '') return renderCode(reply, formView({}, { code: 'accounts.code.missing' }), 422);
     const check = checkSecondFactor({ db, clock, secret, organiser: challenge.organiser, code });
     if (check.status === 'locked') {
-      securityEvent(request.log, { event: 'login.second_factor_locked', organiserId, ip: request.ip, refused: true });
+      accountEvent({ db, clock, log: request.log }, { event: 'login.second_factor_locked', organiserId, ip: request.ip, refused: true });
       throw new RateLimitedError(check.retryAfterSeconds, 'guard.loginLocked.text');
     }
     if (check.status === 'wrong') {
-      securityEvent(request.log, { event: 'login.second_factor_failed', organiserId, ip: request.ip });
+      accountEvent({ db, clock, log: request.log }, { event: 'login.second_factor_failed', organiserId, ip: request.ip });
       return renderCode(reply, formView({}, { code: 'accounts.code.wrong' }), 422);
     }
     endLoginChallenge({ db, token: challenge.token });
     reply.clearCookie(cookie.name, { path: '/', secure: secureCookies });
-    securityEvent(request.log, { event: 'login.succeeded', organiserId, ip: request.ip, secondFactor: check.used });
+    accountEvent({ db, clock, log: request.log }, { event: 'login.succeeded', organiserId, ip: request.ip, secondFactor: check.used });
     reply.logIn(organiserId);
     if (check.used === 'recovery') reply.flash('accounts.code.recoveryUsed', { count: unusedRecoveryCodes({ db, organiser: challenge.organiser }) });
     return reply.redirect(challenge.next, 303);
@@ -110,7 +110,7 @@ const twoFactorRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, se
       if (!setup) return reply.redirect('/account/two-factor', 303);
       return renderPage(request, reply, { setup, form: formView({}, { code: 'accounts.code.wrong' }) }, 422);
     }
-    securityEvent(request.log, { event: 'two_factor.enabled', organiserId: organiser.id, ip: request.ip });
+    accountEvent({ db, clock, log: request.log }, { event: 'two_factor.enabled', organiserId: organiser.id, ip: request.ip });
     request.organiser = { ...organiser, totpSecret: organiser.totpPendingSecret, totpPendingSecret: null };
     return renderPage(request, reply, { codes: result.recoveryCodes });
   });
@@ -121,7 +121,7 @@ const twoFactorRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, se
     if (!(await verifyPassword(organiser.passwordHash, readPassword(request.body, 'passwordCodes')))) {
       return renderPage(request, reply, { form: formView({}, { passwordCodes: 'account.wrongPassword' }) }, 422);
     }
-    securityEvent(request.log, { event: 'two_factor.recovery_codes', organiserId: organiser.id, ip: request.ip });
+    accountEvent({ db, clock, log: request.log }, { event: 'two_factor.recovery_codes', organiserId: organiser.id, ip: request.ip });
     return renderPage(request, reply, { codes: newRecoveryCodes({ db, organiser }) });
   });
 
@@ -132,7 +132,7 @@ const twoFactorRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, se
       return renderPage(request, reply, { form: formView({}, { passwordOff: 'account.wrongPassword' }) }, 422);
     }
     disableSecondFactor({ db, organiserId: organiser.id });
-    securityEvent(request.log, { event: 'two_factor.disabled', organiserId: organiser.id, ip: request.ip });
+    accountEvent({ db, clock, log: request.log }, { event: 'two_factor.disabled', organiserId: organiser.id, ip: request.ip });
     return reply.flash('accounts.twoFactor.disabled').redirect('/account/two-factor', 303);
   });
 };

@@ -39,6 +39,7 @@ export async function guardWorld() {
       .replace(':appealId', String(appeal.id))
       .replace(':organiserId', String(member.organiser.id))
       .replace(':invitationId', '1')
+      .replace(':sessionId', '0'.repeat(16))
       .replace(':token', 'A'.repeat(43))
       .replace(':code', 'ABCD-EFGH')
       .replace(':importId', 'x')

@@ -7,6 +7,8 @@ import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { addMember } from '../../server/appeals/appeals.service.ts';
 import { inviteToTeam } from '../../server/appeals/team-invitations.service.ts';
+import { startSession } from '../../server/organisers/organisers.service.ts';
+import { hashToken } from '../../server/shared/tokens.ts';
 import { appeals } from '../../server/appeals/appeals.table.ts';
 import { addressees } from '../../server/addressees/addressees.table.ts';
 import { startDispatch } from '../../server/dispatch/dispatch.service.ts';
@@ -110,6 +112,7 @@ async function buildWorld() {
     delivery,
     mail,
     invitation,
+    annaSession: hashToken(startSession({ db, clock: systemClock, organiserId: anna.organiser.id })).slice(0, 16),
     brunoAppeal,
     brunoList,
     login,
@@ -129,6 +132,8 @@ function concrete(route: { method: string; url: string }, world: World, { slug =
     importId: 'A'.repeat(43),
     appealId: String(world.appeal.id),
     invitationId: String(world.invitation.id),
+    // One of Anna's sessions, named as her account page names it.
+    sessionId: world.annaSession,
     // Public routes (CSRF pass only): links and codes of nobody.
     token: 'x'.repeat(43),
     code: 'ABCD-EFGH',
