@@ -2,6 +2,7 @@ CREATE TABLE `account_events` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`organiser_id` integer NOT NULL,
 	`event` text NOT NULL,
+	`detail` text DEFAULT '' NOT NULL,
 	`network` text NOT NULL,
 	`at` integer NOT NULL,
 	FOREIGN KEY (`organiser_id`) REFERENCES `organisers`(`id`) ON UPDATE no action ON DELETE cascade
@@ -41,7 +42,7 @@ CREATE TABLE `recovery_codes` (
 CREATE INDEX `recovery_codes_organiser_idx` ON `recovery_codes` (`organiser_id`);--> statement-breakpoint
 CREATE TABLE `team_invitations` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
-	`appeal_id` integer NOT NULL,
+	`appeal_id` integer,
 	`email` text NOT NULL,
 	`role` text NOT NULL,
 	`token_hash` text NOT NULL,

@@ -30,6 +30,7 @@ import appealMailRoutes from './appeals/appeal-mail.routes.ts';
 import { listAppeals } from './appeals/appeals.service.ts';
 import { appealsWiring } from './appeals-wiring.ts';
 import { invitationAcceptRoutes } from './appeals/team-invitations.routes.ts';
+import adminRoutes from './appeals/admin.routes.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
@@ -152,6 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(appealMailRoutes, { db, config });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
     await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
+    await organiserArea.register(adminRoutes, { db, clock, secret: config.sessionSecret });
   });
 
   return app;

@@ -19,22 +19,27 @@ export const composeTeamInvitation: Composer = async (payload, { db, config, ren
   if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.tokenHash !== hashToken(token)) {
     throw new MailNotNeeded('the invitation was withdrawn, replaced or accepted');
   }
-  const appeal = appealsRepository(db).findById(invitation.appealId);
-  if (!appeal) throw new MailNotNeeded('the appeal was deleted');
-  const subject = t('invitations.mail.subject', { title: appeal.title });
+  const appeal = invitation.appealId === null ? null : appealsRepository(db).findById(invitation.appealId);
+  if (appeal === undefined) throw new MailNotNeeded('the appeal was deleted');
+  const name = inviterName({ db, invitation });
+  // The operator's invitation to the installation names no appeal and no role.
+  const subject = appeal ? t('invitations.mail.subject', { title: appeal.title }) : t('invitations.mail.installationSubject');
+  const paragraphs = appeal
+    ? [
+        t('invitations.mail.text', { name, title: appeal.title, kind: kindLabel(appeal.kind), coalition: appeal.coalitionName }),
+        t('invitations.mail.role', { role: roleLabel(invitation.role), help: t(`role.${invitation.role}.help`) }),
+      ]
+    : [t('invitations.mail.installationText', { name })];
   const { html, text } = await render('organisers/account-link', {
     subject,
-    sender: appeal.coalitionName,
+    sender: appeal ? appeal.coalitionName : t('app.name'),
     greeting: t('invitations.mail.greeting'),
-    paragraphs: [
-      t('invitations.mail.text', { name: inviterName({ db, invitation }), title: appeal.title, kind: kindLabel(appeal.kind), coalition: appeal.coalitionName }),
-      t('invitations.mail.role', { role: roleLabel(invitation.role), help: t(`role.${invitation.role}.help`) }),
-    ],
+    paragraphs,
     button: t('invitations.mail.button'),
     copyHint: t('accounts.mail.copyHint'),
     link: `${config.baseUrl}/invite/${token}`,
     note: t('invitations.mail.note', { until: formatDate(invitation.expiresAt) }),
     footer: t('mail.footer'),
   });
-  return { subject, html, text, ...appealSender(appeal) };
+  return { subject, html, text, ...(appeal ? appealSender(appeal) : {}) };
 };

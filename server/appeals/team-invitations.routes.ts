@@ -46,8 +46,7 @@ export const invitationAcceptRoutes: FastifyPluginAsync<Options> = async (app, {
   const renderForm = (reply: FastifyReply, check: Extract<InvitationCheck, { ok: true }>, form: FormView, status = 200) =>
     reply.code(status).viewAsync('appeals/invitation', {
       title: t('invitations.page.title'),
-      appealTitle: check.appeal.title,
-      coalitionName: check.appeal.coalitionName,
+      appeal: check.appeal ? { title: check.appeal.title, coalitionName: check.appeal.coalitionName } : null,
       invitedBy: inviterName({ db, invitation: check.invitation }),
       roleLabel: roleLabel(check.invitation.role),
       email: check.invitation.email,
@@ -68,13 +67,16 @@ export const invitationAcceptRoutes: FastifyPluginAsync<Options> = async (app, {
     if (!form.ok) return renderForm(reply, check, formView(form.values, form.errors), 422);
     const accepted = await acceptInvitation({ db, clock, invitation: check.invitation, appeal: check.appeal, input: form.value });
     if (!accepted.ok) return renderProblem(reply, accepted.problem);
-    securityEvent(request.log, { event: 'invitation.accepted', organiserId: accepted.organiser.id, appealId: check.appeal.id, ip: request.ip });
+    const appeal = check.appeal;
+    securityEvent(request.log, { event: 'invitation.accepted', organiserId: accepted.organiser.id, appealId: appeal?.id, ip: request.ip });
+    const target = appeal ? `/appeals/${appeal.slug}` : '/appeals';
     if (!accepted.newAccount) {
       // The address got an account meanwhile: the role is added; its owner logs in as usual.
-      return reply.flash('invitations.addedToAccount', { title: check.appeal.title }).redirect(`/login?next=/appeals/${check.appeal.slug}`, 303);
+      if (!appeal) return reply.redirect('/login', 303);
+      return reply.flash('invitations.addedToAccount', { title: appeal.title }).redirect(`/login?next=${target}`, 303);
     }
     securityEvent(request.log, { event: 'organiser.created', organiserId: accepted.organiser.id, ip: request.ip });
     reply.logIn(accepted.organiser.id);
-    return reply.flash('invitations.welcome', { title: check.appeal.title }).redirect(`/appeals/${check.appeal.slug}`, 303);
+    return (appeal ? reply.flash('invitations.welcome', { title: appeal.title }) : reply.flash('setup.done')).redirect(target, 303);
   });
 };

@@ -19,15 +19,19 @@ export const INVITATION_DAYS = 7;
 
 export type TeamInvitationPayload = { invitationId: number; sealedToken: string };
 
-/** Queues the invitation mail; an open invitation to the same address on this appeal is replaced. */
-export function inviteToTeam({ db, clock, secret, appeal, email, role, invitedBy }: { db: Db; clock: Clock; secret: string; appeal: Appeal; email: string; role: Role; invitedBy: Pick<Organiser, 'id' | 'name'> }): TeamInvitation {
+/**
+ * Queues the invitation mail; an open invitation to the same address on this appeal is replaced.
+ * `appeal: null`: the operator invites a person to the installation (no role on any appeal).
+ */
+export function inviteToTeam({ db, clock, secret, appeal, email, role, invitedBy }: { db: Db; clock: Clock; secret: string; appeal: Appeal | null; email: string; role: Role; invitedBy: Pick<Organiser, 'id' | 'name'> }): TeamInvitation {
+  const appealId = appeal?.id ?? null;
   const token = newToken();
   const now = clock();
   return db.transaction((tx) => {
     const repository = teamInvitationsRepository(tx);
-    repository.revokeOpen(appeal.id, email, now);
+    repository.revokeOpen(appealId, email, now);
     const invitation = repository.insert({
-      appealId: appeal.id,
+      appealId,
       email,
       role,
       tokenHash: hashToken(token),
@@ -36,7 +40,8 @@ export function inviteToTeam({ db, clock, secret, appeal, email, role, invitedBy
       expiresAt: new Date(now.getTime() + INVITATION_DAYS * 24 * 60 * 60 * 1000),
     });
     const payload: TeamInvitationPayload = { invitationId: invitation.id, sealedToken: sealToken(token, secret) };
-    enqueueMail({ db: tx, clock, mail: { kind: 'team-invitation', payload, to: email, ref: `appeal:${appeal.id}`, appealId: appeal.id } });
+    const scope = appealId === null ? { ref: 'installation' } : { ref: `appeal:${appealId}`, appealId };
+    enqueueMail({ db: tx, clock, mail: { kind: 'team-invitation', payload, to: email, ...scope } });
     return invitation;
   });
 }
@@ -49,23 +54,24 @@ export function inviterName({ db, invitation }: { db: Db; invitation: TeamInvita
   return inviter?.name ?? t('invitations.formerMember');
 }
 
-export function listPendingInvitations({ db, clock, appeal }: { db: Db; clock: Clock; appeal: Appeal }): InvitationWithInviter[] {
-  return teamInvitationsRepository(db).listPending(appeal.id, clock()).map((invitation) => ({ ...invitation, inviterName: inviterName({ db, invitation }) }));
+export function listPendingInvitations({ db, clock, appeal }: { db: Db; clock: Clock; appeal: Appeal | null }): InvitationWithInviter[] {
+  return teamInvitationsRepository(db).listPending(appeal?.id ?? null, clock()).map((invitation) => ({ ...invitation, inviterName: inviterName({ db, invitation }) }));
 }
 
 /** "Einladung zurückziehen": false when the invitation is not this appeal's or no longer open. */
-export function revokeInvitation({ db, clock, appeal, invitationId }: { db: Db; clock: Clock; appeal: Appeal; invitationId: number }): boolean {
-  return teamInvitationsRepository(db).revoke(appeal.id, invitationId, clock());
+export function revokeInvitation({ db, clock, appeal, invitationId }: { db: Db; clock: Clock; appeal: Appeal | null; invitationId: number }): boolean {
+  return teamInvitationsRepository(db).revoke(appeal?.id ?? null, invitationId, clock());
 }
 
 export type InvitationCheck =
-  | { ok: true; invitation: TeamInvitation; appeal: Appeal }
+  | { ok: true; invitation: TeamInvitation; appeal: Appeal | null }
   | { ok: false; problem: 'unknown' | 'used' | 'revoked' | 'expired' };
 
 export function checkInvitation({ db, clock, token }: { db: Db; clock: Clock; token: string }): InvitationCheck {
   const invitation = /^[A-Za-z0-9_-]{43}$/.test(token) ? teamInvitationsRepository(db).findByTokenHash(hashToken(token)) : undefined;
-  const appeal = invitation ? appealsRepository(db).findById(invitation.appealId) : undefined;
-  if (!invitation || !appeal) return { ok: false, problem: 'unknown' };
+  const appeal = invitation?.appealId ? appealsRepository(db).findById(invitation.appealId) : null;
+  // An appeal's invitation whose appeal was deleted is gone with it (cascade); this is a guard.
+  if (!invitation || appeal === undefined) return { ok: false, problem: 'unknown' };
   if (invitation.acceptedAt) return { ok: false, problem: 'used' };
   if (invitation.revokedAt) return { ok: false, problem: 'revoked' };
   if (invitation.expiresAt.getTime() <= clock().getTime()) return { ok: false, problem: 'expired' };
@@ -78,13 +84,13 @@ export function readInvitationForm(body: unknown, invitation: TeamInvitation): F
   return readOrganiserForm({ ...fields, email: invitation.email });
 }
 
-export type AcceptResult = { ok: true; organiser: Organiser; appeal: Appeal; newAccount: boolean } | { ok: false; problem: 'used' };
+export type AcceptResult = { ok: true; organiser: Organiser; appeal: Appeal | null; newAccount: boolean } | { ok: false; problem: 'used' };
 
 /**
  * Creates the account (or, when one was made for the address meanwhile, uses it) and gives it
  * the role of this invitation and of every other open invitation to the same address.
  */
-export async function acceptInvitation({ db, clock, invitation, appeal, input }: { db: Db; clock: Clock; invitation: TeamInvitation; appeal: Appeal; input: OrganiserInput | null }): Promise<AcceptResult> {
+export async function acceptInvitation({ db, clock, invitation, appeal, input }: { db: Db; clock: Clock; invitation: TeamInvitation; appeal: Appeal | null; input: OrganiserInput | null }): Promise<AcceptResult> {
   let organiser = findOrganiserByEmail({ db, email: invitation.email });
   const newAccount = !organiser;
   if (!organiser) {
@@ -101,7 +107,7 @@ export async function acceptInvitation({ db, clock, invitation, appeal, input }:
     const appeals = appealsRepository(tx);
     for (const grant of grants) {
       if (grant.id !== invitation.id) invitations.accept(grant.id, clock());
-      if (!appeals.findMembership(grant.appealId, account.id)) appeals.insertMembership({ appealId: grant.appealId, organiserId: account.id, role: grant.role, createdAt: clock() });
+      if (grant.appealId !== null && !appeals.findMembership(grant.appealId, account.id)) appeals.insertMembership({ appealId: grant.appealId, organiserId: account.id, role: grant.role, createdAt: clock() });
     }
     return { ok: true as const, organiser: account, appeal, newAccount };
   });

@@ -4,15 +4,14 @@ import { appeals, roles } from './appeals.table.ts';
 
 /**
  * An invitation to an appeal's team for a person without an account: the mail's link (only its
- * hash is stored, valid 7 days) leads to choosing name and password; the role follows.
+ * hash is stored, valid 7 days) leads to choosing name and password; the role follows. Without
+ * an appeal it is the operator's invitation to the installation (admin page).
  */
 export const teamInvitations = sqliteTable(
   'team_invitations',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    appealId: integer('appeal_id')
-      .notNull()
-      .references(() => appeals.id, { onDelete: 'cascade' }),
+    appealId: integer('appeal_id').references(() => appeals.id, { onDelete: 'cascade' }),
     /** Stored lower-case. */
     email: text('email').notNull(),
     role: text('role', { enum: roles }).notNull(),

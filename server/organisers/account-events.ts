@@ -32,6 +32,16 @@ const eventLabels: Record<string, MessageKey> = {
 };
 
 const KEEP_MS = 90 * 24 * 60 * 60 * 1000;
+/** The operators' actions are kept longer: a year. */
+const ADMIN_KEEP_MS = 365 * 24 * 60 * 60 * 1000;
+
+const adminLabels: Record<string, MessageKey> = {
+  'admin.invited': 'admin.event.invited',
+  'admin.invitation_revoked': 'admin.event.invitationRevoked',
+  'admin.disabled': 'admin.event.disabled',
+  'admin.enabled': 'admin.event.enabled',
+  'admin.second_factor_reset': 'admin.event.secondFactorReset',
+};
 
 type LogTarget = Parameters<typeof securityEvent>[0];
 
@@ -48,13 +58,41 @@ export function accountEvent({ db, clock, log }: { db: Db; clock: Clock; log: Lo
   repository.insertAccountEvent({ organiserId, event: event.event, network: truncateIp(event.ip), at: now }, new Date(now.getTime() - KEEP_MS));
 }
 
+export type AdminAction = 'invited' | 'invitation_revoked' | 'disabled' | 'enabled' | 'second_factor_reset';
+
+/**
+ * An operator's action: a log line, an event on the admin's own account (the admin page lists
+ * them for every admin), and, when it concerns an account, an event on that account too.
+ */
+export function adminEvent(
+  { db, clock, log }: { db: Db; clock: Clock; log: LogTarget },
+  { action, actorId, target, ip }: { action: AdminAction; actorId: number; target: { id?: number; email: string }; ip: string },
+): void {
+  securityEvent(log, { event: `admin.${action}`, organiserId: target.id, actorId, ip });
+  const repository = organisersRepository(db);
+  const now = clock();
+  const keepSince = new Date(now.getTime() - ADMIN_KEEP_MS);
+  repository.insertAccountEvent({ organiserId: actorId, event: `admin.${action}`, detail: target.email, network: truncateIp(ip), at: now }, keepSince);
+  const targetEvent = { disabled: 'organiser.disabled', enabled: 'organiser.enabled', second_factor_reset: 'two_factor.disabled' } as const;
+  if (target.id !== undefined && action in targetEvent) {
+    repository.insertAccountEvent({ organiserId: target.id, event: targetEvent[action as keyof typeof targetEvent], network: '', at: now }, new Date(now.getTime() - KEEP_MS));
+  }
+}
+
+/** The operators' actions, newest first, for the admin page. */
+export function listAdminEvents({ db, limit = 50 }: { db: Db; limit?: number }) {
+  return organisersRepository(db)
+    .listAdminEvents(limit)
+    .map(({ event, actor }) => ({ at: formatDateTime(event.at), actor, label: t(adminLabels[event.event] ?? 'accounts.event.other'), detail: event.detail }));
+}
+
 /** The newest events of an account, as the account page lists them. */
 export function listAccountEvents({ db, organiserId, limit = 30 }: { db: Db; organiserId: number; limit?: number }) {
   return organisersRepository(db)
     .listAccountEvents(organiserId, limit)
     .map((row) => ({
       at: formatDateTime(row.at),
-      label: t(eventLabels[row.event] ?? 'accounts.event.other'),
+      label: t(eventLabels[row.event] ?? adminLabels[row.event] ?? 'accounts.event.other'),
       network: row.network,
       warning: /failed|locked|disabled/.test(row.event),
     }));

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, isNull, lt, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, like, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accountEvents, accountTokens, loginChallenges, organisers, recoveryCodes, sessions } from './organisers.table.ts';
 import type { Organiser } from './organisers.table.ts';
@@ -101,12 +101,23 @@ export function organisersRepository(db: Db) {
           .get()?.value ?? 0
       );
     },
-    insertAccountEvent(values: { organiserId: number; event: string; network: string; at: Date }, keepSince: Date): void {
+    insertAccountEvent(values: { organiserId: number; event: string; detail?: string; network: string; at: Date }, keepSince: Date): void {
       db.insert(accountEvents).values(values).run();
       db.delete(accountEvents).where(and(eq(accountEvents.organiserId, values.organiserId), lt(accountEvents.at, keepSince))).run();
     },
     listAccountEvents(organiserId: number, limit: number) {
       return db.select().from(accountEvents).where(eq(accountEvents.organiserId, organiserId)).orderBy(desc(accountEvents.at), desc(accountEvents.id)).limit(limit).all();
+    },
+    /** The operator's actions (events `admin.…`) of every admin account, newest first. */
+    listAdminEvents(limit: number) {
+      return db
+        .select({ event: accountEvents, actor: organisers.name })
+        .from(accountEvents)
+        .innerJoin(organisers, eq(accountEvents.organiserId, organisers.id))
+        .where(like(accountEvents.event, 'admin.%'))
+        .orderBy(desc(accountEvents.at), desc(accountEvents.id))
+        .limit(limit)
+        .all();
     },
     /** Ends one session of this organiser, named by the start of its hash (false: none of theirs). */
     deleteSessionByKey(organiserId: number, keyPrefix: string): boolean {

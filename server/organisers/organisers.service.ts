@@ -145,6 +145,23 @@ export function endOtherSessions({ db, organiser, currentToken }: { db: Db; orga
   organisersRepository(db).deleteOtherSessions(organiser.id, hashToken(currentToken));
 }
 
+/** Every account, for the operator's page. */
+export function listOrganisers({ db }: { db: Db }): Organiser[] {
+  return organisersRepository(db).listAll();
+}
+
+/** The operator disables (every session ends at once) or re-enables an account; never their own. */
+export function setOrganiserDisabled({ db, clock, organiserId, actorId, disabled }: { db: Db; clock: Clock; organiserId: number; actorId: number; disabled: boolean }): Organiser | undefined {
+  const repository = organisersRepository(db);
+  const organiser = repository.findById(organiserId);
+  if (!organiser || organiserId === actorId) return undefined;
+  db.transaction((tx) => {
+    organisersRepository(tx).setDisabled(organiserId, disabled ? clock() : null);
+    if (disabled) organisersRepository(tx).deleteAllSessions(organiserId);
+  });
+  return organiser;
+}
+
 export type ChangePasswordInput = { current: string; password: string };
 
 export function readChangePasswordForm(body: unknown, organiser?: { email: string; name: string }): FormResult<ChangePasswordInput> {

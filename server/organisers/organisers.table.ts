@@ -87,6 +87,8 @@ export const accountEvents = sqliteTable(
       .notNull()
       .references(() => organisers.id, { onDelete: 'cascade' }),
     event: text('event').notNull(),
+    /** What the operator's actions concern (the account's e-mail address at the time). */
+    detail: text('detail').notNull().default(''),
     /** The client network (/24 or /48), never the full address. */
     network: text('network').notNull(),
     at: integer('at', { mode: 'timestamp_ms' }).notNull(),

@@ -115,7 +115,12 @@ export type SecurityEventName =
   | 'invitation.revoked'
   | 'organiser.disabled'
   | 'organiser.enabled'
-  | 'session.ended';
+  | 'session.ended'
+  | 'admin.invited'
+  | 'admin.invitation_revoked'
+  | 'admin.disabled'
+  | 'admin.enabled'
+  | 'admin.second_factor_reset';
 
 export type SecurityEvent = {
   event: SecurityEventName;
