@@ -934,7 +934,7 @@ export const de = {
   'accounts.code.title': 'Anmeldung bestätigen',
   'accounts.code.intro': 'Ihr Konto ist mit einem zweiten Faktor geschützt. Geben Sie den sechsstelligen Code aus Ihrer Authenticator-App ein – oder einen Ihrer Wiederherstellungscodes.',
   'accounts.code.label': 'Code',
-  'accounts.code.hint': 'Sechs Ziffern aus der App (Leerzeichen sind egal) oder ein Wiederherstellungscode wie „ab12c-3de45“.',
+  'accounts.code.hint': 'Sechs Ziffern aus der App (Leerzeichen sind egal) oder ein Wiederherstellungscode wie „ab12-c3de-45f6-7a8b“.',
   'accounts.code.submit': 'Bestätigen',
   'accounts.code.restart': 'Mit einem anderen Konto anmelden',
   'accounts.code.missing': 'Bitte geben Sie den Code ein.',

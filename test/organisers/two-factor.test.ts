@@ -4,6 +4,7 @@ import { Secret, TOTP } from 'otpauth';
 import type { Agent } from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { organisersRepository } from '../../server/organisers/organisers.repository.ts';
+import { recoveryCodes } from '../../server/organisers/organisers.table.ts';
 import { buildTestApp, fixedNow } from '../helpers/app.ts';
 import { loginAs, makeOrganiser, submitForm } from '../helpers/factories.ts';
 import { csrfToken, fieldError, pageText, parseHtml } from '../helpers/html.ts';
@@ -101,6 +102,11 @@ describe('two-factor sign-in (TOTP)', () => {
     const agent = world.http();
     await loginAs(agent, { email: 'andrea@example.org', password: world.account.password });
     const { codes } = await world.enable(agent);
+    expect(codes[0]).toMatch(/^[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}$/);
+    // Stored only as hashes.
+    const stored = world.db.select().from(recoveryCodes).all();
+    expect(stored).toHaveLength(10);
+    for (const code of codes) expect(stored.some((row) => row.codeHash.includes(code.replace(/-/g, '')))).toBe(false);
     const first = await world.passwordStep();
     const used = await world.sendCode(first, codes[0]!.toUpperCase());
     expect(used.status).toBe(303);
