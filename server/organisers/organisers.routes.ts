@@ -28,7 +28,7 @@ const passwordFormRateLimit = { max: 10, timeWindow: '15 minutes' };
 /** Only local paths, so that a crafted `next` cannot send the organiser elsewhere. */
 const safeNext = (value: unknown) => (typeof value === 'string' && /^\/(?!\/)[\w\-./?=&#%]*$/.test(value) ? value : '/appeals');
 
-/** Setup (first account), login, logout and the organiser's own account page. */
+/** Setup (first account), login (the second step in two-factor.routes.ts), logout; the account pages and the mailed links are registered from here. */
 const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret, secureCookies, requireSecondFactor }) => {
   const challengeCookie = loginChallengeCookie(secureCookies);
   await app.register(twoFactorRoutes, { db, clock, secret, secureCookies, requireSecondFactor });
