@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import { buildTestApp } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { makeAppeal, makeOrganiser } from '../helpers/factories.ts';
+import { createOrganiser } from '../../server/organisers/organisers.service.ts';
 import { manualClock } from '../helpers/mail.ts';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -24,7 +25,12 @@ const codeAt = (secret: string, at: Date) => TOTP.generate({ secret: Secret.from
 it('sets up an authenticator app from the QR page and signs in with a TOTP code', { timeout: 60_000 }, async () => {
   const time = manualClock(new Date());
   const test = await buildTestApp({ clock: time.clock });
-  const { organiser, password } = await makeOrganiser(test.db, { name: 'Andrea Koordination', email: 'andrea@buendnis.example' });
+  const password = 'ein langes Passwort für Andrea';
+  // The operator's account, so that the admin page is checked as well.
+  const created = await createOrganiser({ db: test.db, clock: time.clock, input: { name: 'Andrea Koordination', email: 'andrea@buendnis.example', password }, isAdmin: true });
+  if (!created.ok) throw new Error('organiser not created');
+  const organiser = created.organiser;
+  await makeOrganiser(test.db, { name: 'Carla Colleague', email: 'carla@buendnis.example' });
   makeAppeal(test.db, organiser.id, { title: 'Kommunale Integrationszentren sichern' });
   await test.app.listen({ port: 0, host: '127.0.0.1' });
   const address = test.app.server.address();
@@ -70,5 +76,13 @@ it('sets up an authenticator app from the QR page and signs in with a TOTP code'
   await page.getByRole('button', { name: 'Bestätigen' }).click();
   await page.waitForURL(`${url}/appeals`);
   expect(await page.getByText('Kommunale Integrationszentren sichern').first().isVisible()).toBe(true);
+  // The account page (sessions, events) and the operator's page pass axe-core too.
+  for (const path of ['/account', '/admin', '/account/two-factor']) {
+    await page.goto(`${url}${path}`);
+    expect({ path, problems: await accessibilityProblems(page) }).toEqual({ path, problems: [] });
+    // Readable at 390 px: wide tables scroll inside their frame, the page itself does not.
+    expect({ path, width: await page.evaluate('document.documentElement.scrollWidth') }).toEqual({ path, width: 390 });
+    if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/account${path.replace(/\//g, '-')}.png`, fullPage: true });
+  }
   expect(cspViolations).toEqual([]);
 });
