@@ -112,6 +112,12 @@ describe('create-organiser --admin', () => {
     expect(created.stdout).toContain('Created admin organiser');
     const connection = openDatabase(`${dataDir}/mitzeichnen.sqlite`);
     expect(organisersRepository(connection.db).findByEmail('op@kreis.example')?.isAdmin).toBe(true);
+    // The only admin lost phone and recovery codes: the operator switches the second factor off.
+    organisersRepository(connection.db).setTotp(organisersRepository(connection.db).findByEmail('op@kreis.example')!.id, 'sealed-secret', 0);
+    const reset = await runMitzeichnen(['reset-2fa', '--email', 'op@kreis.example'], { env: { DATA_DIR: dataDir } });
+    expect(reset).toMatchObject({ code: 0 });
+    expect(organisersRepository(connection.db).findByEmail('op@kreis.example')?.totpSecret).toBeNull();
+    expect((await runMitzeichnen(['reset-2fa', '--email', 'niemand@kreis.example'], { env: { DATA_DIR: dataDir } })).code).toBe(1);
     connection.close();
   });
 });
