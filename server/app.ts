@@ -29,6 +29,8 @@ import appealsRoutes from './appeals/appeals.routes.ts';
 import appealMailRoutes from './appeals/appeal-mail.routes.ts';
 import { listAppeals } from './appeals/appeals.service.ts';
 import { appealsWiring } from './appeals-wiring.ts';
+import { invitationAcceptRoutes } from './appeals/team-invitations.routes.ts';
+import adminRoutes from './appeals/admin.routes.ts';
 import signatoriesRoutes, { logoRoutes } from './signatories/signatories.routes.ts';
 import addresseesRoutes from './addressees/addressees.routes.ts';
 import appealAddresseesRoutes from './addressees/appeal-addressees.routes.ts';
@@ -103,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: config.sessionSecret });
   await app.register(securityPlugin, { secureCookies: config.secureCookies });
   await app.register(formsPlugin);
-  await app.register(sessionPlugin, { db, clock, secureCookies: config.secureCookies });
+  await app.register(sessionPlugin, { db, clock, secureCookies: config.secureCookies, requireSecondFactor: config.requireSecondFactor });
   await app.register(rateLimitPlugin, { db, clock, secret: config.sessionSecret });
   await app.register(viewPlugin, { templates, secureCookies: config.secureCookies });
   await app.register(csrfPlugin, { secret: config.sessionSecret, secureCookies: config.secureCookies });
@@ -123,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'error' });
   });
 
-  await app.register(organisersRoutes, { db, clock, secret: config.sessionSecret });
+  await app.register(organisersRoutes, { db, clock, secret: config.sessionSecret, secureCookies: config.secureCookies, requireSecondFactor: config.requireSecondFactor });
   await app.register(logoRoutes, { fileStore });
   await app.register(signingRoutes, { db, clock, config, fileStore });
   await app.register(draftLetterRoutes, { db, clock, config, fileStore });
@@ -134,6 +136,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(publicPageRoutes, { db, clock, config, sentAt: (appealId) => dispatchOf(appealId)?.finishedAt ?? null, signedText: (appeal) => currentSignedText({ db, appeal }) });
   await app.register(citizenSignRoutes, { db, clock, config });
   await app.register(publicLetterRoutes, { db, clock, config, fileStore, renderDay: (appealId) => dispatchOf(appealId)?.day });
+  await app.register(invitationAcceptRoutes, { db, clock });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
@@ -147,7 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
     await organiserArea.register(appealAccessPlugin, { db });
     await organiserArea.register(listAccessPlugin, { db });
-    await organiserArea.register(appealsRoutes, { db, clock, ...appealsWiring({ db, clock, config }) });
+    await organiserArea.register(appealsRoutes, { db, clock, secret: config.sessionSecret, ...appealsWiring({ db, clock, config }) });
     await organiserArea.register(signingDashboardRoutes, { db, clock, config });
     await organiserArea.register(auditRoutes, { db });
     await organiserArea.register(signatoriesRoutes, { db, clock, fileStore });
@@ -164,6 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
     await organiserArea.register(supportersOrganiserRoutes, { db, clock });
     await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
+    await organiserArea.register(adminRoutes, { db, clock, secret: config.sessionSecret });
   });
 
   return app;

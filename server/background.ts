@@ -4,6 +4,7 @@
 import type { Eta } from 'eta';
 import { registerAppealMailKinds } from './appeals/appeals.mails.ts';
 import { registerDispatchMailKinds } from './dispatch/dispatch.mails.ts';
+import { registerOrganiserMailKinds } from './organisers/organisers.mails.ts';
 import { ComposerRegistry } from './mail/composers.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
 import { createMailWorker } from './mail/mail.worker.ts';
@@ -20,6 +21,7 @@ import { applyRetention } from './privacy/retention.ts';
 /** Every kind of e-mail the app sends, each registered by its own domain. */
 export function appMailKinds(): ComposerRegistry {
   const registry = new ComposerRegistry();
+  registerOrganiserMailKinds(registry);
   registerAppealMailKinds(registry);
   registerSigningMailKinds(registry);
   registerDispatchMailKinds(registry);

@@ -9,7 +9,7 @@ import { CliError } from './cli/cli-context.ts';
 import type { CliCommand, CliContext, CliIo } from './cli/cli-context.ts';
 import { backupCommand, migrateCommand } from './db/db.cli.ts';
 import { seedDemoCommand } from './demo/demo.cli.ts';
-import { createOrganiserCommand, setPasswordCommand } from './organisers/organisers.cli.ts';
+import { createOrganiserCommand, resetTwoFactorCommand, setPasswordCommand } from './organisers/organisers.cli.ts';
 import { renderCommand } from './letters/letters.cli.ts';
 import { attachListCommand, createListCommand, exportAddresseesCommand, importAddresseesCommand } from './addressees/addressees.cli.ts';
 import { sendCommand } from './dispatch/dispatch.cli.ts';
@@ -23,6 +23,7 @@ const commands: CliCommand[] = [
   createOrganiserCommand,
   setPasswordCommand,
   createListCommand,
+  resetTwoFactorCommand,
   importAddresseesCommand,
   attachListCommand,
   exportAddresseesCommand,

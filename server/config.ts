@@ -31,6 +31,8 @@ export type Config = {
   /** Co-signing: at most this many automatic reminders per text version (0 = none). */
   reminderMax: number;
   mail: MailConfig;
+  /** REQUIRE_2FA: every organiser must set up two-factor sign-in before anything else. */
+  requireSecondFactor: boolean;
   /** How long personal data is kept (the daily retention job, server/privacy/retention.ts). */
   retention: { mailDays: number; ipDays: number; supporterEmailDays: number };
   /** Spam limits of the public signing form (citizens), per 10 minutes; the bench raises them. */
@@ -77,6 +79,7 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'SIGNING_LINK_DAYS', default: '21', doc: 'Days a personal signing link stays valid; a resent link starts again.' },
   { name: 'REMINDER_AFTER_DAYS', default: '7', doc: 'Days after the invitation (and between reminders) before an unanswered signatory is reminded automatically.' },
   { name: 'REMINDER_MAX', default: '2', doc: 'Automatic reminders at most per signatory and text version; 0 switches them off.' },
+  { name: 'REQUIRE_2FA', default: 'false', doc: 'true: every organiser must set up two-factor sign-in (an authenticator app) right after logging in, and cannot switch it off (true/false).' },
   { name: 'SEED_DEMO', default: 'true', doc: 'Seed the Kreis Kleve demo on an empty database at start (true/false).' },
   { name: 'SMTP_URL', default: '(none)', doc: 'Mail server, e.g. smtps://user:password@mail.example.org:465 or smtp://user:password@mail.example.org:587 (STARTTLS). Encode special characters of user and password (%40 for @). Without it, every e-mail is stored as an .eml file in DATA_DIR/mail and shown to the team of its appeal (page E-Mails of the appeal; mail to the organiser account under /mail).' },
   { name: 'MAIL_FROM', default: 'Mitzeichnen <mitzeichnen@HOST of BASE_URL>', doc: 'Sender of all e-mails: "Name <address>" or just an address. Use an address of a domain your mail server may send for (SPF/DKIM).' },
@@ -137,6 +140,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   }
 
   const seedDemo = parseBoolean('SEED_DEMO', value('SEED_DEMO') ?? 'true', problems);
+  const requireSecondFactor = parseBoolean('REQUIRE_2FA', value('REQUIRE_2FA') ?? 'false', problems);
 
   const sessionSecretRaw = value('SESSION_SECRET');
   if (sessionSecretRaw !== undefined && sessionSecretRaw.length < 32) {
@@ -197,6 +201,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     reminderAfterDays,
     reminderMax,
     mail: Object.freeze({ smtp, from, dkim, pool, ratePerSecond, dir: join(dataDir, 'mail') }),
+    requireSecondFactor,
     retention: Object.freeze(retention),
     supportLimits: Object.freeze(supportLimits),
   });

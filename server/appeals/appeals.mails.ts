@@ -6,6 +6,7 @@ import type { Composer, MailMessage } from '../mail/mail.types.ts';
 import type { Appeal } from './appeals.table.ts';
 import { appealsRepository } from './appeals.repository.ts';
 import { kindLabel, roleLabel } from './appeals.presenters.ts';
+import { composeTeamInvitation } from './team-invitations.mails.ts';
 
 /** Mail about an appeal comes from the coalition and replies go to its contact person. */
 export function appealSender(appeal: Pick<Appeal, 'coalitionName' | 'contactName' | 'contactEmail'>): Pick<MailMessage, 'fromName' | 'replyTo'> {
@@ -44,4 +45,5 @@ export const composeMemberAdded: Composer = async (payload, { db, config, render
 /** The mail kinds of appeals, for the worker's registry. */
 export function registerAppealMailKinds(registry: ComposerRegistry): void {
   registry.register('member-added', composeMemberAdded);
+  registry.register('team-invitation', composeTeamInvitation);
 }

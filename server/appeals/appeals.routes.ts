@@ -35,6 +35,9 @@ import { appealParams, appealRouteSchema } from './appeal-access.ts';
 import { roles } from './appeals.table.ts';
 import type { Role } from './appeals.table.ts';
 import { securityEvent } from '../shared/privacy-log.ts';
+import { inviteToTeam, listPendingInvitations } from './team-invitations.service.ts';
+import { presentInvitations } from './team-invitations.presenters.ts';
+import { teamInvitationRoutes } from './team-invitations.routes.ts';
 
 type Options = {
   db: Db;
@@ -43,6 +46,8 @@ type Options = {
   onTextChanged: TextChangedHook;
   /** Given by the composition root: the overview's sections of signatories and addressees. */
   overviewSections: OverviewSections;
+  /** The app's secret: seals invitation links in queued mails. */
+  secret: string;
 };
 
 const memberParams = { ...appealParams, organiserId: 'id' } as const;
@@ -50,7 +55,9 @@ const memberRoute = { schema: paramsSchema(memberParams), config: { appealRole: 
 
 const newAppealDefaults: Partial<AppealInput> = { kind: 'aufruf', closing: 'Mit freundlichen Grüßen' };
 
-const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTextChanged, overviewSections }) => {
+const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTextChanged, overviewSections, secret }) => {
+  await app.register(teamInvitationRoutes, { db, clock });
+
   app.get('/appeals', async (request, reply) => {
     const appeals = listAppeals({ db, organiserId: request.organiser!.id }).map(presentAppealListItem);
     return reply.viewAsync('appeals/index', { title: t('appeals.title'), appeals });
@@ -139,6 +146,7 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
       members,
       form,
       roles: roleOptions(form.values.role ?? 'editor'),
+      invitations: request.appealRole === 'owner' ? presentInvitations(listPendingInvitations({ db, clock, appeal: request.appeal })) : [],
     };
   };
 
@@ -150,9 +158,14 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
     const result = readMemberForm(request.body);
     if (!result.ok) return reply.code(422).viewAsync('appeals/members', renderMembers(request, formView(result.values, result.errors)));
     const added = addMember({ db, clock, appeal: request.appeal, input: result.value, addedBy: request.organiser!.name });
+    if (!added.ok && added.reason === 'no_account') {
+      // No account yet: an invitation by mail (a second one to the same address replaces the first).
+      inviteToTeam({ db, clock, secret, appeal: request.appeal, email: result.value.email, role: result.value.role, invitedBy: request.organiser! });
+      securityEvent(request.log, { event: 'invitation.sent', actorId: request.organiser!.id, appealId: request.appeal.id, account: result.value.email, role: result.value.role, ip: request.ip });
+      return reply.flash('invitations.sent', { email: result.value.email }).redirect(`/appeals/${request.appeal.slug}/members`, 303);
+    }
     if (!added.ok) {
-      const key = added.reason === 'no_account' ? 'members.noAccount' : 'members.alreadyMember';
-      const form = formView({ email: result.value.email, role: result.value.role }, { email: key });
+      const form = formView({ email: result.value.email, role: result.value.role }, { email: 'members.alreadyMember' });
       return reply.code(422).viewAsync('appeals/members', renderMembers(request, form));
     }
     return reply.flash('members.added', { name: added.name }).redirect(`/appeals/${request.appeal.slug}/members`, 303);

@@ -10,3 +10,4 @@ export * from '../letters/letter-documents.table.ts';
 export * from '../dispatch/dispatch.table.ts';
 export * from './rate-limits.table.ts';
 export * from '../supporters/supporters.table.ts';
+export * from '../appeals/team-invitations.table.ts';

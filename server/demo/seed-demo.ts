@@ -51,7 +51,8 @@ export async function seedDemo({
   let organiser = findOrganiserByEmail({ db, email: demoOrganiser.email });
   if (!organiser) {
     const password = demoPassword ?? randomBytes(12).toString('base64url');
-    const created = await createOrganiser({ db, clock, input: { ...demoOrganiser, password } });
+    // The demo's organiser is also the installation's operator (/admin), as the first account on /setup would be.
+    const created = await createOrganiser({ db, clock, input: { ...demoOrganiser, password }, isAdmin: true });
     if (!created.ok) throw new Error('The demo organiser could not be created.');
     organiser = created.organiser;
     result.organiser = { email: demoOrganiser.email, password, generated: demoPassword === undefined };

@@ -5,18 +5,21 @@ import { formView } from '../shared/form-view.ts';
 import { readForm } from '../shared/form.ts';
 import { t } from '../i18n/index.ts';
 import { RateLimitedError } from '../shared/app-error.ts';
-import { securityEvent } from '../shared/privacy-log.ts';
+import { accountEvent } from './account-events.ts';
+import accountRoutes from './account.routes.ts';
 import {
   attemptLogin,
-  changePassword,
   createOrganiser,
   hasOrganisers,
-  readChangePasswordForm,
   readOrganiserForm,
 } from './organisers.service.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
+import { hasSecondFactor, startLoginChallenge } from './two-factor.service.ts';
+import { loginChallengeCookie } from './two-factor.routes.ts';
+import twoFactorRoutes from './two-factor.routes.ts';
+import accountLinksRoutes from './account-links.routes.ts';
 
-type Options = { db: Db; clock: Clock; secret: string };
+type Options = { db: Db; clock: Clock; secret: string; secureCookies: boolean; requireSecondFactor: boolean };
 
 // Setup and password change: ten per quarter hour and network. Login counts only failures
 // (per account and per network, see attemptLogin).
@@ -25,8 +28,13 @@ const passwordFormRateLimit = { max: 10, timeWindow: '15 minutes' };
 /** Only local paths, so that a crafted `next` cannot send the organiser elsewhere. */
 const safeNext = (value: unknown) => (typeof value === 'string' && /^\/(?!\/)[\w\-./?=&#%]*$/.test(value) ? value : '/appeals');
 
-/** Setup (first account), login, logout and the organiser's own account page. */
-const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret }) => {
+/** Setup (first account), login (the second step in two-factor.routes.ts), logout; the account pages and the mailed links are registered from here. */
+const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret, secureCookies, requireSecondFactor }) => {
+  const challengeCookie = loginChallengeCookie(secureCookies);
+  await app.register(twoFactorRoutes, { db, clock, secret, secureCookies, requireSecondFactor });
+  await app.register(accountLinksRoutes, { db, clock, secret });
+  await app.register(accountRoutes, { db, clock, secret, passwordFormRateLimit });
+
   app.get('/', async (request, reply) => {
     if (request.organiser) return reply.redirect('/appeals', 303);
     return reply.redirect(hasOrganisers({ db }) ? '/login' : '/setup', 303);
@@ -45,9 +53,10 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, s
         .code(422)
         .viewAsync('organisers/setup', { title: t('setup.title'), form: formView(result.values, result.errors), minLength: MIN_PASSWORD_LENGTH });
     }
-    const created = await createOrganiser({ db, clock, input: result.value });
+    // The first account is the operator's (the admin page, inviting organisers).
+    const created = await createOrganiser({ db, clock, input: result.value, isAdmin: true });
     if (!created.ok) return reply.redirect('/login', 303);
-    securityEvent(request.log, { event: 'organiser.created', organiserId: created.organiser.id, ip: request.ip });
+    accountEvent({ db, clock, log: request.log }, { event: 'organiser.created', organiserId: created.organiser.id, ip: request.ip });
     reply.logIn(created.organiser.id);
     return reply.flash('setup.done').redirect('/appeals', 303);
   });
@@ -65,45 +74,38 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, s
     const next = safeNext(form.line('next', { max: 500 }));
     const attempt = await attemptLogin({ db, clock, secret, email, password, ip: request.ip });
     if (attempt.status === 'locked') {
-      securityEvent(request.log, { event: 'login.locked', account: email, ip: request.ip, refused: true });
+      accountEvent({ db, clock, log: request.log }, { event: 'login.locked', account: email, ip: request.ip, refused: true });
       throw new RateLimitedError(attempt.retryAfterSeconds, 'guard.loginLocked.text');
     }
     if (attempt.status === 'failed') {
-      securityEvent(request.log, { event: 'login.failed', account: email, ip: request.ip });
-      if (attempt.lockedNow) securityEvent(request.log, { event: 'login.locked', account: email, ip: request.ip });
+      accountEvent({ db, clock, log: request.log }, { event: 'login.failed', account: email, ip: request.ip });
+      if (attempt.lockedNow) accountEvent({ db, clock, log: request.log }, { event: 'login.locked', account: email, ip: request.ip });
       return reply
         .code(422)
         .viewAsync('organisers/login', { title: t('login.title'), form: formView({ email, next }, { email: 'login.failed' }) });
     }
-    securityEvent(request.log, { event: 'login.succeeded', organiserId: attempt.organiser.id, ip: request.ip });
+    if (attempt.status === 'disabled') {
+      accountEvent({ db, clock, log: request.log }, { event: 'login.disabled', account: email, ip: request.ip, refused: true });
+      return reply
+        .code(422)
+        .viewAsync('organisers/login', { title: t('login.title'), form: formView({ email, next }, { email: 'accounts.login.disabled' }) });
+    }
+    if (hasSecondFactor(attempt.organiser)) {
+      // The password was right; the session starts only after the code (organisers/two-factor.routes.ts).
+      const token = startLoginChallenge({ db, clock, organiserId: attempt.organiser.id, next });
+      reply.setCookie(challengeCookie.name, token, challengeCookie.options);
+      accountEvent({ db, clock, log: request.log }, { event: 'login.password_ok', organiserId: attempt.organiser.id, ip: request.ip });
+      return reply.redirect('/login/code', 303);
+    }
+    accountEvent({ db, clock, log: request.log }, { event: 'login.succeeded', organiserId: attempt.organiser.id, ip: request.ip });
     reply.logIn(attempt.organiser.id);
     return reply.redirect(next, 303);
   });
 
   app.post('/logout', async (request, reply) => {
-    if (request.organiser) securityEvent(request.log, { event: 'logout', organiserId: request.organiser.id, ip: request.ip });
+    if (request.organiser) accountEvent({ db, clock, log: request.log }, { event: 'logout', organiserId: request.organiser.id, ip: request.ip });
     reply.logOut();
     return reply.flash('logout.done').redirect('/login', 303);
-  });
-
-  app.get('/account', async (request, reply) => {
-    if (!request.organiser) return reply.redirect('/login?next=/account', 303);
-    return reply.viewAsync('organisers/account', { title: t('account.title'), form: formView({}), minLength: MIN_PASSWORD_LENGTH });
-  });
-
-  app.post('/account/password', { config: { rateLimit: passwordFormRateLimit } }, async (request, reply) => {
-    if (!request.organiser || !request.sessionToken) return reply.redirect('/login', 303);
-    const result = readChangePasswordForm(request.body, request.organiser);
-    const render = (form = formView(result.values, result.ok ? {} : result.errors)) =>
-      reply.code(422).viewAsync('organisers/account', { title: t('account.title'), form, minLength: MIN_PASSWORD_LENGTH });
-    if (!result.ok) return render();
-    const changed = await changePassword({ db, organiser: request.organiser, sessionToken: request.sessionToken, input: result.value });
-    if (!changed.ok) {
-      securityEvent(request.log, { event: 'password.changed', organiserId: request.organiser.id, ip: request.ip, refused: true });
-      return render(formView({}, { current: 'account.wrongPassword' }));
-    }
-    securityEvent(request.log, { event: 'password.changed', organiserId: request.organiser.id, ip: request.ip });
-    return reply.flash('account.passwordChanged').redirect('/account', 303);
   });
 };
 

@@ -42,10 +42,13 @@ export async function createOrganiser({
   db,
   clock,
   input,
+  isAdmin = false,
 }: {
   db: Db;
   clock: Clock;
   input: OrganiserInput;
+  /** The operator (the first account on /setup, or `create-organiser --admin`). */
+  isAdmin?: boolean;
 }): Promise<CreateOrganiserResult> {
   const repository = organisersRepository(db);
   if (repository.findByEmail(input.email)) return { ok: false, reason: 'email_taken' };
@@ -57,6 +60,7 @@ export async function createOrganiser({
     name: input.name,
     passwordHash,
     createdAt: clock(),
+    isAdmin,
   });
   return { ok: true, organiser };
 }
@@ -93,7 +97,8 @@ export function resolveSession({ db, clock, token }: { db: Db; clock: Clock; tok
   const found = repository.findSessionWithOrganiser(tokenHash);
   if (!found) return undefined;
   const now = clock().getTime();
-  if (found.session.expiresAt.getTime() <= now || found.session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
+  // A disabled account's open sessions end at their next request.
+  if (found.organiser.disabledAt || found.session.expiresAt.getTime() <= now || found.session.lastSeenAt.getTime() + SESSION_IDLE_MS <= now) {
     repository.deleteSession(tokenHash);
     return undefined;
   }
@@ -107,6 +112,54 @@ export function endSession({ db, token }: { db: Db; token: string }): void {
 
 export function findOrganiserByEmail({ db, email }: { db: Db; email: string }): Organiser | undefined {
   return organisersRepository(db).findByEmail(email);
+}
+
+export function findOrganiserById({ db, id }: { db: Db; id: number }): Organiser | undefined {
+  return organisersRepository(db).findById(id);
+}
+
+export function readNameForm(body: unknown): FormResult<{ name: string }> {
+  const form = readForm(body);
+  const name = form.line('name', { required: true, max: 120 });
+  return form.result({ name });
+}
+
+export function changeName({ db, organiser, name }: { db: Db; organiser: Organiser; name: string }): void {
+  organisersRepository(db).updateName(organiser.id, name);
+}
+
+/** The account's sessions for the account page; `key` names one without revealing its hash. */
+export function listSessions({ db, organiser, currentToken }: { db: Db; organiser: Organiser; currentToken: string }) {
+  const current = hashToken(currentToken);
+  return organisersRepository(db)
+    .listSessions(organiser.id)
+    .map((session) => ({ key: session.tokenHash.slice(0, 16), createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, current: session.tokenHash === current }));
+}
+
+/** "Abmelden" for one of the organiser's other sessions (false: not theirs, or already ended). */
+export function endOwnSession({ db, organiser, key }: { db: Db; organiser: Organiser; key: string }): boolean {
+  return /^[0-9a-f]{16}$/.test(key) && organisersRepository(db).deleteSessionByKey(organiser.id, key);
+}
+
+export function endOtherSessions({ db, organiser, currentToken }: { db: Db; organiser: Organiser; currentToken: string }): void {
+  organisersRepository(db).deleteOtherSessions(organiser.id, hashToken(currentToken));
+}
+
+/** Every account, for the operator's page. */
+export function listOrganisers({ db }: { db: Db }): Organiser[] {
+  return organisersRepository(db).listAll();
+}
+
+/** The operator disables (every session ends at once) or re-enables an account; never their own. */
+export function setOrganiserDisabled({ db, clock, organiserId, actorId, disabled }: { db: Db; clock: Clock; organiserId: number; actorId: number; disabled: boolean }): Organiser | undefined {
+  const repository = organisersRepository(db);
+  const organiser = repository.findById(organiserId);
+  if (!organiser || organiserId === actorId) return undefined;
+  db.transaction((tx) => {
+    organisersRepository(tx).setDisabled(organiserId, disabled ? clock() : null);
+    if (disabled) organisersRepository(tx).deleteAllSessions(organiserId);
+  });
+  return organiser;
 }
 
 export type ChangePasswordInput = { current: string; password: string };
@@ -162,6 +215,7 @@ export const LOGIN_LIMITS = {
 export type LoginAttempt =
   | { status: 'ok'; organiser: Organiser }
   | { status: 'failed'; lockedNow: boolean }
+  | { status: 'disabled' }
   | { status: 'locked'; retryAfterSeconds: number };
 
 /**
@@ -192,7 +246,7 @@ export async function attemptLogin({
   const locked = keys.map(({ parts, limit }) => peekRateLimit(deps, parts, limit)).filter((state) => state.limited);
   if (locked.length > 0) return { status: 'locked', retryAfterSeconds: Math.max(...locked.map((state) => state.retryAfterSeconds)) };
   const organiser = email && password ? await authenticate({ db, email, password }) : undefined;
-  if (organiser) return { status: 'ok', organiser };
+  if (organiser) return organiser.disabledAt ? { status: 'disabled' } : { status: 'ok', organiser };
   const after = keys.map(({ parts, limit }) => hitRateLimit({ ...deps, now: clock() }, parts, limit));
   // The failure that reaches a limit locks: the next attempt is refused (logged as a lockout).
   return { status: 'failed', lockedNow: after.some((state, index) => state.count === keys[index]!.limit.max) };

@@ -3,9 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
 import { endSession, resolveSession, startSession } from '../organisers/organisers.service.ts';
+import { mayUseWithoutSecondFactor, SECOND_FACTOR_SETUP_PATH } from '../organisers/two-factor.service.ts';
 import './types.ts';
 
-type Options = { db: Db; clock: Clock; secureCookies: boolean };
+type Options = { db: Db; clock: Clock; secureCookies: boolean; /** REQUIRE_2FA */ requireSecondFactor?: boolean };
 
 declare module 'fastify' {
   interface FastifyReply {
@@ -20,7 +21,7 @@ declare module 'fastify' {
  * `__Host-` prefixed under https); the database keeps only its hash, so logout and password
  * changes end a session for good.
  */
-const sessionPlugin: FastifyPluginAsync<Options> = async (app, { db, clock, secureCookies }) => {
+const sessionPlugin: FastifyPluginAsync<Options> = async (app, { db, clock, secureCookies, requireSecondFactor = false }) => {
   const cookieName = secureCookies ? '__Host-mz_session' : 'mz_session';
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies };
 
@@ -34,6 +35,10 @@ const sessionPlugin: FastifyPluginAsync<Options> = async (app, { db, clock, secu
     if (organiser) {
       request.organiser = organiser;
       request.sessionToken = token;
+      // REQUIRE_2FA: an account without a second factor sets one up before anything else.
+      if (requireSecondFactor && !organiser.totpSecret && !mayUseWithoutSecondFactor(request.url)) {
+        return reply.redirect(SECOND_FACTOR_SETUP_PATH, 303);
+      }
     } else {
       reply.clearCookie(cookieName, cookieOptions);
     }

@@ -55,7 +55,9 @@ const viewPlugin: FastifyPluginAsync<Options> = async (app, { templates, secureC
   app.addHook('preHandler', async (request, reply) => {
     if (!request.organiser) return;
     reply.locals.organiser = { name: request.organiser.name, email: request.organiser.email };
-    reply.locals.nav = navigation.map((item) => ({ ...item, current: request.url.startsWith(item.href) }));
+    // The operator's page (/admin) is in the menu of admin accounts only.
+    const items = request.organiser.isAdmin ? [...navigation, { href: '/admin', label: t('admin.nav') }] : navigation;
+    reply.locals.nav = items.map((item) => ({ ...item, current: request.url.startsWith(item.href) }));
   });
 };
 

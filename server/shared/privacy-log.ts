@@ -98,7 +98,29 @@ export type SecurityEventName =
   | 'organiser.created'
   | 'role.changed'
   | 'data.exported'
-  | 'data.deleted';
+  | 'data.deleted'
+  // Accounts, invitations and two-factor sign-in (organisers/, appeals/team-invitations).
+  | 'login.disabled'
+  | 'login.password_ok'
+  | 'login.second_factor_failed'
+  | 'login.second_factor_locked'
+  | 'password.reset_requested'
+  | 'two_factor.enabled'
+  | 'two_factor.disabled'
+  | 'two_factor.recovery_codes'
+  | 'email.change_requested'
+  | 'email.changed'
+  | 'invitation.sent'
+  | 'invitation.accepted'
+  | 'invitation.revoked'
+  | 'organiser.disabled'
+  | 'organiser.enabled'
+  | 'session.ended'
+  | 'admin.invited'
+  | 'admin.invitation_revoked'
+  | 'admin.disabled'
+  | 'admin.enabled'
+  | 'admin.second_factor_reset';
 
 export type SecurityEvent = {
   event: SecurityEventName;
@@ -116,7 +138,7 @@ export type SecurityEvent = {
 /** A short, stable pseudonym for an e-mail address, so that attacks on one account can be followed. */
 export const accountPseudonym = (email: string) => createHash('sha256').update(email.trim().toLowerCase(), 'utf8').digest('hex').slice(0, 12);
 
-const WARNINGS = new Set<SecurityEventName>(['login.failed', 'login.locked']);
+const WARNINGS = new Set<SecurityEventName>(['login.failed', 'login.locked', 'login.second_factor_failed', 'login.second_factor_locked']);
 
 /**
  * One structured log line per security event (`securityEvent: "login.failed"` …), at info or

@@ -38,6 +38,8 @@ export async function guardWorld() {
       .replace(':listId', String(list.id))
       .replace(':appealId', String(appeal.id))
       .replace(':organiserId', String(member.organiser.id))
+      .replace(':invitationId', '1')
+      .replace(':sessionId', '0'.repeat(16))
       .replace(':token', 'A'.repeat(43))
       .replace(':code', 'ABCD-EFGH')
       .replace(':importId', 'x')

@@ -6,6 +6,9 @@ import type { Agent } from 'supertest';
 import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { addMember } from '../../server/appeals/appeals.service.ts';
+import { inviteToTeam } from '../../server/appeals/team-invitations.service.ts';
+import { startSession } from '../../server/organisers/organisers.service.ts';
+import { hashToken } from '../../server/shared/tokens.ts';
 import { appeals } from '../../server/appeals/appeals.table.ts';
 import { addressees } from '../../server/addressees/addressees.table.ts';
 import { startDispatch } from '../../server/dispatch/dispatch.service.ts';
@@ -57,6 +60,17 @@ const publicRoutes = new Set([
   'GET /c/:token',
   'GET /u/:token',
   'POST /u/:token',
+  // Accounts: invitation, password reset and e-mail links, the second step of a login.
+  'GET /invite/:token',
+  'POST /invite/:token',
+  'GET /forgot-password',
+  'POST /forgot-password',
+  'GET /reset/:token',
+  'POST /reset/:token',
+  'GET /email/:token',
+  'POST /email/:token',
+  'GET /login/code',
+  'POST /login/code',
 ]);
 
 /** Logging out ends the session the matrix runs in: checked on its own. */
@@ -81,6 +95,7 @@ async function buildWorld() {
     addressees: [{ lastName: 'Alphalandrat', institution: 'Kreis Alpha', email: 'landrat@alpha.example' }],
   });
   addMember({ db, clock: systemClock, appeal: made.appeal, input: { email: vera.organiser.email, role: 'viewer' }, addedBy: 'Anna' });
+  const invitation = inviteToTeam({ db, clock: systemClock, secret: config.sessionSecret, appeal: made.appeal, email: 'neu@buendnis-a.example', role: 'editor', invitedBy: anna.organiser });
   const started = startDispatch({ db, clock: systemClock, appeal: made.appeal, actor: { organiserId: anna.organiser.id, name: 'Anna' } });
   if (!started.ok) throw new Error(`startDispatch: ${started.error}`);
   const { worker } = makeMailWorker({ db, clock: systemClock, config });
@@ -125,11 +140,13 @@ async function buildWorld() {
     delivery,
     mail,
     supporter,
+    invitation,
+    annaSession: hashToken(startSession({ db, clock: systemClock, organiserId: anna.organiser.id })).slice(0, 16),
     brunoAppeal,
     brunoList,
     login,
     /** Words of A that must never appear on a page for B. */
-    secrets: ['Geheimsache Bündnis A', 'Koalition Alpha', made.list.name, 'Alphalandrat', 'landrat@alpha.example', 'Alphaverein', 'anna@buendnis-a.example', 'vera@buendnis-a.example', 'Alphaunterstützer e.V.', 'ulla@alpha-unterstuetzer.example'],
+    secrets: ['Geheimsache Bündnis A', 'Koalition Alpha', made.list.name, 'Alphalandrat', 'landrat@alpha.example', 'Alphaverein', 'anna@buendnis-a.example', 'vera@buendnis-a.example', 'Alphaunterstützer e.V.', 'ulla@alpha-unterstuetzer.example', 'neu@buendnis-a.example'],
   };
 }
 
@@ -143,6 +160,9 @@ function concrete(route: { method: string; url: string }, world: World, { slug =
     index: '0',
     importId: 'A'.repeat(43),
     appealId: String(world.appeal.id),
+    invitationId: String(world.invitation.id),
+    // One of Anna's sessions, named as her account page names it.
+    sessionId: world.annaSession,
     // Public routes (CSRF pass only): links and codes of nobody.
     token: 'x'.repeat(43),
     code: 'ABCD-EFGH',
