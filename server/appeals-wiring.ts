@@ -5,13 +5,15 @@ import type { Db } from './db/client.ts';
 import type { Clock } from './shared/clock.ts';
 import { appealAddresseeLists } from './addressees/addressees.service.ts';
 import type { OverviewSections } from './appeals/appeal-overview.ts';
-import type { TextChangedHook } from './appeals/appeals.service.ts';
+import type { TextChangeImpactHook, TextChangedHook } from './appeals/appeals.service.ts';
 import { presentSignatories } from './signatories/signatories.presenters.ts';
 import { listSignatories } from './signatories/signatories.service.ts';
-import { recordTextChange } from './signing/signing-organiser.service.ts';
+import { recordTextChange, textChangeImpact } from './signing/signing-organiser.service.ts';
 
-export function appealsWiring({ db, clock, config }: { db: Db; clock: Clock; config: Config }): { onTextChanged: TextChangedHook; overviewSections: OverviewSections } {
+export function appealsWiring({ db, clock, config }: { db: Db; clock: Clock; config: Config }): { onTextChanged: TextChangedHook; textChangeImpact: TextChangeImpactHook; overviewSections: OverviewSections } {
   return {
+    // Before such a save, the page says who would have to confirm again, and asks.
+    textChangeImpact: ({ appeal, input }) => textChangeImpact({ db, appeal, text: input }),
     // A text saved during signing becomes a new version; signatories are asked to confirm again.
     onTextChanged: ({ db: tx, appeal, actor }) => recordTextChange({ db: tx, clock, config, appeal, actor }),
     overviewSections: ({ appeal }) => {

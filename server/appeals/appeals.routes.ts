@@ -18,7 +18,7 @@ import {
   removeMember,
   updateAppeal,
 } from './appeals.service.ts';
-import type { AppealInput, TextChangedHook } from './appeals.service.ts';
+import type { AppealInput, TextChangeImpactHook, TextChangedHook } from './appeals.service.ts';
 import {
   kindOptions,
   presentAppealHeader,
@@ -44,6 +44,8 @@ type Options = {
   clock: Clock;
   /** Given by the composition root: what a saved text change sets off above appeals/ (signing). */
   onTextChanged: TextChangedHook;
+  /** Given by the composition root: who would have to confirm again if a text were saved now. */
+  textChangeImpact: TextChangeImpactHook;
   /** Given by the composition root: the overview's sections of signatories and addressees. */
   overviewSections: OverviewSections;
   /** The app's secret: seals invitation links in queued mails. */
@@ -55,7 +57,7 @@ const memberRoute = { schema: paramsSchema(memberParams), config: { appealRole: 
 
 const newAppealDefaults: Partial<AppealInput> = { kind: 'aufruf', closing: 'Mit freundlichen Grüßen' };
 
-const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTextChanged, overviewSections, secret }) => {
+const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTextChanged, textChangeImpact, overviewSections, secret }) => {
   await app.register(teamInvitationRoutes, { db, clock });
 
   app.get('/appeals', async (request, reply) => {
@@ -115,6 +117,16 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
         publicFromChoices: publicFromChoices(form.values.publicFrom ?? ''),
         preview: presentLetterPreview(result.ok ? result.value : appeal),
         previewIsUnsaved: result.ok,
+      });
+    }
+    // A change that voids signatures is saved only after the page said so and was confirmed.
+    const impact = (request.body as Record<string, unknown>).confirmTextChange === 'yes' ? undefined : textChangeImpact({ appeal, input: result.value });
+    if (impact) {
+      return reply.viewAsync('appeals/confirm-text-change', {
+        title: t('appeals.textChange.title'),
+        appeal: presentAppealHeader(appeal, request.appealRole, 'text'),
+        impact,
+        fields: Object.entries(result.values).filter(([name]) => name !== '_csrf' && name !== 'action' && name !== 'confirmTextChange'),
       });
     }
     updateAppeal({ db, clock, appeal, input: result.value, actor: organiserActor(request.organiser!), onTextChanged });

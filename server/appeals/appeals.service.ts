@@ -170,6 +170,10 @@ export function createAppeal({
  */
 export type TextChangedHook = (options: { db: Db; appeal: Appeal; actor: string }) => void;
 
+/** What saving a changed text during signing would do (asked before saving; signing/ answers it). */
+export type TextChangeImpact = { currentVersion: number; nextVersion: number; organisations: string[]; changes: { text: string; change: 'added' | 'removed' | 'same' }[] };
+export type TextChangeImpactHook = (options: { appeal: Appeal; input: AppealInput }) => TextChangeImpact | undefined;
+
 export function updateAppeal({
   db,
   clock,

@@ -98,6 +98,12 @@ export const de = {
   'appeals.delete.title': 'Aufruf löschen',
   'appeals.delete.question': 'Möchten Sie den Entwurf „{title}“ mit allen Erstunterzeichnenden endgültig löschen? Das lässt sich nicht rückgängig machen.',
   'appeals.delete.submit': 'Endgültig löschen',
+  'appeals.textChange.title': 'Geänderten Text speichern?',
+  'appeals.textChange.consequence': 'Eine Organisation hat Fassung {current} unterzeichnet und wird gebeten, Fassung {next} zu bestätigen:|{count} Organisationen haben Fassung {current} unterzeichnet und werden gebeten, Fassung {next} zu bestätigen:',
+  'appeals.textChange.explain': 'Bis sie bestätigen, zählen ihre Unterschriften nicht: Der Brief zeigt sie nicht mehr, und Abschließen ist erst möglich, wenn wieder jemand unterzeichnet hat. Sie bekommen dazu eine E-Mail mit den Änderungen.',
+  'appeals.textChange.changes': 'Was sich ändert',
+  'appeals.textChange.confirm': 'Ja, als Fassung {next} speichern',
+  'appeals.textChange.back': 'Zurück zum Text (nichts wird gespeichert)',
   'appeals.deleted': 'Der Aufruf „{title}“ wurde gelöscht.',
 
   'appeal.kind.aufruf': 'Aufruf',

@@ -14,7 +14,9 @@ import type { SignatoryWithOrganisation } from '../signatories/signatories.repos
 import { signingRepository } from './signing.repository.ts';
 import { currentVersion, findFirstSignatory, firstSignatories, hasAnswered, invite } from './signing.service.ts';
 import type { SigningDeps } from './signing.service.ts';
-import { freezeVersion, signatureCountsFor } from './versions.ts';
+import { canonicalText, freezeVersion, signatureCountsFor, textHash } from './versions.ts';
+import { textChanges } from './signing.presenters.ts';
+import type { TextChangeImpact } from '../appeals/appeals.service.ts';
 import { clearSupporterSnapshot, freezeSupporterSnapshot } from '../supporters/supporter-snapshot.service.ts';
 
 type OrganiserAction = SigningDeps & { appeal: Appeal; actor: string };
@@ -99,6 +101,25 @@ export function recordTextChange({ db, clock, config, appeal, actor }: Organiser
       invite({ db, clock, config, appeal, entry, version, kind: 'signing-reconfirmation' });
     }
   }
+}
+
+/**
+ * What saving this text would do during signing, before anything is saved: the next version's
+ * number, the organisations whose signature then no longer counts (they are asked to confirm
+ * again) and the word changes. Undefined when saving changes no signature.
+ */
+export function textChangeImpact({ db, appeal, text }: { db: Db; appeal: Appeal; text: Parameters<typeof canonicalText>[0] }): TextChangeImpact | undefined {
+  if (!isOpenForSigning(appeal)) return undefined;
+  const latest = signingRepository(db).latestVersion(appeal.id);
+  if (!latest || latest.hash === textHash(text)) return undefined;
+  const signed = firstSignatories({ db, appeal }).filter((entry) => signatureCountsFor(entry.signatory, latest));
+  if (signed.length === 0) return undefined;
+  return {
+    currentVersion: latest.number,
+    nextVersion: latest.number + 1,
+    organisations: signed.map((entry) => entry.organisation.name),
+    changes: textChanges(latest, { canonical: canonicalText(text) }),
+  };
 }
 
 /** Those who have not answered the current text: the names the finalise page asks about. */

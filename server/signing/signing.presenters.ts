@@ -58,12 +58,14 @@ export function presentSigningDashboard({ appeal, version, entries, signLinks, n
 }
 
 /** Word-level changes between the text a signatory confirmed and the current one. */
-export function textChanges(before: AppealVersion, after: AppealVersion) {
+export function textChanges(before: Pick<AppealVersion, 'canonical'>, after: Pick<AppealVersion, 'canonical'>): TextChange[] {
   return diffWords(readableText(before.canonical), readableText(after.canonical)).map((part) => ({
     text: part.value,
     change: part.added ? 'added' : part.removed ? 'removed' : 'same',
   }));
 }
+
+export type TextChange = { text: string; change: 'added' | 'removed' | 'same' };
 
 export function presentSigningPage({ context, version, signedVersion }: SigningPageData) {
   const { signatory, organisation, appeal } = context;

@@ -56,6 +56,12 @@ async function deliver(setup: Setup, from = setup.sink.received.length) {
   }));
 }
 
+/** The hidden fields of a page's form (the confirmation page carries what was typed). */
+function hiddenFields(html: string): Record<string, string> {
+  const $ = parseHtml(html);
+  return Object.fromEntries($('form input[type="hidden"]').toArray().map((input) => [$(input).attr('name')!, $(input).attr('value') ?? '']));
+}
+
 async function signThrough(test: TestApp, link: string, fields: Record<string, string> = {}) {
   const visitor = test.http();
   const page = await visitor.get(link).expect(200);
@@ -129,10 +135,20 @@ describe('co-signing through the mails that arrive', () => {
     };
     expect(await letterText()).toContain('gez. Małgorzata Kowalska');
 
-    const saved = await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, {
+    // Saving first says who would have to confirm again, shows the changes, and saves nothing.
+    const asked = await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, {
       ...appealFormFields({ title: setup.appeal.title }),
       body: 'Wir fordern ein gut ausgestattetes Integrationszentrum.',
     });
+    expect(asked.status).toBe(200);
+    expect(pageText(asked.text)).toContain('Eine Organisation hat Fassung 1 unterzeichnet und wird gebeten, Fassung 2 zu bestätigen');
+    expect(parseHtml(asked.text)('.text-diff ins').text()).toContain('gut ausgestattetes');
+    expect(await letterText()).toContain('gez. Małgorzata Kowalska');
+    // "Zurück zum Text" shows the form with what was typed, still unsaved.
+    const back = await setup.browser.post(`/appeals/${setup.appeal.slug}`).type('form').send({ ...hiddenFields(asked.text), action: 'preview' });
+    expect(parseHtml(back.text)('textarea[name="body"]').text()).toBe('Wir fordern ein gut ausgestattetes Integrationszentrum.');
+    expect(await letterText()).toContain('gez. Małgorzata Kowalska');
+    const saved = await setup.browser.post(`/appeals/${setup.appeal.slug}`).type('form').send({ ...hiddenFields(asked.text), confirmTextChange: 'yes' });
     expect(saved.status).toBe(303);
 
     // The signature was given for version 1: the letter of version 2 no longer shows it.
@@ -172,7 +188,7 @@ describe('co-signing through the mails that arrive', () => {
     const firstFile = signatory().signatureFile;
     expect(firstFile).toBeTruthy();
     // A first visit starts without consents.
-    await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, { ...appealFormFields({ title: setup.appeal.title }), body: 'Wir fordern ein gut ausgestattetes Integrationszentrum.' });
+    await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, { ...appealFormFields({ title: setup.appeal.title }), body: 'Wir fordern ein gut ausgestattetes Integrationszentrum.', confirmTextChange: 'yes' });
     const mail = (await deliver(setup)).find((entry) => entry.subject.includes('erneut bestätigen'))!;
     const visitor = setup.http();
     const page = await visitor.get(mail.link).expect(200);
@@ -288,6 +304,7 @@ describe('reopening', () => {
     const saved = await submitForm(setup.browser, `/appeals/${setup.appeal.slug}/edit`, `/appeals/${setup.appeal.slug}`, {
       ...appealFormFields({ title: setup.appeal.title }),
       body: 'Wir fordern ein Integrationszentrum – jetzt.',
+      confirmTextChange: 'yes',
     });
     expect(saved.status).toBe(303);
     // The one who signed is asked again; the one who has not answered yet is simply waited for.
