@@ -197,3 +197,21 @@ export function inlinesToPlainText(inlines: Inline[]): string {
     .map((inline) => (inline.kind === 'text' ? inline.text : inline.kind === 'break' ? '\n' : `[${inline.number}]`))
     .join('');
 }
+
+/**
+ * The text as it reads, without Markdown marks: paragraphs and headings as lines, list items
+ * with their bullet or number, footnote references as "[1]" and the footnotes at the end
+ * (for the word comparison between two versions).
+ */
+export function letterPlainText(text: LetterText): string {
+  const blockLines = (blocks: Block[], indent = ''): string[] =>
+    blocks.flatMap((block) => {
+      if (block.kind !== 'list') return [`${indent}${inlinesToPlainText(block.inlines)}`];
+      return block.items.flatMap((item, index) => {
+        const [first = '', ...rest] = blockLines(item, `${indent}   `).map((line) => line.trimStart());
+        return [`${indent}${block.ordered ? `${block.start + index}.` : '•'} ${first}`, ...rest.map((line) => `${indent}   ${line}`)];
+      });
+    });
+  const notes = text.footnotes.map((note) => `[${note.number}] ${blockLines(note.blocks).join(' ')}`);
+  return [...blockLines(text.blocks), ...notes].join('\n\n');
+}

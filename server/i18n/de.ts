@@ -171,6 +171,8 @@ export const de = {
   'appeal.readOnly': 'Sie haben Lesezugriff auf diesen Aufruf und können den Text ansehen, aber nicht ändern.',
 
   'overview.facts': 'Angaben',
+  'diff.inserted': '[eingefügt:]',
+  'diff.removed': '[gestrichen:]',
   'checklist.title': 'Der Weg zum Versand',
   'checklist.text': 'Text schreiben',
   'checklist.signatories': 'Erstunterzeichnende eintragen',

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
+import { letterPlainText, parseLetterText } from '../appeals/letter-text.ts';
 import { signingRepository } from './signing.repository.ts';
 import type { AppealVersion } from './signing.table.ts';
 import type { Signatory } from '../signatories/signatories.table.ts';
@@ -37,10 +38,10 @@ export function textHash(appeal: SignedText): string {
   return createHash('sha256').update(canonicalText(appeal), 'utf8').digest('hex');
 }
 
-/** The text as a reader sees it, for the word-level diff on the signing page. */
+/** The text as a reader sees it (the body without Markdown marks), for the word-level diff. */
 export function readableText(canonical: string): string {
   const text = JSON.parse(canonical) as SignedText;
-  return [text.title, text.subtitle, text.salutationOverride, text.body, text.closing].filter((part) => part !== '').join('\n\n');
+  return [text.title, text.subtitle, text.salutationOverride, letterPlainText(parseLetterText(text.body)), text.closing].filter((part) => part !== '').join('\n\n');
 }
 
 /**

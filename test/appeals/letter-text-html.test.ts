@@ -1,7 +1,7 @@
 // The letter text as HTML on the overview, the signing page and the public page: headings follow
 // the page's own h1/h2 without a gap (axe-core's heading-order, issue 16 item 12).
 import { describe, expect, it } from 'vitest';
-import { parseLetterText, renderLetterHtml } from '../../server/appeals/letter-text.ts';
+import { letterPlainText, parseLetterText, renderLetterHtml } from '../../server/appeals/letter-text.ts';
 
 const headings = (markdown: string) => [...renderLetterHtml(parseLetterText(markdown)).matchAll(/<(h\d)[^>]*>([^<]*)</g)].map(([, tag, text]) => `${tag} ${text}`);
 
@@ -14,5 +14,13 @@ describe('letter headings in HTML', () => {
 
   it('escapes what the text contains', () => {
     expect(renderLetterHtml(parseLetterText('## <script>x</script>'))).toContain('&lt;script&gt;');
+  });
+});
+
+describe('the letter text as it reads (for the comparison of two versions)', () => {
+  it('has no Markdown marks: bold, headings, lists and footnotes read as text', () => {
+    const text = letterPlainText(parseLetterText('## Begründung\n\nDas ist **wichtig**[^1].\n\n1. Erstens\n2. *Zweitens*\n\n- Punkt\n\n[^1]: Quelle: Kreis Kleve.'));
+    expect(text).toBe('Begründung\n\nDas ist wichtig[1].\n\n1. Erstens\n\n2. Zweitens\n\n• Punkt\n\n[1] Quelle: Kreis Kleve.');
+    expect(text).not.toMatch(/\*|#|\[\^/);
   });
 });
