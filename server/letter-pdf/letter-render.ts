@@ -124,12 +124,20 @@ export type Batch = {
 };
 
 async function createDocument(model: LetterModel, createdAt: Date): Promise<PDFDocument> {
+  return createPdfDocument({ title: model.title, subject: t('letter.subjectMeta', { title: model.title }), coalitionName: model.coalitionName, slug: model.slug, createdAt });
+}
+
+/**
+ * A new PDF with the fonts registered and the document information every PDF of the app
+ * carries (in this order: the same input gives the same bytes).
+ */
+export async function createPdfDocument({ title, subject, coalitionName, slug, createdAt }: { title: string; subject?: string; coalitionName: string; slug: string; createdAt: Date }): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
-  doc.setTitle(model.title, { showInWindowTitleBar: true });
-  doc.setAuthor(model.coalitionName);
-  doc.setSubject(t('letter.subjectMeta', { title: model.title }));
-  doc.setKeywords([model.coalitionName, model.slug]);
+  doc.setTitle(title, { showInWindowTitleBar: true });
+  doc.setAuthor(coalitionName);
+  if (subject !== undefined) doc.setSubject(subject);
+  doc.setKeywords([coalitionName, slug]);
   doc.setCreator('Mitzeichnen');
   doc.setProducer('Mitzeichnen (pdf-lib)');
   doc.setLanguage('de-DE');

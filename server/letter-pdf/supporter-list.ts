@@ -3,9 +3,7 @@
 // head), the appeal's title, the supporter organisations with their place, and the citizens
 // who agreed to be named, with name and place only, in two columns; long lists flow over
 // pages. Knows no domain: it renders the plain model it is given.
-import { PDFDocument } from 'pdf-lib';
 import type { PDFImage } from 'pdf-lib';
-import fontkit from '@pdf-lib/fontkit';
 import { t } from '../i18n/index.ts';
 import { formatIsoDate } from '../shared/dates.ts';
 import { breakInlines, plainInline, wrapPlain } from './line-breaking.ts';
@@ -13,7 +11,7 @@ import { BODY_SIZE, LEFT, MM, PAGE, RIGHT, TEXT_WIDTH, shrinkToFit } from './pag
 import type { Op } from './page-geometry.ts';
 import { addPageFurniture, lineItem, paginate } from './pagination.ts';
 import type { FlowItem } from './pagination.ts';
-import { createFonts, footerLine, paint } from './letter-render.ts';
+import { createFonts, createPdfDocument, footerLine, paint } from './letter-render.ts';
 import { textWidth } from './text-measure.ts';
 
 export type SupporterListModel = {
@@ -107,16 +105,7 @@ export function layoutSupporterList(model: SupporterListModel): Op[][] {
 /** The list as PDF bytes; the same model and date give the same bytes. */
 export async function renderSupporterList(model: SupporterListModel, createdAt: Date): Promise<{ bytes: Uint8Array; pageCount: number }> {
   const layout = layoutSupporterList(model);
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(fontkit);
-  doc.setTitle(`${t('supporterList.title')}: ${model.title}`, { showInWindowTitleBar: true });
-  doc.setAuthor(model.coalitionName);
-  doc.setKeywords([model.coalitionName, model.slug]);
-  doc.setCreator('Mitzeichnen');
-  doc.setProducer('Mitzeichnen (pdf-lib)');
-  doc.setLanguage('de-DE');
-  doc.setCreationDate(createdAt);
-  doc.setModificationDate(createdAt);
+  const doc = await createPdfDocument({ title: `${t('supporterList.title')}: ${model.title}`, coalitionName: model.coalitionName, slug: model.slug, createdAt });
   const fonts = createFonts(doc);
   const embedded = new Map<string, PDFImage | null>();
   for (const ops of layout) await paint(doc, doc.addPage([PAGE.width, PAGE.height]), ops, fonts, new Map(), embedded, new Set());
