@@ -215,3 +215,17 @@ export function letterPlainText(text: LetterText): string {
   const notes = text.footnotes.map((note) => `[${note.number}] ${blockLines(note.blocks).join(' ')}`);
   return [...blockLines(text.blocks), ...notes].join('\n\n');
 }
+
+const SALUTATION_AT_START = /^\s*(sehr geehrte|liebe[rs]?\b|guten tag|hallo\b|moin\b)/i;
+const CLOSING_AT_END = /(mit (freundlichen|besten|solidarischen|herzlichen) grüßen|(beste|viele|herzliche|freundliche) grüße)[\s.,!]*$/i;
+
+/**
+ * What the writer probably did not mean: the letter sets the salutation for each addressee and
+ * the closing formula itself, so one typed into the text would appear twice.
+ */
+export function letterTextWarnings(body: string): ('salutation' | 'closing')[] {
+  const found: ('salutation' | 'closing')[] = [];
+  if (SALUTATION_AT_START.test(body)) found.push('salutation');
+  if (CLOSING_AT_END.test(body.trim())) found.push('closing');
+  return found;
+}

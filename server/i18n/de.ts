@@ -173,6 +173,8 @@ export const de = {
   'overview.facts': 'Angaben',
   'diff.inserted': '[eingefügt:]',
   'diff.removed': '[gestrichen:]',
+  'letterText.warn.salutation': 'Der Text beginnt mit einer Anrede. Die Anrede setzt Mitzeichnen für jeden Adressaten selbst davor – im Brief stünde sie doppelt. Bitte löschen Sie sie aus dem Text (eine Anrede für alle Briefe tragen Sie unter „Einheitliche Anrede“ ein).',
+  'letterText.warn.closing': 'Der Text endet mit einer Grußformel. Die Grußformel steht im Feld „Grußformel“ und wird unter den Text gesetzt – im Brief stünde sie doppelt. Bitte löschen Sie sie aus dem Text.',
   'checklist.title': 'Der Weg zum Versand',
   'checklist.text': 'Text schreiben',
   'checklist.signatories': 'Erstunterzeichnende eintragen',

@@ -1,7 +1,10 @@
 // The letter text as HTML on the overview, the signing page and the public page: headings follow
 // the page's own h1/h2 without a gap (axe-core's heading-order, issue 16 item 12).
 import { describe, expect, it } from 'vitest';
-import { letterPlainText, parseLetterText, renderLetterHtml } from '../../server/appeals/letter-text.ts';
+import { buildTestApp } from '../helpers/app.ts';
+import { loginAs, makeAppeal, makeOrganiser } from '../helpers/factories.ts';
+import { pageText } from '../helpers/html.ts';
+import { letterPlainText, letterTextWarnings, parseLetterText, renderLetterHtml } from '../../server/appeals/letter-text.ts';
 
 const headings = (markdown: string) => [...renderLetterHtml(parseLetterText(markdown)).matchAll(/<(h\d)[^>]*>([^<]*)</g)].map(([, tag, text]) => `${tag} ${text}`);
 
@@ -22,5 +25,24 @@ describe('the letter text as it reads (for the comparison of two versions)', () 
     const text = letterPlainText(parseLetterText('## Begründung\n\nDas ist **wichtig**[^1].\n\n1. Erstens\n2. *Zweitens*\n\n- Punkt\n\n[^1]: Quelle: Kreis Kleve.'));
     expect(text).toBe('Begründung\n\nDas ist wichtig[1].\n\n1. Erstens\n\n2. Zweitens\n\n• Punkt\n\n[1] Quelle: Kreis Kleve.');
     expect(text).not.toMatch(/\*|#|\[\^/);
+  });
+});
+
+describe('a salutation or closing typed into the text', () => {
+  it('is pointed out, since the letter sets both itself (issue 16 item 10)', () => {
+    expect(letterTextWarnings('Sehr geehrte Damen und Herren,\n\nwir fordern …')).toEqual(['salutation']);
+    expect(letterTextWarnings('Liebe Kolleginnen,\n\nText.')).toEqual(['salutation']);
+    expect(letterTextWarnings('Wir fordern …\n\nMit freundlichen Grüßen')).toEqual(['closing']);
+    expect(letterTextWarnings('Guten Tag,\n\nText.\n\nBeste Grüße!')).toEqual(['salutation', 'closing']);
+    expect(letterTextWarnings('Wir fordern ein Integrationszentrum, das Grüße aus Kleve sendet.')).toEqual([]);
+  });
+
+  it('shows on the text page beside the preview', async () => {
+    const app = await buildTestApp();
+    const { organiser, password } = await makeOrganiser(app.db);
+    const appeal = makeAppeal(app.db, organiser.id, { body: 'Sehr geehrter Herr Landrat,\n\nwir fordern ein Integrationszentrum.' });
+    const agent = app.http();
+    await loginAs(agent, { email: organiser.email, password });
+    expect(pageText((await agent.get(`/appeals/${appeal.slug}/edit`).expect(200)).text)).toContain('Der Text beginnt mit einer Anrede.');
   });
 });
