@@ -22,6 +22,12 @@ it('a representative opens the invitation, draws a signature with the mouse and 
   await test.app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = test.app.server.address() as { port: number };
   const browser = await launchChromium();
+  // On a phone the drawing pad takes the width of the page (issue 16 item 12).
+  const phone = await browser.newPage({ viewport: { width: 390, height: 800 } });
+  await phone.goto(`http://127.0.0.1:${port}${link}`);
+  await phone.getByLabel('Mit Maus, Stift oder Finger zeichnen').check();
+  expect((await phone.getByRole('img', { name: 'Zeichenfläche für Ihre Unterschrift' }).boundingBox())!.width).toBeGreaterThan(300);
+  await phone.close();
   const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
   await page.goto(`http://127.0.0.1:${port}${link}`);
   await page.getByLabel('Mit Maus, Stift oder Finger zeichnen').check();
