@@ -22,10 +22,10 @@ export type MemberAddedPayload = { appealId: number; organiserId: number; addedB
 export const composeMemberAdded: Composer = async (payload, { db, config, render }) => {
   const { appealId, organiserId, addedBy } = payload as MemberAddedPayload;
   const appeal = appealsRepository(db).findById(appealId);
-  if (!appeal) throw new MailNotNeeded('the appeal was deleted');
+  if (!appeal) throw new MailNotNeeded(t('mailNotNeeded.appealDeleted'));
   const membership = appealsRepository(db).findMembership(appealId, organiserId);
   const organiser = organisersRepository(db).findById(organiserId);
-  if (!membership || !organiser) throw new MailNotNeeded('the person is no longer a member');
+  if (!membership || !organiser) throw new MailNotNeeded(t('mailNotNeeded.noLongerMember'));
   const subject = t('mail.memberAdded.subject', { title: appeal.title });
   const { html, text } = await render('appeals/member-added', {
     subject,

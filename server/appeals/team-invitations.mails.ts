@@ -17,10 +17,10 @@ export const composeTeamInvitation: Composer = async (payload, { db, config, ren
   const token = openSealedToken(sealedToken, config.sessionSecret);
   // Withdrawn, replaced or accepted meanwhile: the link would not work.
   if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.tokenHash !== hashToken(token)) {
-    throw new MailNotNeeded('the invitation was withdrawn, replaced or accepted');
+    throw new MailNotNeeded(t('mailNotNeeded.invitationGone'));
   }
   const appeal = invitation.appealId === null ? null : appealsRepository(db).findById(invitation.appealId);
-  if (appeal === undefined) throw new MailNotNeeded('the appeal was deleted');
+  if (appeal === undefined) throw new MailNotNeeded(t('mailNotNeeded.appealDeleted'));
   const name = inviterName({ db, invitation });
   // The operator's invitation to the installation names no appeal and no role.
   const subject = appeal ? t('invitations.mail.subject', { title: appeal.title }) : t('invitations.mail.installationSubject');

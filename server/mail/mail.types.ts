@@ -39,7 +39,8 @@ export type Composer = (payload: unknown, deps: ComposerDeps) => Promise<MailMes
 
 /**
  * A composer throws this when the mail is no longer wanted (e.g. the appeal was deleted).
- * The row ends as `failed` with this reason and is not retried.
+ * The row ends as `failed` with this reason, a German sentence organisers read on the mail
+ * and operator pages, and is not retried.
  */
 export class MailNotNeeded extends Error {
   constructor(reason: string) {

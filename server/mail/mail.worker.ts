@@ -178,7 +178,8 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
         message = await compose(row);
       } catch (error) {
         // Composing is our own code and data: a retry would fail the same way.
-        const reason = t('mail.composeFailed', { detail: (error as Error).message });
+        // A mail no longer needed says why in German (its composer's words); anything else failed.
+        const reason = error instanceof MailNotNeeded ? error.message : t('mail.composeFailed', { detail: (error as Error).message });
         if (error instanceof MailNotNeeded) logger.info({ outboxId: row.id, kind: row.kind, reason: error.message }, 'mail no longer needed');
         else logger.error({ outboxId: row.id, kind: row.kind, err: error }, 'mail could not be composed');
         result.failed += 1;

@@ -17,9 +17,9 @@ function composerFor(purpose: AccountLinkPurpose): Composer {
     const link = repository.findAccountTokenById(tokenId);
     const token = openSealedToken(sealedToken, config.sessionSecret);
     // A newer link, or one already used, makes this message pointless.
-    if (!link || link.usedAt || link.tokenHash !== hashToken(token)) throw new MailNotNeeded('the link was used or replaced');
+    if (!link || link.usedAt || link.tokenHash !== hashToken(token)) throw new MailNotNeeded(t('mailNotNeeded.linkUsed'));
     const organiser = repository.findById(link.organiserId);
-    if (!organiser) throw new MailNotNeeded('the account was deleted');
+    if (!organiser) throw new MailNotNeeded(t('mailNotNeeded.accountDeleted'));
     const key = purpose === 'password-reset' ? 'reset' : 'emailChange';
     const subject = t(`accounts.mail.${key}.subject`);
     const { html, text } = await render('organisers/account-link', {

@@ -17,15 +17,15 @@ function composerFor(kind: SigningMailKind): Composer {
     const { signatoryId, sealedToken } = payload as SigningMailPayload;
     const repository = signingRepository(db);
     const context = repository.findSignatoryContext(signatoryId);
-    if (!context) throw new MailNotNeeded('the signatory was removed');
+    if (!context) throw new MailNotNeeded(t('mailNotNeeded.signatoryRemoved'));
     const token = openSealedToken(sealedToken, config.sessionSecret);
     const link = repository.findLink(hashToken(token));
     // A newer link (resend, reminder) or a revocation makes this message pointless.
-    if (!link || link.link.revokedAt) throw new MailNotNeeded('a newer link replaced this one');
+    if (!link || link.link.revokedAt) throw new MailNotNeeded(t('mailNotNeeded.linkReplaced'));
     const { appeal, organisation, signatory } = context;
     const confirmation = kind === 'signing-confirmation';
     // A confirmation still goes out after finalising, just without the withdraw link.
-    if (!isOpenForSigning(appeal) && !confirmation) throw new MailNotNeeded('the appeal is no longer open for signing');
+    if (!isOpenForSigning(appeal) && !confirmation) throw new MailNotNeeded(t('mailNotNeeded.signingClosed'));
     const subject = t(`mail.${kind}.subject` as 'mail.signing-invitation.subject', { title: appeal.title, organisation: organisation.name });
     const { html, text } = await render(confirmation ? 'signing/signing-confirmation' : 'signing/signing-request', {
       subject,

@@ -22,10 +22,10 @@ const contact = (appeal: { contactName: string; contactEmail: string }) => ({ co
 const composeConfirm: Composer = async (payload, { db, config, render }) => {
   const { supporterId, sealedConfirm, sealedWithdraw } = payload as ConfirmMailPayload;
   const found = supportersRepository(db).findById(supporterId);
-  if (!found || !found.supporter.email) throw new MailNotNeeded('the request was deleted');
+  if (!found || !found.supporter.email) throw new MailNotNeeded(t('mailNotNeeded.requestDeleted'));
   const { supporter, appeal } = found;
   const confirmToken = openSealedToken(sealedConfirm, config.sessionSecret);
-  if (supporter.state !== 'unconfirmed' || supporter.confirmTokenHash !== hashToken(confirmToken)) throw new MailNotNeeded('the request is no longer waiting for this link');
+  if (supporter.state !== 'unconfirmed' || supporter.confirmTokenHash !== hashToken(confirmToken)) throw new MailNotNeeded(t('mailNotNeeded.requestMoved'));
   const subject = t('mail.orgConfirm.subject', { organisation: supporter.organisationName, title: appeal.title });
   const { html, text } = await render('supporters/org-confirm', {
     subject,
@@ -48,9 +48,9 @@ function composeDecision(decision: Extract<SupporterState, 'confirmed' | 'reject
   return async (payload, { db, render }) => {
     const { supporterId } = payload as DecisionMailPayload;
     const found = supportersRepository(db).findById(supporterId);
-    if (!found || !found.supporter.email) throw new MailNotNeeded('the supporter was deleted');
+    if (!found || !found.supporter.email) throw new MailNotNeeded(t('mailNotNeeded.supporterDeleted'));
     const { supporter, appeal } = found;
-    if (supporter.state !== decision) throw new MailNotNeeded('the decision changed');
+    if (supporter.state !== decision) throw new MailNotNeeded(t('mailNotNeeded.decisionChanged'));
     const subject = decision === 'confirmed' ? t('mail.orgApproved.subject') : t('mail.orgRejected.subject', { title: appeal.title });
     const { html, text } = await render('supporters/org-decision', {
       subject,
@@ -71,12 +71,12 @@ function composeDecision(decision: Extract<SupporterState, 'confirmed' | 'reject
 const composeJoinRequest: Composer = async (payload, { db, config, render }) => {
   const { supporterId, organiserId } = payload as JoinRequestMailPayload;
   const found = supportersRepository(db).findById(supporterId);
-  if (!found || found.supporter.state !== 'awaiting_approval') throw new MailNotNeeded('the request was decided or deleted');
+  if (!found || found.supporter.state !== 'awaiting_approval') throw new MailNotNeeded(t('mailNotNeeded.requestDecided'));
   const { supporter, appeal } = found;
   const member = appealsRepository(db)
     .listMembers(appeal.id)
     .find((candidate) => candidate.organiserId === organiserId);
-  if (!member || !hasRole(member.role, 'editor')) throw new MailNotNeeded('the organiser may no longer decide');
+  if (!member || !hasRole(member.role, 'editor')) throw new MailNotNeeded(t('mailNotNeeded.noLongerDecides'));
   const subject = t('mail.orgJoinRequest.subject', { organisation: supporter.organisationName, title: appeal.title });
   const { html, text } = await render('supporters/organiser-join-request', {
     subject,

@@ -16,14 +16,14 @@ import { supportersRepository } from './supporters.repository.ts';
 const composeSupporterMail: (kind: SupporterMailKind) => Composer = (kind) => async (payload, { db, config, render }) => {
   const { supporterId, sealedConfirm, sealedWithdraw } = payload as SupporterMailPayload;
   const found = supportersRepository(db).findById(supporterId);
-  if (!found) throw new MailNotNeeded('the supporter was deleted');
+  if (!found) throw new MailNotNeeded(t('mailNotNeeded.supporterDeleted'));
   const { supporter, appeal } = found;
   const withdrawToken = openSealedToken(sealedWithdraw, config.sessionSecret);
-  if (supporter.withdrawTokenHash !== hashToken(withdrawToken)) throw new MailNotNeeded('a newer link replaced this one');
+  if (supporter.withdrawTokenHash !== hashToken(withdrawToken)) throw new MailNotNeeded(t('mailNotNeeded.linkReplaced'));
   let confirmLink = '';
   if (kind === 'supporter-confirm') {
     const confirmToken = openSealedToken(sealedConfirm ?? '', config.sessionSecret);
-    if (supporter.confirmTokenHash !== hashToken(confirmToken) || supporter.state !== 'unconfirmed') throw new MailNotNeeded('confirmed already or a newer link replaced this one');
+    if (supporter.confirmTokenHash !== hashToken(confirmToken) || supporter.state !== 'unconfirmed') throw new MailNotNeeded(t('mailNotNeeded.alreadyConfirmed'));
     confirmLink = `${config.baseUrl}/c/${confirmToken}`;
   }
   const subject = t(`mail.${kind}.subject`, { title: appeal.title });

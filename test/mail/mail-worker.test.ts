@@ -10,6 +10,7 @@ import { ComposerRegistry } from '../../server/mail/composers.ts';
 import { enqueueMail, getOutboxRow, getOutboxStatus, markMailDelivered, resendMail } from '../../server/mail/mail.service.ts';
 import { mailRepository } from '../../server/mail/mail.repository.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
+import { MailNotNeeded } from '../../server/mail/mail.types.ts';
 import type { Composer } from '../../server/mail/mail.types.ts';
 
 /** A composer that echoes its payload: subject and body come from the test. */
@@ -265,6 +266,18 @@ describe('mail worker over a real SMTP server', () => {
     const stored = getOutboxRow({ db, id: row.id })!;
     expect(stored).toMatchObject({ state: 'failed', nextAttemptAt: null });
     expect(stored.lastError).toBe('Die E-Mail konnte nicht erstellt werden: no composer registered for "unbekannt"');
+    expect(sink.received).toHaveLength(0);
+  });
+
+  it('a mail no longer needed ends as failed with its composer’s German reason, unprefixed', async () => {
+    const sink = await SmtpSink.start();
+    const { db, worker, time, composers } = setup({ SMTP_URL: sink.url() });
+    composers.register('veraltet', async () => {
+      throw new MailNotNeeded('Der Aufruf sammelt keine Unterschriften mehr.');
+    });
+    const row = enqueueMail({ db, clock: time.clock, mail: { kind: 'veraltet', payload: {}, to: 'a@example.org' } });
+    expect(await worker.runOnce()).toMatchObject({ failed: 1 });
+    expect(getOutboxRow({ db, id: row.id })).toMatchObject({ state: 'failed', lastError: 'Der Aufruf sammelt keine Unterschriften mehr.' });
     expect(sink.received).toHaveLength(0);
   });
 
