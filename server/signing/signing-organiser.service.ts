@@ -14,8 +14,7 @@ import type { SignatoryWithOrganisation } from '../signatories/signatories.repos
 import { signingRepository } from './signing.repository.ts';
 import { currentVersion, findFirstSignatory, firstSignatories, hasAnswered, invite } from './signing.service.ts';
 import type { SigningDeps } from './signing.service.ts';
-import { canonicalText, freezeVersion, signatureCountsFor, textHash } from './versions.ts';
-import { textChanges } from './signing.presenters.ts';
+import { canonicalText, freezeVersion, signatureCountsFor, textChanges, textHash } from './versions.ts';
 import type { TextChangeImpact } from '../appeals/appeals.service.ts';
 import { clearSupporterSnapshot, freezeSupporterSnapshot } from '../supporters/supporter-snapshot.service.ts';
 

@@ -1,6 +1,5 @@
 // View data of co-signing, as pure functions of what the services fetched: the organiser's
 // "Unterschriften" page, the representative's signing page and the pages of a bad link.
-import { diffWords } from 'diff';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { isOpenForSigning, mayOpen, mayReopen } from '../appeals/appeal-lifecycle.ts';
 import { presentLetterPreview } from '../appeals/appeals.presenters.ts';
@@ -11,8 +10,7 @@ import { logoUrl, statusLabel } from '../signatories/signatories.presenters.ts';
 import type { SigningDashboardData } from './signing-organiser.service.ts';
 import type { LinkCheck, LinkProblem, SigningPageData } from './signing-representative.service.ts';
 import { hasAnswered } from './signing.service.ts';
-import type { AppealVersion } from './signing.table.ts';
-import { readableText, signatureCountsFor } from './versions.ts';
+import { signatureCountsFor, textChanges } from './versions.ts';
 
 /** Status per first signatory, progress, and what the organiser may do now. */
 export function presentSigningDashboard({ appeal, version, entries, signLinks, now }: SigningDashboardData & { now: Date }) {
@@ -57,15 +55,6 @@ export function presentSigningDashboard({ appeal, version, entries, signLinks, n
   };
 }
 
-/** Word-level changes between the text a signatory confirmed and the current one. */
-export function textChanges(before: Pick<AppealVersion, 'canonical'>, after: Pick<AppealVersion, 'canonical'>): TextChange[] {
-  return diffWords(readableText(before.canonical), readableText(after.canonical)).map((part) => ({
-    text: part.value,
-    change: part.added ? 'added' : part.removed ? 'removed' : 'same',
-  }));
-}
-
-export type TextChange = { text: string; change: 'added' | 'removed' | 'same' };
 
 export function presentSigningPage({ context, version, signedVersion }: SigningPageData) {
   const { signatory, organisation, appeal } = context;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { diffWords } from 'diff';
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { letterPlainText, parseLetterText } from '../appeals/letter-text.ts';
@@ -43,6 +44,16 @@ export function readableText(canonical: string): string {
   const text = JSON.parse(canonical) as SignedText;
   return [text.title, text.subtitle, text.salutationOverride, letterPlainText(parseLetterText(text.body)), text.closing].filter((part) => part !== '').join('\n\n');
 }
+
+/** Word-level changes between the text a signatory confirmed and the current one. */
+export function textChanges(before: Pick<AppealVersion, 'canonical'>, after: Pick<AppealVersion, 'canonical'>): TextChange[] {
+  return diffWords(readableText(before.canonical), readableText(after.canonical)).map((part) => ({
+    text: part.value,
+    change: part.added ? 'added' : part.removed ? 'removed' : 'same',
+  }));
+}
+
+export type TextChange = { text: string; change: 'added' | 'removed' | 'same' };
 
 /**
  * Freezes the appeal's current text as a new version unless the latest version already has
