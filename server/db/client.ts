@@ -46,3 +46,6 @@ function ownerOnly(file: string): void {
     // A file of another user or a file system without modes: SQLite reports real problems.
   }
 }
+
+/** The better-sqlite3 connection under a database handle or one of its transactions (they share the session). */
+export const sqliteOf = (db: Db): Database.Database => (db as unknown as { session: { client: Database.Database } }).session.client;

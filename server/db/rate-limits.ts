@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { lt, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { sqliteOf } from './client.ts';
 import type { Db } from './client.ts';
 import { rateLimits } from './rate-limits.table.ts';
 
@@ -15,27 +16,39 @@ export const rateLimitKey = (secret: string, parts: string[]) => createHmac('sha
 
 const retryAfter = (windowStart: number, { windowMs }: RateLimit, now: number) => Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
 
+// The counting statement runs on every rate-limited request: prepared once per connection
+// (building it with Drizzle cost more than running it). One statement: a fresh window when the
+// stored one has ended, else one more in it.
+const hitStatements = new WeakMap<object, { hit: Statement; sweep: Statement }>();
+type Statement = { get(...params: unknown[]): unknown; run(...params: unknown[]): unknown };
+function statementsOf(db: Db) {
+  const client = sqliteOf(db);
+  let statements = hitStatements.get(client);
+  if (!statements) {
+    statements = {
+      hit: client.prepare(
+        `insert into rate_limits (key, window_start, count) values (@key, @now, 1)
+         on conflict (key) do update set
+           count = case when window_start <= @expired then 1 else count + 1 end,
+           window_start = case when window_start <= @expired then @now else window_start end
+         returning count, window_start`,
+      ),
+      sweep: client.prepare('delete from rate_limits where window_start < ?'),
+    };
+    hitStatements.set(client, statements);
+  }
+  return statements;
+}
+
 /** Counts one event under `parts` and says whether it went over the limit. */
 export function hitRateLimit({ db, now, secret }: Deps, parts: string[], limit: RateLimit): RateLimitState {
   const key = rateLimitKey(secret, parts);
   const nowMs = now.getTime();
-  const expired = nowMs - limit.windowMs;
-  // One statement: a fresh window when the stored one has ended, else one more in it.
-  const row = db
-    .insert(rateLimits)
-    .values({ key, windowStart: now, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${rateLimits.windowStart} <= ${expired} then 1 else ${rateLimits.count} + 1 end`,
-        windowStart: sql`case when ${rateLimits.windowStart} <= ${expired} then ${nowMs} else ${rateLimits.windowStart} end`,
-      },
-    })
-    .returning()
-    .get();
+  const statements = statementsOf(db);
+  const row = statements.hit.get({ key, now: nowMs, expired: nowMs - limit.windowMs }) as { count: number; window_start: number };
   // Now and then, rows whose window ended long ago go.
-  if (Math.random() < 0.01) db.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(nowMs - 24 * 60 * 60 * 1000))).run();
-  return { count: row.count, limited: row.count > limit.max, retryAfterSeconds: retryAfter(row.windowStart.getTime(), limit, nowMs) };
+  if (Math.random() < 0.01) statements.sweep.run(nowMs - 24 * 60 * 60 * 1000);
+  return { count: row.count, limited: row.count > limit.max, retryAfterSeconds: retryAfter(row.window_start, limit, nowMs) };
 }
 
 /** Whether `parts` is over its limit already, without counting (login checks before trying). */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { inGroupCommit } from '../db/commit-group.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import type { FileStore } from '../shared/file-store.ts';
@@ -224,21 +225,19 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
     };
 
     // `concurrency` slots, each claiming one row at a time: one composes while another sends.
-    // A slot records the outcome of its last row in the same transaction that claims its next
-    // one, right after the server's answer: the outcome commits no later than before, and the
-    // claim still commits before the next message goes out.
+    // A slot records the outcome of its last row in the same commit that claims its next one,
+    // right after the server's answer: the outcome commits no later than before, and the claim
+    // still commits before the next message goes out.
     const slot = async () => {
       let finished: Finished | undefined;
       for (;;) {
         const claiming = !stopping && !result.paused;
         const previous = finished;
-        const row = db.transaction(
-          (tx) => {
-            previous?.write(tx);
-            return claiming ? mailRepository(tx).claimDueWithin(clock(), 1, workerId, newMessageId)[0] : undefined;
-          },
-          { behavior: 'immediate' },
-        );
+        // A unit of the connection's group commit: with the writes of the requests of the moment.
+        const row = await inGroupCommit(db, () => {
+          previous?.write(db);
+          return claiming ? repository.claimDueWithin(clock(), 1, workerId, newMessageId)[0] : undefined;
+        });
         finished = undefined;
         await previous?.after();
         if (!row) return;

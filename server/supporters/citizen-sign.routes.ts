@@ -56,11 +56,11 @@ export const citizenSignRoutes: FastifyPluginAsync<Options> = async (app, { db, 
     const form = readCitizenForm({ body: request.body, secret: config.sessionSecret, now: clock(), minFillSeconds: limits.minFillSeconds });
     const closed = !isOpenForSupport(appeal, clock());
     // A filled trap field is answered like a signature: nothing stored, nothing sent.
-    if (closed || !form.ok || form.honeypot) countSignAttempt({ db, clock, config, ip: request.ip });
+    if (closed || !form.ok || form.honeypot) await countSignAttempt({ db, clock, config, ip: request.ip });
     if (closed) return renderForm(reply, appeal, formView({}), 409);
     if (!form.ok) return renderForm(reply, appeal, formView(form.values, form.errors, form.params), 422);
     if (!form.honeypot) {
-      const signed = signAsCitizen({ db, clock, config, appeal, input: form.value, ip: request.ip });
+      const signed = await signAsCitizen({ db, clock, config, appeal, input: form.value, ip: request.ip });
       if (!signed.ok) return renderForm(reply, appeal, formView(form.values), 409);
     }
     return reply.redirect(`/a/${appeal.slug}/sign/check-mail`, 303);
@@ -78,7 +78,7 @@ export const citizenSignRoutes: FastifyPluginAsync<Options> = async (app, { db, 
   };
 
   app.get('/c/:token', { schema: paramsSchema(tokenParams), config: counted }, async (request, reply) =>
-    renderLink(reply, confirmSupporter({ db, clock, config, token: paramsOf(request, tokenParams).token, ip: request.ip })),
+    renderLink(reply, await confirmSupporter({ db, clock, config, token: paramsOf(request, tokenParams).token, ip: request.ip })),
   );
 
   app.get('/u/:token', { schema: paramsSchema(tokenParams), config: { rateLimit: linkLimit } }, async (request, reply) => {

@@ -1,6 +1,7 @@
 // Citizens support a public appeal: the form, the double opt-in, the confirm and withdraw links.
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { inGroupCommit } from '../db/commit-group.ts';
 import { hitRateLimit } from '../db/rate-limits.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { enqueueMail } from '../mail/mail.service.ts';
@@ -76,8 +77,9 @@ export function readCitizenForm({ body, secret, now, minFillSeconds }: { body: u
 type SignDeps = { db: Db; clock: Clock; config: Config };
 
 // The limits are counted here, not by the rate-limit plugin, so that the count and the write
-// share one commit (synchronous=FULL: each commit is an fsync that holds the event loop).
-// Same table and key scheme as the plugin; a refused attempt is committed before the 429.
+// share one commit — a group commit with the other requests of the moment (db/commit-group.ts;
+// synchronous=FULL: each commit is an fsync that holds the event loop). Same table and key
+// scheme as the plugin; a refused attempt is committed before the 429.
 const ipLimitParts = (ip: string) => ['route', 'supporter-sign', clientNetwork(ip)];
 const linkLimitParts = (ip: string) => ['route', 'supporter-link', clientNetwork(ip)];
 
@@ -87,8 +89,8 @@ function countAttempt({ db, clock, config }: SignDeps, parts: string[], max: num
 }
 
 /** Counts a signing attempt that stores nothing (bad form, trap, closed) against the address's limit. */
-export function countSignAttempt(deps: SignDeps & { ip: string }): void {
-  const limited = countAttempt(deps, ipLimitParts(deps.ip), deps.config.supportLimits.perIp, LIMIT_WINDOW_MS);
+export async function countSignAttempt(deps: SignDeps & { ip: string }): Promise<void> {
+  const limited = await inGroupCommit(deps.db, () => countAttempt(deps, ipLimitParts(deps.ip), deps.config.supportLimits.perIp, LIMIT_WINDOW_MS));
   if (limited > 0) throw new RateLimitedError(limited);
 }
 
@@ -100,16 +102,16 @@ export type SignOutcome = { ok: true } | { ok: false; reason: 'closed' };
  * withdrawn) or a mail "you have signed already" (confirmed). The answer is the same in every
  * case, so the page does not tell whether an address signed.
  */
-export function signAsCitizen({ db, clock, config, appeal, input, ip }: SignDeps & { appeal: Appeal; input: CitizenInput; ip: string }): SignOutcome {
+export async function signAsCitizen({ db, clock, config, appeal, input, ip }: SignDeps & { appeal: Appeal; input: CitizenInput; ip: string }): Promise<SignOutcome> {
   const now = clock();
   if (!isOpenForSupport(appeal, now)) return { ok: false, reason: 'closed' };
   const domain = input.email.slice(input.email.lastIndexOf('@') + 1);
   const confirmToken = newToken();
   const withdrawToken = newToken();
   const emailKey = emailKeyOf(input.email);
-  // One transaction, one commit (synchronous=FULL makes each commit an fsync): the domain's
-  // count, the row and its mail. The repository runs on the connection's prepared statements.
-  const limited = db.transaction((): { seconds: number; key?: 'citizen.rateLimitedDomain' } => {
+  // One unit of a group commit: the address's and the domain's counts, the row and its mail.
+  // The repository runs on the connection's prepared statements.
+  const limited = await inGroupCommit(db, (): { seconds: number; key?: 'citizen.rateLimitedDomain' } => {
     const byIp = countAttempt({ db, clock, config }, ipLimitParts(ip), config.supportLimits.perIp, LIMIT_WINDOW_MS);
     if (byIp > 0) return { seconds: byIp };
     const byDomain = countAttempt({ db, clock, config }, ['supporter-domain', domain], config.supportLimits.perDomain, LIMIT_WINDOW_MS);
@@ -156,9 +158,9 @@ export type LinkResult =
   | { ok: false; problem: 'unknown' | 'expired' | 'closed'; appeal?: Appeal };
 
 /** The confirm link `/c/<token>`: a citizen counts from now on, an organisation waits for approval. */
-export function confirmSupporter({ db, clock, config, token, ip }: SignDeps & { token: string; ip: string }): LinkResult {
+export async function confirmSupporter({ db, clock, config, token, ip }: SignDeps & { token: string; ip: string }): Promise<LinkResult> {
   const now = clock();
-  const result = db.transaction((): LinkResult | number => {
+  const result = await inGroupCommit(db, (): LinkResult | number => {
     const limited = countAttempt({ db, clock, config }, linkLimitParts(ip), config.supportLimits.linksPerMinute, LINK_WINDOW_MS);
     if (limited > 0) return limited;
     const repository = supportersRepository(db);
