@@ -23,8 +23,9 @@ import type { PresentedOparlPreview } from './oparl.presenters.ts';
 type Options = { db: Db; clock: Clock; config: Config };
 
 const listParams = { listId: 'id' } as const;
-// Job and pending-import ids are checked by their stores: an unknown id is answered as gone.
-const jobParams = { listId: 'id', jobId: 'token' } as const;
+// The import's id names the background read (GET) and then the pending import (POST); both are
+// checked by their stores, which answer an unknown id as gone.
+const importParams = { listId: 'id', importId: 'token' } as const;
 const REFRESH_SECONDS = 2;
 
 type JobResult = { selection: OparlSelection; preview: PresentedOparlPreview; importId: string | undefined };
@@ -95,9 +96,9 @@ const oparlRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config
     return reply.redirect(`/lists/${list.id}/oparl/${jobId}`, 303);
   });
 
-  app.get('/lists/:listId/oparl/:jobId', { schema: paramsSchema(jobParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+  app.get('/lists/:listId/oparl/:importId', { schema: paramsSchema(importParams), config: { listAccess: 'editor' } }, async (request, reply) => {
     const { list } = request;
-    const { jobId } = paramsOf(request, jobParams);
+    const { importId: jobId } = paramsOf(request, importParams);
     const job = jobs.peek<JobResult>(jobKey(request.organiser!.id, list.id, jobId));
     if (!job) return reply.redirect(`/lists/${list.id}/oparl`, 303);
     if (job.state === 'failed') {
@@ -122,9 +123,9 @@ const oparlRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config
     });
   });
 
-  app.post('/lists/:listId/oparl/:jobId/import', { schema: paramsSchema(jobParams), config: { listAccess: 'editor' } }, async (request, reply) => {
+  app.post('/lists/:listId/oparl/:importId/import', { schema: paramsSchema(importParams), config: { listAccess: 'editor' } }, async (request, reply) => {
     const { list } = request;
-    const { jobId: importId } = paramsOf(request, jobParams);
+    const { importId } = paramsOf(request, importParams);
     const removeLeft = readForm(request.body).checkbox('removeLeft');
     const result = confirmOparlImport({ db, clock, store, list, organiserId: request.organiser!.id, importId, removeLeft });
     return reply.flash('oparl.done', result).redirect(`/lists/${list.id}`, 303);
