@@ -1505,5 +1505,10 @@ export const de = {
   'oparl.cli.left': 'Ausgeschieden (nicht mehr unter den aktuellen Mitgliedern): {count}',
   'oparl.cli.dryRun': 'Probelauf: nichts wurde geschrieben.',
   'oparl.cli.blocking': '{count} Zeile(n) mit Fehlern; nichts wurde importiert.',
+  'oparl.cli.counts': 'Mitglieder: {rows} · neu {add} · geändert {update} · unverändert {unchanged} · ausgeschieden {left} · mit Fehlern {invalid} · Warnungen {warnings}',
+  'oparl.cli.problem': 'Zeile {line} ({name}) – {severity}: {message}',
+  'oparl.cli.changed': 'Zeile {line} ({name}) – geändert: {fields}',
+  'oparl.cli.leftEntry': 'Ausgeschieden: {name}{marked}',
+  'oparl.cli.alreadyMarked': ' (bereits markiert)',
   'oparl.cli.done': 'Importiert: {added} neu, {updated} geändert, {unchanged} unverändert; {left} ausgeschieden, davon {removed} entfernt.',
 } as const;
