@@ -1467,6 +1467,7 @@ export const de = {
   'oparl.left.notePrefix': 'Ausgeschieden',
   'oparl.left.note': 'Ausgeschieden (laut Ratsinformationssystem am {date}).',
   'oparl.sourceNote': 'Aus dem Ratsinformationssystem ({name}), gelesen am {date}.',
+  'oparl.problem.emailShared': 'Die E-Mail-Adresse {email} hat schon ein anderes Mitglied; sie bleibt dort.',
   'oparl.problem.addressMissing': 'Keine vollständige Postanschrift im Ratsinformationssystem',
   'oparl.error.systemRequired': 'Bitte die Adresse des OParl-Systems angeben.',
   'oparl.error.organizationRequired': 'Bitte ein Gremium wählen.',

@@ -140,10 +140,9 @@ export async function readCurrentMembers({ reader, body, organization, today, pr
 export async function readUpcomingMeetings({ reader, organizations, today }: { reader: OparlReader; organizations: OparlObject[]; today: string }): Promise<UpcomingMeeting[]> {
   const names = new Map(organizations.map((o) => [o.id, organizationChoice(o)]));
   const meetings = new Map<string, UpcomingMeeting>();
-  for (const organization of organizations) {
-    const url = text(organization.meeting);
-    if (!url) continue;
-    for (const meeting of await reader.list(url, 'Meeting')) {
+  const lists = await mapLimited(organizations, 4, async (organization) => (text(organization.meeting) ? reader.list(text(organization.meeting), 'Meeting') : []));
+  organizations.forEach((organization, index) => {
+    for (const meeting of lists[index]!) {
       const start = text(meeting.start);
       const meetingDay = berlinDay(start);
       if (!meetingDay || meetingDay < today || meeting.cancelled === true || meetings.has(meeting.id)) continue;
@@ -151,7 +150,7 @@ export async function readUpcomingMeetings({ reader, organizations, today }: { r
       const own = (ids.length > 0 ? ids : [organization.id]).map((id) => names.get(id)).filter((choice): choice is Choice => choice !== undefined);
       meetings.set(meeting.id, { id: meeting.id, name: text(meeting.name), start, day: meetingDay, organizations: own.length > 0 ? own : [organizationChoice(organization)] });
     }
-  }
+  });
   return [...meetings.values()].sort((a, b) => a.start.localeCompare(b.start));
 }
 

@@ -82,9 +82,27 @@ export const isMarkedLeft = (entry: Pick<Addressee, 'note'>) => entry.note.start
 /** The CSV import's preview of the members against the list, plus who left. Writes nothing. */
 export function buildOparlPreview({ db, clock, list, council }: { db: Db; clock: Clock; list: AddresseeList; council: CouncilRead }): OparlPreview {
   const existing = addresseesRepository(db).entries(list.id);
-  const preview = buildPreview(councilTable(council.members), existing);
+  // A shared address (a faction's office) would make the CSV preview refuse the rows as
+  // duplicates; it stays with the first member who gives it and the others are told.
+  const seen = new Set<string>();
+  const shared = new Map<number, string>();
+  const members = council.members.map((member, index) => {
+    const key = member.email.toLowerCase();
+    if (key === '' || !seen.has(key)) {
+      seen.add(key);
+      return member;
+    }
+    shared.set(index + 1, member.email);
+    return { ...member, email: '' };
+  });
+  const preview = buildPreview(councilTable(members), existing);
   const today = isoDate(clock());
   for (const row of preview.rows) {
+    const email = shared.get(row.line);
+    if (email !== undefined) {
+      row.problems.push({ severity: 'warning', key: 'oparl.problem.emailShared', params: { email } });
+      preview.counts.warnings += 1;
+    }
     if (row.values.street === '' || row.values.postcode === '' || row.values.city === '') {
       row.problems.push({ severity: 'warning', key: 'oparl.problem.addressMissing', params: {} });
       preview.counts.warnings += 1;

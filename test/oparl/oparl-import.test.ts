@@ -54,6 +54,9 @@ describe('council members from OParl into an address list', () => {
     const problems = (line: number) => $(`#row-${line} .problem-list`).text();
     expect(problems(5)).toContain('Keine E-Mail-Adresse');
     expect(problems(9)).toContain('Keine vollständige Postanschrift im Ratsinformationssystem');
+    // A shared address does not block the import: the first member keeps it, the other is told.
+    expect(problems(58)).toBe('');
+    expect(problems(60)).toContain('Die E-Mail-Adresse buero@fraktion.example hat schon ein anderes Mitglied');
     expect($('#row-1 .address-cell').html()).toBe('Frau Vorsitzende<br>Dr. Anna1 Mitglied01<br>Ratsweg 1<br>47533 Kleve');
     expect(pageText(preview.text)).not.toContain('Vorgänger');
     expect(pageText(preview.text)).not.toContain('Nachfolgerin');
@@ -70,6 +73,8 @@ describe('council members from OParl into an address list', () => {
     // The Location given by URL was read as well.
     expect(entries.find((entry) => entry.lastName === 'Mitglied07')).toMatchObject({ street: 'Ratsweg 7', city: 'Kleve' });
     expect(entries.find((entry) => entry.lastName === 'Mitglied05')!.email).toBe('');
+    expect(entries.find((entry) => entry.lastName === 'Mitglied58')!.email).toBe('buero@fraktion.example');
+    expect(entries.find((entry) => entry.lastName === 'Mitglied60')!.email).toBe('');
     const listPage = await agent.get(`/lists/${list.id}`).expect(200);
     expect(pageText(listPage.text)).toContain('Übernommen: 60 neu, 0 geändert, 0 unverändert; 0 ausgeschieden (0 davon entfernt).');
   });

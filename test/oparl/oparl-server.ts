@@ -45,7 +45,8 @@ export function kreistag(): TestCouncil {
       affix: n === 4 ? 'MdL' : undefined,
       givenName: woman ? `Anna${n}` : `Bernd${n}`,
       familyName: `Mitglied${String(n).padStart(2, '0')}`,
-      email: n === 5 ? [] : [`mitglied${n}@kreis-beispiel.example`],
+      // Number 5 has no address; 58 and 60 give the same (their faction's office).
+      email: n === 5 ? [] : n === 58 || n === 60 ? ['buero@fraktion.example'] : [`mitglied${n}@kreis-beispiel.example`],
       location: n === 7 ? 'url' : n === 9 ? 'none' : 'embedded',
       street: `Ratsweg ${n}`,
       memberships: [
