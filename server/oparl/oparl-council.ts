@@ -77,6 +77,9 @@ export const isCurrent = (membership: OparlObject, today: string) => {
   return (start === '' || start <= today) && (end === '' || end >= today);
 };
 
+/** The membership's role as the letter names it; plain membership is no office ("Herrn Mitglied" would be wrong). */
+const officeOf = (role: unknown) => (/^(ordentliches )?mitglied$/i.test(text(role)) ? '' : text(role));
+
 function memberOf(person: OparlObject, role: string, location: OparlObject | undefined): CouncilMember {
   const title = [...texts(person.title), text(person.affix)].filter(Boolean).join(' ');
   const gender = text(person.gender);
@@ -87,7 +90,7 @@ function memberOf(person: OparlObject, role: string, location: OparlObject | und
     title,
     givenName: text(person.givenName),
     familyName: text(person.familyName) || (text(person.givenName) ? '' : text(person.name)),
-    role: /^(ordentliches )?mitglied$/i.test(text(role)) ? '' : text(role),
+    role: officeOf(role),
     email: texts(person.email)[0] ?? '',
     street: text(location?.streetAddress),
     postcode: text(location?.postalCode),
@@ -119,11 +122,12 @@ export async function readCurrentMembers({ reader, body, organization, today, pr
     const persons = await mapLimited(current, 4, (membership) => reader.object(membership.person, 'Person'));
     current.forEach((membership, index) => found.push({ person: persons[index]!, membership }));
   }
-  // One entry per person (a person may hold two memberships, e.g. member and chair): the one with a role wins.
+  // One entry per person (a person may hold two memberships, e.g. member and chair): a role beats plain membership.
+  const hasRole = (membership: OparlObject) => officeOf(membership.role) !== '';
   const byPerson = new Map<string, { person: OparlObject; membership: OparlObject }>();
   for (const item of found) {
     const earlier = byPerson.get(item.person.id);
-    if (!earlier || (memberOf(earlier.person, text(earlier.membership.role), undefined).role === '' && text(item.membership.role) !== '')) byPerson.set(item.person.id || String(byPerson.size), item);
+    if (!earlier || (!hasRole(earlier.membership) && hasRole(item.membership))) byPerson.set(item.person.id, item);
   }
   const items = [...byPerson.values()];
   let done = 0;

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { describe, expect, it } from 'vitest';
 import { fetchOparlJson, OparlError } from '../../server/oparl/oparl-fetch.ts';
 import type { OparlFetchOptions } from '../../server/oparl/oparl-fetch.ts';
@@ -23,6 +24,23 @@ describe('safe fetching from a council information system', () => {
     const system = (await fetchOparlJson(server.system, allowed)) as { type: string };
     expect(system.type).toBe('https://schema.oparl.org/1.1/System');
     expect(server.requests.at(-1)!.userAgent).toBe('Mitzeichnen/0.1.0 (+http://mitzeichnen.test)');
+    // By host name: resolved once, checked, and the connection made to that address (where
+    // "localhost" means 127.0.0.1, the address the test server listens on).
+    if ((await lookup('localhost', { verbatim: true })).address !== '127.0.0.1') return;
+    const byName = (await fetchOparlJson(server.system.replace('127.0.0.1', 'localhost'), allowed)) as { type: string };
+    expect(byName.type).toBe('https://schema.oparl.org/1.1/System');
+  });
+
+  it('parses a large answer (over 256 KB) in a worker thread', async () => {
+    const server = await startOparlServer();
+    const data = Array.from({ length: 3000 }, (_, index) => ({ id: `${server.base}/p/${index}`, type: 'https://schema.oparl.org/1.1/Person', name: `Person ${index} ${'x'.repeat(100)}` }));
+    server.raw.set('/large', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ data, links: {} }));
+    });
+    const page = (await fetchOparlJson(`${server.base}/large`, allowed)) as { data: { name: string }[] };
+    expect(page.data).toHaveLength(3000);
+    expect(page.data[2999]!.name).toMatch(/^Person 2999 x+$/);
   });
 
   it('refuses file:, ftp: and other schemes before anything is read', async () => {
