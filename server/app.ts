@@ -52,6 +52,8 @@ import { citizenSignRoutes } from './supporters/citizen-sign.routes.ts';
 import { publicLetterRoutes } from './letters/public-letter.routes.ts';
 import { dispatchRepository } from './dispatch/dispatch.repository.ts';
 import { currentSignedText } from './signing/versions.ts';
+import oparlRoutes from './oparl/oparl.routes.ts';
+import oparlMeetingsRoutes from './oparl/oparl-meetings.routes.ts';
 
 export type AppDeps = {
   config: Config;
@@ -168,6 +170,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(supportersOrganiserRoutes, { db, clock });
     await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
     await organiserArea.register(adminRoutes, { db, clock, secret: config.sessionSecret });
+    await organiserArea.register(oparlRoutes, { db, clock, config });
+    await organiserArea.register(oparlMeetingsRoutes, { config, clock });
   });
 
   return app;

@@ -16,6 +16,7 @@ import { sendCommand } from './dispatch/dispatch.cli.ts';
 import { createBackground } from './background.ts';
 import { deletePersonCommand, exportPersonCommand } from './privacy/privacy.cli.ts';
 import { closeLetterRenderer } from './letters/letter-renderer.ts';
+import { importOparlCommand } from './oparl/oparl.cli.ts';
 
 const commands: CliCommand[] = [
   migrateCommand,
@@ -25,6 +26,7 @@ const commands: CliCommand[] = [
   createListCommand,
   resetTwoFactorCommand,
   importAddresseesCommand,
+  importOparlCommand,
   attachListCommand,
   exportAddresseesCommand,
   renderCommand,

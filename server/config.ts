@@ -37,6 +37,8 @@ export type Config = {
   retention: { mailDays: number; ipDays: number; supporterEmailDays: number };
   /** Spam limits of the public signing form (citizens), per 10 minutes; the bench raises them. */
   supportLimits: { perIp: number; perDomain: number; linksPerMinute: number; minFillSeconds: number };
+  /** OPARL_ALLOW_PRIVATE: council information systems on private, loopback or link-local addresses may be read. */
+  oparlAllowPrivate: boolean;
 };
 
 export type MailAddress = { name: string; address: string };
@@ -95,6 +97,7 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'SUPPORT_MIN_FILL_SECONDS', default: '2', doc: 'A signing form sent back sooner than this after it was shown is refused as automated (0 switches the check off).' },
   { name: 'RETENTION_IP_DAYS', default: '30', doc: 'Days after which stored (truncated) client addresses are removed from the audit trail; the chain stays verifiable. Checked daily.' },
   { name: 'SUPPORTER_EMAIL_RETENTION_DAYS', default: '30', doc: "Days after an appeal was sent after which the e-mail addresses of its supporters (citizens and supporter organisations) are deleted, except of those who asked to be kept informed. A hash of the address stays, so the same address still cannot sign twice. Checked daily." },
+  { name: 'OPARL_ALLOW_PRIVATE', default: 'false', doc: 'true: the OParl import may read council information systems on private, loopback, link-local or other internal addresses (a system in your own network, tests). Otherwise such addresses, and redirects to them, are refused (true/false).' },
 ];
 
 export class ConfigError extends Error {
@@ -141,6 +144,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
 
   const seedDemo = parseBoolean('SEED_DEMO', value('SEED_DEMO') ?? 'true', problems);
   const requireSecondFactor = parseBoolean('REQUIRE_2FA', value('REQUIRE_2FA') ?? 'false', problems);
+  const oparlAllowPrivate = parseBoolean('OPARL_ALLOW_PRIVATE', value('OPARL_ALLOW_PRIVATE') ?? 'false', problems);
 
   const sessionSecretRaw = value('SESSION_SECRET');
   if (sessionSecretRaw !== undefined && sessionSecretRaw.length < 32) {
@@ -204,6 +208,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     requireSecondFactor,
     retention: Object.freeze(retention),
     supportLimits: Object.freeze(supportLimits),
+    oparlAllowPrivate,
   });
 }
 

@@ -24,7 +24,7 @@ function findOwner({ db, email }: { db: Db; email: string }) {
 }
 
 /** The list with this name; with several of that name, `--owner` (the organiser's e-mail) picks one. */
-function resolveList({ db, name, ownerEmail }: { db: Db; name: string; ownerEmail: string | undefined }): AddresseeList {
+export function resolveList({ db, name, ownerEmail }: { db: Db; name: string; ownerEmail: string | undefined }): AddresseeList {
   let lists = findListsByName({ db, name });
   if (ownerEmail) {
     const owner = findOwner({ db, email: ownerEmail });

@@ -138,6 +138,7 @@ export const PREVIEW_CLEAN_ROWS = 200;
 
 export function describeFormat(preview: ImportPreview): string {
   if (preview.format === 'xlsx') return t('import.format.xlsx');
+  if (preview.format === 'oparl') return t('import.format.oparl');
   const separator = preview.separator === '\t' ? 'Tab' : (preview.separator ?? ';');
   return `${t(`import.encoding.${preview.encoding ?? 'utf-8'}` as MessageKey)}, ${t('import.separator', { separator })}`;
 }

@@ -22,7 +22,7 @@ export type PendingImport = {
 export type ImportResult = { added: number; updated: number; unchanged: number };
 
 /** Changes whenever an entry of the list is added, changed or removed. */
-function listFingerprint(entries: Addressee[]): string {
+export function listFingerprint(entries: Addressee[]): string {
   const hash = createHash('sha256');
   for (const entry of [...entries].sort((a, b) => a.id - b.id)) hash.update(`${entry.id}:${entry.updatedAt.getTime()}\n`);
   return hash.digest('hex');

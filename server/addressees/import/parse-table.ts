@@ -10,7 +10,8 @@ export type Separator = ';' | ',' | '\t';
 
 /** A spreadsheet as rows of text cells; `line` is the row number a spreadsheet program shows. */
 export type RawTable = {
-  format: 'csv' | 'xlsx';
+  /** 'oparl': rows read from a council information system (server/oparl/) instead of a file. */
+  format: 'csv' | 'xlsx' | 'oparl';
   encoding?: TextEncodingName;
   separator?: Separator;
   headers: string[];
