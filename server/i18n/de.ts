@@ -1490,6 +1490,7 @@ export const de = {
   'oparl.error.bodyNotFound': 'Körperschaft „{name}“ nicht gefunden. Vorhanden: {choices}',
   'oparl.error.organizationNotFound': 'Gremium „{name}“ nicht gefunden. Vorhanden: {choices}',
   'oparl.error.tooManyPages': 'Eine Liste des Ratsinformationssystems hat mehr als {max} Seiten; das Lesen wurde abgebrochen.',
+  'oparl.error.previewFailed': 'Die Vorschau konnte nicht rechtzeitig erstellt werden. Bitte noch einmal versuchen.',
   'oparl.error.tooManyObjects': 'Das Ratsinformationssystem liefert mehr als {max} Einträge; das Lesen wurde abgebrochen.',
   'oparl.meetings.link': 'Sitzungstermine aus dem Ratsinformationssystem',
   'oparl.meetings.title': 'Sitzungstermine aus dem Ratsinformationssystem',
