@@ -11,7 +11,8 @@ import { addresseesRepository } from '../addressees/addressees.repository.ts';
 import type { Addressee, AddresseeList } from '../addressees/addressees.table.ts';
 import { columnLabels } from '../addressees/import/columns.ts';
 import type { ImportField } from '../addressees/import/columns.ts';
-import { buildPreview } from '../addressees/import/preview.ts';
+import { JobFailedError, JobTimeoutError, runInWorker } from '../jobs/worker-job.ts';
+import { IMPORT_READ_MEMORY_MB, IMPORT_READ_TIMEOUT_MS } from '../addressees/import/import-errors.ts';
 import type { ImportPreview } from '../addressees/import/preview.ts';
 import type { RawTable } from '../addressees/import/read-table.ts';
 import { applyImport, listFingerprint, operationsOf } from '../addressees/import/import.service.ts';
@@ -22,6 +23,9 @@ import type { FetchJson } from './oparl-fetch.ts';
 import { oparlReader, text } from './oparl-client.ts';
 import { pickByName, readBodies, readCurrentMembers, readOrganizations } from './oparl-council.ts';
 import type { CouncilMember } from './oparl-council.ts';
+import type { OparlPreviewJob } from './oparl-preview.worker.ts';
+
+const previewWorker = new URL('./oparl-preview.worker.ts', import.meta.url);
 
 /** Members of one organisation at most (a Kreistag has 50 to 90). */
 export const MAX_COUNCIL_MEMBERS = 2_000;
@@ -79,8 +83,8 @@ export function councilTable(members: CouncilMember[]): RawTable {
 
 export const isMarkedLeft = (entry: Pick<Addressee, 'note'>) => entry.note.startsWith(t('oparl.left.notePrefix'));
 
-/** The CSV import's preview of the members against the list, plus who left. Writes nothing. */
-export function buildOparlPreview({ db, clock, list, council }: { db: Db; clock: Clock; list: AddresseeList; council: CouncilRead }): OparlPreview {
+/** The CSV import's preview of the members against the list (built in a worker thread), plus who left. Writes nothing. */
+export async function buildOparlPreview({ db, clock, list, council }: { db: Db; clock: Clock; list: AddresseeList; council: CouncilRead }): Promise<OparlPreview> {
   const existing = addresseesRepository(db).entries(list.id);
   // A shared address (a faction's office) would make the CSV preview refuse the rows as
   // duplicates; it stays with the first member who gives it and the others are told.
@@ -95,7 +99,13 @@ export function buildOparlPreview({ db, clock, list, council }: { db: Db; clock:
     shared.set(index + 1, member.email);
     return { ...member, email: '' };
   });
-  const preview = buildPreview(councilTable(members), existing);
+  let preview: ImportPreview;
+  try {
+    preview = await runInWorker<OparlPreviewJob, ImportPreview>(previewWorker, { table: councilTable(members), existing }, { timeoutMs: IMPORT_READ_TIMEOUT_MS, maxMemoryMb: IMPORT_READ_MEMORY_MB });
+  } catch (error) {
+    if (error instanceof JobTimeoutError || error instanceof JobFailedError) throw new OparlError('oparl.error.previewFailed');
+    throw error;
+  }
   const today = isoDate(clock());
   for (const row of preview.rows) {
     const email = shared.get(row.line);

@@ -46,7 +46,7 @@ export const importOparlCommand: CliCommand = {
     let result: OparlPreview;
     try {
       const council = await readCouncil({ fetchJson: fetcher.fetchJson, clock: context.clock, selection: { system: values.system, body: values.body, organization: values.organization } });
-      result = buildOparlPreview({ db, clock: context.clock, list, council });
+      result = await buildOparlPreview({ db, clock: context.clock, list, council });
     } catch (error) {
       if (error instanceof OparlError) throw new CliError(t(error.messageKey, error.params));
       throw error;

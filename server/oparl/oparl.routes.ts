@@ -28,7 +28,9 @@ const listParams = { listId: 'id' } as const;
 const importParams = { listId: 'id', importId: 'token' } as const;
 const REFRESH_SECONDS = 2;
 
-type JobResult = { selection: OparlSelection; preview: PresentedOparlPreview; importId: string | undefined };
+type JobResult =
+  | { selection: OparlSelection; preview: PresentedOparlPreview; importId: string | undefined; failure?: undefined }
+  | { selection: OparlSelection; failure: ReturnType<typeof failure> };
 
 /** The message of a failed read, at the field it belongs to. */
 const failure = (error: unknown): { key: MessageKey; params: Record<string, string | number> } => {
@@ -86,9 +88,12 @@ const oparlRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config
       const fetcher = createOparlFetcher(config);
       try {
         const council = await readCouncil({ fetchJson: fetcher.fetchJson, clock, selection, progress });
-        const result = buildOparlPreview({ db, clock, list, council });
+        const result = await buildOparlPreview({ db, clock, list, council });
         const importId = keepPendingOparlImport({ store, clock, list, organiserId, result });
         return { selection, preview: presentOparlPreview(result), importId };
+      } catch (error) {
+        // The system's answer was the problem: the form shows it with what was chosen.
+        return { selection, failure: failure(error) };
       } finally {
         fetcher.close();
       }
@@ -112,6 +117,10 @@ const oparlRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config
         progress: job.total > 0 ? t('oparl.import.progress', { done: job.done, total: job.total }) : '',
         refreshSeconds: REFRESH_SECONDS,
       });
+    }
+    if (job.result.failure) {
+      const { selection, failure: { key, params } } = job.result;
+      return formPage(reply, list, { system: selection.system, body: selection.body ?? '' }, undefined, { system: key }, { system: params });
     }
     const { preview, importId, selection } = job.result;
     return reply.viewAsync('oparl/preview', {

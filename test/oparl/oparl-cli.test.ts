@@ -52,7 +52,7 @@ describe('mitzeichnen import-oparl', () => {
     expect(refresh.code).toBe(0);
     expect(refresh.stdout).toContain('Ausgeschieden: Anna11 Mitglied11');
     expect(entries().find((entry) => entry.lastName === 'Mitglied11')!.note).toMatch(/^Ausgeschieden/);
-  });
+  }, 120_000);
 
   it('exits non-zero with a German message for an unknown organisation or a system that is not OParl', async () => {
     const { env } = await setup();

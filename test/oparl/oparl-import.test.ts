@@ -77,7 +77,7 @@ describe('council members from OParl into an address list', () => {
     expect(entries.find((entry) => entry.lastName === 'Mitglied60')!.email).toBe('');
     const listPage = await agent.get(`/lists/${list.id}`).expect(200);
     expect(pageText(listPage.text)).toContain('Übernommen: 60 neu, 0 geändert, 0 unverändert; 0 ausgeschieden (0 davon entfernt).');
-  });
+  }, 120_000);
 
   it('a refresh shows who changed and who left; those who left are marked, or removed when the organiser says so', async () => {
     const { agent, db, list, oparl } = await setup();
@@ -121,7 +121,7 @@ describe('council members from OParl into an address list', () => {
     entries = listEntries({ db, list });
     expect(entries).toHaveLength(59);
     expect(entries.some((entry) => entry.lastName === 'Mitglied04' || entry.id === manual.id)).toBe(false);
-  });
+  }, 120_000);
 
   it('imports a committee, and the /healthz stays fast while the members are read', async () => {
     const { app, agent, db, list, oparl } = await setup();
@@ -130,7 +130,7 @@ describe('council members from OParl into an address list', () => {
     expect(slowestMs).toBeLessThan(200);
     await confirm(agent, result.text);
     expect(listEntries({ db, list })).toHaveLength(15);
-  });
+  }, 120_000);
 
   it('says in German what is wrong with the system, at the field, keeping what was typed', async () => {
     const { agent, list, oparl } = await setup();
@@ -149,6 +149,21 @@ describe('council members from OParl into an address list', () => {
     expect(fieldError(invalid.text, 'system')).toBe('Das Ratsinformationssystem hat kein gültiges JSON geliefert.');
     const file = await agent.get(`/lists/${list.id}/oparl`).query({ system: 'file:///etc/passwd' }).expect(422);
     expect(fieldError(file.text, 'system')).toBe('Nur Adressen mit http:// oder https:// sind möglich.');
+    // A problem found while the members are read in the background is shown the same way.
+    const choose = await agent.get(`/lists/${list.id}/oparl`).query({ system: oparl.system }).expect(200);
+    oparl.raw.set('/oparl/v1/body/1/persons', (_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"data": [');
+    });
+    const started = await agent.post(`/lists/${list.id}/oparl`).type('form').send({ _csrf: csrfToken(choose.text), system: oparl.system, body: oparl.body, organization: oparl.organization(1) }).expect(303);
+    let failed = await agent.get(started.headers.location as string);
+    for (let attempt = 0; attempt < 100 && failed.status === 200; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      failed = await agent.get(started.headers.location as string);
+    }
+    expect(failed.status).toBe(422);
+    expect(fieldError(failed.text, 'system')).toBe('Das Ratsinformationssystem hat kein gültiges JSON geliefert.');
+    expect(parseHtml(failed.text)('#f-system').attr('value')).toBe(oparl.system);
   });
 
   it('refuses the local network when OPARL_ALLOW_PRIVATE is not set', async () => {
