@@ -140,12 +140,13 @@ export function createMailboxJob(options: MailboxJobOptions): MailboxJob {
         if (!opened) throw new FolderError(null);
         const place = { folder: mailbox.folder, uidValidity: Number(opened.uidValidity) };
         const lastUid = repository.lastUid(place.folder, place.uidValidity);
-        const ranges = [...repository.retryableUids(place.folder, place.uidValidity).map(String), ...(opened.exists > 0 ? [`${lastUid + 1}:*`] : [])];
+        const retryable = new Set(repository.retryableUids(place.folder, place.uidValidity));
+        const ranges = [...[...retryable].map(String), ...(opened.exists > 0 ? [`${lastUid + 1}:*`] : [])];
         const candidates: Candidate[] = [];
         if (ranges.length > 0) {
           for await (const message of client.fetch(ranges.join(','), { uid: true, size: true, envelope: true }, { uid: true })) {
-            const known = repository.find({ ...place, uid: message.uid });
-            if (message.uid <= lastUid && known?.outcome !== 'failed') continue;
+            // `n:*` also names the last message when there is nothing newer.
+            if (message.uid <= lastUid && !retryable.has(message.uid)) continue;
             candidates.push({ uid: message.uid, size: message.size ?? 0, messageId: normaliseMessageId(message.envelope?.messageId) });
           }
         }

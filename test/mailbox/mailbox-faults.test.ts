@@ -69,7 +69,7 @@ describe('the mailbox when the server fails', () => {
     expect(s.received.map((message) => message.kind)).toEqual(['reply']);
     expect(await s.outboxText()).toContain('Postfach: zuletzt gelesen 23.11.2026, 12:13');
     expect(await s.adminText()).toContain('Postfach: zuletzt gelesen 23.11.2026, 12:13');
-  });
+   }, 60_000);
 
   it('a server that is down pauses the job; when it is back, the messages that arrived meanwhile are read', async () => {
     const server = await ImapServer.start();
@@ -86,7 +86,7 @@ describe('the mailbox when the server fails', () => {
     expect(await s.job.runOnce()).toMatchObject({ paused: false, handedOver: 1 });
     expect(s.received[0]!.bounce?.recipient).toBe('buergermeister@goch.example');
     expect(await s.outboxText()).toContain('Postfach: zuletzt gelesen 23.11.2026, 12:11');
-  });
+   }, 60_000);
 
   it('a certificate that cannot be verified is a TLS problem, not a silent fallback to plain text', async () => {
     const server = await ImapServer.start({ tls: true });
