@@ -1447,7 +1447,7 @@ export const de = {
   'mailbox.state.retry': 'Nächster Versuch {at}. Nichts geht verloren: Antworten, Unzustellbarkeitsmeldungen und Abwesenheitsnotizen werden gelesen, sobald das Postfach wieder erreichbar ist.',
   'mailbox.state.help': 'Wer Mitzeichnen betreibt, prüft die Einstellung IMAP_URL (Server, Benutzername, Passwort, Ordner).',
   'mailbox.state.intro': 'Mitzeichnen liest das Postfach, an das Antworten auf die Briefe gehen, auf Antworten, Unzustellbarkeitsmeldungen und Abwesenheitsnotizen. Es löscht, verschiebt und markiert dort nichts.',
-  'mailbox.state.server': 'Postfach: {server}',
+  'mailbox.state.server': 'Gelesen wird:',
   'mailbox.problem.auth': 'Anmeldung abgelehnt',
   'mailbox.problem.tls': 'die verschlüsselte Verbindung ist gescheitert (Zertifikat oder TLS)',
   'mailbox.problem.connection': 'der Server antwortet nicht',
