@@ -90,7 +90,16 @@ export function createMailboxJob(options: MailboxJobOptions): MailboxJob {
       run.skipped += 1;
       return;
     }
-    const fetched = await client.fetchOne(String(place.uid), { uid: true, source: true }, { uid: true });
+    let fetched: Awaited<ReturnType<ImapFlow['fetchOne']>>;
+    try {
+      fetched = await client.fetchOne(String(place.uid), { uid: true, source: true }, { uid: true });
+    } catch (error) {
+      // A server that announced a small size and sends more: noted like a large message, so it does not stop every run.
+      if (!['LiteralTooLarge', 'ResponseTooLarge'].includes((error as { code?: string }).code ?? '')) throw error;
+      record({ kind: null, outcome: 'too_large', detail: 'larger than announced' });
+      run.skipped += 1;
+      throw error;
+    }
     if (!fetched || !fetched.source) return;
     let message: IncomingMessage;
     try {
@@ -158,8 +167,8 @@ export function createMailboxJob(options: MailboxJobOptions): MailboxJob {
       } finally {
         lock.release();
       }
-      await client.logout();
       repository.recordRead(clock());
+      await client.logout().catch(() => undefined);
     } finally {
       client.close();
     }
