@@ -17,6 +17,9 @@ import { registerOrganisationMailKinds } from './supporters/organisation.mails.t
 import { registerSupporterMailKinds } from './supporters/supporters.mails.ts';
 import { sendDueReminders } from './signing/signing-reminders.service.ts';
 import { applyRetention } from './privacy/retention.ts';
+import { createMailboxJob } from './mailbox/mailbox.job.ts';
+import type { MailboxJob } from './mailbox/mailbox.job.ts';
+import type { IncomingHandler } from './mailbox/incoming.ts';
 
 /** Every kind of e-mail the app sends, each registered by its own domain. */
 export function appMailKinds(): ComposerRegistry {
@@ -41,11 +44,15 @@ export type BackgroundOptions = Omit<MailWorkerOptions, 'transport' | 'composers
   reminderIntervalMs?: number;
   /** How often the retention settings are applied once started (default: daily). */
   retentionIntervalMs?: number;
+  /** What becomes of each message read from the mailbox (IMAP_URL); default: noted in the log and ignored. */
+  mailboxHandler?: IncomingHandler;
 };
 
 export type Background = {
   /** The outbox worker (the CLI and the tests drive it with runOnce and recover). */
   worker: MailWorker;
+  /** The mailbox job, when IMAP_URL is set. */
+  mailbox: MailboxJob | undefined;
   composers: ComposerRegistry;
   /** Starts the worker, the reminder check and the retention job (each once now, then every interval). */
   start(): void;
@@ -55,7 +62,7 @@ export type Background = {
   stop(): Promise<void>;
 };
 
-export function createBackground({ transport, composers = appMailKinds(), templates, reminderIntervalMs = 15 * 60 * 1000, retentionIntervalMs = 24 * 60 * 60 * 1000, ...options }: BackgroundOptions): Background {
+export function createBackground({ transport, composers = appMailKinds(), templates, reminderIntervalMs = 15 * 60 * 1000, retentionIntervalMs = 24 * 60 * 60 * 1000, mailboxHandler, ...options }: BackgroundOptions): Background {
   const { db, clock, config, logger } = options;
   const worker = createMailWorker({
     ...options,
@@ -89,8 +96,17 @@ export function createBackground({ transport, composers = appMailKinds(), templa
   };
   let retentionTimer: NodeJS.Timeout | undefined;
 
+  // Replies, bounces and auto-replies from the mailbox. Until the replies part records them,
+  // each message is only noted (its kind, nothing of its content) and ignored.
+  const ignoreIncoming: IncomingHandler = async (message) => {
+    logger?.info({ kind: message.kind }, 'mailbox message ignored (no handler)');
+    return 'ignored';
+  };
+  const mailbox = config.mailbox ? createMailboxJob({ db, clock, mailbox: config.mailbox, handler: mailboxHandler ?? ignoreIncoming, ...(logger ? { logger } : {}) }) : undefined;
+
   return {
     worker,
+    mailbox,
     composers,
     start() {
       worker.start();
@@ -99,11 +115,13 @@ export function createBackground({ transport, composers = appMailKinds(), templa
       applyRetentionSettings();
       retentionTimer = setInterval(applyRetentionSettings, retentionIntervalMs);
       retentionTimer.unref();
+      mailbox?.start();
     },
     wake: () => worker.wake(),
     async stop() {
       clearInterval(reminderTimer);
       clearInterval(retentionTimer);
+      await mailbox?.stop();
       await worker.stop();
     },
   };

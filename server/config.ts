@@ -31,6 +31,8 @@ export type Config = {
   /** Co-signing: at most this many automatic reminders per text version (0 = none). */
   reminderMax: number;
   mail: MailConfig;
+  /** IMAP_URL: the mailbox read for replies, bounces and auto-replies (server/mailbox/); undefined: not read. */
+  mailbox: MailboxConfig | undefined;
   /** REQUIRE_2FA: every organiser must set up two-factor sign-in before anything else. */
   requireSecondFactor: boolean;
   /** How long personal data is kept (the daily retention job, server/privacy/retention.ts). */
@@ -66,6 +68,20 @@ export type MailConfig = {
   dir: string;
 };
 
+export type MailboxConfig = {
+  host: string;
+  port: number;
+  /** true for imaps:// (TLS from the start, port 993); imap:// upgrades with STARTTLS when offered. */
+  secure: boolean;
+  auth: { user: string; pass: string };
+  /** The folder read (the URL's path, default INBOX). */
+  folder: string;
+  /** IMAP_URL without the password, for logs and pages. */
+  displayUrl: string;
+  /** IMAP_POLL_SECONDS: how often the mailbox is read. */
+  pollSeconds: number;
+};
+
 type Env = Record<string, string | undefined>;
 
 /** Documentation of every setting; the README's configuration table mirrors this list. */
@@ -90,6 +106,8 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'DKIM_PRIVATE_KEY_FILE', default: '(none)', doc: 'Path of the PEM file with the DKIM private key.' },
   { name: 'SMTP_POOL', default: '3', doc: 'Number of parallel SMTP connections (1–50); as many messages are composed and sent at once.' },
   { name: 'SMTP_RATE_PER_SECOND', default: '0', doc: 'Send at most this many messages per second (0 = no limit). Ask your mail provider for its limit.' },
+  { name: 'IMAP_URL', default: '(none)', doc: 'Mailbox read for replies, bounces and auto-replies to the letters, e.g. imaps://user:password@imap.example.org:993/INBOX (imap:// uses STARTTLS when the server offers it). The path names the folder (default INBOX). Encode special characters of user and password (%40 for @). Mail is only read, never deleted, moved or marked as read.' },
+  { name: 'IMAP_POLL_SECONDS', default: '300', doc: 'Seconds between two readings of the mailbox (30–86400).' },
   { name: 'RETENTION_MAIL_DAYS', default: '90', doc: 'Days after which the content of sent (or finally failed) e-mails is deleted: the outbox row keeps only recipient, subject and state; the .eml files in DATA_DIR/mail are removed. Checked daily.' },
   { name: 'SUPPORT_SIGNUPS_PER_IP', default: '50', doc: 'Signatures on public appeal pages accepted from one network address (IPv4, IPv6 /64) per 10 minutes; more get a 429 page. Many people may share one address (mobile networks, schools).' },
   { name: 'SUPPORT_SIGNUPS_PER_DOMAIN', default: '300', doc: 'Signatures accepted per e-mail domain (e.g. example.org) per 10 minutes, across all appeals.' },
@@ -175,6 +193,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     linksPerMinute: parseInteger('SUPPORT_LINKS_PER_MINUTE', value('SUPPORT_LINKS_PER_MINUTE') ?? '60', 1, 10_000_000, problems),
     minFillSeconds: parseInteger('SUPPORT_MIN_FILL_SECONDS', value('SUPPORT_MIN_FILL_SECONDS') ?? '2', 0, 600, problems),
   };
+  const mailbox = parseImapUrl(value('IMAP_URL'), parseInteger('IMAP_POLL_SECONDS', value('IMAP_POLL_SECONDS') ?? '300', 30, 86_400, problems), problems);
   const dkim = parseDkim(value('DKIM_DOMAIN'), value('DKIM_SELECTOR'), value('DKIM_PRIVATE_KEY_FILE'), cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -205,6 +224,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     reminderAfterDays,
     reminderMax,
     mail: Object.freeze({ smtp, from, dkim, pool, ratePerSecond, dir: join(dataDir, 'mail') }),
+    mailbox: mailbox ? Object.freeze(mailbox) : undefined,
     requireSecondFactor,
     retention: Object.freeze(retention),
     supportLimits: Object.freeze(supportLimits),
@@ -253,6 +273,42 @@ function parseSmtpUrl(raw: string | undefined, problems: string[]): SmtpConfig |
     problems.push(`SMTP_URL: user name or password is not correctly encoded (got "${shown}").`);
   }
   return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, secure, auth, displayUrl: `${url.protocol}//${auth ? `${encodeURIComponent(auth.user)}@` : ''}${url.host}` };
+}
+
+function parseImapUrl(raw: string | undefined, pollSeconds: number, problems: string[]): MailboxConfig | undefined {
+  if (raw === undefined) return undefined;
+  const example = 'such as imaps://user:password@imap.example.org:993/INBOX';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    problems.push(`IMAP_URL must be a URL ${example} (could not read it; encode special characters in user and password, e.g. %40 for @).`);
+    return undefined;
+  }
+  const shown = url.password ? raw.replace(`:${url.password}@`, ':***@') : raw;
+  if (url.protocol !== 'imap:' && url.protocol !== 'imaps:') {
+    problems.push(`IMAP_URL must start with imap:// or imaps:// (got "${shown}"), ${example}.`);
+    return undefined;
+  }
+  let user = '';
+  let pass = '';
+  let folder = 'INBOX';
+  try {
+    user = decodeURIComponent(url.username);
+    pass = decodeURIComponent(url.password);
+    folder = decodeURIComponent(url.pathname.replace(/^\/+/, '')) || 'INBOX';
+  } catch {
+    problems.push(`IMAP_URL: user name, password or folder is not correctly encoded (got "${shown}").`);
+    return undefined;
+  }
+  if (!url.hostname || !user || !pass) {
+    problems.push(`IMAP_URL needs a server, a user name and a password (got "${shown}"), ${example}.`);
+    return undefined;
+  }
+  const secure = url.protocol === 'imaps:';
+  const port = url.port ? Number(url.port) : secure ? 993 : 143;
+  const displayUrl = `${url.protocol}//${encodeURIComponent(user)}@${url.host}/${encodeURIComponent(folder)}`;
+  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port, secure, auth: { user, pass }, folder, displayUrl, pollSeconds };
 }
 
 const simpleAddress = /^[^\s@<>()",;:]+@[^\s@<>()",;:]+\.[^\s@<>()",;:]+$/;

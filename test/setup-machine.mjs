@@ -1,5 +1,5 @@
-// `npm test` runs this first (pretest): the tests read PDFs back with poppler-utils and qpdf and
-// drive Debian's Chromium. On a fresh machine it installs what is missing with apt-get when it
+// `npm test` runs this first (pretest): the tests read PDFs back with poppler-utils and qpdf,
+// drive Debian's Chromium and read a mailbox on Debian's dovecot. On a fresh machine it installs what is missing with apt-get when it
 // runs as root (CI, a new server); otherwise it names the one command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -9,6 +9,8 @@ const needs = [
   { pkg: 'chromium', present: () => existsSync(chromium) },
   { pkg: 'poppler-utils', present: () => onPath('pdftotext') && onPath('pdffonts') },
   { pkg: 'qpdf', present: () => onPath('qpdf') },
+  // The mailbox tests run a real IMAP server (test/helpers/imap-server.ts).
+  { pkg: 'dovecot-imapd', present: () => existsSync('/usr/sbin/dovecot') && existsSync('/usr/lib/dovecot/imap') },
 ];
 
 function onPath(command) {

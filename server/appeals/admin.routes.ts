@@ -1,5 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { MailboxConfig } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { presentMailboxStatus } from '../mailbox/mailbox.presenters.ts';
+import { getMailboxStatus } from '../mailbox/mailbox.service.ts';
 import { t } from '../i18n/index.ts';
 import { adminEvent, listAdminEvents } from '../organisers/account-events.ts';
 import { findOrganiserByEmail, findOrganiserById, setOrganiserDisabled } from '../organisers/organisers.service.ts';
@@ -14,13 +17,13 @@ import { presentAdminOverview } from './admin.presenters.ts';
 import { isAdmin, loadAdminOverview } from './admin.service.ts';
 import { inviteToTeam, listPendingInvitations, revokeInvitation } from './team-invitations.service.ts';
 
-type Options = { db: Db; clock: Clock; secret: string };
+type Options = { db: Db; clock: Clock; secret: string; mailbox?: MailboxConfig | undefined };
 
 const organiserParams = { organiserId: 'id' } as const;
 const invitationParams = { invitationId: 'id' } as const;
 
 /** The operator's page /admin: organisers (invite, disable, re-enable, reset 2FA), appeals, mail health. */
-const adminRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret }) => {
+const adminRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret, mailbox }) => {
   // For everybody else the page does not exist.
   app.addHook('preHandler', async (request) => {
     if (!isAdmin(request.organiser)) throw notFound();
@@ -35,6 +38,8 @@ const adminRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secret
         invitations: listPendingInvitations({ db, clock, appeal: null }),
         events: listAdminEvents({ db }),
       }),
+      mailbox: presentMailboxStatus(getMailboxStatus({ db, mailbox })),
+      showMailboxServer: true,
       form,
     });
 

@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { registerMailViewer } from '../mail/mail.routes.ts';
+import { presentMailboxStatus } from '../mailbox/mailbox.presenters.ts';
+import { getMailboxStatus } from '../mailbox/mailbox.service.ts';
 import { appealParams } from './appeal-access.ts';
 import { presentAppealHeader } from './appeals.presenters.ts';
 
@@ -22,7 +24,8 @@ const appealMailRoutes: FastifyPluginAsync<Options> = async (app, { db, config }
     routeConfig: { appealRole: 'viewer' },
     scopeOf: (request) => ({ appealId: request.appeal.id }),
     baseOf: (request) => `/appeals/${request.appeal.slug}/mail`,
-    pageData: (request) => ({ appeal: presentAppealHeader(request.appeal, request.appealRole, 'mail') }),
+    // The outbox page also says whether the mailbox (replies, bounces) is read: its state only.
+    pageData: (request) => ({ appeal: presentAppealHeader(request.appeal, request.appealRole, 'mail'), mailbox: presentMailboxStatus(getMailboxStatus({ db, mailbox: config.mailbox })) }),
   });
 };
 
