@@ -78,6 +78,7 @@ try {
   // The PDF workers start now, not with the first letter someone opens.
   letterRenderer()
     .warmUp()
+    .then(() => app.log.info('PDF workers ready'))
     .catch((error: unknown) => app.log.error({ err: error }, 'PDF workers could not start'));
 } catch (error) {
   console.error(`Could not start the web server on ${config.host}:${config.port}: ${(error as Error).message}`);
