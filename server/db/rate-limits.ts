@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import { lt, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { rateLimits } from './rate-limits.table.ts';
+import { preparedStatements } from './prepared.ts';
 
 /** A limit: at most `max` counted events per window of `windowMs`. */
 export type RateLimit = { max: number; windowMs: number };
@@ -15,24 +16,53 @@ export const rateLimitKey = (secret: string, parts: string[]) => createHmac('sha
 
 const retryAfter = (windowStart: number, { windowMs }: RateLimit, now: number) => Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
 
+// One statement, prepared once per connection (it runs on every limited request): a fresh
+// window when the stored one has ended, else one more in it.
+const statements = preparedStatements((db) => {
+  const expired = sql.placeholder('expired');
+  const nowMs = sql.placeholder('nowMs');
+  return {
+    hit: db
+      .insert(rateLimits)
+      .values({ key: sql.placeholder('key'), windowStart: sql`${nowMs}`, count: 1 })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          count: sql`case when ${rateLimits.windowStart} <= ${expired} then 1 else ${rateLimits.count} + 1 end`,
+          windowStart: sql`case when ${rateLimits.windowStart} <= ${expired} then ${nowMs} else ${rateLimits.windowStart} end`,
+        },
+      })
+      .returning()
+      .prepare(),
+  };
+});
+
+type Sqlite = { inTransaction: boolean; pragma(source: string): unknown };
+
+/**
+ * Runs `write` without waiting for the disk: a counter need not survive a power loss (the
+ * database keeps synchronous=FULL for everything else), and in WAL mode its commit then costs
+ * no fsync — otherwise one per limited request, the largest cost of GET /s/… and /v/…. A crash
+ * of the app keeps it all the same (the WAL is written, only not synced).
+ */
+function withoutSync<T>(db: Db, write: () => T): T {
+  const sqlite = (db as unknown as { $client?: Sqlite }).$client;
+  if (!sqlite || sqlite.inTransaction) return write();
+  const before = sqlite.pragma('synchronous') as { synchronous: number }[];
+  sqlite.pragma('synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    sqlite.pragma(`synchronous = ${before[0]?.synchronous ?? 2}`);
+  }
+}
+
 /** Counts one event under `parts` and says whether it went over the limit. */
 export function hitRateLimit({ db, now, secret }: Deps, parts: string[], limit: RateLimit): RateLimitState {
   const key = rateLimitKey(secret, parts);
   const nowMs = now.getTime();
   const expired = nowMs - limit.windowMs;
-  // One statement: a fresh window when the stored one has ended, else one more in it.
-  const row = db
-    .insert(rateLimits)
-    .values({ key, windowStart: now, count: 1 })
-    .onConflictDoUpdate({
-      target: rateLimits.key,
-      set: {
-        count: sql`case when ${rateLimits.windowStart} <= ${expired} then 1 else ${rateLimits.count} + 1 end`,
-        windowStart: sql`case when ${rateLimits.windowStart} <= ${expired} then ${nowMs} else ${rateLimits.windowStart} end`,
-      },
-    })
-    .returning()
-    .get();
+  const row = withoutSync(db, () => statements(db).hit.get({ key, nowMs, expired }))!;
   // Now and then, rows whose window ended long ago go.
   if (Math.random() < 0.01) db.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(nowMs - 24 * 60 * 60 * 1000))).run();
   return { count: row.count, limited: row.count > limit.max, retryAfterSeconds: retryAfter(row.windowStart.getTime(), limit, nowMs) };
