@@ -12,8 +12,8 @@ import { JobFailedError, JobTimeoutError } from '../jobs/worker-job.ts';
 import { fontBytes } from '../letter-pdf/fonts.ts';
 import type { SvgRasterInput } from './svg-raster.job.ts';
 
-// sharp and fontkit are loaded with the first logo, not at start (about 50 MB and 0.3 s that a
-// server process without uploads does not need).
+// sharp is loaded with the first logo, not at start (about 20 MB and 0.3 s that a server process
+// without uploads does not need); fontkit likewise where nothing else has loaded it yet.
 const sharp = async () => (await import('sharp')).default as typeof sharpModule;
 const fontkit = async () => (await import('@pdf-lib/fontkit')).default as typeof fontkitModule;
 
