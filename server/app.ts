@@ -5,7 +5,6 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Db } from './db/client.ts';
 import { checkDatabase } from './db/health.ts';
@@ -13,6 +12,7 @@ import type { Clock } from './shared/clock.ts';
 import { systemClock } from './shared/clock.ts';
 import { createFileStore } from './shared/file-store.ts';
 import { createTemplates } from './shared/templates.ts';
+import { fromRoot } from './shared/project-root.ts';
 import securityPlugin from './plugins/security.ts';
 import sessionPlugin from './plugins/session.ts';
 import viewPlugin from './plugins/view.ts';
@@ -73,7 +73,7 @@ declare module 'fastify' {
   }
 }
 
-const staticDir = fileURLToPath(new URL('../static', import.meta.url));
+const staticDir = fromRoot('static');
 const webFontDir = join(dirname(createRequire(import.meta.url).resolve('source-sans/package.json')), 'WOFF2', 'TTF');
 
 /** The one app factory: used by server/index.ts, the tests and the CLI. Only index.ts listens. */

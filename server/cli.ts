@@ -1,10 +1,10 @@
 // The `mitzeichnen` command line. Operator output is English; exit code 0 = success.
-import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import type { DatabaseConnection } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { systemClock } from './shared/clock.ts';
+import { isMainModule } from './shared/project-root.ts';
 import { CliError } from './cli/cli-context.ts';
 import type { CliCommand, CliContext, CliIo } from './cli/cli-context.ts';
 import { backupCommand, migrateCommand } from './db/db.cli.ts';
@@ -111,4 +111,4 @@ export async function main(): Promise<void> {
   });
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();
+if (isMainModule(import.meta.url)) await main();

@@ -7,8 +7,6 @@ import { buildApp } from './app.ts';
 import { systemClock } from './shared/clock.ts';
 import { createFileStore } from './shared/file-store.ts';
 import { hasOrganisers } from './organisers/organisers.service.ts';
-import { seedDemo } from './demo/seed-demo.ts';
-import { describeSeedResult } from './demo/seed-report.ts';
 import { createTemplates } from './shared/templates.ts';
 import { createBackground } from './background.ts';
 import { closeLetterRenderer, letterRenderer } from './letters/letter-renderer.ts';
@@ -32,6 +30,9 @@ const connection = openDatabase(config.databaseFile);
 migrateDatabase(connection.db);
 
 if (config.seedDemo && !hasOrganisers({ db: connection.db })) {
+  // Loaded only for a first start: the demo needs image and PDF libraries the server would
+  // otherwise load only when someone uploads a logo.
+  const [{ seedDemo }, { describeSeedResult }] = await Promise.all([import('./demo/seed-demo.ts'), import('./demo/seed-report.ts')]);
   const result = await seedDemo({
     config,
     db: connection.db,
@@ -77,6 +78,7 @@ try {
   // The PDF workers start now, not with the first letter someone opens.
   letterRenderer()
     .warmUp()
+    .then(() => app.log.info('PDF workers ready'))
     .catch((error: unknown) => app.log.error({ err: error }, 'PDF workers could not start'));
 } catch (error) {
   console.error(`Could not start the web server on ${config.host}:${config.port}: ${(error as Error).message}`);

@@ -19,7 +19,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...slow], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'slow', include: slow, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'slow', include: slow, sequence: { groupOrder: 1 }, globalSetup: ['test/helpers/build.global.ts'] } },
     ],
   },
 });

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { sqliteOf } from './client.ts';
+import { lt, sql } from 'drizzle-orm';
 import type { Db } from './client.ts';
 import { rateLimits } from './rate-limits.table.ts';
+import { preparedStatements } from './prepared.ts';
 
 /** A limit: at most `max` counted events per window of `windowMs`. */
 export type RateLimit = { max: number; windowMs: number };
@@ -16,39 +16,56 @@ export const rateLimitKey = (secret: string, parts: string[]) => createHmac('sha
 
 const retryAfter = (windowStart: number, { windowMs }: RateLimit, now: number) => Math.max(1, Math.ceil((windowStart + windowMs - now) / 1000));
 
-// The counting statement runs on every rate-limited request: prepared once per connection
-// (building it with Drizzle cost more than running it). One statement: a fresh window when the
-// stored one has ended, else one more in it.
-const hitStatements = new WeakMap<object, { hit: Statement; sweep: Statement }>();
-type Statement = { get(...params: unknown[]): unknown; run(...params: unknown[]): unknown };
-function statementsOf(db: Db) {
-  const client = sqliteOf(db);
-  let statements = hitStatements.get(client);
-  if (!statements) {
-    statements = {
-      hit: client.prepare(
-        `insert into rate_limits (key, window_start, count) values (@key, @now, 1)
-         on conflict (key) do update set
-           count = case when window_start <= @expired then 1 else count + 1 end,
-           window_start = case when window_start <= @expired then @now else window_start end
-         returning count, window_start`,
-      ),
-      sweep: client.prepare('delete from rate_limits where window_start < ?'),
-    };
-    hitStatements.set(client, statements);
+// One statement, prepared once per connection (it runs on every limited request): a fresh
+// window when the stored one has ended, else one more in it.
+const statements = preparedStatements((db) => {
+  const expired = sql.placeholder('expired');
+  const nowMs = sql.placeholder('nowMs');
+  return {
+    hit: db
+      .insert(rateLimits)
+      .values({ key: sql.placeholder('key'), windowStart: sql`${nowMs}`, count: 1 })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: {
+          count: sql`case when ${rateLimits.windowStart} <= ${expired} then 1 else ${rateLimits.count} + 1 end`,
+          windowStart: sql`case when ${rateLimits.windowStart} <= ${expired} then ${nowMs} else ${rateLimits.windowStart} end`,
+        },
+      })
+      .returning()
+      .prepare(),
+  };
+});
+
+type Sqlite = { inTransaction: boolean; pragma(source: string): unknown };
+
+/**
+ * Runs `write` without waiting for the disk: a counter need not survive a power loss (the
+ * database keeps synchronous=FULL for everything else), and in WAL mode its commit then costs
+ * no fsync — otherwise one per limited request, the largest cost of GET /s/… and /v/…. A crash
+ * of the app keeps it all the same (the WAL is written, only not synced).
+ */
+function withoutSync<T>(db: Db, write: () => T): T {
+  const sqlite = (db as unknown as { $client?: Sqlite }).$client;
+  if (!sqlite || sqlite.inTransaction) return write();
+  const before = sqlite.pragma('synchronous') as { synchronous: number }[];
+  sqlite.pragma('synchronous = NORMAL');
+  try {
+    return write();
+  } finally {
+    sqlite.pragma(`synchronous = ${before[0]?.synchronous ?? 2}`);
   }
-  return statements;
 }
 
 /** Counts one event under `parts` and says whether it went over the limit. */
 export function hitRateLimit({ db, now, secret }: Deps, parts: string[], limit: RateLimit): RateLimitState {
   const key = rateLimitKey(secret, parts);
   const nowMs = now.getTime();
-  const statements = statementsOf(db);
-  const row = statements.hit.get({ key, now: nowMs, expired: nowMs - limit.windowMs }) as { count: number; window_start: number };
+  const expired = nowMs - limit.windowMs;
+  const row = withoutSync(db, () => statements(db).hit.get({ key, nowMs, expired }))!;
   // Now and then, rows whose window ended long ago go.
-  if (Math.random() < 0.01) statements.sweep.run(nowMs - 24 * 60 * 60 * 1000);
-  return { count: row.count, limited: row.count > limit.max, retryAfterSeconds: retryAfter(row.window_start, limit, nowMs) };
+  if (Math.random() < 0.01) db.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(nowMs - 24 * 60 * 60 * 1000))).run();
+  return { count: row.count, limited: row.count > limit.max, retryAfterSeconds: retryAfter(row.windowStart.getTime(), limit, nowMs) };
 }
 
 /** Whether `parts` is over its limit already, without counting (login checks before trying). */

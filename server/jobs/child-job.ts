@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { tsxLoaderUrl } from './ts-loader.ts';
+import { isCompiled, runnableModule } from '../shared/project-root.ts';
 import { JobFailedError, JobTimeoutError } from './worker-job.ts';
 
 export type ChildJobLimits = {
@@ -29,7 +30,7 @@ type Ready = { child: ChildProcess; stderr: () => string };
 export function createChildJobRunner<I, O>(module: URL, { timeoutMs, startTimeoutMs = 10_000, maxMemoryMb, spares = 1, idleMs = 60_000 }: ChildJobLimits) {
   const bootstrap = `
     process.on('disconnect', () => process.exit(0));
-    const loaded = await import(${JSON.stringify(module.href)});
+    const loaded = await import(${JSON.stringify(runnableModule(module))});
     process.once('message', async (input) => {
       try { process.send({ ok: true, value: await loaded.default(input) }); }
       catch (error) { process.send({ ok: false, message: String(error?.stack ?? error) }); }
@@ -38,7 +39,9 @@ export function createChildJobRunner<I, O>(module: URL, { timeoutMs, startTimeou
   const waiting: { ready: Promise<Ready>; idle: NodeJS.Timeout }[] = [];
 
   function start(): Promise<Ready> {
-    const child = spawn(process.execPath, [`--max-old-space-size=${maxMemoryMb}`, '--import', tsxLoaderUrl, '--input-type=module', '-e', bootstrap], {
+    // The compiled build's module needs no TypeScript loader (tsx costs 0.3 s and 35 MB per process).
+    const loader = isCompiled ? [] : ['--import', tsxLoaderUrl];
+    const child = spawn(process.execPath, [`--max-old-space-size=${maxMemoryMb}`, ...loader, '--input-type=module', '-e', bootstrap], {
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
       env: { PATH: process.env.PATH ?? '' },

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { tsxApiUrl } from './ts-loader.ts';
+import { isCompiled, runnableModule } from '../shared/project-root.ts';
 
 /** A job that ran out of its time budget (the worker was stopped). */
 export class JobTimeoutError extends Error {
@@ -37,8 +38,8 @@ export type WorkerJobLimits = {
 export function runInWorker<I, O>(module: URL, input: I, { timeoutMs, maxMemoryMb }: WorkerJobLimits): Promise<O> {
   const bootstrap = `
     const { parentPort, workerData } = require('node:worker_threads');
-    import(workerData.api)
-      .then(({ register }) => { register(); return import(workerData.module); })
+    (workerData.api ? import(workerData.api).then(({ register }) => register()) : Promise.resolve())
+      .then(() => import(workerData.module))
       .then(async (loaded) => {
         parentPort.once('message', async (input) => {
           try { parentPort.postMessage({ ok: true, value: await loaded.default(input) }); }
@@ -49,7 +50,8 @@ export function runInWorker<I, O>(module: URL, input: I, { timeoutMs, maxMemoryM
   return new Promise<O>((resolve, reject) => {
     const worker = new Worker(bootstrap, {
       eval: true,
-      workerData: { api: tsxApiUrl, module: module.href },
+      // The compiled build's module needs no TypeScript loader.
+      workerData: { api: isCompiled ? undefined : tsxApiUrl, module: runnableModule(module) },
       resourceLimits: { maxOldGenerationSizeMb: maxMemoryMb, maxYoungGenerationSizeMb: Math.min(32, maxMemoryMb / 4) },
       stdout: false,
       stderr: false,

@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { bundledTaskModule } from './task-bundle.ts';
+import { isCompiled, runnableModule } from '../shared/project-root.ts';
 
 export type WorkerPoolOptions = {
   /** Worker threads (default: the number of cores). */
@@ -72,8 +73,9 @@ export function createWorkerPool({ threads = availableParallelism(), timeoutMs, 
       const limit = options.timeoutMs ?? timeoutMs;
       const signal = AbortSignal.timeout(limit);
       try {
-        // Plain JavaScript for the worker (no TypeScript loader in it); the .ts itself if bundling fails.
-        const loadable = await bundledTaskModule(module).catch(() => module);
+        // Plain JavaScript for the worker (no TypeScript loader in it): the compiled module of the
+        // build, or from the sources a bundle of it (the .ts itself if bundling fails).
+        const loadable = isCompiled ? runnableModule(module) : await bundledTaskModule(module).catch(() => module);
         return (await piscina.run({ module: loadable, name, input }, { signal, transferList: transferableBuffers(options.transfer ?? []) })) as T;
       } catch (error) {
         if (signal.aborted) throw new WorkerLimitError('time', limit);

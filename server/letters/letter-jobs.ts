@@ -7,7 +7,7 @@ import { writeZipFile } from '../jobs/job-files.ts';
 import type { JobFiles } from '../jobs/job-files.ts';
 import { AppError } from '../shared/app-error.ts';
 import { t } from '../i18n/index.ts';
-import { RENDERER_VERSION } from '../letter-pdf/letter-render.ts';
+import { RENDERER_VERSION } from '../letter-pdf/letter-identity.ts';
 import { currentTextHash } from '../signing/versions.ts';
 import { combinePrintFile, sha256Of } from './letter-documents.service.ts';
 import { buildRecipients } from './recipients.ts';

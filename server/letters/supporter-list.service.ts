@@ -7,7 +7,7 @@ import type { Appeal } from '../appeals/appeals.table.ts';
 import { isDraftLetter } from '../appeals/appeal-lifecycle.ts';
 import type { Clock } from '../shared/clock.ts';
 import { isoDate } from '../shared/dates.ts';
-import { RENDERER_VERSION } from '../letter-pdf/letter-render.ts';
+import { RENDERER_VERSION } from '../letter-pdf/letter-identity.ts';
 import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
 import { supporterListData, supportersFrozenAt } from '../supporters/supporter-snapshot.service.ts';
 import { currentTextHash } from '../signing/versions.ts';

@@ -3,7 +3,6 @@
 // accepted time step is stored, so a code is never accepted twice.
 import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
-import QRCode from 'qrcode';
 import type { Db } from '../db/client.ts';
 import { hitRateLimit, peekRateLimit } from '../db/rate-limits.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -55,6 +54,8 @@ export async function pendingTotpSetup({ secret, organiser }: { secret: string; 
 async function presentSetup(base32: string, email: string): Promise<TotpSetup> {
   const uri = totpOf(base32, email).toString();
   // Inline SVG: the page needs no script and no data: image.
+  // Loaded when someone sets up the second factor, not with every server start.
+  const { default: QRCode } = await import('qrcode');
   const qrSvg = await QRCode.toString(uri, { type: 'svg', margin: 2, width: 220, errorCorrectionLevel: 'M' });
   return { secret: base32.replace(/(.{4})/g, '$1 ').trim(), uri, qrSvg };
 }

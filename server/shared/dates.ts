@@ -34,7 +34,24 @@ const formatter = new Intl.DateTimeFormat('en-GB', {
   hourCycle: 'h23',
 });
 
-function berlinParts(date: Date) {
+type BerlinParts = { year: number; month: number; day: number; hour: number; minute: number };
+
+// formatToParts costs tens of microseconds, and a page formats the same few minutes (signing
+// times, dates) on every view: the parts are kept per minute, a bounded number of them.
+const partsByMinute = new Map<number, BerlinParts>();
+
+function berlinParts(date: Date): BerlinParts {
+  const minute = Math.floor(date.getTime() / 60_000);
+  let parts = partsByMinute.get(minute);
+  if (!parts) {
+    if (partsByMinute.size >= 10_000) partsByMinute.clear();
+    parts = computeBerlinParts(date);
+    if (!Number.isNaN(minute)) partsByMinute.set(minute, parts);
+  }
+  return parts;
+}
+
+function computeBerlinParts(date: Date): BerlinParts {
   const values: Record<string, number> = {};
   for (const part of formatter.formatToParts(date)) {
     if (part.type !== 'literal') values[part.type] = Number(part.value);

@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { Eta } from 'eta';
+import { fromRoot } from './project-root.ts';
 
-export const viewsDir = fileURLToPath(new URL('../../views', import.meta.url));
+export const viewsDir = fromRoot('views');
 
 /**
  * The one Eta instance, shared by the pages (@fastify/view) and the e-mails. Output is

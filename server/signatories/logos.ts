@@ -1,8 +1,8 @@
 // The images of a signatory, checked and re-encoded before they are stored: the organisation's
 // logo and the representative's drawn or uploaded signature.
 import { createHash } from 'node:crypto';
-import fontkit from '@pdf-lib/fontkit';
-import sharp from 'sharp';
+import type fontkitModule from '@pdf-lib/fontkit';
+import type sharpModule from 'sharp';
 import type { MessageKey } from '../i18n/index.ts';
 import { createChildJobRunner } from '../jobs/child-job.ts';
 import type { FieldErrors } from '../shared/form.ts';
@@ -11,6 +11,11 @@ import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { JobFailedError, JobTimeoutError } from '../jobs/worker-job.ts';
 import { fontBytes } from '../letter-pdf/fonts.ts';
 import type { SvgRasterInput } from './svg-raster.job.ts';
+
+// sharp is loaded with the first logo, not at start (about 20 MB and 0.3 s that a server process
+// without uploads does not need); fontkit likewise where nothing else has loaded it yet.
+const sharp = async () => (await import('sharp')).default as typeof sharpModule;
+const fontkit = async () => (await import('@pdf-lib/fontkit')).default as typeof fontkitModule;
 
 export const MAX_LOGO_BYTES = 5 * 1024 * 1024;
 // Pixel-flood guard: a small file may still decode to gigabytes of pixels.
@@ -70,8 +75,9 @@ export async function reencodeImage(
       const png = await svgJobs.run(() => rasteriseSvg(input));
       return { ok: true, png: Buffer.from(png.buffer, png.byteOffset, png.byteLength) };
     }
+    const image = await sharp();
     const png = await rasterJobs.run(() =>
-      sharp(file.bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+      image(file.bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
         .timeout({ seconds: RASTER_BUDGET_SECONDS })
         .rotate()
         .resize({ ...box, fit: 'inside', withoutEnlargement: true })
@@ -156,7 +162,7 @@ const PLACEHOLDER_COLOURS = ['#1d4f7a', '#7a2e1d', '#2f5d3a', '#5b3a78', '#7a5a1
  */
 export async function placeholderLogo(label: string): Promise<Buffer> {
   const text = label.trim().slice(0, 8) || '?';
-  const font = fontkit.create(fontBytes('bold'));
+  const font = (await fontkit()).create(fontBytes('bold'));
   const run = font.layout(text);
   const width = 480;
   const height = 240;
@@ -173,5 +179,5 @@ export async function placeholderLogo(label: string): Promise<Buffer> {
   const digest = createHash('sha256').update(text).digest();
   const colour = PLACEHOLDER_COLOURS[(digest[0] ?? 0) % PLACEHOLDER_COLOURS.length];
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><rect width="${width}" height="${height}" rx="24" fill="${colour}"/><g fill="#ffffff">${paths.join('')}</g></svg>`;
-  return sharp(Buffer.from(svg)).png({ compressionLevel: 9, palette: true }).toBuffer();
+  return (await sharp())(Buffer.from(svg)).png({ compressionLevel: 9, palette: true }).toBuffer();
 }

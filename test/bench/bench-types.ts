@@ -1,2 +1,3 @@
 export type BenchRow = Record<string, string | number>;
-export type BenchCase = { name: string; run: () => Promise<BenchRow[]> };
+/** `id`: a short name for `npm run bench -- --only <id>`; rows say their `target` and whether it is `met`. */
+export type BenchCase = { id?: string; name: string; run: () => Promise<BenchRow[]> };

@@ -19,6 +19,10 @@ type Options = {
   databaseFile?: string;
   secret?: string;
   emailPrefix?: string;
+  /** page: headers of every request (e.g. a session cookie). */
+  headers?: Record<string, string>;
+  /** page: every request from another client address (X-Forwarded-For; the server trusts 127.0.0.1), so that per-address rate limits do not apply. */
+  varyClient?: boolean;
 };
 
 const options = JSON.parse(process.argv[2]!) as Options;
@@ -55,7 +59,8 @@ async function pageLoad() {
     Array.from({ length: options.connections }, async () => {
       while (performance.now() < end) {
         const t0 = performance.now();
-        const answer = await send('GET', options.path!);
+        const client: Record<string, string> = options.varyClient ? { 'x-forwarded-for': `10.${(Math.random() * 256) | 0}.${(Math.random() * 256) | 0}.${1 + ((Math.random() * 254) | 0)}` } : {};
+        const answer = await send('GET', options.path!, { headers: { ...options.headers, ...client } });
         latencies.push(performance.now() - t0);
         if (answer.status !== 200) errors += 1;
       }

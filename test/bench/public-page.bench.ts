@@ -20,9 +20,9 @@ import { makeAppeal, makeOrganiser, makeSignatory } from '../helpers/factories.t
 type Row = Record<string, string | number>;
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const SECRET = 'bench-secret-bench-secret-bench-secret-01';
+export const SECRET = 'bench-secret-bench-secret-bench-secret-01';
 const PORT = 3917;
-const BASE_URL = `http://127.0.0.1:${PORT}`;
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
 
 /** A database file with one public appeal in signing, `organisations` confirmed organisations and `citizens` confirmed citizens. */
 export async function makeDatabase(dataDir: string, { citizens, organisations }: { citizens: number; organisations: number }) {
@@ -81,10 +81,11 @@ export async function makeDatabase(dataDir: string, { citizens, organisations }:
   return { config, slug: appeal.slug, insertSeconds, counted };
 }
 
-async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {
+/** The compiled server (as `npm start` runs it; run.ts builds dist/ first) on the database in `dataDir`. */
+export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   // Every setting explicit: the bench may run under vitest or a shell that sets BASE_URL.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/index.ts'], {
+  const child = spawn(process.execPath, [...profile, 'dist/index.js'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', BASE_URL, SESSION_SECRET: SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -103,7 +104,7 @@ async function startServer(dataDir: string, env: Record<string, string> = {}): P
   return child;
 }
 
-function runLoad(options: Record<string, unknown>): Promise<Record<string, number>> {
+export function runLoad(options: Record<string, unknown>): Promise<Record<string, number>> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/bench/public-load.ts', JSON.stringify({ baseUrl: BASE_URL, ...options })], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -113,24 +114,25 @@ function runLoad(options: Record<string, unknown>): Promise<Record<string, numbe
 }
 
 /** CPU seconds of a process (user + system) from /proc, to say what the server itself used. */
-async function processCpu(pid: number): Promise<number> {
+export async function processCpu(pid: number): Promise<number> {
   const { readFileSync } = await import('node:fs');
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-async function stop(child: ChildProcess) {
+export async function stop(child: ChildProcess) {
   if (child.exitCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
 }
 
-const load = () => `${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
+export const load = () => `${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
 
 const writerRate = Number(process.env.BENCH_WRITER_RATE ?? 50);
 
 export const publicPageLoad = {
+  id: 'public-page',
   name: 'Public page: GET /a/<slug> with 1,000,000 confirmed citizens and 200 organisations while 50 citizens/s sign and confirm (server and load in separate processes)',
   async run(): Promise<Row[]> {
     const dir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), 'mitzeichnen-bench-public-'));
@@ -161,6 +163,7 @@ export const publicPageLoad = {
             'load CPU (s)': page.clientCpu!.toFixed(1),
             'machine load': loadBefore,
             target: '≥ 2,000 req/s, p99 < 50 ms, rows < 60 s',
+            met: page.rps! >= 2000 && page.p99! < 50 && page.errors === 0 && made.insertSeconds < 60 ? 'met' : 'not met',
           },
         ];
       } finally {
@@ -173,6 +176,7 @@ export const publicPageLoad = {
 };
 
 export const citizenIntake = {
+  id: 'intake',
   name: 'Intake: citizens sign and confirm through the HTTP routes (POST /a/<slug>/sign + GET /c/<token>), synchronous=FULL',
   async run(): Promise<Row[]> {
     const dir = mkdtempSync(join(process.env.BENCH_TMP ?? tmpdir(), 'mitzeichnen-bench-intake-'));
@@ -194,6 +198,7 @@ export const citizenIntake = {
             'load CPU (s)': result.clientCpu!.toFixed(1),
             'machine load': loadBefore,
             target: '≥ 1,000/s',
+            met: result.perSecond! >= 1000 && result.failures === 0 ? 'met' : 'not met',
           },
         ];
       } finally {

@@ -24,7 +24,10 @@ import { citizenIntake, publicPageLoad } from './public-page.bench.ts';
 import type { BenchCase } from './bench-types.ts';
 import { batchCases } from './batches.ts';
 import { BENCH_PASSWORD, demoAppealWithAddressees, withPeakRss } from './bench-setup.ts';
-import { dispatch1000 } from './dispatch.bench.ts';
+import { dispatch1000, dispatch10k } from './dispatch.bench.ts';
+import { httpPageCases } from './http-pages.bench.ts';
+import { startup } from './startup.bench.ts';
+import { ensureBuilt } from '../../scripts/build.mjs';
 
 type Row = Record<string, string | number>;
 
@@ -39,6 +42,7 @@ async function signatureImage(seed: number): Promise<Uint8Array> {
 }
 
 const letters1000: BenchCase = {
+  id: 'letters-1000',
   name: 'Letter PDF: 1,000 personalised letters (demo appeal, 24 signatures with images, 8 logos)',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'mitzeichnen-bench-'));
@@ -95,6 +99,7 @@ const letters1000: BenchCase = {
           'KB/letter (max)': (maxBytes / 1024).toFixed(1),
           'peak RSS (MB)': Math.round(peakMb),
           target: '≥ 100/s, ≤ 150 KB, ≤ 300 MB',
+          met: recipients.length / seconds >= 100 && bytes / recipients.length <= 150 * 1024 && peakMb <= 300 ? 'met' : 'not met',
         },
       ];
     } finally {
@@ -104,6 +109,7 @@ const letters1000: BenchCase = {
 };
 
 const lettersPage10k: BenchCase = {
+  id: 'letters-page',
   name: 'Letters page of an appeal with 10,000 addressees (the request does no PDF work; warnings come from a background job)',
   async run() {
     const dir = mkdtempSync(join(tmpdir(), 'mitzeichnen-bench-page-'));
@@ -145,6 +151,7 @@ const lettersPage10k: BenchCase = {
           'renders started by 3 views': rendersByViews,
           'HTML (KB)': Math.round(Buffer.byteLength(ready.text) / 1024),
           target: '< 1 s, no render',
+          met: views[1]! < 1000 && rendersByViews === 0 ? 'met' : 'not met',
         },
       ];
     } finally {
@@ -153,7 +160,7 @@ const lettersPage10k: BenchCase = {
   },
 };
 
-const cases: BenchCase[] = [letters1000, dispatch1000, lettersPage10k, ...batchCases, publicPageLoad, citizenIntake];
+const cases: BenchCase[] = [startup, ...httpPageCases, publicPageLoad, citizenIntake, letters1000, dispatch1000, dispatch10k, lettersPage10k, ...batchCases];
 
 function printTable(rows: Row[]) {
   const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
@@ -164,10 +171,34 @@ function printTable(rows: Row[]) {
   for (const row of rows) console.log(line(columns.map((column) => String(row[column] ?? ''))));
 }
 
-const only = process.argv[2];
-for (const bench of cases) {
-  if (only && !bench.name.toLowerCase().includes(only.toLowerCase())) continue;
-  console.log(`\n## ${bench.name}\n`);
-  printTable(await bench.run());
+// `npm run bench` runs every case; `npm run bench -- --only <id>[,<id>…]` (or words of a case's
+// name, e.g. `npm run bench -- sending`) runs some; `--list` names them.
+const args = process.argv.slice(2);
+if (args.includes('--list')) {
+  for (const bench of cases) console.log(`${(bench.id ?? '').padEnd(14)} ${bench.name}`);
+  process.exit(0);
 }
+const onlyAt = args.indexOf('--only');
+const wanted = (onlyAt >= 0 ? (args[onlyAt + 1] ?? '') : args.filter((arg) => !arg.startsWith('--')).join(' ')).toLowerCase();
+const selected = cases.filter((bench) => {
+  if (!wanted) return true;
+  if (onlyAt >= 0) return wanted.split(',').some((id) => bench.id === id || bench.name.toLowerCase().includes(id));
+  return bench.name.toLowerCase().includes(wanted) || bench.id === wanted;
+});
+if (selected.length === 0) {
+  console.error(`No bench case matches "${wanted}"; npm run bench -- --list names them.`);
+  process.exit(1);
+}
+
+// The servers and CLIs of the bench are the compiled build, as `npm start` runs it.
+await ensureBuilt({ quiet: true });
+const summary: Row[] = [];
+for (const bench of selected) {
+  console.log(`\n## ${bench.name}\n`);
+  const rows = await bench.run();
+  printTable(rows);
+  for (const row of rows) summary.push({ case: bench.id ?? bench.name, row: row.page ?? row.variant ?? (row.SMTP_POOL ? `SMTP_POOL ${row.SMTP_POOL}` : ''), target: row.target ?? '', met: row.met ?? '' });
+}
+console.log('\n## Summary\n');
+printTable(summary);
 await closeLetterRenderer();

@@ -13,6 +13,7 @@ import { letterDocuments } from '../../server/letters/letter-documents.table.ts'
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { systemClock } from '../../server/shared/clock.ts';
 import { seededRandom } from '../helpers/crash-seed.ts';
+import { compiledCli } from '../helpers/compiled.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const LETTERS = 300;
@@ -27,7 +28,7 @@ type Run = { killed: boolean; code: number | null; output: string };
  */
 function runSend(env: Record<string, string>, slug: string, killAfterMs?: number, killOnArrival?: () => Promise<void>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'send', '--appeal', slug], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...compiledCli, 'send', '--appeal', slug], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     let killed = false;
     let timer: NodeJS.Timeout | undefined;

@@ -13,6 +13,7 @@ import supertest from 'supertest';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appealFormFields, submitForm } from '../helpers/factories.ts';
 import { csrfToken } from '../helpers/html.ts';
+import { compiledServer } from '../helpers/compiled.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'mitzeichnen-kill-'));
@@ -31,7 +32,7 @@ async function freePort(): Promise<number> {
 }
 
 async function start(port: number): Promise<void> {
-  server = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+  server = spawn(process.execPath, compiledServer, {
     cwd: root,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SEED_DEMO: 'false', LOG_LEVEL: 'silent', SESSION_SECRET: 'kill-test-secret-kill-test-secret-0123' },
     stdio: ['ignore', 'ignore', 'inherit'],
