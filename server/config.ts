@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { t } from './i18n/index.ts';
+import { SealCertificateError, readPkcs12 } from './shared/pkcs12.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -37,7 +39,12 @@ export type Config = {
   retention: { mailDays: number; ipDays: number; supporterEmailDays: number };
   /** Spam limits of the public signing form (citizens), per 10 minutes; the bench raises them. */
   supportLimits: { perIp: number; perDomain: number; linksPerMinute: number; minFillSeconds: number };
+  /** The electronic seal of every issued letter (SEAL_P12_FILE); undefined: letters are not sealed. */
+  seal: SealConfig | undefined;
 };
+
+/** The seal certificate: where it is, its password, and who it names (checked at start). */
+export type SealConfig = { p12File: string; password: string; holder: string };
 
 export type MailAddress = { name: string; address: string };
 
@@ -94,6 +101,8 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'SUPPORT_LINKS_PER_MINUTE', default: '60', doc: 'Confirmation and withdrawal links (/c/…, /u/…) one network address may open per minute.' },
   { name: 'SUPPORT_MIN_FILL_SECONDS', default: '2', doc: 'A signing form sent back sooner than this after it was shown is refused as automated (0 switches the check off).' },
   { name: 'RETENTION_IP_DAYS', default: '30', doc: 'Days after which stored (truncated) client addresses are removed from the audit trail; the chain stays verifiable. Checked daily.' },
+  { name: 'SEAL_P12_FILE', default: '(none)', doc: 'PKCS#12 file (.p12/.pfx) with the certificate and private key of the electronic seal. When set, every issued letter is sealed (PAdES, verifiable in Acrobat and with pdfsig) and says "Elektronisch gesiegelt von …" in its footer. Checked at start.' },
+  { name: 'SEAL_P12_PASSWORD', default: '(none)', doc: 'Password of SEAL_P12_FILE (required with it).' },
   { name: 'SUPPORTER_EMAIL_RETENTION_DAYS', default: '30', doc: "Days after an appeal was sent after which the e-mail addresses of its supporters (citizens and supporter organisations) are deleted, except of those who asked to be kept informed. A hash of the address stays, so the same address still cannot sign twice. Checked daily." },
 ];
 
@@ -172,6 +181,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     minFillSeconds: parseInteger('SUPPORT_MIN_FILL_SECONDS', value('SUPPORT_MIN_FILL_SECONDS') ?? '2', 0, 600, problems),
   };
   const dkim = parseDkim(value('DKIM_DOMAIN'), value('DKIM_SELECTOR'), value('DKIM_PRIVATE_KEY_FILE'), cwd, problems);
+  // The password is taken as given (spaces may belong to it).
+  const seal = parseSeal(value('SEAL_P12_FILE'), env.SEAL_P12_PASSWORD || undefined, cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -204,6 +215,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     requireSecondFactor,
     retention: Object.freeze(retention),
     supportLimits: Object.freeze(supportLimits),
+    seal: seal && Object.freeze(seal),
   });
 }
 
@@ -288,6 +300,28 @@ function parseDkim(domain: string | undefined, selector: string | undefined, key
     return undefined;
   }
   return { domainName: domain, keySelector: selector, privateKey };
+}
+
+/** Opens the seal certificate once at start, so a wrong password or file is reported before any letter is issued. */
+function parseSeal(file: string | undefined, password: string | undefined, cwd: string, problems: string[]): SealConfig | undefined {
+  if (file === undefined && password === undefined) return undefined;
+  if (file === undefined) return void problems.push(t('sealConfig.fileMissing'));
+  if (password === undefined) return void problems.push(t('sealConfig.passwordMissing'));
+  const path = isAbsolute(file) ? file : resolve(cwd, file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    return void problems.push(t('sealConfig.unreadableFile', { path, reason: (error as NodeJS.ErrnoException).code === 'ENOENT' ? t('sealConfig.noSuchFile') : (error as Error).message }));
+  }
+  try {
+    const certificate = readPkcs12(bytes, password);
+    if (certificate.validTo.getTime() < Date.now()) return void problems.push(t('sealConfig.expired', { path, date: certificate.validTo.toISOString().slice(0, 10) }));
+    return { p12File: path, password, holder: certificate.holder };
+  } catch (error) {
+    if (!(error instanceof SealCertificateError)) throw error;
+    return void problems.push(t(`sealConfig.${error.reason}`, { path }));
+  }
 }
 
 function parsePort(raw: string, problems: string[]): number {

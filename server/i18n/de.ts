@@ -1444,6 +1444,7 @@ export const de = {
   'sealConfig.passwordMissing': 'SEAL_P12_FILE ist gesetzt, aber SEAL_P12_PASSWORD fehlt: Ohne das Passwort lässt sich das Siegelzertifikat nicht öffnen.',
   'sealConfig.fileMissing': 'SEAL_P12_PASSWORD ist gesetzt, aber SEAL_P12_FILE fehlt: Bitte geben Sie den Pfad der .p12-Datei mit dem Siegelzertifikat an.',
   'sealConfig.unreadableFile': 'Die Siegeldatei „{path}“ (SEAL_P12_FILE) lässt sich nicht lesen: {reason}',
+  'sealConfig.noSuchFile': 'Die Datei gibt es nicht.',
   'sealConfig.password': 'Das Passwort in SEAL_P12_PASSWORD passt nicht zur Siegeldatei „{path}“. Bitte prüfen Sie das Passwort.',
   'sealConfig.unreadable': 'Die Siegeldatei „{path}“ ist keine gültige PKCS#12-Datei (.p12 oder .pfx mit Zertifikat und Schlüssel).',
   'sealConfig.noKey': 'Die Siegeldatei „{path}“ enthält keinen privaten Schlüssel; exportieren Sie Zertifikat und Schlüssel zusammen.',

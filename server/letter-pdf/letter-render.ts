@@ -225,6 +225,7 @@ export async function renderLetters<R extends RenderRecipient>(model: LetterMode
     extraTexts: options.extraTexts ?? recipientTexts(recipients),
     salutationLines: options.salutationLines ?? salutationLinesFor(recipients),
     createdAt: options.createdAt,
+    ...(options.seal ? { seal: options.seal } : {}),
   });
   return { letters: recipients.map((recipient) => batch.emit(recipient)), warnings: batch.warnings, pageCount: batch.pageCount };
 }

@@ -72,6 +72,10 @@ export function reserveOverlay(doc: PDFDocument, pages: PDFPage[], overlayFonts:
     const qrName = page.node.newXObject('Qr', qrRef).toString();
     return { fontNames, qrName };
   });
+  // Page 1's annotations as an object of their own: a seal adds its field there without
+  // repeating the page dictionary (which pdf-lib fills with a font name per text run).
+  const annots = pages[0]!.node.Annots() ?? doc.context.obj([]);
+  pages[0]!.node.set(PDFName.of('Annots'), doc.context.register(annots));
   return { headRef, overlayRefs, qrRef, resourceNames };
 }
 

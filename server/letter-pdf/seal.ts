@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PDFDocument, PDFPage } from 'pdf-lib';
-import { PDFArray, PDFDict, PDFName, PDFRef } from 'pdf-lib';
+import { PDFArray, PDFName, PDFRef } from 'pdf-lib';
 import { Signer } from '@signpdf/utils';
 import { readPkcs12 } from '../shared/pkcs12.ts';
 import { createCmsSigner } from './cms.ts';
@@ -45,25 +45,24 @@ export class SealSigner extends Signer {
   }
 }
 
-/** What a seal update must repeat of the shared part: the catalog and page 1 as written, as plain strings. */
-export type SealTemplate = { rootObject: number; catalog: string; pageObject: number; page: string; annots: string };
+/** What a seal update must repeat of the shared part: the catalog and page 1's annotations as written, as plain strings. */
+export type SealTemplate = { rootObject: number; catalog: string; pageObject: number; annotsObject: number; annots: string };
 
-const entriesExcept = (dict: PDFDict, skip: string) =>
-  dict
+/** Reads the catalog and page 1's annotations (an object of their own) after the shared part was saved. */
+export function sealTemplate(doc: PDFDocument, firstPage: PDFPage): SealTemplate {
+  const annotsRef = firstPage.node.get(PDFName.of('Annots'));
+  if (!(annotsRef instanceof PDFRef)) throw new Error('page 1 needs its annotations as an object of their own');
+  const catalog = doc.catalog
     .entries()
-    .filter(([name]) => name.asString() !== skip)
+    .filter(([name]) => name.asString() !== '/AcroForm')
     .map(([name, value]) => `${name.toString()} ${value.toString()}`)
     .join('\n');
-
-/** Reads the catalog and the first page after the shared part was saved. */
-export function sealTemplate(doc: PDFDocument, firstPage: PDFPage): SealTemplate {
-  const annots = firstPage.node.lookupMaybe(PDFName.of('Annots'), PDFArray);
   return {
     rootObject: (doc.context.trailerInfo.Root as PDFRef).objectNumber,
-    catalog: entriesExcept(doc.catalog, '/AcroForm'),
+    catalog,
     pageObject: firstPage.ref.objectNumber,
-    page: entriesExcept(firstPage.node, '/Annots'),
-    annots: annots ? annots.asArray().map((item) => item.toString()).join(' ') : '',
+    annotsObject: annotsRef.objectNumber,
+    annots: doc.context.lookup(annotsRef, PDFArray).asArray().map((item) => item.toString()).join(' '),
   };
 }
 
@@ -107,7 +106,7 @@ export function sealPdf({ pdf, prevXref, size, infoRef, id, template, sealer, at
     [widget, Buffer.from(`${widget} 0 obj\n<< /Type /Annot /Subtype /Widget /FT /Sig /T (Siegel) /V ${sig} 0 R /F 132 /Rect [0 0 0 0] /P ${template.pageObject} 0 R /AP << /N ${appearance} 0 R >> >>\nendobj\n`, 'latin1')],
     [appearance, Buffer.from(`${appearance} 0 obj\n<< /Type /XObject /Subtype /Form /BBox [0 0 0 0] /Length 0 >>\nstream\n\nendstream\nendobj\n`, 'latin1')],
     [template.rootObject, Buffer.from(`${template.rootObject} 0 obj\n<<\n${template.catalog}\n/AcroForm << /Fields [${widget} 0 R] /SigFlags 3 >>\n>>\nendobj\n`, 'latin1')],
-    [template.pageObject, Buffer.from(`${template.pageObject} 0 obj\n<<\n${template.page}\n/Annots [${template.annots ? `${template.annots} ` : ''}${widget} 0 R]\n>>\nendobj\n`, 'latin1')],
+    [template.annotsObject, Buffer.from(`${template.annotsObject} 0 obj\n[${template.annots ? `${template.annots} ` : ''}${widget} 0 R]\nendobj\n`, 'latin1')],
   ];
   objects.sort((a, b) => a[0] - b[0]);
   const parts: Buffer[] = [pdf, Buffer.from('\n', 'latin1')];

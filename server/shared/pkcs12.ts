@@ -26,7 +26,7 @@ export type SealCertificate = {
 
 /** Thrown with a reason the configuration check turns into a German message. */
 export class SealCertificateError extends Error {
-  readonly reason: 'password' | 'unreadable' | 'noKey' | 'noCertificate' | 'keyMismatch';
+  readonly reason: 'password' | 'unreadable' | 'noKey' | 'noCertificate' | 'keyMismatch' | 'unsupportedKey';
   constructor(reason: SealCertificateError['reason'], detail: string) {
     super(detail);
     this.name = 'SealCertificateError';
@@ -56,7 +56,13 @@ export function readPkcs12(bytes: Uint8Array, password: string): SealCertificate
   }
   const keyBag = [...bags(forge.pki.oids.pkcs8ShroudedKeyBag!), ...bags(forge.pki.oids.keyBag!)].find((bag) => bag.key);
   if (!keyBag) throw new SealCertificateError('noKey', 'no private key in the PKCS#12 file');
-  const privateKey = createPrivateKey(forge.pki.privateKeyToPem(keyBag.key));
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(forge.pki.privateKeyToPem(keyBag.key));
+  } catch (error) {
+    throw new SealCertificateError('unsupportedKey', (error as Error).message);
+  }
+  if (privateKey.asymmetricKeyType !== 'rsa' && privateKey.asymmetricKeyType !== 'ec') throw new SealCertificateError('unsupportedKey', `key type ${privateKey.asymmetricKeyType}`);
   const certificates = bags(forge.pki.oids.certBag!)
     .filter((bag) => bag.cert)
     .map((bag) => Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(bag.cert)).getBytes(), 'binary'));
