@@ -1450,7 +1450,7 @@ export const de = {
   'sealConfig.noKey': 'Die Siegeldatei „{path}“ enthält keinen privaten Schlüssel; exportieren Sie Zertifikat und Schlüssel zusammen.',
   'sealConfig.noCertificate': 'Die Siegeldatei „{path}“ enthält kein Zertifikat.',
   'sealConfig.keyMismatch': 'In der Siegeldatei „{path}“ gehört kein Zertifikat zum Schlüssel.',
-  'sealConfig.unsupportedKey': 'Der Schlüssel in der Siegeldatei „{path}“ wird nicht unterstützt (nur RSA oder ECDSA).',
+  'sealConfig.unsupportedKey': 'Der Schlüssel in der Siegeldatei „{path}“ wird nicht unterstützt; bitte verwenden Sie einen RSA-Schlüssel.',
   'sealConfig.expired': 'Das Siegelzertifikat in „{path}“ ist seit {date} abgelaufen. Bitte erneuern Sie es.',
   'verify.seal.title': 'Elektronisches Siegel',
   'verify.seal.who': 'Diese Datei wurde beim Ausstellen elektronisch gesiegelt von: {holder}.',
