@@ -1,7 +1,7 @@
 // The personal part of a letter: the objects the shared part reserves (address and salutation,
 // a footer per page, the QR code), written per recipient without pdf-lib as a small
 // incremental update, and the seal after it (seal.ts) when one is configured.
-import { PDFArray, PDFHexString, PDFName } from 'pdf-lib';
+import { PDFArray, PDFContentStream, PDFDict, PDFHexString, PDFName } from 'pdf-lib';
 import type { PDFDocument, PDFFont, PDFPage, PDFRef } from 'pdf-lib';
 import { t } from '../i18n/index.ts';
 import type { RenderRecipient } from './letter-model.ts';
@@ -84,6 +84,7 @@ export function reserveOverlay(doc: PDFDocument, pages: PDFPage[], overlayFonts:
  * repeat. `content` (the layout) goes into the trailer /ID, which every letter keeps.
  */
 export async function saveBase(doc: PDFDocument, content: string) {
+  mergeFontAliases(doc);
   const { trailerInfo } = doc.context;
   const id = idHex((trailerInfo.ID as PDFArray).lookup(0, PDFHexString).asString(), content);
   trailerInfo.ID = doc.context.obj([PDFHexString.of(id), PDFHexString.of(id)]);
@@ -95,6 +96,37 @@ export async function saveBase(doc: PDFDocument, content: string) {
     buffer: Buffer.from(base.buffer, base.byteOffset, base.byteLength),
     trailer: { size: doc.context.largestObjectNumber + 1, rootRef: trailerInfo.Root!.toString(), infoRef: trailerInfo.Info!.toString(), prevXref, id },
   };
+}
+
+/**
+ * pdf-lib gives every text run its own font resource name (about 600 per letter, 24 KB):
+ * each page keeps one name per font, and its content streams (not yet encoded) use it.
+ * The overlay's names ("Ov…") are left alone.
+ */
+function mergeFontAliases(doc: PDFDocument): void {
+  for (const page of doc.getPages()) {
+    const fonts = page.node.Resources()?.lookupMaybe(PDFName.of('Font'), PDFDict);
+    if (!fonts) continue;
+    const canonical = new Map<string, PDFName>();
+    const alias = new Map<string, PDFName>();
+    for (const [name, ref] of fonts.entries()) {
+      if (name.asString().startsWith('/Ov')) continue;
+      const first = canonical.get(ref.toString());
+      if (first) alias.set(name.asString(), first);
+      else canonical.set(ref.toString(), name);
+    }
+    if (alias.size === 0) continue;
+    const contents = page.node.Contents();
+    const streams = contents instanceof PDFArray ? contents.asArray().map((item) => doc.context.lookup(item)) : [contents];
+    for (const stream of streams) {
+      if (!(stream instanceof PDFContentStream)) continue;
+      for (const operator of (stream as unknown as { operators: { name: string; args: unknown[] }[] }).operators) {
+        const target = operator.name === 'Tf' && operator.args[0] instanceof PDFName ? alias.get(operator.args[0].asString()) : undefined;
+        if (target) operator.args[0] = target;
+      }
+    }
+    for (const name of alias.keys()) fonts.delete(PDFName.of(name.slice(1)));
+  }
 }
 
 /** What sealing needs of the prepared letter (read after `saveBase`). */
