@@ -8,7 +8,7 @@ import type { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import fontkit from '@pdf-lib/fontkit';
 
-export type DocumentInfo = { title: string; subject?: string; author: string; keywords: string; creator: string; producer: string; createdAt: Date };
+export type DocumentInfo = { title: string; subject?: string; author: string; keywords?: string; creator: string; producer: string; createdAt: Date };
 
 let srgb: Promise<Buffer> | undefined;
 
@@ -45,7 +45,7 @@ export function xmpPacket(info: DocumentInfo): string {
     `<dc:creator><rdf:Seq><rdf:li>${xml(info.author)}</rdf:li></rdf:Seq></dc:creator>`,
     ...(info.subject !== undefined ? [`<dc:description>${alt(info.subject)}</dc:description>`] : []),
     '<dc:language><rdf:Bag><rdf:li>de-DE</rdf:li></rdf:Bag></dc:language>',
-    `<pdf:Keywords>${xml(info.keywords)}</pdf:Keywords>`,
+    ...(info.keywords !== undefined ? [`<pdf:Keywords>${xml(info.keywords)}</pdf:Keywords>`] : []),
     `<pdf:Producer>${xml(info.producer)}</pdf:Producer>`,
     `<xmp:CreatorTool>${xml(info.creator)}</xmp:CreatorTool>`,
     `<xmp:CreateDate>${xmpDate(info.createdAt)}</xmp:CreateDate>`,
@@ -75,7 +75,7 @@ export async function makePdfA(doc: PDFDocument, info: DocumentInfo): Promise<vo
   doc.setTitle(info.title, { showInWindowTitleBar: true });
   doc.setAuthor(info.author);
   if (info.subject !== undefined) doc.setSubject(info.subject);
-  doc.setKeywords([info.keywords]);
+  if (info.keywords !== undefined) doc.setKeywords([info.keywords]);
   doc.setCreator(info.creator);
   doc.setProducer(info.producer);
   doc.setLanguage('de-DE');
@@ -95,7 +95,7 @@ export async function makePdfA(doc: PDFDocument, info: DocumentInfo): Promise<vo
     DestOutputProfile: profile,
   });
   catalog.set(PDFName.of('OutputIntents'), context.obj([intent]));
-  const id = PDFHexString.of(idHex(info.title, info.author, info.keywords, info.createdAt.toISOString()));
+  const id = PDFHexString.of(idHex(info.title, info.author, info.keywords ?? '', info.createdAt.toISOString()));
   context.trailerInfo.ID = context.obj([id, id]);
 }
 

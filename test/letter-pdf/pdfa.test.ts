@@ -16,6 +16,7 @@ import { resolveLetter } from '../../server/letters/resolve-letter.ts';
 import { buildRecipients } from '../../server/letters/recipients.ts';
 import { prepareLetter, recipientTexts, salutationLinesFor, stampLetter } from '../../server/letter-pdf/letter-render.ts';
 import { renderSupporterList } from '../../server/letter-pdf/supporter-list.ts';
+import { combineLetters } from '../../server/letter-pdf/letter-combine.ts';
 
 const clock = () => new Date(fixedNow);
 
@@ -102,6 +103,13 @@ describe('PDF/A-2u', () => {
     // Deterministic: the same input gives the same bytes.
     const again = await letters();
     expect(Buffer.compare(Buffer.from(again.stamped[0]!.bytes), Buffer.from(stamped[0]!.bytes))).toBe(0);
+  });
+
+  it('the print file of several letters too', async () => {
+    const { stamped } = await letters();
+    const { bytes } = await combineLetters({ title: 'Druckdatei: Aufruf', author: 'Bündnis Kleve', createdAt: clock(), letters: stamped.map((letter) => letter.bytes) });
+    await expectPdfA(bytes, 'Druckdatei: Aufruf');
+    expect(trailerIds(bytes)).toHaveLength(1);
   });
 
   it('the supporter list too', async () => {
