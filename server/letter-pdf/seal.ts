@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { PDFDocument, PDFPage } from 'pdf-lib';
-import { PDFArray, PDFName, PDFRef } from 'pdf-lib';
+import { PDFArray, PDFHexString, PDFName, PDFRef } from 'pdf-lib';
 import { Signer } from '@signpdf/utils';
 import { readPkcs12 } from '../shared/pkcs12.ts';
 import { createCmsSigner } from './cms.ts';
@@ -143,4 +143,20 @@ export function sealPdf({ pdf, prevXref, size, infoRef, id, template, sealer, at
   if (cms.length > sealer.maxSize) throw new Error(`seal larger than its placeholder: ${cms.length} > ${sealer.maxSize}`);
   out.write(cms.toString('hex'), contentsStart + 1, 'latin1');
   return out;
+}
+
+/**
+ * Saves a whole pdf-lib document (e.g. a record made with createPdfDocument) and seals it as a
+ * letter is sealed: the same update, certificate and placeholder, so `pdfsig` finds it valid.
+ */
+export async function saveSealed(doc: PDFDocument, { settings, at, location, reason }: { settings: SealSettings; at: Date; location: string; reason: string }): Promise<Buffer> {
+  const page = doc.getPage(0);
+  page.node.set(PDFName.of('Annots'), doc.context.register(page.node.Annots() ?? doc.context.obj([])));
+  const saved = Buffer.from(await doc.save({ useObjectStreams: false }));
+  const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(saved.subarray(-64).toString('latin1'))?.[1]);
+  if (!Number.isFinite(prevXref)) throw new Error('pdf-lib output without a classic xref table');
+  const { trailerInfo } = doc.context;
+  const id = (trailerInfo.ID as PDFArray | undefined)?.lookup(0, PDFHexString).asString() ?? idHex(saved);
+  const template = sealTemplate(doc, page);
+  return sealPdf({ pdf: saved, prevXref, size: doc.context.largestObjectNumber + 1, infoRef: trailerInfo.Info!.toString(), id, template, sealer: loadSealer(settings), at, reason, location });
 }

@@ -17,8 +17,8 @@ import type { SealConfig } from '../../server/config.ts';
 import { addListToAppeal } from '../../server/addressees/addressees.service.ts';
 import { resolveLetter } from '../../server/letters/resolve-letter.ts';
 import { buildRecipients } from '../../server/letters/recipients.ts';
-import { prepareLetter, recipientTexts, salutationLinesFor, stampLetter } from '../../server/letter-pdf/letter-render.ts';
-import { SealSigner, loadSealer } from '../../server/letter-pdf/seal.ts';
+import { createFonts, createPdfDocument, prepareLetter, recipientTexts, salutationLinesFor, stampLetter } from '../../server/letter-pdf/letter-render.ts';
+import { SealSigner, loadSealer, saveSealed } from '../../server/letter-pdf/seal.ts';
 
 const clock = () => new Date(fixedNow);
 let certificate: ReturnType<typeof makeSealCertificate>;
@@ -119,6 +119,18 @@ describe('the electronic seal', () => {
     placeholder.write('0'.repeat(contents[1]!.length), contents.index + '/Contents <'.length, 'latin1');
     const signed = await new SignPdf().sign(placeholder, new SealSigner(loadSealer(seal)));
     expect(Buffer.compare(signed, letter)).toBe(0);
+  });
+});
+
+describe('sealing another PDF (saveSealed, e.g. for a signing record)', () => {
+  it('seals a document made with createPdfDocument: valid for pdfsig, still PDF/A', async () => {
+    const doc = await createPdfDocument({ title: 'Zeichnungsnachweis', coalitionName: 'Bündnis Kleve', slug: 'aufruf', createdAt: clock() });
+    const font = await createFonts(doc).get('regular');
+    doc.addPage([595.28, 841.89]).drawText('Zeichnungsnachweis für Żółć', { x: 72, y: 760, size: 12, font });
+    const bytes = await saveSealed(doc, { settings: seal, at: clock(), location: 'mitzeichnen.example.org', reason: 'Nachweis' });
+    expect(run('pdfsig', bytes, []).stdout).toContain('Signature is Valid.');
+    expect(run('qpdf', bytes, ['--check']).status).toBe(0);
+    expect(execFileSync('pdfinfo', ['-meta', '-'], { input: bytes, encoding: 'utf8' })).toContain('<pdfaid:conformance>U</pdfaid:conformance>');
   });
 });
 
