@@ -159,7 +159,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(addresseesRoutes, { db, clock });
     await organiserArea.register(addresseesImportRoutes, { db, clock, importsDir: config.importsDir });
     await organiserArea.register(appealAddresseesRoutes, { db });
-    await organiserArea.register(lettersRoutes, { db, clock, fileStore, baseUrl: config.baseUrl, jobsDir: config.jobsDir });
+    await organiserArea.register(lettersRoutes, { db, clock, fileStore, baseUrl: config.baseUrl, jobsDir: config.jobsDir, seal: config.seal });
     await organiserArea.register(mailRoutes, {
       db,
       config,

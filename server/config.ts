@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import { t } from './i18n/index.ts';
+import { SealCertificateError, readPkcs12 } from './shared/pkcs12.ts';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -41,7 +43,12 @@ export type Config = {
   supportLimits: { perIp: number; perDomain: number; linksPerMinute: number; minFillSeconds: number };
   /** OPARL_ALLOW_PRIVATE: council information systems on private, loopback or link-local addresses may be read. */
   oparlAllowPrivate: boolean;
+  /** The electronic seal of every issued letter (SEAL_P12_FILE); undefined: letters are not sealed. */
+  seal: SealConfig | undefined;
 };
+
+/** The seal certificate: where it is, its password, and who it names (checked at start). */
+export type SealConfig = { p12File: string; password: string; holder: string };
 
 export type MailAddress = { name: string; address: string };
 
@@ -114,6 +121,8 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'SUPPORT_LINKS_PER_MINUTE', default: '60', doc: 'Confirmation and withdrawal links (/c/…, /u/…) one network address may open per minute.' },
   { name: 'SUPPORT_MIN_FILL_SECONDS', default: '2', doc: 'A signing form sent back sooner than this after it was shown is refused as automated (0 switches the check off).' },
   { name: 'RETENTION_IP_DAYS', default: '30', doc: 'Days after which stored (truncated) client addresses are removed from the audit trail; the chain stays verifiable. Checked daily.' },
+  { name: 'SEAL_P12_FILE', default: '(none)', doc: 'PKCS#12 file (.p12/.pfx) with the certificate and private key of the electronic seal. When set, every issued letter is sealed (PAdES, verifiable in Acrobat and with pdfsig) and says "Elektronisch gesiegelt von …" in its footer. Checked at start.' },
+  { name: 'SEAL_P12_PASSWORD', default: '(none)', doc: 'Password of SEAL_P12_FILE (required with it).' },
   { name: 'SUPPORTER_EMAIL_RETENTION_DAYS', default: '30', doc: "Days after an appeal was sent after which the e-mail addresses of its supporters (citizens and supporter organisations) are deleted, except of those who asked to be kept informed. A hash of the address stays, so the same address still cannot sign twice. Checked daily." },
   { name: 'OPARL_ALLOW_PRIVATE', default: 'false', doc: 'true: the OParl import may read council information systems on private, loopback, link-local or other internal addresses (a system in your own network, tests). Otherwise such addresses, and redirects to them, are refused (true/false).' },
 ];
@@ -195,6 +204,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   };
   const mailbox = parseImapUrl(value('IMAP_URL'), parseInteger('IMAP_POLL_SECONDS', value('IMAP_POLL_SECONDS') ?? '300', 30, 86_400, problems), problems);
   const dkim = parseDkim(value('DKIM_DOMAIN'), value('DKIM_SELECTOR'), value('DKIM_PRIVATE_KEY_FILE'), cwd, problems);
+  // The password is taken as given (spaces may belong to it).
+  const seal = parseSeal(value('SEAL_P12_FILE'), env.SEAL_P12_PASSWORD || undefined, cwd, problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -229,6 +240,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     retention: Object.freeze(retention),
     supportLimits: Object.freeze(supportLimits),
     oparlAllowPrivate,
+    seal: seal && Object.freeze(seal),
   });
 }
 
@@ -349,6 +361,28 @@ function parseDkim(domain: string | undefined, selector: string | undefined, key
     return undefined;
   }
   return { domainName: domain, keySelector: selector, privateKey };
+}
+
+/** Opens the seal certificate once at start, so a wrong password or file is reported before any letter is issued. */
+function parseSeal(file: string | undefined, password: string | undefined, cwd: string, problems: string[]): SealConfig | undefined {
+  if (file === undefined && password === undefined) return undefined;
+  if (file === undefined) return void problems.push(t('sealConfig.fileMissing'));
+  if (password === undefined) return void problems.push(t('sealConfig.passwordMissing'));
+  const path = isAbsolute(file) ? file : resolve(cwd, file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    return void problems.push(t('sealConfig.unreadableFile', { path, reason: (error as NodeJS.ErrnoException).code === 'ENOENT' ? t('sealConfig.noSuchFile') : (error as Error).message }));
+  }
+  try {
+    const certificate = readPkcs12(bytes, password);
+    if (certificate.validTo.getTime() < Date.now()) return void problems.push(t('sealConfig.expired', { path, date: certificate.validTo.toISOString().slice(0, 10) }));
+    return { p12File: path, password, holder: certificate.holder };
+  } catch (error) {
+    if (!(error instanceof SealCertificateError)) throw error;
+    return void problems.push(t(`sealConfig.${error.reason}`, { path }));
+  }
 }
 
 function parsePort(raw: string, problems: string[]): number {

@@ -205,7 +205,7 @@ export async function renderDeliveryLetter({
   /** Runs in the transaction that records the letter. */
   withinRecord?: (tx: Db, letter: IssuedLetter) => void;
 }): Promise<IssuedLetter> {
-  const issuer = cache.issuerFor({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, appeal, day });
+  const issuer = cache.issuerFor({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, seal: config.seal, appeal, day });
   try {
     const result = await issuer.issue({ personal: selectionOf(recipient) }, withinRecord ? { withinRecord: (tx, letters) => withinRecord(tx, letters[0]!) } : {});
     return result.personal[0]!;

@@ -279,7 +279,7 @@ export async function postPrintFile({ db, clock, config, appeal }: DispatchDeps 
         .all.filter((entry) => entry.channel !== 'email')
         .map((entry) => ({ addresseeId: entry.recipient.addresseeId, listId: entry.recipient.listId }));
   if (targets.length === 0) return undefined;
-  const issuer = prepareLetterIssuer({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, appeal, day: dispatch?.day ?? isoDate(clock()) });
+  const issuer = prepareLetterIssuer({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, seal: config.seal, appeal, day: dispatch?.day ?? isoDate(clock()) });
   const letters: IssuedLetter[] = [];
   for (const target of targets) {
     const selection = target.addresseeId !== null ? { addresseeId: target.addresseeId } : { listId: target.listId ?? -1 };

@@ -6,38 +6,40 @@
 //
 // Fonts are subset once per batch; the subset covers every character of every recipient
 // passed in `extraTexts` (ligatures are off, so glyphs do not depend on context).
-import { createHash } from 'node:crypto';
-import { PDFDocument, PDFRef, degrees, rgb } from 'pdf-lib';
+import { PDFDocument, degrees, rgb } from 'pdf-lib';
 import type { PDFFont, PDFImage, PDFPage } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
 import sharp from 'sharp';
 import { t } from '../i18n/index.ts';
 import { fontBytes } from './fonts.ts';
 import type { LetterModel, RenderRecipient } from './letter-model.ts';
-import { layoutAddress, salutationLines } from './address-field.ts';
 import { layoutLetter } from './letter-layout.ts';
-import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH } from './page-geometry.ts';
+import { PAGE } from './page-geometry.ts';
 import type { Op } from './page-geometry.ts';
-import { appendUpdate, fmt, qrForm, streamObject } from './pdf-objects.ts';
 import { fontFeatures, segment, segmentsWidth } from './text-measure.ts';
+import { makePdfA, subsetFontName } from './pdfa.ts';
+import type { SealSettings } from './seal.ts';
+import { footerLine, reserveOverlay, saveBase, sealLine, sealPreparation, stampLetter } from './letter-stamp.ts';
+import type { PreparedLetter, RenderedLetter } from './letter-stamp.ts';
 import type { FontKey } from './text-measure.ts';
 
 // What the main thread needs of the renderer lives in letter-identity.ts (no pdf-lib there).
-import { CODE_ALPHABET, recipientTexts, salutationLinesFor, verificationUrl } from './letter-identity.ts';
+import { CODE_ALPHABET, recipientTexts, salutationLinesFor } from './letter-identity.ts';
 export { CODE_ALPHABET, RENDERER_VERSION, recipientTexts, salutationLinesFor, verificationUrl } from './letter-identity.ts';
 
-export type RenderedLetter<R extends RenderRecipient = RenderRecipient> = { recipient: R; bytes: Uint8Array; sha256: string; warnings: string[] };
+export { footerLine, sealLine, stampLetter } from './letter-stamp.ts';
+export type { PreparedLetter, RenderedLetter } from './letter-stamp.ts';
 
 export type BatchOptions = {
   /** Texts of all letters that may be emitted from this batch (address lines, salutations). */
   extraTexts: string[];
   /** Lines reserved for the salutation. */
   salutationLines: number;
-  /** PDF creation date (from the injected clock). */
+  /** PDF creation date (from the injected clock); also the time of the seal. */
   createdAt: Date;
+  /** Seal every letter with this certificate (SEAL_P12_FILE); without it no seal. */
+  seal?: SealSettings;
 };
-
-export const footerLine = (baseUrl: string, code: string) => t('letter.footer', { code, url: verificationUrl(baseUrl, code) });
 
 export type Fonts = { get(key: FontKey): Promise<PDFFont>; embedded(): Map<FontKey, PDFFont> };
 
@@ -47,7 +49,8 @@ export function createFonts(doc: PDFDocument): Fonts {
     async get(key) {
       let font = embedded.get(key);
       if (!font) {
-        font = await doc.embedFont(fontBytes(key), { subset: true, features: fontFeatures as unknown as Record<string, boolean> });
+        // PDF/A wants a subset's name to carry a tag ("ABCDEF+"); pdf-lib writes none of its own.
+        font = await doc.embedFont(fontBytes(key), { subset: true, features: fontFeatures as unknown as Record<string, boolean>, customName: subsetFontName(key, fontBytes(key)) });
         embedded.set(key, font);
       }
       return font;
@@ -134,15 +137,7 @@ async function createDocument(model: LetterModel, createdAt: Date): Promise<PDFD
 export async function createPdfDocument({ title, subject, coalitionName, slug, createdAt }: { title: string; subject?: string; coalitionName: string; slug: string; createdAt: Date }): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
-  doc.setTitle(title, { showInWindowTitleBar: true });
-  doc.setAuthor(coalitionName);
-  if (subject !== undefined) doc.setSubject(subject);
-  doc.setKeywords([coalitionName, slug]);
-  doc.setCreator('Mitzeichnen');
-  doc.setProducer('Mitzeichnen (pdf-lib)');
-  doc.setLanguage('de-DE');
-  doc.setCreationDate(createdAt);
-  doc.setModificationDate(createdAt);
+  await makePdfA(doc, { title, ...(subject !== undefined ? { subject } : {}), author: coalitionName, keywords: `${coalitionName} ${slug}`, creator: 'Mitzeichnen', producer: 'Mitzeichnen (pdf-lib)', createdAt });
   return doc;
 }
 
@@ -169,82 +164,6 @@ async function encodeOverlay(fonts: Fonts, { sortedChars, fontKeys }: ReturnType
   return { overlayFonts, glyphHex };
 }
 
-/** Reserves the objects of the personal part: one overlay stream per page and the QR code, with their resource names. */
-function reserveOverlay(doc: PDFDocument, pages: PDFPage[], overlayFonts: Map<FontKey, PDFFont>) {
-  const overlayRefs: PDFRef[] = [];
-  for (let i = 0; i < pages.length; i += 1) overlayRefs.push(doc.context.nextRef());
-  const qrRef = doc.context.nextRef();
-  const resourceNames = pages.map((page, index) => {
-    page.node.addContentStream(overlayRefs[index]!);
-    const fontNames = new Map<FontKey, string>();
-    for (const [key, font] of overlayFonts) fontNames.set(key, page.node.newFontDictionary('Ov', font.ref).toString());
-    const qrName = page.node.newXObject('Qr', qrRef).toString();
-    return { fontNames, qrName };
-  });
-  return { overlayRefs, qrRef, resourceNames };
-}
-
-/** Saves the shared part with a classic xref table and reads what an incremental update must repeat. */
-async function saveBase(doc: PDFDocument) {
-  const base = await doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
-  const tail = Buffer.from(base.subarray(Math.max(0, base.length - 64))).toString('latin1');
-  const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)?.[1]);
-  if (!Number.isFinite(prevXref)) throw new Error('pdf-lib output without a classic xref table');
-  const trailer = doc.context.trailerInfo;
-  return {
-    buffer: Buffer.from(base.buffer, base.byteOffset, base.byteLength),
-    trailer: { size: doc.context.largestObjectNumber + 1, rootRef: trailer.Root!.toString(), infoRef: trailer.Info!.toString(), prevXref },
-  };
-}
-
-/** Content-stream operators that show text in the overlay fonts, from the prepared glyph ids. */
-function overlayText(glyphHex: Map<string, string>, fontNames: Map<FontKey, string>, x: number, y: number, size: number, text: string, grayValue = 0): string {
-  const encode = (key: FontKey, value: string) => {
-    let hex = '<';
-    for (const char of value) {
-      const glyph = glyphHex.get(`${key}:${char}`);
-      if (glyph === undefined) throw new Error(`Character not prepared for this batch: U+${char.codePointAt(0)!.toString(16)}`);
-      hex += glyph;
-    }
-    return `${hex}>`;
-  };
-  let out = '';
-  let cursor = x;
-  for (const seg of segment(text, 'regular')) {
-    out += `BT ${fontNames.get(seg.font)} ${fmt(size)} Tf ${fmt(grayValue)} g 1 0 0 1 ${fmt(cursor)} ${fmt(flipY(y))} Tm ${encode(seg.font, seg.text)} Tj ET\n`;
-    cursor += segmentsWidth([seg], size);
-  }
-  return out;
-}
-
-const QR = { size: 15 * MM, x: 175 * MM, top: 267 * MM };
-
-/** The footer line, shrunk to leave room for the QR code. */
-function footerSize(footer: string): number {
-  const width = segmentsWidth(segment(footer, 'regular'), 7.5);
-  return width > TEXT_WIDTH - 20 * MM ? Math.max(5.5, (7.5 * (TEXT_WIDTH - 20 * MM)) / width) : 7.5;
-}
-
-/**
- * The shared letter, laid out and saved once, with everything needed to stamp a personal
- * part on it: plain data (numbers, strings, bytes), so it can cross a thread boundary.
- */
-export type PreparedLetter = {
-  pageCount: number;
-  /** Layout and painting warnings for the shared part. */
-  warnings: string[];
-  baseUrl: string;
-  base: Uint8Array;
-  trailer: { size: number; rootRef: string; infoRef: string; prevXref: number };
-  salutation: { y: number; lines: number };
-  /** `${font}:${char}` → the glyph id as hex, for every character the personal parts may print. */
-  glyphHex: Record<string, string>;
-  /** Per page: the resource names of the overlay fonts and of the QR code. */
-  resourceNames: { fontNames: Partial<Record<FontKey, string>>; qrName: string }[];
-  overlayObjects: number[];
-  qrObject: number;
-};
-
 /** Lays out and saves the shared letter once (the expensive part: layout, fonts, images). */
 export async function prepareLetter(model: LetterModel, options: BatchOptions): Promise<PreparedLetter> {
   const layout = layoutLetter(model, { salutationLines: options.salutationLines });
@@ -253,7 +172,7 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
   const fonts = createFonts(doc);
   // Pre-encode everything the personal parts may print, in a fixed order, so that the
   // subset has the glyphs and the glyph ids do not depend on which letters are emitted.
-  const overlayChars = overlayCharacters(model.baseUrl, options.extraTexts);
+  const overlayChars = overlayCharacters(model.baseUrl, options.seal ? [...options.extraTexts, sealLine(options.seal.holder)] : options.extraTexts);
 
   // Images are printed small: re-encode them once per batch at about 300 dpi of their printed
   // size, flattened on white, as JPEG (pdf-lib copies JPEG bytes as they are).
@@ -264,8 +183,8 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
 
   // Encode the overlay characters after the shared text (so the shared part's glyph ids are stable).
   const { overlayFonts, glyphHex } = await encodeOverlay(fonts, overlayChars);
-  const { overlayRefs, qrRef, resourceNames } = reserveOverlay(doc, pages, overlayFonts);
-  const base = await saveBase(doc);
+  const { headRef, overlayRefs, qrRef, resourceNames } = reserveOverlay(doc, pages, overlayFonts);
+  const base = await saveBase(doc, JSON.stringify(layout.pages));
   return {
     pageCount: pages.length,
     warnings: [...warnings],
@@ -275,39 +194,11 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
     salutation: { y: layout.salutation.y, lines: layout.salutation.lines },
     glyphHex: Object.fromEntries(glyphHex),
     resourceNames: resourceNames.map((names) => ({ fontNames: Object.fromEntries(names.fontNames), qrName: names.qrName })),
+    headObject: headRef.objectNumber,
     overlayObjects: overlayRefs.map((ref) => ref.objectNumber),
     qrObject: qrRef.objectNumber,
+    ...(options.seal ? { seal: sealPreparation(doc, pages[0]!, options.seal, options.createdAt, model.baseUrl) } : {}),
   };
-}
-
-/** One recipient's PDF: the shared bytes plus a small incremental update (address, salutation, footer, QR code). */
-const glyphMaps = new WeakMap<PreparedLetter, Map<string, string>>();
-
-export function stampLetter<R extends RenderRecipient>(prepared: PreparedLetter, recipient: R): RenderedLetter<R> {
-  let glyphHex = glyphMaps.get(prepared);
-  if (!glyphHex) glyphMaps.set(prepared, (glyphHex = new Map(Object.entries(prepared.glyphHex))));
-  const address = layoutAddress(recipient.addressLines, recipient.label);
-  const footer = footerLine(prepared.baseUrl, recipient.code);
-  const qr = qrForm(verificationUrl(prepared.baseUrl, recipient.code));
-  const base = Buffer.from(prepared.base.buffer, prepared.base.byteOffset, prepared.base.byteLength);
-  const objects = prepared.overlayObjects.map((objectNumber, index) => {
-    const names = prepared.resourceNames[index]!;
-    const fontNames = new Map(Object.entries(names.fontNames) as [FontKey, string][]);
-    const text = (x: number, y: number, size: number, value: string, grayValue?: number) => overlayText(glyphHex, fontNames, x, y, size, value, grayValue);
-    let content = 'q\n';
-    if (index === 0) {
-      for (const line of address.lines) content += text(LEFT, line.y, line.size, line.text);
-      const salutation = salutationLines(recipient.salutation).slice(0, prepared.salutation.lines);
-      salutation.forEach((line, lineIndex) => (content += text(LEFT, prepared.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
-    }
-    content += text(LEFT, 280 * MM, footerSize(footer), footer, 0.25);
-    content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${names.qrName} Do Q\n`;
-    content += 'Q\n';
-    return streamObject(objectNumber, Buffer.from(content, 'latin1'), '');
-  });
-  objects.push(streamObject(prepared.qrObject, Buffer.from(qr.content, 'latin1'), `/Type /XObject /Subtype /Form /BBox [0 0 ${qr.size} ${qr.size}] `));
-  const bytes = appendUpdate(base, objects, prepared.overlayObjects[0]!, prepared.trailer);
-  return { recipient, bytes, sha256: createHash('sha256').update(bytes).digest('hex'), warnings: address.warnings };
 }
 
 /** Lays out and saves the shared letter once; `emit` then stamps each recipient's PDF (well under a millisecond). */
@@ -334,6 +225,7 @@ export async function renderLetters<R extends RenderRecipient>(model: LetterMode
     extraTexts: options.extraTexts ?? recipientTexts(recipients),
     salutationLines: options.salutationLines ?? salutationLinesFor(recipients),
     createdAt: options.createdAt,
+    ...(options.seal ? { seal: options.seal } : {}),
   });
   return { letters: recipients.map((recipient) => batch.emit(recipient)), warnings: batch.warnings, pageCount: batch.pageCount };
 }

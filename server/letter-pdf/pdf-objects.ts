@@ -16,8 +16,14 @@ export function streamObject(objectNumber: number, content: Buffer, dictPrefix: 
   return Buffer.concat([head, data, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
 }
 
-/** Appends objects with consecutive numbers starting at `firstNumber` as an incremental update. */
-export function appendUpdate(base: Buffer, objects: Buffer[], firstNumber: number, trailer: { size: number; rootRef: string; infoRef: string; prevXref: number }): Uint8Array {
+export type UpdateTrailer = { size: number; rootRef: string; infoRef: string; prevXref: number; /** First element of the trailer /ID, in hex (kept by every update). */ id: string };
+
+/**
+ * Appends objects with consecutive numbers starting at `firstNumber` as an incremental update;
+ * its trailer repeats the /ID with `secondId` as the changing element (PDF/A wants an /ID in
+ * the last trailer). Returns the bytes and the offset of the new xref section.
+ */
+export function appendUpdate(base: Buffer, objects: Buffer[], firstNumber: number, trailer: UpdateTrailer, secondId: string): { bytes: Buffer; xrefOffset: number } {
   let offset = base.length + 1;
   const parts: Buffer[] = [base, Buffer.from('\n', 'latin1')];
   let xref = `xref\n${firstNumber} ${objects.length}\n`;
@@ -26,9 +32,9 @@ export function appendUpdate(base: Buffer, objects: Buffer[], firstNumber: numbe
     parts.push(object);
     offset += object.length;
   }
-  xref += `trailer\n<< /Size ${trailer.size} /Root ${trailer.rootRef} /Info ${trailer.infoRef} /Prev ${trailer.prevXref} >>\nstartxref\n${offset}\n%%EOF\n`;
+  xref += `trailer\n<< /Size ${trailer.size} /Root ${trailer.rootRef} /Info ${trailer.infoRef} /Prev ${trailer.prevXref} /ID [<${trailer.id}> <${secondId}>] >>\nstartxref\n${offset}\n%%EOF\n`;
   parts.push(Buffer.from(xref, 'latin1'));
-  return Buffer.concat(parts);
+  return { bytes: Buffer.concat(parts), xrefOffset: offset };
 }
 
 /** The QR code as vector rectangles (one per run of dark modules), with a 2-module margin inside the box. */

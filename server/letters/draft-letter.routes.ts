@@ -28,7 +28,7 @@ export const draftLetterRoutes: FastifyPluginAsync<Options> = async (app, { db, 
       const problem = presentLinkProblem(check);
       return reply.code(problem.status).viewAsync('signing/problem', problem.view);
     }
-    const { master } = await issueLetters({ db, fileStore, clock, baseUrl: config.baseUrl, appeal: check.context.appeal, selection: { master: true } });
+    const { master } = await issueLetters({ db, fileStore, clock, baseUrl: config.baseUrl, seal: config.seal, appeal: check.context.appeal, selection: { master: true } });
     return sendPdf(reply, master!, false);
   });
 };

@@ -36,6 +36,8 @@ export const letterDocuments = sqliteTable(
     inputKey: text('input_key').notNull(),
     renderedAt: integer('rendered_at', { mode: 'timestamp_ms' }).notNull(),
     sentAt: integer('sent_at', { mode: 'timestamp_ms' }),
+    /** Who the electronic seal of the file names (the certificate's holder); null: not sealed. */
+    sealedBy: text('sealed_by'),
   },
   (table) => [index('letter_documents_appeal_idx').on(table.appealId), index('letter_documents_input_idx').on(table.inputKey)],
 );

@@ -28,7 +28,7 @@ export const renderCommand: CliCommand = {
     const names: string[] = [];
     let result;
     try {
-      const issuer = prepareLetterIssuer({ db, fileStore: createFileStore(context.config.uploadsDir), clock: context.clock, baseUrl: context.config.baseUrl, appeal });
+      const issuer = prepareLetterIssuer({ db, fileStore: createFileStore(context.config.uploadsDir), clock: context.clock, baseUrl: context.config.baseUrl, seal: context.config.seal, appeal });
       // Chunk by chunk: 10,000 letters never sit in memory at once.
       result = await issuer.issueEach(values.addressee ? { personal: { addresseeId: Number(values.addressee) } } : { master: true, personal: 'all' }, {
         onLetters: (letters) => {

@@ -60,6 +60,8 @@ export function presentVerification(found: VerificationView, named: { name: stri
     sent: document.sentAt ? formatDateTime(document.sentAt) : t('verify.notSent'),
     pages: document.pageCount,
     sha256: document.sha256,
+    /** The seal's holder when the file is sealed. */
+    sealedBy: document.sealedBy,
     signatories,
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { SealConfig } from '../config.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { formView } from '../shared/form-view.ts';
@@ -20,15 +21,15 @@ import { presentLetterPage, selectionOfKey } from './letters.presenters.ts';
 /** Seconds between refreshes of a page that waits for a background render (no script). */
 const REFRESH_SECONDS = 2;
 
-type Options = { db: Db; clock: Clock; fileStore: FileStore; baseUrl: string; jobsDir: string };
+type Options = { db: Db; clock: Clock; fileStore: FileStore; baseUrl: string; jobsDir: string; seal: SealConfig | undefined };
 
 /** Organiser pages: PDFs of an appeal (preview, download, ZIP, print file). */
-export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore, baseUrl, jobsDir }) => {
+export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore, baseUrl, jobsDir, seal }) => {
   const viewer = { config: { appealRole: 'viewer' as const }, schema: paramsSchema({ slug: 'slug' }) };
   // Renders of many letters run in the background; their pages refresh themselves until done.
   // Their results (ZIP, print file) are files on disk, removed when the job is forgotten.
   const jobs = createBackgroundJobs();
-  const deps = { db, fileStore, clock, baseUrl, jobs, jobFiles: createJobFiles(jobsDir) };
+  const deps = { db, fileStore, clock, baseUrl, seal, jobs, jobFiles: createJobFiles(jobsDir) };
 
   app.get('/appeals/:slug/letters', viewer, async (request, reply) => {
     const appeal = request.appeal;

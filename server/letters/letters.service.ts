@@ -3,6 +3,7 @@
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Clock } from '../shared/clock.ts';
+import type { SealConfig } from '../config.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { isoDate } from '../shared/dates.ts';
@@ -64,6 +65,8 @@ export type IssueOptions = {
   day?: string;
   /** The worker pool that renders (default: the process's letter renderer). */
   renderer?: LetterRenderer;
+  /** Seal every letter with this certificate (config.seal); undefined: no seal. */
+  seal?: SealConfig | undefined;
 };
 
 /**
@@ -122,6 +125,7 @@ function documentRow({ appeal, letter, batch }: Group, recipient: LetterRecipien
     inputKey: issued.inputKey,
     renderedAt: issued.renderedAt,
     sentAt: null,
+    sealedBy: batch.seal?.settings.holder ?? null,
   };
 }
 
@@ -191,7 +195,7 @@ async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedL
   });
 }
 
-export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day, renderer = letterRenderer() }: IssueOptions): LetterIssuer {
+export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day, renderer = letterRenderer(), seal }: IssueOptions): LetterIssuer {
   if (!appeal.body.trim()) throw new AppError(422, 'letterWarn.emptyBody');
   const renderDay = day ?? isoDate(clock());
   // The PDF creation date is the rendering day, so that previews on one day are byte-identical.
@@ -203,12 +207,14 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
   // depend on which other letters are rendered with it.
   const extraTexts = recipientTexts([master, ...personal]);
   const extrasKey = sha256Of(JSON.stringify([...new Set(extraTexts.join(''))].sort()));
-  const sharedKeyOf = (salutationLines: number) => sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString() }));
+  // A letter sealed with another certificate (or none) is another document.
+  const sealKey = seal ? { file: seal.p12File, holder: seal.holder } : null;
+  const sharedKeyOf = (salutationLines: number) => sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString(), ...(sealKey ? { seal: sealKey } : {}) }));
   const render = async (recipients: LetterRecipient[], salutationLines: number, warnings: Set<string>, hooks?: IssueHooks): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
     if (recipients.length === 0) return { letters: [], pageCount: 0 };
     const sharedKey = sharedKeyOf(salutationLines);
     // The shared layout is cached by the hash of its inputs (the renderer keeps the recent ones).
-    const batch = await renderer.prepare(sharedKey, letter.model, { extraTexts, salutationLines, createdAt });
+    const batch = await renderer.prepare(sharedKey, letter.model, { extraTexts, salutationLines, createdAt, ...(seal ? { seal } : {}) });
     for (const warning of batch.warnings) warnings.add(warning);
     const letters = await issueGroup({ db, clock, appeal, letter, batch, renderer, sharedKey, recipients }, hooks);
     for (const issued of letters) for (const warning of issued.warnings) warnings.add(warning);

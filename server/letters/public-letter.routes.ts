@@ -37,7 +37,7 @@ export const publicLetterRoutes: FastifyPluginAsync<Options> = async (app, { db,
     let letter = letters.get(key);
     if (!letter) {
       for (const other of letters.keys()) if (other.startsWith(`${appeal.id}:`)) letters.delete(other);
-      letter = issueLetters({ db, fileStore, clock, baseUrl: config.baseUrl, appeal, ...(day ? { day } : {}), selection: { master: true } }).then(({ master }) => master!);
+      letter = issueLetters({ db, fileStore, clock, baseUrl: config.baseUrl, seal: config.seal, appeal, ...(day ? { day } : {}), selection: { master: true } }).then(({ master }) => master!);
       letter.catch(() => letters.delete(key));
       letters.set(key, letter);
     }

@@ -1,0 +1,1 @@
+ALTER TABLE `letter_documents` ADD `sealed_by` text;
