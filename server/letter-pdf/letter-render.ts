@@ -20,6 +20,7 @@ import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH } from './page-geom
 import type { Op } from './page-geometry.ts';
 import { appendUpdate, fmt, qrForm, streamObject } from './pdf-objects.ts';
 import { fontFeatures, segment, segmentsWidth } from './text-measure.ts';
+import type { PageTagger } from './structure.ts';
 import type { FontKey } from './text-measure.ts';
 
 // What the main thread needs of the renderer lives in letter-identity.ts (no pdf-lib there).
@@ -59,8 +60,10 @@ export function createFonts(doc: PDFDocument): Fonts {
 const flipY = (y: number) => PAGE.height - y;
 const gray = (value = 0) => rgb(value, value, value);
 
-export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>) {
+export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>, tags?: PageTagger) {
   for (const op of ops) {
+    // Each op in its own marked-content sequence (structure.ts); untagged documents paint as before.
+    tags?.open(op);
     switch (op.kind) {
       case 'text': {
         let x = op.x;
@@ -113,6 +116,7 @@ export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: F
         break;
       }
     }
+    tags?.close();
   }
 }
 

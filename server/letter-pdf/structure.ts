@@ -1,0 +1,151 @@
+// Tags (tagged PDF, ISO 32000-1 §14.7–14.8): every drawing operation is painted inside a marked-
+// content sequence, either as an /Artifact (fold marks, rules, page furniture, the draft mark)
+// or with an MCID that a structure element (/H1, /P, /LI, /Note, /Figure …) points to. The
+// structure tree, the /ParentTree (page → elements by MCID) and /MarkInfo are written with
+// pdf-lib's low-level objects, because pdf-lib has no tagging API.
+//
+// Roles come from `Op.tag` where the layout sets it; where it does not, a plain rule decides
+// (images → Figure with their alt text, lines and the draft mark → Artifact, text → P) and
+// consecutive lines of the same role, style, size and left edge form one element.
+import { PDFArray, PDFDict, PDFName, PDFNumber, PDFOperator, PDFString, PDFHexString } from 'pdf-lib';
+import type { PDFDocument, PDFPage, PDFRef } from 'pdf-lib';
+import { BODY_BOTTOM, MM, TOP_FOLLOWING } from './page-geometry.ts';
+import type { Op } from './page-geometry.ts';
+
+export type TagRole = 'H1' | 'H2' | 'H3' | 'P' | 'LI' | 'Note' | 'Figure' | 'Artifact';
+/** The role of an op in the structure tree; `group` joins ops into one element (the lines of one item). */
+export type OpTag = TagRole | { role: TagRole; group?: string };
+
+type Element = { role: TagRole; page: number; mcids: number[]; alt?: string; group?: string; last?: { x: number; y: number; size: number; style: string } };
+
+export type PageTagger = {
+  /** Opens the marked-content sequence of one op (before it is painted). */
+  open(op: Op): void;
+  /** Closes it (after it is painted). */
+  close(): void;
+};
+
+const roleOf = (op: Op): { role: TagRole; group?: string } => {
+  if (op.kind !== 'draft' && op.tag) return typeof op.tag === 'string' ? { role: op.tag } : op.tag;
+  if (op.kind === 'image') return { role: 'Figure' };
+  // Page numbers, footer and running head (below the body, or grey at the top edge) are page furniture.
+  if (op.kind === 'text') return op.y > BODY_BOTTOM || (op.y < TOP_FOLLOWING - 5 * MM && op.gray !== undefined) ? { role: 'Artifact' } : { role: 'P' };
+  return { role: 'Artifact' };
+};
+
+/** Text as a PDF string: UTF-16BE for anything beyond ASCII (alt texts of names with accents). */
+const pdfText = (value: string) => (/^[\x20-\x7e]*$/.test(value) ? PDFString.of(value.replace(/[\\()]/g, (c) => `\\${c}`)) : PDFHexString.fromText(value));
+
+export type DocumentTags = {
+  page(index: number): PageTagger;
+  /**
+   * An element whose content another stream paints (the personal overlay of a letter): its MCID
+   * on that page, placed in reading order before the first element of the page below `beforeY`.
+   */
+  reserve(pageIndex: number, role: TagRole, beforeY: number): number;
+  /** Writes the structure tree, the parent tree and /MarkInfo into the catalog. */
+  finish(): void;
+};
+
+export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
+  const elements: Element[] = [];
+  const nextMcid = pages.map(() => 0);
+  /** Elements placed ahead of the painted ones: [page, beforeY, element]. */
+  const reserved: { beforeY: number; element: Element }[] = [];
+  /** First y of each painted element (for placing the reserved ones). */
+  const firstY = new Map<Element, number>();
+  pages.forEach((page, index) => page.node.set(PDFName.of('StructParents'), PDFNumber.of(index)));
+
+  const pageTagger = (index: number): PageTagger => {
+    const page = pages[index]!;
+    let current: Element | undefined;
+    return {
+      open(op) {
+        const { role, group } = roleOf(op);
+        if (role === 'Artifact') {
+          page.pushOperators(PDFOperator.of('BMC' as never, ['/Artifact']));
+          return;
+        }
+        const mcid = nextMcid[index]!++;
+        page.pushOperators(PDFOperator.of('BDC' as never, [`/${role}`, `<</MCID ${mcid}>>`]));
+        const text = op.kind === 'text' ? { x: op.x, y: op.y, size: op.size, style: op.style } : undefined;
+        const joins =
+          current !== undefined &&
+          current.role === role &&
+          current.page === index &&
+          role !== 'Figure' &&
+          (group !== undefined
+            ? current.group === group
+            : current.group === undefined && text !== undefined && current.last !== undefined && sameBlock(current.last, text));
+        if (joins) {
+          current!.mcids.push(mcid);
+          current!.last = text;
+          return;
+        }
+        current = { role, page: index, mcids: [mcid], ...(group !== undefined ? { group } : {}), ...(text ? { last: text } : {}), ...(op.kind === 'image' ? { alt: op.alt } : {}) };
+        elements.push(current);
+        firstY.set(current, op.kind === 'text' || op.kind === 'image' ? op.y : op.kind === 'line' ? op.y1 : 0);
+      },
+      close() {
+        page.pushOperators(PDFOperator.of('EMC' as never));
+      },
+    };
+  };
+
+  return {
+    page: pageTagger,
+    reserve(pageIndex, role, beforeY) {
+      const element: Element = { role, page: pageIndex, mcids: [nextMcid[pageIndex]!++] };
+      reserved.push({ beforeY, element });
+      firstY.set(element, beforeY);
+      return element.mcids[0]!;
+    },
+    finish() {
+      const ordered = [...elements];
+      for (const { beforeY, element } of reserved) {
+        const at = ordered.findIndex((candidate) => candidate.page === element.page && !reserved.some((r) => r.element === candidate) && (firstY.get(candidate) ?? 0) > beforeY);
+        ordered.splice(at === -1 ? ordered.length : at, 0, element);
+      }
+      writeTree(doc, pages, ordered, nextMcid);
+    },
+  };
+}
+
+/** Two lines of one paragraph: same style, size and left edge, the second right below the first. */
+function sameBlock(previous: { x: number; y: number; size: number; style: string }, next: { x: number; y: number; size: number; style: string }): boolean {
+  const gap = next.y - previous.y;
+  return previous.style === next.style && Math.abs(previous.size - next.size) < 0.01 && Math.abs(previous.x - next.x) < 0.5 && gap > 0 && gap <= next.size * 1.6;
+}
+
+function writeTree(doc: PDFDocument, pages: PDFPage[], elements: Element[], mcidCounts: number[]): void {
+  const context = doc.context;
+  const rootRef = context.nextRef();
+  const documentRef = context.nextRef();
+  const parentTreeRef = context.nextRef();
+  const byPage: PDFRef[][] = pages.map((_, index) => new Array<PDFRef>(mcidCounts[index]!));
+  const kids: PDFRef[] = [];
+  for (const element of elements) {
+    const ref = context.nextRef();
+    const dict: Record<string, unknown> = {
+      Type: PDFName.of('StructElem'),
+      S: PDFName.of(element.role),
+      P: documentRef,
+      Pg: pages[element.page]!.ref,
+      K: element.mcids.length === 1 ? PDFNumber.of(element.mcids[0]!) : context.obj(element.mcids),
+    };
+    if (element.alt !== undefined) dict.Alt = pdfText(element.alt);
+    context.assign(ref, context.obj(dict as never));
+    kids.push(ref);
+    for (const mcid of element.mcids) byPage[element.page]![mcid] = ref;
+  }
+  context.assign(documentRef, context.obj({ Type: 'StructElem', S: 'Document', P: rootRef, K: kids, Lang: PDFString.of('de-DE') } as never));
+  const nums = PDFArray.withContext(context);
+  byPage.forEach((refs, index) => {
+    nums.push(PDFNumber.of(index));
+    nums.push(context.obj(refs.map((ref) => ref ?? null) as never));
+  });
+  context.assign(parentTreeRef, context.obj({ Nums: nums } as never));
+  context.assign(rootRef, context.obj({ Type: 'StructTreeRoot', K: documentRef, ParentTree: parentTreeRef, ParentTreeNextKey: pages.length } as never));
+  doc.catalog.set(PDFName.of('StructTreeRoot'), rootRef);
+  doc.catalog.set(PDFName.of('MarkInfo'), context.obj({ Marked: true }) as PDFDict);
+}
