@@ -20,7 +20,7 @@ import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH } from './page-geom
 import type { Op } from './page-geometry.ts';
 import { appendUpdate, fmt, qrForm, streamObject } from './pdf-objects.ts';
 import { fontFeatures, segment, segmentsWidth } from './text-measure.ts';
-import type { PageTagger } from './structure.ts';
+import { overlayMarks, tagPages, type OverlayTags, type PageTagger } from './structure.ts';
 import type { FontKey } from './text-measure.ts';
 
 // What the main thread needs of the renderer lives in letter-identity.ts (no pdf-lib there).
@@ -62,8 +62,7 @@ const gray = (value = 0) => rgb(value, value, value);
 
 export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>, tags?: PageTagger) {
   for (const op of ops) {
-    // Each op in its own marked-content sequence (structure.ts); untagged documents paint as before.
-    tags?.open(op);
+    tags?.open(op); // each op in its own marked-content sequence (structure.ts)
     switch (op.kind) {
       case 'text': {
         let x = op.x;
@@ -247,6 +246,7 @@ export type PreparedLetter = {
   resourceNames: { fontNames: Partial<Record<FontKey, string>>; qrName: string }[];
   overlayObjects: number[];
   qrObject: number;
+  overlayTags?: OverlayTags;
 };
 
 /** Lays out and saves the shared letter once (the expensive part: layout, fonts, images). */
@@ -264,7 +264,9 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
   for (const [key, bytes] of layout.images) layout.images.set(key, await printImage(bytes, key.startsWith('sig:')));
   const pages = layout.pages.map(() => doc.addPage([PAGE.width, PAGE.height]));
   const embeddedImages = new Map<string, PDFImage | null>();
-  for (const [index, page] of pages.entries()) await paint(doc, page, layout.pages[index]!, fonts, layout.images, embeddedImages, warnings);
+  const tags = tagPages(doc, pages);
+  for (const [index, page] of pages.entries()) await paint(doc, page, layout.pages[index]!, fonts, layout.images, embeddedImages, warnings, tags.page(index));
+  const overlayTags = tags.finishLetter(layout.salutation.y);
 
   // Encode the overlay characters after the shared text (so the shared part's glyph ids are stable).
   const { overlayFonts, glyphHex } = await encodeOverlay(fonts, overlayChars);
@@ -281,6 +283,7 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
     resourceNames: resourceNames.map((names) => ({ fontNames: Object.fromEntries(names.fontNames), qrName: names.qrName })),
     overlayObjects: overlayRefs.map((ref) => ref.objectNumber),
     qrObject: qrRef.objectNumber,
+    overlayTags,
   };
 }
 
@@ -299,13 +302,16 @@ export function stampLetter<R extends RenderRecipient>(prepared: PreparedLetter,
     const fontNames = new Map(Object.entries(names.fontNames) as [FontKey, string][]);
     const text = (x: number, y: number, size: number, value: string, grayValue?: number) => overlayText(glyphHex, fontNames, x, y, size, value, grayValue);
     let content = 'q\n';
+    const mark = overlayMarks(prepared.overlayTags); // tags: address and salutation by MCID, the rest artifacts
     if (index === 0) {
+      content += mark.address;
       for (const line of address.lines) content += text(LEFT, line.y, line.size, line.text);
+      content += mark.salutation;
       const salutation = salutationLines(recipient.salutation).slice(0, prepared.salutation.lines);
       salutation.forEach((line, lineIndex) => (content += text(LEFT, prepared.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
     }
-    content += text(LEFT, 280 * MM, footerSize(footer), footer, 0.25);
-    content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${names.qrName} Do Q\n`;
+    content += mark.artifact(index === 0) + text(LEFT, 280 * MM, footerSize(footer), footer, 0.25);
+    content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${names.qrName} Do Q\n${mark.end}`;
     content += 'Q\n';
     return streamObject(objectNumber, Buffer.from(content, 'latin1'), '');
   });
@@ -319,6 +325,7 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   const prepared = await prepareLetter(model, options);
   return { pageCount: prepared.pageCount, warnings: prepared.warnings, emit: (recipient) => stampLetter(prepared, recipient) };
 }
+
 
 async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8Array> {
   try {
@@ -334,11 +341,7 @@ async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8A
 
 /** Renders recipients with one shared layout (convenience for tests, the CLI and the bench). */
 export async function renderLetters<R extends RenderRecipient>(model: LetterModel, recipients: R[], options: Partial<BatchOptions> & { createdAt: Date }): Promise<{ letters: RenderedLetter<R>[]; warnings: string[]; pageCount: number }> {
-  const batch = await prepareBatch(model, {
-    extraTexts: options.extraTexts ?? recipientTexts(recipients),
-    salutationLines: options.salutationLines ?? salutationLinesFor(recipients),
-    createdAt: options.createdAt,
-  });
+  const batch = await prepareBatch(model, { extraTexts: options.extraTexts ?? recipientTexts(recipients), salutationLines: options.salutationLines ?? salutationLinesFor(recipients), createdAt: options.createdAt });
   return { letters: recipients.map((recipient) => batch.emit(recipient)), warnings: batch.warnings, pageCount: batch.pageCount };
 }
 

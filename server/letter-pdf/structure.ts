@@ -9,14 +9,47 @@
 // consecutive lines of the same role, style, size and left edge form one element.
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFOperator, PDFString, PDFHexString } from 'pdf-lib';
 import type { PDFDocument, PDFPage, PDFRef } from 'pdf-lib';
-import { BODY_BOTTOM, MM, TOP_FOLLOWING } from './page-geometry.ts';
+import { ADDRESS } from './address-field.ts';
+import { BODY_BOTTOM, BODY_LEADING, MM, TOP_FOLLOWING } from './page-geometry.ts';
 import type { Op } from './page-geometry.ts';
+import type { FlowItem } from './pagination.ts';
 
 export type TagRole = 'H1' | 'H2' | 'H3' | 'P' | 'LI' | 'Note' | 'Figure' | 'Artifact';
 /** The role of an op in the structure tree; `group` joins ops into one element (the lines of one item). */
-export type OpTag = TagRole | { role: TagRole; group?: string };
+export type OpTag = TagRole | { role: TagRole; group?: string; parent?: string };
 
-type Element = { role: TagRole; page: number; mcids: number[]; alt?: string; group?: string; last?: { x: number; y: number; size: number; style: string } };
+type Last = { x: number; y: number; size: number; style: string; lineX: number };
+type Element = { role: TagRole; page: number; mcids: number[]; alt?: string; group?: string; parent?: string; last?: Last };
+
+let groups = 0;
+/** A fresh group name (only compared for equality; never printed). */
+export const newGroup = (prefix = 'g') => `${prefix}${(groups += 1)}`;
+
+/**
+ * Tags what the flow items from `from` on draw (a paragraph, a list item). Ops an inner block
+ * tagged already keep their tag unless `override` (a list item takes over its paragraphs).
+ */
+export function tagFlow(items: FlowItem[], from: number, tag: OpTag, override = false): void {
+  for (const item of items.slice(from)) {
+    const draw = item.draw;
+    item.draw = (ops, top) => {
+      const start = ops.length;
+      draw(ops, top);
+      for (let i = start; i < ops.length; i += 1) {
+        const op = ops[i]!;
+        if (op.kind !== 'draft' && (override || !op.tag)) ops[i] = { ...op, tag };
+      }
+    };
+  }
+}
+
+/** Tags the ops from index `from` on (a part laid out directly onto a page, such as the subject). */
+export function tagOps(ops: Op[], from: number, tag: OpTag): void {
+  for (let i = from; i < ops.length; i += 1) {
+    const op = ops[i]!;
+    if (op.kind !== 'draft' && !op.tag) ops[i] = { ...op, tag };
+  }
+}
 
 export type PageTagger = {
   /** Opens the marked-content sequence of one op (before it is painted). */
@@ -25,7 +58,7 @@ export type PageTagger = {
   close(): void;
 };
 
-const roleOf = (op: Op): { role: TagRole; group?: string } => {
+const roleOf = (op: Op): { role: TagRole; group?: string; parent?: string } => {
   if (op.kind !== 'draft' && op.tag) return typeof op.tag === 'string' ? { role: op.tag } : op.tag;
   if (op.kind === 'image') return { role: 'Figure' };
   // Page numbers, footer and running head (below the body, or grey at the top edge) are page furniture.
@@ -45,6 +78,11 @@ export type DocumentTags = {
   reserve(pageIndex: number, role: TagRole, beforeY: number): number;
   /** Writes the structure tree, the parent tree and /MarkInfo into the catalog. */
   finish(): void;
+  /**
+   * For a letter: reserves the address and the salutation that the personal overlay paints (read
+   * after the return line, and right before the body), then finishes.
+   */
+  finishLetter(salutationY: number): OverlayTags;
 };
 
 export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
@@ -61,14 +99,14 @@ export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
     let current: Element | undefined;
     return {
       open(op) {
-        const { role, group } = roleOf(op);
+        const { role, group, parent } = roleOf(op);
         if (role === 'Artifact') {
           page.pushOperators(PDFOperator.of('BMC' as never, ['/Artifact']));
           return;
         }
         const mcid = nextMcid[index]!++;
         page.pushOperators(PDFOperator.of('BDC' as never, [`/${role}`, `<</MCID ${mcid}>>`]));
-        const text = op.kind === 'text' ? { x: op.x, y: op.y, size: op.size, style: op.style } : undefined;
+        const text = op.kind === 'text' ? { x: op.x, y: op.y, size: op.size, style: op.style, lineX: op.x } : undefined;
         const joins =
           current !== undefined &&
           current.role === role &&
@@ -79,10 +117,11 @@ export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
             : current.group === undefined && text !== undefined && current.last !== undefined && sameBlock(current.last, text));
         if (joins) {
           current!.mcids.push(mcid);
-          current!.last = text;
+          // A run on the same line keeps the line's left edge for the next line.
+          if (text && current!.last) current!.last = { ...text, lineX: Math.abs(text.y - current!.last.y) < 0.5 ? current!.last.lineX : text.x };
           return;
         }
-        current = { role, page: index, mcids: [mcid], ...(group !== undefined ? { group } : {}), ...(text ? { last: text } : {}), ...(op.kind === 'image' ? { alt: op.alt } : {}) };
+        current = { role, page: index, mcids: [mcid], ...(group !== undefined ? { group } : {}), ...(parent !== undefined ? { parent } : {}), ...(text ? { last: text } : {}), ...(op.kind === 'image' ? { alt: op.alt } : {}) };
         elements.push(current);
         firstY.set(current, op.kind === 'text' || op.kind === 'image' ? op.y : op.kind === 'line' ? op.y1 : 0);
       },
@@ -100,6 +139,11 @@ export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
       firstY.set(element, beforeY);
       return element.mcids[0]!;
     },
+    finishLetter(salutationY) {
+      const overlay = { address: this.reserve(0, 'P', ADDRESS.returnBaseline + 0.5), salutation: this.reserve(0, 'P', salutationY - BODY_LEADING) };
+      this.finish();
+      return overlay;
+    },
     finish() {
       const ordered = [...elements];
       for (const { beforeY, element } of reserved) {
@@ -111,10 +155,14 @@ export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
   };
 }
 
-/** Two lines of one paragraph: same style, size and left edge, the second right below the first. */
-function sameBlock(previous: { x: number; y: number; size: number; style: string }, next: { x: number; y: number; size: number; style: string }): boolean {
+/**
+ * Untagged text of one paragraph: the next run on the same line, or a line right below with
+ * the same style, size and left edge.
+ */
+function sameBlock(previous: Last, next: Last): boolean {
+  if (Math.abs(next.y - previous.y) < 0.5) return next.x > previous.x && Math.abs(previous.size - next.size) < 0.01;
   const gap = next.y - previous.y;
-  return previous.style === next.style && Math.abs(previous.size - next.size) < 0.01 && Math.abs(previous.x - next.x) < 0.5 && gap > 0 && gap <= next.size * 1.6;
+  return previous.style === next.style && Math.abs(previous.size - next.size) < 0.01 && Math.abs(previous.lineX - next.x) < 0.5 && gap > 0 && gap <= next.size * 1.6;
 }
 
 function writeTree(doc: PDFDocument, pages: PDFPage[], elements: Element[], mcidCounts: number[]): void {
@@ -124,20 +172,33 @@ function writeTree(doc: PDFDocument, pages: PDFPage[], elements: Element[], mcid
   const parentTreeRef = context.nextRef();
   const byPage: PDFRef[][] = pages.map((_, index) => new Array<PDFRef>(mcidCounts[index]!));
   const kids: PDFRef[] = [];
+  // Consecutive elements with the same parent (the items of one list) go into one /L.
+  let list: { key: string; ref: PDFRef; items: PDFRef[] } | undefined;
+  const closeList = () => {
+    if (list) context.assign(list.ref, context.obj({ Type: 'StructElem', S: 'L', P: documentRef, K: list.items } as never));
+    list = undefined;
+  };
   for (const element of elements) {
     const ref = context.nextRef();
+    if (element.parent !== list?.key) closeList();
+    if (element.parent !== undefined && !list) {
+      list = { key: element.parent, ref: context.nextRef(), items: [] };
+      kids.push(list.ref);
+    }
     const dict: Record<string, unknown> = {
       Type: PDFName.of('StructElem'),
       S: PDFName.of(element.role),
-      P: documentRef,
+      P: list ? list.ref : documentRef,
       Pg: pages[element.page]!.ref,
       K: element.mcids.length === 1 ? PDFNumber.of(element.mcids[0]!) : context.obj(element.mcids),
     };
     if (element.alt !== undefined) dict.Alt = pdfText(element.alt);
     context.assign(ref, context.obj(dict as never));
-    kids.push(ref);
+    if (list) list.items.push(ref);
+    else kids.push(ref);
     for (const mcid of element.mcids) byPage[element.page]![mcid] = ref;
   }
+  closeList();
   context.assign(documentRef, context.obj({ Type: 'StructElem', S: 'Document', P: rootRef, K: kids, Lang: PDFString.of('de-DE') } as never));
   const nums = PDFArray.withContext(context);
   byPage.forEach((refs, index) => {
@@ -148,4 +209,19 @@ function writeTree(doc: PDFDocument, pages: PDFPage[], elements: Element[], mcid
   context.assign(rootRef, context.obj({ Type: 'StructTreeRoot', K: documentRef, ParentTree: parentTreeRef, ParentTreeNextKey: pages.length } as never));
   doc.catalog.set(PDFName.of('StructTreeRoot'), rootRef);
   doc.catalog.set(PDFName.of('MarkInfo'), context.obj({ Marked: true }) as PDFDict);
+}
+
+/** Marked-content ids on page 1 reserved for the personal overlay (address, salutation). */
+export type OverlayTags = { address: number; salutation: number };
+
+/** The marked-content operators of the per-letter overlay stream; all empty for an untagged base. */
+export function overlayMarks(tags: OverlayTags | undefined) {
+  if (!tags) return { address: '', salutation: '', artifact: (_afterSalutation: boolean) => '', end: '' };
+  return {
+    address: `/P <</MCID ${tags.address}>> BDC\n`,
+    salutation: `EMC\n/P <</MCID ${tags.salutation}>> BDC\n`,
+    /** Closes the salutation (on page 1) and opens the footer and QR code as an artifact. */
+    artifact: (afterSalutation: boolean) => `${afterSalutation ? 'EMC\n' : ''}/Artifact BMC\n`,
+    end: 'EMC\n',
+  };
 }
