@@ -62,7 +62,7 @@ const gray = (value = 0) => rgb(value, value, value);
 
 export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>, tags?: PageTagger) {
   for (const op of ops) {
-    tags?.open(op); // each op in its own marked-content sequence (structure.ts)
+    tags?.open(op); // marked content of the op's structure element (structure.ts)
     switch (op.kind) {
       case 'text': {
         let x = op.x;
@@ -115,8 +115,8 @@ export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: F
         break;
       }
     }
-    tags?.close();
   }
+  tags?.end();
 }
 
 export type Batch = {

@@ -52,10 +52,10 @@ export function tagOps(ops: Op[], from: number, tag: OpTag): void {
 }
 
 export type PageTagger = {
-  /** Opens the marked-content sequence of one op (before it is painted). */
+  /** Opens the marked-content sequence of an op (before it is painted), unless the open one goes on. */
   open(op: Op): void;
-  /** Closes it (after it is painted). */
-  close(): void;
+  /** Closes the open sequence (after the page's last op). */
+  end(): void;
 };
 
 const roleOf = (op: Op): { role: TagRole; group?: string; parent?: string } => {
@@ -94,18 +94,27 @@ export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
   const firstY = new Map<Element, number>();
   pages.forEach((page, index) => page.node.set(PDFName.of('StructParents'), PDFNumber.of(index)));
 
+  // A marked-content sequence stays open while the ops belong to the same element (one MCID
+  // per element and run, not per op: the ParentTree and the file stay small).
   const pageTagger = (index: number): PageTagger => {
     const page = pages[index]!;
     let current: Element | undefined;
+    /** What the open sequence is: an artifact, the current element, or nothing. */
+    let open: 'artifact' | 'element' | undefined;
+    const closeOpen = () => {
+      if (open) page.pushOperators(PDFOperator.of('EMC' as never));
+      open = undefined;
+    };
     return {
       open(op) {
         const { role, group, parent } = roleOf(op);
         if (role === 'Artifact') {
+          if (open === 'artifact') return;
+          closeOpen();
           page.pushOperators(PDFOperator.of('BMC' as never, ['/Artifact']));
+          open = 'artifact';
           return;
         }
-        const mcid = nextMcid[index]!++;
-        page.pushOperators(PDFOperator.of('BDC' as never, [`/${role}`, `<</MCID ${mcid}>>`]));
         const text = op.kind === 'text' ? { x: op.x, y: op.y, size: op.size, style: op.style, lineX: op.x } : undefined;
         const joins =
           current !== undefined &&
@@ -116,18 +125,25 @@ export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
             ? current.group === group
             : current.group === undefined && text !== undefined && current.last !== undefined && sameBlock(current.last, text));
         if (joins) {
-          current!.mcids.push(mcid);
           // A run on the same line keeps the line's left edge for the next line.
           if (text && current!.last) current!.last = { ...text, lineX: Math.abs(text.y - current!.last.y) < 0.5 ? current!.last.lineX : text.x };
+          if (open === 'element') return;
+          closeOpen();
+          const mcid = nextMcid[index]!++;
+          page.pushOperators(PDFOperator.of('BDC' as never, [`/${role}`, `<</MCID ${mcid}>>`]));
+          open = 'element';
+          current!.mcids.push(mcid);
           return;
         }
+        closeOpen();
+        const mcid = nextMcid[index]!++;
+        page.pushOperators(PDFOperator.of('BDC' as never, [`/${role}`, `<</MCID ${mcid}>>`]));
+        open = 'element';
         current = { role, page: index, mcids: [mcid], ...(group !== undefined ? { group } : {}), ...(parent !== undefined ? { parent } : {}), ...(text ? { last: text } : {}), ...(op.kind === 'image' ? { alt: op.alt } : {}) };
         elements.push(current);
         firstY.set(current, op.kind === 'text' || op.kind === 'image' ? op.y : op.kind === 'line' ? op.y1 : 0);
       },
-      close() {
-        page.pushOperators(PDFOperator.of('EMC' as never));
-      },
+      end: closeOpen,
     };
   };
 
@@ -157,12 +173,12 @@ export function tagPages(doc: PDFDocument, pages: PDFPage[]): DocumentTags {
 
 /**
  * Untagged text of one paragraph: the next run on the same line, or a line right below with
- * the same style, size and left edge.
+ * about the same size and the same left edge (a signature cell's lines are one paragraph).
  */
 function sameBlock(previous: Last, next: Last): boolean {
   if (Math.abs(next.y - previous.y) < 0.5) return next.x > previous.x && Math.abs(previous.size - next.size) < 0.01;
   const gap = next.y - previous.y;
-  return previous.style === next.style && Math.abs(previous.size - next.size) < 0.01 && Math.abs(previous.lineX - next.x) < 0.5 && gap > 0 && gap <= next.size * 1.6;
+  return Math.abs(previous.size - next.size) < 1.5 && Math.abs(previous.lineX - next.x) < 0.5 && gap > 0 && gap <= Math.max(previous.size, next.size) * 1.6;
 }
 
 function writeTree(doc: PDFDocument, pages: PDFPage[], elements: Element[], mcidCounts: number[]): void {
@@ -185,8 +201,8 @@ function writeTree(doc: PDFDocument, pages: PDFPage[], elements: Element[], mcid
       list = { key: element.parent, ref: context.nextRef(), items: [] };
       kids.push(list.ref);
     }
+    // /Type /StructElem is optional (ISO 32000-1 Table 323) and left out: bytes in every letter.
     const dict: Record<string, unknown> = {
-      Type: PDFName.of('StructElem'),
       S: PDFName.of(element.role),
       P: list ? list.ref : documentRef,
       Pg: pages[element.page]!.ref,
