@@ -189,7 +189,7 @@ export const attachedSupporterList = ({ db, clock, config, appeal, day }: { db: 
   appeal.supporterListAttached ? issueSupporterList({ db, clock, appeal, baseUrl: config.baseUrl, day }) : Promise.resolve(undefined);
 
 /** The signing record every letter mail of the appeal carries, when the organiser chose it (made once, see letters/signing-record.service.ts). */
-const attachedSigningRecord = ({ db, clock, config, appeal }: { db: Db; clock: Clock; config: Config; appeal: Appeal }) =>
+export const attachedSigningRecord = ({ db, clock, config, appeal }: { db: Db; clock: Clock; config: Config; appeal: Appeal }) =>
   appeal.signingRecordAttached ? issueSigningRecord({ db, clock, fileStore: createFileStore(config.uploadsDir), appeal, baseUrl: config.baseUrl }) : Promise.resolve(undefined);
 
 const selectionOf = (recipient: { addresseeId: number | null; listId: number | null }): LetterSelection['personal'] =>
