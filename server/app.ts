@@ -41,6 +41,7 @@ import auditRoutes from './audit/audit.routes.ts';
 import { draftLetterRoutes } from './letters/draft-letter.routes.ts';
 import { lettersRoutes } from './letters/letters.routes.ts';
 import { verifyRoutes } from './letters/verify.routes.ts';
+import { signingRecordPublicRoutes, signingRecordRoutes } from './letters/signing-record.routes.ts';
 import addresseesImportRoutes from './addressees/addressees-import.routes.ts';
 import mailRoutes from './mail/mail.routes.ts';
 import dispatchRoutes from './dispatch/dispatch.routes.ts';
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(signingRoutes, { db, clock, config, fileStore });
   await app.register(draftLetterRoutes, { db, clock, config, fileStore });
   await app.register(verifyRoutes, { db });
+  await app.register(signingRecordPublicRoutes, { db, clock, fileStore, baseUrl: config.baseUrl, seal: config.seal });
   await app.register(organisationJoinRoutes, { db, clock, config, fileStore });
   // The public side of an appeal: its page, open data, citizens' signatures, the sent letter.
   const dispatchOf = (appealId: number) => dispatchRepository(db).findByAppeal(appealId);
@@ -160,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(addresseesImportRoutes, { db, clock, importsDir: config.importsDir });
     await organiserArea.register(appealAddresseesRoutes, { db });
     await organiserArea.register(lettersRoutes, { db, clock, fileStore, baseUrl: config.baseUrl, jobsDir: config.jobsDir, seal: config.seal });
+    await organiserArea.register(signingRecordRoutes, { db, clock, fileStore, baseUrl: config.baseUrl, seal: config.seal });
     await organiserArea.register(mailRoutes, {
       db,
       config,

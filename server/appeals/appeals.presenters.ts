@@ -91,7 +91,7 @@ export function presentAppealFacts(appeal: Appeal) {
 const yesNo = (value: boolean) => (value ? t('common.yes') : t('common.no'));
 
 /** The public page and the supporters in the letter, as the overview lists them. */
-export function presentPublicSettings(appeal: Pick<Appeal, 'publicPage' | 'publicFrom' | 'supportClosesOn' | 'supportGoal' | 'letterNamesSupporters' | 'letterCountsCitizens' | 'supporterListAttached'>) {
+export function presentPublicSettings(appeal: Pick<Appeal, 'publicPage' | 'publicFrom' | 'supportClosesOn' | 'supportGoal' | 'letterNamesSupporters' | 'letterCountsCitizens' | 'supporterListAttached' | 'signingRecordAttached'>) {
   return [
     { label: t('appeal.field.publicPage'), value: appeal.publicPage ? t(`appealPublic.from.${appeal.publicFrom}.fact` as MessageKey) : t('common.no') },
     { label: t('appealPublic.field.supportClosesOn'), value: appeal.supportClosesOn ? formatIsoDate(appeal.supportClosesOn) : '' },
@@ -99,6 +99,7 @@ export function presentPublicSettings(appeal: Pick<Appeal, 'publicPage' | 'publi
     { label: t('appealPublic.fact.letterNamesSupporters'), value: yesNo(appeal.letterNamesSupporters) },
     { label: t('appealPublic.fact.letterCountsCitizens'), value: yesNo(appeal.letterCountsCitizens) },
     { label: t('appealPublic.fact.supporterListAttached'), value: yesNo(appeal.supporterListAttached) },
+    { label: t('appealPublic.fact.signingRecordAttached'), value: yesNo(appeal.signingRecordAttached) },
   ];
 }
 

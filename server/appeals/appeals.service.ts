@@ -46,6 +46,7 @@ export type PublicSettings = {
   letterNamesSupporters: boolean;
   letterCountsCitizens: boolean;
   supporterListAttached: boolean;
+  signingRecordAttached: boolean;
 };
 
 /** Off, as every appeal starts. */
@@ -57,6 +58,7 @@ export const defaultPublicSettings: PublicSettings = {
   letterNamesSupporters: false,
   letterCountsCitizens: false,
   supporterListAttached: false,
+  signingRecordAttached: false,
 };
 
 const MAX_SUPPORT_GOAL = 100_000_000;
@@ -99,6 +101,7 @@ export function readAppealForm(body: unknown): FormResult<AppealInput> {
     letterNamesSupporters: form.checkbox('letterNamesSupporters'),
     letterCountsCitizens: form.checkbox('letterCountsCitizens'),
     supporterListAttached: form.checkbox('supporterListAttached'),
+    signingRecordAttached: form.checkbox('signingRecordAttached'),
   };
   // A word of thousands of characters cannot be set as a letter: refused at the field, the text kept.
   const overlong = findOverlongWord(input.body);

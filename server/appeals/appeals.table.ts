@@ -55,6 +55,8 @@ export const appeals = sqliteTable('appeals', {
   letterCountsCitizens: integer('letter_counts_citizens', { mode: 'boolean' }).notNull().default(false),
   /** Every letter mail carries a second PDF "Unterstützerliste". */
   supporterListAttached: integer('supporter_list_attached', { mode: 'boolean' }).notNull().default(false),
+  /** Every letter mail carries the "Zeichnungsnachweis" as a further PDF. */
+  signingRecordAttached: integer('signing_record_attached', { mode: 'boolean' }).notNull().default(false),
   /** ISO date until which first signatories are asked to answer (shown in invitations). */
   signingDeadline: text('signing_deadline').notNull().default(''),
   createdBy: integer('created_by').references(() => organisers.id, { onDelete: 'set null' }),

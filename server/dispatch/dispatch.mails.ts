@@ -16,6 +16,8 @@ import { verificationUrl } from '../letter-pdf/letter-identity.ts';
 import type { LetterRecipient } from '../letters/recipients.ts';
 import { issueSupporterList } from '../letters/supporter-list.service.ts';
 import type { IssuedSupporterList } from '../letters/supporter-list.service.ts';
+import { issueSigningRecord } from '../letters/signing-record.service.ts';
+import type { IssuedSigningRecord } from '../letters/signing-record.service.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer, MailMessage, MailRenderer } from '../mail/mail.types.ts';
 import type { ComposerRegistry, MailKindHooks } from '../mail/composers.ts';
@@ -120,6 +122,7 @@ export async function buildLetterMail({
   render,
   testFor,
   supporterList,
+  signingRecord,
 }: {
   appeal: Appeal;
   organisations: string[];
@@ -127,6 +130,8 @@ export async function buildLetterMail({
   letter: Pick<IssuedLetter, 'bytes' | 'code' | 'fileName'>;
   /** The "Unterstützerliste", attached as a second PDF when the appeal says so. */
   supporterList?: Pick<IssuedSupporterList, 'bytes' | 'fileName'> | undefined;
+  /** The "Zeichnungsnachweis", attached as a further PDF when the appeal says so. */
+  signingRecord?: Pick<IssuedSigningRecord, 'bytes' | 'fileName'> | undefined;
   forwardTo: string;
   baseUrl: string;
   render: MailRenderer;
@@ -145,6 +150,7 @@ export async function buildLetterMail({
     attachment: [
       t('dispatch.mail.attachment', { fileName: letter.fileName, size: formatBytes(letter.bytes.byteLength) }),
       ...(supporterList ? [t('supporterList.mailAttachment', { fileName: asciiFileName(supporterList.fileName), size: formatBytes(supporterList.bytes.byteLength) })] : []),
+      ...(signingRecord ? [t('signingRecord.mailAttachment', { fileName: asciiFileName(signingRecord.fileName), size: formatBytes(signingRecord.bytes.byteLength) })] : []),
     ].join(' '),
     verifyIntro: t('dispatch.mail.verify', { code: letter.code }),
     verifyUrl: url,
@@ -165,6 +171,7 @@ export async function buildLetterMail({
     attachments: [
       { filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf' },
       ...(supporterList ? [{ filename: asciiFileName(supporterList.fileName), content: supporterList.bytes, contentType: 'application/pdf' }] : []),
+      ...(signingRecord ? [{ filename: asciiFileName(signingRecord.fileName), content: signingRecord.bytes, contentType: 'application/pdf' }] : []),
     ],
   };
 }
@@ -180,6 +187,10 @@ export function asciiFileName(name: string): string {
 /** The supporter list every letter mail of the appeal carries, when the organiser chose it (rendered once, see letters/supporter-list.service.ts). */
 export const attachedSupporterList = ({ db, clock, config, appeal, day }: { db: Db; clock: Clock; config: Config; appeal: Appeal; day: string }) =>
   appeal.supporterListAttached ? issueSupporterList({ db, clock, appeal, baseUrl: config.baseUrl, day }) : Promise.resolve(undefined);
+
+/** The signing record every letter mail of the appeal carries, when the organiser chose it (made once, see letters/signing-record.service.ts). */
+export const attachedSigningRecord = ({ db, clock, config, appeal }: { db: Db; clock: Clock; config: Config; appeal: Appeal }) =>
+  appeal.signingRecordAttached ? issueSigningRecord({ db, clock, fileStore: createFileStore(config.uploadsDir), appeal, baseUrl: config.baseUrl, seal: config.seal }) : Promise.resolve(undefined);
 
 const selectionOf = (recipient: { addresseeId: number | null; listId: number | null }): LetterSelection['personal'] =>
   recipient.addresseeId !== null ? { addresseeId: recipient.addresseeId } : { listId: recipient.listId ?? -1 };
@@ -273,6 +284,7 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
     if (deliveryId === undefined) testFor = letter.recipient.label;
     const message = await buildLetterMail({
       supporterList: await attachedSupporterList({ db, clock, config, appeal, day }),
+      signingRecord: await attachedSigningRecord({ db, clock, config, appeal }),
       appeal,
       organisations: organisationsOf(db, appeal),
       recipient: letter.recipient,

@@ -24,6 +24,7 @@ import {
   APPEAL_LETTER_KIND,
   MAX_MESSAGE_BYTES,
   attachedSupporterList,
+  attachedSigningRecord,
   buildLetterMail,
   forwardingGroup,
   renderDeliveryLetter,
@@ -81,6 +82,7 @@ export async function sampleMail({
   const letter = await renderDeliveryLetter({ db, clock, config, cache, appeal, day, recipient: first.recipient });
   const message = await buildLetterMail({
     supporterList: await attachedSupporterList({ db, clock, config, appeal, day }),
+    signingRecord: await attachedSigningRecord({ db, clock, config, appeal }),
     appeal,
     organisations: signingOrganisations({ db, appeal }),
     recipient: letter.recipient,

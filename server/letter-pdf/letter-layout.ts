@@ -13,6 +13,7 @@ import { addPageFurniture, paginate } from './pagination.ts';
 import type { FlowItem } from './pagination.ts';
 import { pushSignatures, pushTrailingLists } from './signature-block.ts';
 import { segment } from './text-measure.ts';
+import { tagOps } from './structure.ts';
 
 export type LayoutResult = {
   pages: Op[][];
@@ -48,7 +49,9 @@ export function layoutLetter(model: LetterModel, options: LayoutOptions): Layout
   layoutReturnLine(first, model.coalitionName, model.contact.email);
   const infoBottom = layoutInfoBlock(model, first);
   layoutFoldMarks(first);
+  const subjectFrom = first.length;
   let startTop = layoutSubject(model, first, Math.max(ADDRESS.zoneBottom, infoBottom) + 8.5 * MM);
+  tagOps(first, subjectFrom, { role: 'H1', group: 'subject' });
 
   // Two blank lines, the salutation (personal), one blank line.
   startTop += 1.6 * BODY_LEADING;

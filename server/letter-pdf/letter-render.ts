@@ -21,6 +21,7 @@ import { makePdfA, subsetFontName } from './pdfa.ts';
 import type { SealSettings } from './seal.ts';
 import { footerLine, reserveOverlay, saveBase, sealLine, sealPreparation, stampLetter } from './letter-stamp.ts';
 import type { PreparedLetter, RenderedLetter } from './letter-stamp.ts';
+import { tagPages, type PageTagger } from './structure.ts';
 import type { FontKey } from './text-measure.ts';
 
 // What the main thread needs of the renderer lives in letter-identity.ts (no pdf-lib there).
@@ -62,8 +63,9 @@ export function createFonts(doc: PDFDocument): Fonts {
 const flipY = (y: number) => PAGE.height - y;
 const gray = (value = 0) => rgb(value, value, value);
 
-export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>) {
+export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>, tags?: PageTagger) {
   for (const op of ops) {
+    tags?.open(op); // marked content of the op's structure element (structure.ts)
     switch (op.kind) {
       case 'text': {
         let x = op.x;
@@ -117,6 +119,7 @@ export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: F
       }
     }
   }
+  tags?.end();
 }
 
 export type Batch = {
@@ -179,7 +182,9 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
   for (const [key, bytes] of layout.images) layout.images.set(key, await printImage(bytes, key.startsWith('sig:')));
   const pages = layout.pages.map(() => doc.addPage([PAGE.width, PAGE.height]));
   const embeddedImages = new Map<string, PDFImage | null>();
-  for (const [index, page] of pages.entries()) await paint(doc, page, layout.pages[index]!, fonts, layout.images, embeddedImages, warnings);
+  const tags = tagPages(doc, pages);
+  for (const [index, page] of pages.entries()) await paint(doc, page, layout.pages[index]!, fonts, layout.images, embeddedImages, warnings, tags.page(index));
+  const overlayTags = tags.finishLetter(layout.salutation.y);
 
   // Encode the overlay characters after the shared text (so the shared part's glyph ids are stable).
   const { overlayFonts, glyphHex } = await encodeOverlay(fonts, overlayChars);
@@ -197,6 +202,7 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
     headObject: headRef.objectNumber,
     overlayObjects: overlayRefs.map((ref) => ref.objectNumber),
     qrObject: qrRef.objectNumber,
+    overlayTags,
     ...(options.seal ? { seal: sealPreparation(doc, pages[0]!, options.seal, options.createdAt, model.baseUrl) } : {}),
   };
 }

@@ -10,6 +10,8 @@ import { BODY_SIZE, BODY_LEADING, LEFT, MM, PAGE, TEXT_WIDTH } from './page-geom
 import { appendUpdate, fmt, qrForm, streamObject } from './pdf-objects.ts';
 import type { UpdateTrailer } from './pdf-objects.ts';
 import { segment, segmentsWidth } from './text-measure.ts';
+import { overlayMarks } from './structure.ts';
+import type { OverlayTags } from './structure.ts';
 import type { FontKey } from './text-measure.ts';
 import { verificationUrl } from './letter-identity.ts';
 import { idHex } from './pdfa.ts';
@@ -46,6 +48,8 @@ export type PreparedLetter = {
   /** The footer stream of each page. */
   overlayObjects: number[];
   qrObject: number;
+  /** The marked-content ids of the address and the salutation (structure.ts). */
+  overlayTags?: OverlayTags;
   /** Set when every letter is sealed: the certificate, the time of sealing and what the seal update repeats. */
   seal?: { settings: SealSettings; at: string; location: string; template: SealTemplate };
 };
@@ -180,17 +184,21 @@ export function stampLetter<R extends RenderRecipient>(prepared: PreparedLetter,
     return (x: number, y: number, size: number, value: string, grayValue?: number) => overlayText(glyphHex, fontNames, x, y, size, value, grayValue);
   };
   const firstPage = textIn(0);
-  let head = 'q\n';
+  // Tags: the address and the salutation by their marked-content ids, footer and QR code as artifacts.
+  const mark = overlayMarks(prepared.overlayTags);
+  let head = `q\n${mark.address}`;
   for (const line of address.lines) head += firstPage(LEFT, line.y, line.size, line.text);
+  head += mark.salutation;
   const salutation = salutationLines(recipient.salutation).slice(0, prepared.salutation.lines);
   salutation.forEach((line, lineIndex) => (head += firstPage(LEFT, prepared.salutation.y + lineIndex * BODY_LEADING, BODY_SIZE, line)));
+  head += mark.end;
   const objects = [streamObject(prepared.headObject, Buffer.from(`${head}Q\n`, 'latin1'), '')];
   const sealed = prepared.seal ? sealLine(prepared.seal.settings.holder) : undefined;
   prepared.overlayObjects.forEach((objectNumber, index) => {
     const text = textIn(index);
-    let content = `q\n${text(LEFT, 280 * MM, footerSize(footer), footer, 0.25)}`;
+    let content = `q\n${mark.artifact(false)}${text(LEFT, 280 * MM, footerSize(footer), footer, 0.25)}`;
     if (sealed) content += text(LEFT, SEAL_LINE_Y, footerSize(sealed), sealed, 0.25);
-    content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${prepared.resourceNames[index]!.qrName} Do Q\n`;
+    content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${prepared.resourceNames[index]!.qrName} Do Q\n${mark.end}`;
     objects.push(streamObject(objectNumber, Buffer.from(`${content}Q\n`, 'latin1'), ''));
   });
   objects.push(streamObject(prepared.qrObject, Buffer.from(qr.content, 'latin1'), `/Type /XObject /Subtype /Form /BBox [0 0 ${qr.size} ${qr.size}] `));

@@ -1,6 +1,7 @@
 // The page of a DIN 5008 Form B letter on A4 and the drawing operations the layout produces.
 // Units are PDF points, y measured from the TOP of the page (the painter flips it).
 import type { Style } from './text-measure.ts';
+import type { OpTag } from './structure.ts';
 
 export const MM = 72 / 25.4;
 export const PAGE = { width: 595.28, height: 841.89 };
@@ -20,9 +21,9 @@ export const FOOTNOTE_LEADING = 10.5;
 
 export type Gray = number;
 
-export type TextOp = { kind: 'text'; x: number; y: number; size: number; style: Style; text: string; gray?: Gray };
-export type LineOp = { kind: 'line'; x1: number; y1: number; x2: number; y2: number; width: number; gray?: Gray; dash?: boolean };
-export type ImageOp = { kind: 'image'; image: string; x: number; y: number; w: number; h: number; alt: string };
+export type TextOp = { kind: 'text'; x: number; y: number; size: number; style: Style; text: string; gray?: Gray; tag?: OpTag };
+export type LineOp = { kind: 'line'; x1: number; y1: number; x2: number; y2: number; width: number; gray?: Gray; dash?: boolean; tag?: OpTag };
+export type ImageOp = { kind: 'image'; image: string; x: number; y: number; w: number; h: number; alt: string; tag?: OpTag };
 export type DraftOp = { kind: 'draft' };
 export type Op = TextOp | LineOp | ImageOp | DraftOp;
 

@@ -46,8 +46,9 @@ function drawFootnotes(ops: Op[], notes: Map<number, FootnoteLayout>, numbers: n
     if (!note) continue;
     note.lines.forEach((line, index) => {
       const baseline = top + FOOTNOTE_LEADING * 0.8 + index * FOOTNOTE_LEADING;
-      if (index === 0) ops.push({ kind: 'text', x: LEFT, y: baseline - 2.5, size: FOOTNOTE_SIZE * 0.8, style: 'regular', text: String(n) });
-      for (const frag of line.frags) ops.push({ kind: 'text', x: LEFT + 4.5 * MM + frag.dx, y: baseline - frag.rise, size: frag.size, style: frag.style, text: frag.text });
+      const tag = { role: 'Note', group: `note${n}` } as const;
+      if (index === 0) ops.push({ kind: 'text', x: LEFT, y: baseline - 2.5, size: FOOTNOTE_SIZE * 0.8, style: 'regular', text: String(n), tag });
+      for (const frag of line.frags) ops.push({ kind: 'text', x: LEFT + 4.5 * MM + frag.dx, y: baseline - frag.rise, size: frag.size, style: frag.style, text: frag.text, tag });
     });
     top += note.height;
   }

@@ -1,8 +1,8 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { appeals } from '../appeals/appeals.table.ts';
 
-/** supporter_list: the "Unterstützerliste" that goes with the letter mails (no CHECK constraint: no migration). */
-export const letterDocumentKinds = ['master', 'personal', 'print', 'supporter_list'] as const;
+/** supporter_list: the "Unterstützerliste" that goes with the letter mails; signing_record: the "Zeichnungsnachweis" (no CHECK constraint: no migration). */
+export const letterDocumentKinds = ['master', 'personal', 'print', 'supporter_list', 'signing_record'] as const;
 export type LetterDocumentKind = (typeof letterDocumentKinds)[number];
 
 /**

@@ -9,6 +9,8 @@ import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf
 import { withTransfer } from '../jobs/worker-pool.ts';
 import { renderSupporterList } from '../letter-pdf/supporter-list.ts';
 import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
+import { renderSigningRecord } from '../letter-pdf/signing-record.ts';
+import type { SigningRecordModel } from '../letter-pdf/signing-record.ts';
 
 /** Loads this module (and the engine) in a worker: the first real job does not pay for it. */
 export const ready = () => true;
@@ -16,6 +18,12 @@ export const ready = () => true;
 /** The supporter list that goes with the letter mails (letter-pdf/supporter-list.ts). */
 export async function supporterList({ model, createdAt }: { model: SupporterListModel; createdAt: Date }): Promise<{ bytes: Uint8Array; pageCount: number }> {
   const result = await renderSupporterList(model, createdAt);
+  return withTransfer(result, [result.bytes]);
+}
+
+/** The "Zeichnungsnachweis" (letter-pdf/signing-record.ts), sealed here in the worker when a seal is configured. */
+export async function signingRecord({ model }: { model: SigningRecordModel }): Promise<{ bytes: Uint8Array; pageCount: number }> {
+  const result = await renderSigningRecord(model);
   return withTransfer(result, [result.bytes]);
 }
 

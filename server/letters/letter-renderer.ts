@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { CombineInput } from '../letter-pdf/letter-combine.ts';
 import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
+import type { SigningRecordModel } from '../letter-pdf/signing-record.ts';
 import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
 import { AppError } from '../shared/app-error.ts';
@@ -24,6 +25,8 @@ export type LetterRenderer = {
   combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
   /** The "Unterstützerliste" PDF. */
   supporterList(model: SupporterListModel, createdAt: Date): Promise<{ bytes: Uint8Array; pageCount: number }>;
+  /** The "Zeichnungsnachweis" PDF, finished (sealed) in the worker. */
+  signingRecord(model: SigningRecordModel): Promise<{ bytes: Uint8Array; pageCount: number }>;
   warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[]): Promise<string[]>;
   /** Starts every worker and loads the engine in it (at server start, before a bench). */
   warmUp(): Promise<void>;
@@ -79,6 +82,7 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
     },
     combine: (input) => run('combine', input),
     supporterList: (model, createdAt) => run('supporterList', { model, createdAt }),
+    signingRecord: (model) => run('signingRecord', { model }),
     warnings: (model, options, recipients) => run('warnings', { model, options, recipients }),
     async warmUp() {
       await Promise.all(Array.from({ length: pool.threads }, () => run('ready', {})));

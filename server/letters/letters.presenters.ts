@@ -52,7 +52,7 @@ export function presentVerification(found: VerificationView, named: { name: stri
     code: document.code,
     appealTitle: appeal.title,
     coalition: appeal.coalitionName,
-    kind: document.kind === 'master' ? t('verify.kind.master') : document.kind === 'print' ? t('verify.kind.print') : document.kind === 'supporter_list' ? t('verify.kind.supporterList') : t('verify.kind.personal'),
+    kind: document.kind === 'master' ? t('verify.kind.master') : document.kind === 'print' ? t('verify.kind.print') : document.kind === 'supporter_list' ? t('verify.kind.supporterList') : document.kind === 'signing_record' ? t('verify.kind.signingRecord') : t('verify.kind.personal'),
     draft: document.draft,
     version: document.textVersionHash,
     addressLines: document.addressLines ? document.addressLines.split('\n') : [],

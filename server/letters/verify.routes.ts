@@ -9,6 +9,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { findDocument, normaliseCode } from './letter-documents.service.ts';
 import { presentVerification } from './letters.presenters.ts';
 import { publiclyNamedSignatories } from '../signatories/signatories.service.ts';
+import { hasSigningRecord } from './signing-record.service.ts';
 
 const MAX_VERIFY_BYTES = 10 * 1024 * 1024;
 // An upload is hashed as it arrives (only its first KB is kept). At most two are read at a time,
@@ -41,6 +42,7 @@ export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
       title: t('verify.titleCode', { code: found.document.code }),
       document: presentVerification(found, publiclyNamedSignatories({ db, appealId: found.document.appealId })),
       result: extra.result,
+      signingRecordUrl: hasSigningRecord({ db, appealId: found.document.appealId }) ? `/v/${found.document.code}/zeichnungsnachweis.pdf` : '',
       form,
     });
   };

@@ -46,6 +46,7 @@ const publicRoutes = new Set([
   'GET /v',
   'GET /v/:code',
   'POST /v/:code',
+  'GET /v/:code/zeichnungsnachweis.pdf',
   'GET /a/:slug/organisation',
   'POST /a/:slug/organisation',
   // The public page of an appeal, its open data and the citizens' links (server/supporters/).

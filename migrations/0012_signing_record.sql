@@ -1,0 +1,1 @@
+ALTER TABLE `appeals` ADD `signing_record_attached` integer DEFAULT false NOT NULL;
