@@ -189,7 +189,8 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
   // Encode the overlay characters after the shared text (so the shared part's glyph ids are stable).
   const { overlayFonts, glyphHex } = await encodeOverlay(fonts, overlayChars);
   const { headRef, overlayRefs, qrRef, resourceNames } = reserveOverlay(doc, pages, overlayFonts);
-  const base = await saveBase(doc, JSON.stringify(layout.pages));
+  // The /ID comes from what the pages show (tag group names are counters, not content).
+  const base = await saveBase(doc, JSON.stringify(layout.pages, (key, value: unknown) => (key === 'tag' ? undefined : value)));
   return {
     pageCount: pages.length,
     warnings: [...warnings],
