@@ -24,7 +24,9 @@ export type TextOp = { kind: 'text'; x: number; y: number; size: number; style: 
 export type LineOp = { kind: 'line'; x1: number; y1: number; x2: number; y2: number; width: number; gray?: Gray; dash?: boolean };
 export type ImageOp = { kind: 'image'; image: string; x: number; y: number; w: number; h: number; alt: string };
 export type DraftOp = { kind: 'draft' };
-export type Op = TextOp | LineOp | ImageOp | DraftOp;
+/** A clickable area (x, y = top left) opening a web address; the address is printed as well. */
+export type LinkOp = { kind: 'link'; x: number; y: number; w: number; h: number; url: string };
+export type Op = TextOp | LineOp | ImageOp | DraftOp | LinkOp;
 
 /** The largest font size from `start` down to `min` (in `step`s) at which `fits` holds, else `min`. */
 export function shrinkToFit(start: number, min: number, step: number, fits: (size: number) => boolean): number {

@@ -24,7 +24,7 @@ export type LetterRenderer = {
   combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
   /** The "Unterstützerliste" PDF. */
   supporterList(model: SupporterListModel, createdAt: Date): Promise<{ bytes: Uint8Array; pageCount: number }>;
-  warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[]): Promise<string[]>;
+  warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines' | 'salutation' | 'note'>[]): Promise<string[]>;
   /** Starts every worker and loads the engine in it (at server start, before a bench). */
   warmUp(): Promise<void>;
   /** Jobs given to the pool so far. */
