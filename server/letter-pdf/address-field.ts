@@ -63,8 +63,9 @@ export function layoutReturnLine(ops: Op[], sender: Sender, warnings: Set<string
     size = shrinkToFit(8, 6, 0.25, (s) => fits(short, s));
     if (!fits(short, size)) {
       // Two lines, broken between the parts where possible (the Vermerkzone has room above).
-      size = 6.5;
-      lines = wrapParts(parts.map(abbreviate), size);
+      const shortParts = parts.map(abbreviate);
+      size = shrinkToFit(8, 6, 0.25, (s) => wrapParts(shortParts, s).length <= 2);
+      lines = wrapParts(shortParts, size);
     }
   }
   const leading = size * 1.2;
