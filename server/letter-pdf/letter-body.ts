@@ -96,8 +96,8 @@ export function layoutFootnotes(footnotes: Footnote[], hyphenation: Hyphenation 
  */
 export function pushClosing(items: FlowItem[], closing: string): void {
   if (!closing.trim()) return;
-  const last = items.at(-1);
-  if (last) last.keepWithNext = true;
+  // The last two lines of the text, even when the last paragraph has one line.
+  for (const item of items.slice(-2)) item.keepWithNext = true;
   const lines = breakInlines([plainInline(closing)], TEXT_WIDTH, BODY_SIZE, 'regular', 'none');
   lines.forEach((line, index) => items.push({ ...lineItem(line, LEFT, index === 0 ? BODY_LEADING : 0, BODY_LEADING), keepWithNext: true }));
 }

@@ -13,47 +13,8 @@ import type { PdfTextItem } from '../helpers/pdf.ts';
 import { parseLetterText } from '../../server/appeals/letter-text.ts';
 import { renderLetters } from '../../server/letter-pdf/letter-render.ts';
 import type { LetterModel, LetterSignatory, RenderRecipient } from '../../server/letter-pdf/letter-model.ts';
+import { filler, letterModel, recipient, signedAt } from './letter-fixtures.ts';
 import { reencodeSignature } from '../../server/signatories/logos.ts';
-
-const signedAt = new Date('2026-11-20T10:00:00Z');
-const filler = 'Die Integration braucht Struktur, Geld und Menschen, die sich vor Ort kümmern und die Angebote verbinden.';
-
-export function letterModel(overrides: Partial<LetterModel> = {}): LetterModel {
-  const signatories: LetterSignatory[] = [
-    { name: 'Małgorzata Kowalska', function: 'Vorsitzende', organisation: 'AWO Kreisverband Kleve e.V.', signature: { signedAt } },
-    { name: 'Andreas Brinkmann', function: 'Vorstand', organisation: 'Caritasverband Geldern-Kevelaer e.V.', signature: { signedAt } },
-    { name: 'Rolf Terhoeven', function: 'Vorsitzender', organisation: 'DGB Kreisverband Kleve', signature: { signedAt } },
-  ];
-  return {
-    slug: 'kleve-aufruf',
-    coalitionName: 'Aktionsbündnis für Integration im Kreis Kleve',
-    senderAddress: ['c/o Caritasverband Kleve e.V.', 'Hoffmannallee 66', '47533 Kleve'],
-    place: 'Kleve',
-    title: 'Integration braucht Struktur',
-    subtitleLines: [],
-    letterDate: '2026-11-22',
-    reference: '',
-    text: parseLetterText(`${filler}\n\n${filler} ${filler}`),
-    closing: 'Mit freundlichen Grüßen',
-    contact: { name: 'Andrea Beispiel', function: 'Koordination', email: 'koordination@example.org', phone: '02821 000000' },
-    ccLines: [],
-    attachmentLines: [],
-    listFirstSignatories: false,
-    draft: false,
-    organisations: signatories.map((s) => ({ name: s.organisation, shortName: s.organisation.split(' ')[0]! })),
-    signatories,
-    baseUrl: 'https://mitzeichnen.example',
-    ...overrides,
-  };
-}
-
-export const recipient = (overrides: Partial<RenderRecipient> = {}): RenderRecipient => ({
-  label: 'Stadt Goch',
-  addressLines: ['Stadt Goch', 'Herrn Bürgermeister', 'Ulrich Knickrehm', 'Markt 2', '47574 Goch'],
-  salutation: 'Sehr geehrter Herr Bürgermeister,',
-  code: 'ABCD-EFGH',
-  ...overrides,
-});
 
 async function render(model: LetterModel, recipients: RenderRecipient[] = [recipient()]) {
   const result = await renderLetters(model, recipients, { createdAt: fixedNow });
@@ -254,6 +215,15 @@ describe('signatures', () => {
       images += 1;
     }
     expect(images).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('no near-empty last page', () => {
+  it('tightens the gaps when that saves a last page holding only a row of signatures', async () => {
+    const signatories: LetterSignatory[] = Array.from({ length: 9 }, (_, i) => ({ name: `Person Nummer ${i + 1}`, function: 'Vorsitzende', organisation: `Verband ${i + 1}`, signature: { signedAt } }));
+    const { pages, text } = await render(letterModel({ signatories, organisations: [], senderAddress: ['Markt 1', '47533 Kleve'], text: parseLetterText(`${filler} ${filler}\n\n${filler} ${filler}`) }));
+    expect(pages).toBe(1);
+    for (const signatory of signatories) expect(text).toContain(signatory.name);
   });
 });
 
