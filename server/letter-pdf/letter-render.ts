@@ -7,7 +7,7 @@
 // Fonts are subset once per batch; the subset covers every character of every recipient
 // passed in `extraTexts` (ligatures are off, so glyphs do not depend on context).
 import { createHash } from 'node:crypto';
-import { PDFDocument, PDFRef, PDFString, degrees, rgb } from 'pdf-lib';
+import { BlendMode, PDFDocument, PDFRef, PDFString, degrees, rgb } from 'pdf-lib';
 import type { PDFFont, PDFImage, PDFPage } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
 import { t } from '../i18n/index.ts';
@@ -92,7 +92,7 @@ export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: F
           }
           embeddedImages.set(op.image, image);
         }
-        if (image) page.drawImage(image, { x: op.x, y: flipY(op.y + op.h), width: op.w, height: op.h });
+        if (image) page.drawImage(image, { x: op.x, y: flipY(op.y + op.h), width: op.w, height: op.h, ...(op.blend ? { blendMode: BlendMode.Multiply } : {}) });
         else {
           const font = await fonts.get('bold');
           page.drawText(op.alt.slice(0, 20), { x: op.x, y: flipY(op.y + op.h / 2), size: 8, font, color: gray(0.2) });

@@ -22,7 +22,8 @@ export type Gray = number;
 
 export type TextOp = { kind: 'text'; x: number; y: number; size: number; style: Style; text: string; gray?: Gray };
 export type LineOp = { kind: 'line'; x1: number; y1: number; x2: number; y2: number; width: number; gray?: Gray; dash?: boolean };
-export type ImageOp = { kind: 'image'; image: string; x: number; y: number; w: number; h: number; alt: string };
+/** `multiply`: white leaves what is beneath visible (signatures). */
+export type ImageOp = { kind: 'image'; image: string; x: number; y: number; w: number; h: number; alt: string; blend?: 'multiply' };
 export type DraftOp = { kind: 'draft' };
 /** A clickable area (x, y = top left) opening a web address; the address is printed as well. */
 export type LinkOp = { kind: 'link'; x: number; y: number; w: number; h: number; url: string };

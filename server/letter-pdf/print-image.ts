@@ -25,15 +25,18 @@ export async function transparentPaper(input: Uint8Array, resize?: { width: numb
 }
 
 /**
- * An image as printed: about 300 dpi of its printed size. A signature keeps (or gets) a
- * transparent background, as PNG; a logo is flattened on white as JPEG (pdf-lib copies
- * JPEG bytes as they are).
+ * An image as printed: about 300 dpi of its printed size, flattened on white, as JPEG (pdf-lib
+ * copies JPEG bytes as they are; a PNG would be decoded and deflated again, slower and larger).
+ * A signature is printed in grey and drawn with the Multiply blend mode: its white paper
+ * (transparent since upload) leaves whatever is beneath visible, it never covers a name.
  */
 export async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8Array> {
   try {
-    if (signature) return new Uint8Array(await transparentPaper(bytes, { width: 400, height: 130 }));
-    const image = sharp(bytes, { failOn: 'error', limitInputPixels: 40_000_000 }).resize({ width: 260, height: 130, fit: 'inside', withoutEnlargement: true });
-    return new Uint8Array(await image.flatten({ background: '#ffffff' }).jpeg({ quality: 80, mozjpeg: true }).toBuffer());
+    let image = sharp(bytes, { failOn: 'error', limitInputPixels: 40_000_000 })
+      .resize({ width: signature ? 400 : 260, height: 130, fit: 'inside', withoutEnlargement: true })
+      .flatten({ background: '#ffffff' });
+    if (signature) image = image.toColourspace('b-w');
+    return new Uint8Array(await image.jpeg({ quality: signature ? 60 : 80, mozjpeg: true }).toBuffer());
   } catch {
     return bytes; // the painter reports it as unreadable
   }

@@ -73,7 +73,7 @@ function drawCell(ops: Op[], cell: Cell, top: number, cellWidth: number): void {
   const markLines = (gray?: number) =>
     cell.mark.lines.forEach((line, index) => ops.push({ kind: 'text', x: cell.x, y: top + SIG_AREA - 3 * MM - (cell.mark.lines.length - 1 - index) * cell.mark.size * 1.15, size: cell.mark.size, style: 'italic', text: line, ...(gray === undefined ? {} : { gray }) }));
   if (signed && cell.imageKey && cell.imageBox) {
-    ops.push({ kind: 'image', image: cell.imageKey, x: cell.x, y: top + SIG_AREA - 1 * MM - cell.imageBox.h, w: cell.imageBox.w, h: cell.imageBox.h, alt: cell.signatory.name });
+    ops.push({ kind: 'image', image: cell.imageKey, x: cell.x, y: top + SIG_AREA - 1 * MM - cell.imageBox.h, w: cell.imageBox.w, h: cell.imageBox.h, alt: cell.signatory.name, blend: 'multiply' });
   } else if (signed) {
     markLines();
   } else if (cell.signatory.declined) {
