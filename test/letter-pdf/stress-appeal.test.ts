@@ -15,7 +15,7 @@ const MM = 72 / 25.4;
 const signedAt = new Date('2026-11-20T10:00:00Z');
 const longName = `Arbeitsgemeinschaft der Wohlfahrtsverbände ${'und Initiativen für Integration, Teilhabe und Bildung '.repeat(3)}`.slice(0, 150).trim();
 
-export async function stressAppeal() {
+async function stressAppeal() {
   const signature = await sharp({ create: { width: 900, height: 300, channels: 3, background: '#ffffff' } })
     .composite([{ input: Buffer.from('<svg width="900" height="300"><path d="M40 250 C 250 20, 500 280, 860 60" stroke="#000" stroke-width="12" fill="none"/></svg>'), top: 0, left: 0 }])
     .png()
