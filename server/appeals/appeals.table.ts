@@ -45,7 +45,7 @@ export const appeals = sqliteTable('appeals', {
   ccLines: text('cc_lines').notNull().default(''),
   /** "Anlagen" entries, one per line. */
   attachmentLines: text('attachment_lines').notNull().default(''),
-  /** Print the "Erstunterzeichner:" list below the signatures. */
+  /** Once: print the "Erstunterzeichner:" list below the signatures. No longer offered: the signature grid names each first signatory once. */
   listFirstSignatories: integer('list_first_signatories', { mode: 'boolean' }).notNull().default(false),
   publicPage: integer('public_page', { mode: 'boolean' }).notNull().default(false),
   publicFrom: text('public_from', { enum: publicFromOptions }).notNull().default('signing'),

@@ -46,6 +46,7 @@ export type LetterModel = {
   sameLetterTo?: string[];
   ccLines: string[];
   attachmentLines: string[];
+  /** Kept for the documents' identity; no longer printed (the signature grid names every first signatory once). */
   listFirstSignatories: boolean;
   /** Visible "ENTWURF" mark and placeholders for unsigned signatories. */
   draft: boolean;

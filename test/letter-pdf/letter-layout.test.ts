@@ -135,7 +135,7 @@ describe('closing, widows and orphans, salutation per letter', () => {
   /** Paragraphs of forced lines "PxLy …", so each printed line is known. */
   const tagged = (paragraphs: number[]) => paragraphs.map((lines, p) => Array.from({ length: lines }, (_, l) => `P${p}L${l} ${'Text '.repeat(8)}`).join('\\\n')).join('\n\n');
 
-  it('keeps the closing with two lines of the text and the first signatures, and never leaves one line of a paragraph alone', async () => {
+  it('keeps the closing with two lines of the text and the first signatures, and never leaves one line of a paragraph alone', { timeout: 120_000 }, async () => {
     for (let extra = 0; extra < 12; extra += 1) {
       const paragraphs = [...Array.from({ length: 6 + extra }, () => 3), 5];
       const { items } = await render(letterModel({ text: parseLetterText(tagged(paragraphs)) }));

@@ -60,7 +60,7 @@ const overlaps = (a: PdfTextItem, b: PdfTextItem) => {
 const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe('the stress appeal', () => {
-  it('renders with no overlap, no cut, no lone closing and every name whole in copied text', async () => {
+  it('renders with no overlap, no cut, no lone closing and every name whole in copied text', { timeout: 120_000 }, async () => {
     const { signatories, address, result, letter, pages, items, text } = await stressAppeal();
     expect(pages).toBeGreaterThanOrEqual(6);
     // No two text runs overlap, none leaves the page's text area.

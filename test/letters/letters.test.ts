@@ -38,7 +38,8 @@ const issue = (app: TestApp, appeal: Appeal, selection: Parameters<typeof issueL
 const joined = (items: { str: string }[]) => items.map((item) => item.str).join(' ').replace(/\s+/g, ' ');
 
 describe('letter PDF of the demo appeal', () => {
-  it('puts every address block inside the DIN 5008 field, with the matching salutation', async () => {
+  // Every letter of the demo, one shared layout per salutation height: long on a busy machine.
+  it('puts every address block inside the DIN 5008 field, with the matching salutation', { timeout: 90_000 }, async () => {
     const app = await demo();
     const { personal } = buildRecipients({ db: app.db, appeal: app.appeal });
     const result = await issue(app, app.appeal, { master: true, personal: 'all' });
