@@ -55,7 +55,7 @@ type Options = {
 const memberParams = { ...appealParams, organiserId: 'id' } as const;
 const memberRoute = { schema: paramsSchema(memberParams), config: { appealRole: 'owner' as const } };
 
-const newAppealDefaults: Partial<AppealInput> = { kind: 'aufruf', closing: 'Mit freundlichen Grüßen' };
+const newAppealDefaults: Partial<AppealInput> = { kind: 'aufruf', closing: 'Mit freundlichen Grüßen', letterNamesRecipients: true };
 
 const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTextChanged, textChangeImpact, overviewSections, secret }) => {
   await app.register(teamInvitationRoutes, { db, clock });

@@ -32,6 +32,10 @@ export type AppealInput = {
   attachmentLines: string;
   listFirstSignatories: boolean;
   publicPage: boolean;
+  /** The coalition's postal address, one part per line (left out: none). */
+  senderAddress?: string;
+  /** "Gleichlautende Schreiben an: …" in the letter (left out: on, the column's default). */
+  letterNamesRecipients?: boolean;
   // The form always sends these; left out (older callers, demo data), the columns' defaults apply: all off.
 } & Partial<PublicSettings>;
 
@@ -82,6 +86,7 @@ export function readAppealForm(body: unknown): FormResult<AppealInput> {
     title: form.line('title', { required: true, max: 300 }),
     subtitle: form.lines('subtitle', { max: 300 }).join('\n'),
     place: form.line('place', { max: 100 }),
+    senderAddress: form.lines('senderAddress', { max: 120 }).slice(0, 4).join('\n'),
     letterDate: form.date('letterDate'),
     reference: form.line('reference', { max: 100 }),
     salutationOverride: form.line('salutationOverride', { max: 200 }),
@@ -94,6 +99,7 @@ export function readAppealForm(body: unknown): FormResult<AppealInput> {
     ccLines: form.lines('ccLines', { max: 200 }).join('\n'),
     attachmentLines: form.lines('attachmentLines', { max: 200 }).join('\n'),
     listFirstSignatories: form.checkbox('listFirstSignatories'),
+    letterNamesRecipients: form.checkbox('letterNamesRecipients'),
     publicPage: form.checkbox('publicPage'),
     publicFrom: form.choice('publicFrom', publicFromOptions, 'signing'),
     supportClosesOn: form.date('supportClosesOn'),

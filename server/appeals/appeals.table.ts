@@ -25,6 +25,10 @@ export const appeals = sqliteTable('appeals', {
   /** One subtitle line per text line ("Antrag zur Sitzung des Kreisausschusses am …"). */
   subtitle: text('subtitle').notNull().default(''),
   place: text('place').notNull().default(''),
+  /** The coalition's postal address ("c/o …", street, town), one part per line: the letter's return line and footer. */
+  senderAddress: text('sender_address').notNull().default(''),
+  /** The letter ends with "Gleichlautende Schreiben an: …" naming the other addressees. */
+  letterNamesRecipients: integer('letter_names_recipients', { mode: 'boolean' }).notNull().default(true),
   /** ISO calendar date printed in the letter; empty = the date it is rendered. */
   letterDate: text('letter_date').notNull().default(''),
   reference: text('reference').notNull().default(''),
@@ -41,7 +45,7 @@ export const appeals = sqliteTable('appeals', {
   ccLines: text('cc_lines').notNull().default(''),
   /** "Anlagen" entries, one per line. */
   attachmentLines: text('attachment_lines').notNull().default(''),
-  /** Print the "Erstunterzeichner:" list below the signatures. */
+  /** Once: print the "Erstunterzeichner:" list below the signatures. No longer offered: the signature grid names each first signatory once. */
   listFirstSignatories: integer('list_first_signatories', { mode: 'boolean' }).notNull().default(false),
   publicPage: integer('public_page', { mode: 'boolean' }).notNull().default(false),
   publicFrom: text('public_from', { enum: publicFromOptions }).notNull().default('signing'),

@@ -4,7 +4,8 @@ import { t } from '../i18n/index.ts';
 import { wrapPlain } from './line-breaking.ts';
 import { BODY_SIZE, MM, TEXT_WIDTH, shrinkToFit } from './page-geometry.ts';
 import type { Op } from './page-geometry.ts';
-import { fontMetrics, textWidth } from './text-measure.ts';
+import type { LetterModel } from './letter-model.ts';
+import { fontMetrics, segment, textWidth } from './text-measure.ts';
 
 /**
  * Usable width of an address line. DIN 5008 Form B: the field is 85 mm wide at x 20 mm; the
@@ -34,20 +35,99 @@ export const addressLineWidth = (line: string, size = ADDRESS.size): number => t
 /** Whether a line is wider than the usable address width; the PDF shrinks or wraps it. */
 export const overflowsAddressField = (line: string, size = ADDRESS.size): boolean => addressLineWidth(line, size) > ADDRESS.maxWidth;
 
-/** The sender's return line (8 pt, shrunk to fit) above the address, underlined. */
-export function layoutReturnLine(ops: Op[], coalitionName: string, email: string): void {
-  const returnLine = [coalitionName, email].filter(Boolean).join(' · ');
-  const size = shrinkToFit(8, 6, 0.25, (s) => textWidth(returnLine, 'regular', s) <= ADDRESS.maxWidth);
-  ops.push({ kind: 'text', x: ADDRESS.x, y: ADDRESS.returnBaseline, size, style: 'regular', text: returnLine, gray: 0.25 });
+type Sender = Pick<LetterModel, 'coalitionName' | 'senderAddress' | 'contact'>;
+
+/** The parts of the sender: the coalition, its postal address, else its e-mail address. */
+function senderParts({ coalitionName, senderAddress = [], contact }: Sender): string[] {
+  const address = senderAddress.map((part) => part.trim()).filter(Boolean);
+  return [coalitionName, ...(address.length > 0 ? address : [contact.email])].filter(Boolean);
+}
+
+/** Common abbreviations of a postal address, tried before a return line is set on two lines. */
+const abbreviate = (text: string) => text.replace(/straße\b/g, 'str.').replace(/Straße\b/g, 'Str.').replace(/\be\.\s?V\./g, 'e.V.');
+
+/**
+ * The sender's return line above the address (DIN 5008: 8 pt, at least 6 pt; the width of
+ * the field): shrunk, then abbreviated (with a warning), else set on two lines. Never cut.
+ */
+export function layoutReturnLine(ops: Op[], sender: Sender, warnings: Set<string>): void {
+  const parts = senderParts(sender);
+  if (!(sender.senderAddress ?? []).some((part) => part.trim())) warnings.add(t('letterLayout.warn.noSenderAddress'));
+  const fits = (text: string, size: number) => textWidth(text, 'regular', size) <= ADDRESS.maxWidth;
+  let lines = [parts.join(' · ')];
+  let size = shrinkToFit(8, 6, 0.25, (s) => fits(lines[0]!, s));
+  if (!fits(lines[0]!, size)) {
+    const short = abbreviate(lines[0]!);
+    if (short !== lines[0]) warnings.add(t('letterLayout.warn.returnLineShortened', { line: short }));
+    lines = [short];
+    size = shrinkToFit(8, 6, 0.25, (s) => fits(short, s));
+    if (!fits(short, size)) {
+      // Two lines, broken between the parts where possible (the Vermerkzone has room above).
+      const shortParts = parts.map(abbreviate);
+      size = shrinkToFit(8, 6, 0.25, (s) => wrapParts(shortParts, s).length <= 2);
+      lines = wrapParts(shortParts, size);
+    }
+  }
+  const leading = size * 1.2;
+  lines.forEach((line, index) => ops.push({ kind: 'text', x: ADDRESS.x, y: ADDRESS.returnBaseline - (lines.length - 1 - index) * leading, size, style: 'regular', text: line, gray: 0.25 }));
   const underline = ADDRESS.returnBaseline + 1.2;
-  ops.push({ kind: 'line', x1: ADDRESS.x, y1: underline, x2: ADDRESS.x + Math.min(ADDRESS.maxWidth, textWidth(returnLine, 'regular', size)), y2: underline, width: 0.3, gray: 0.25 });
+  const widest = Math.max(...lines.map((line) => textWidth(line, 'regular', size)));
+  ops.push({ kind: 'line', x1: ADDRESS.x, y1: underline, x2: ADDRESS.x + Math.min(ADDRESS.maxWidth, widest), y2: underline, width: 0.3, gray: 0.25 });
+}
+
+/** Where the sender's footer lines sit: above the personal footer line, left of the QR code. */
+export const SENDER_FOOTER = { firstBaseline: 270.5 * MM, leading: 3.1 * MM, maxWidth: TEXT_WIDTH - 20 * MM, size: 7 };
+
+/** The coalition with its postal address and e-mail at the foot of every page (at most two lines, shrunk to fit). */
+export function layoutSenderFooter(ops: Op[], model: Sender): void {
+  const parts = [...senderParts(model), ...((model.senderAddress ?? []).some((part) => part.trim()) && model.contact.email ? [model.contact.email] : [])];
+  if (parts.length === 0) return;
+  const size = shrinkToFit(SENDER_FOOTER.size, 5.5, 0.25, (s) => wrapParts(parts, s, SENDER_FOOTER.maxWidth).length <= 2);
+  const lines = wrapParts(parts, size, SENDER_FOOTER.maxWidth);
+  lines.forEach((line, index) => ops.push({ kind: 'text', x: ADDRESS.x, y: SENDER_FOOTER.firstBaseline + index * SENDER_FOOTER.leading, size, style: 'regular', text: line, gray: 0.3 }));
+}
+
+/** Parts joined with " · " into lines of `maxWidth`; a part wider than a line is wrapped between its words. */
+function wrapParts(parts: string[], size: number, maxWidth = ADDRESS.maxWidth): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const part of parts) {
+    const candidate = current ? `${current} · ${part}` : part;
+    if (textWidth(candidate, 'regular', size) <= maxWidth) current = candidate;
+    else {
+      if (current) lines.push(current);
+      const pieces = wrapPlain(part, 'regular', size, maxWidth);
+      lines.push(...pieces.slice(0, -1));
+      current = pieces.at(-1) ?? '';
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
+}
+
+/** One warning per character of a recipient's texts that no font has (it would print as "�"). */
+export function missingGlyphWarnings(texts: string[], label: string): string[] {
+  const warnings = new Set<string>();
+  for (const text of texts) segment(text, 'regular', (glyph) => warnings.add(t('letterLayout.warn.missingGlyphAddress', { label, char: glyph.char, code: glyph.codePoint.toString(16).toUpperCase().padStart(4, '0') })));
+  return [...warnings];
 }
 
 export type AddressLayout = { lines: { text: string; y: number; size: number }[]; warnings: string[] };
 
-/** Fits address lines into the Anschriftzone: shrink to ≥ 8 pt, then wrap, then tighten the leading. */
-export function layoutAddress(addressLines: string[], label: string): AddressLayout {
+/**
+ * Fits address lines into the Anschriftzone: shrink to ≥ 8 pt, then wrap, then tighten the
+ * leading. A `note` ("– zur Weiterleitung an … –") goes on the bottom line of the Zusatz- und
+ * Vermerkzone, 8 pt, shrunk to the field's width.
+ */
+export function layoutAddress(addressLines: string[], label: string, note = ''): AddressLayout {
   const warnings: string[] = [];
+  warnings.push(...missingGlyphWarnings([...addressLines, note], label));
+  const noteLines: AddressLayout['lines'] = [];
+  if (note.trim()) {
+    const noteSize = shrinkToFit(8, 6, 0.25, (s) => textWidth(note, 'regular', s) <= ADDRESS.maxWidth);
+    const wrapped = wrapPlain(note.trim(), 'regular', noteSize, ADDRESS.maxWidth);
+    wrapped.forEach((text, index) => noteLines.push({ text, y: ADDRESS.zoneTop - 2 * MM - (wrapped.length - 1 - index) * noteSize * 1.2, size: noteSize }));
+  }
   const source = addressLines.map((line) => line.trim()).filter(Boolean);
   let size = ADDRESS.size;
   const widest = Math.max(0, ...source.map((line) => addressLineWidth(line)));
@@ -78,7 +158,7 @@ export function layoutAddress(addressLines: string[], label: string): AddressLay
   }
   const { ascent } = fontMetrics('regular');
   const first = ADDRESS.zoneTop + Math.min(leading, size * 1.3) * 0.15 + ascent * size;
-  return { lines: lines.map((text, index) => ({ text, y: first + index * leading, size })), warnings };
+  return { lines: [...noteLines, ...lines.map((text, index) => ({ text, y: first + index * leading, size }))], warnings };
 }
 
 /** Lines a salutation needs at body size. */

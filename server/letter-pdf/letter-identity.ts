@@ -5,14 +5,29 @@ import type { RenderRecipient } from './letter-model.ts';
 import { salutationLines } from './address-field.ts';
 
 /** Bumped whenever the output for the same input changes (part of the document identity). */
-export const RENDERER_VERSION = 1;
+export const RENDERER_VERSION = 2;
 
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 /** What the batch needs of a recipient before its code is known. */
-export type Addressing = Pick<RenderRecipient, 'addressLines' | 'salutation'>;
+export type Addressing = Pick<RenderRecipient, 'addressLines' | 'salutation' | 'note'>;
 
 export const verificationUrl = (baseUrl: string, code: string) => `${baseUrl}/v/${code}`;
+
+/**
+ * Recipients grouped by the lines their salutation needs, in first-seen order: each group gets
+ * its own shared layout, so a two-line salutation does not add a blank line to other letters.
+ */
+export function bySalutationLines<R extends Addressing>(recipients: R[]): { salutationLines: number; recipients: R[] }[] {
+  const groups = new Map<number, R[]>();
+  for (const recipient of recipients) {
+    const lines = salutationLinesFor([recipient]);
+    let group = groups.get(lines);
+    if (!group) groups.set(lines, (group = []));
+    group.push(recipient);
+  }
+  return [...groups].map(([salutationLines, members]) => ({ salutationLines, recipients: members }));
+}
 
 /** Salutation lines needed by the longest salutation of these recipients. */
 export function salutationLinesFor(recipients: Addressing[]): number {
@@ -21,5 +36,5 @@ export function salutationLinesFor(recipients: Addressing[]): number {
 
 /** All texts a batch must be able to print for these recipients. */
 export function recipientTexts(recipients: Addressing[]): string[] {
-  return recipients.flatMap((recipient) => [...recipient.addressLines, recipient.salutation]);
+  return recipients.flatMap((recipient) => [...recipient.addressLines, recipient.salutation, recipient.note ?? '']);
 }

@@ -19,6 +19,8 @@ export type LetterSignatory = {
   organisation: string;
   /** Set when the signature counts for the text printed; image for drawn or uploaded signatures. */
   signature?: { signedAt: Date; image?: Uint8Array };
+  /** The organisation declined (shown in a draft as "abgelehnt", never in a final letter). */
+  declined?: boolean;
 };
 
 export type LetterSupporters = { organisations: string[]; citizens: number | null };
@@ -28,6 +30,10 @@ export type LetterModel = {
   /** The appeal's readable address, written into the PDF's keywords. */
   slug: string;
   coalitionName: string;
+  /** The coalition's postal address, one part per entry ("c/o …", street, town); may be empty. */
+  senderAddress?: string[];
+  /** The appeal's place, printed with the date ("Kleve, 25.11.2026"); may be empty. */
+  place?: string;
   title: string;
   subtitleLines: string[];
   /** ISO calendar date printed in the letter. */
@@ -36,8 +42,11 @@ export type LetterModel = {
   text: LetterText;
   closing: string;
   contact: { name: string; function: string; email: string; phone: string };
+  /** "Gleichlautende Schreiben an: …": who else receives the same letter; empty = not printed. */
+  sameLetterTo?: string[];
   ccLines: string[];
   attachmentLines: string[];
+  /** Kept for the documents' identity; no longer printed (the signature grid names every first signatory once). */
   listFirstSignatories: boolean;
   /** Visible "ENTWURF" mark and placeholders for unsigned signatories. */
   draft: boolean;
@@ -59,6 +68,8 @@ export type RenderRecipient = {
   label: string;
   addressLines: string[];
   salutation: string;
+  /** A note in the Zusatz- und Vermerkzone above the address ("– zur Weiterleitung an … –"). */
+  note?: string;
   /** Verification code printed in the footer and the QR code. */
   code: string;
 };

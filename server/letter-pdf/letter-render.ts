@@ -6,17 +6,17 @@
 //
 // Fonts are subset once per batch; the subset covers every character of every recipient
 // passed in `extraTexts` (ligatures are off, so glyphs do not depend on context).
-import { PDFDocument, degrees, rgb } from 'pdf-lib';
+import { BlendMode, PDFDocument, PDFString, degrees, rgb } from 'pdf-lib';
 import type { PDFFont, PDFImage, PDFPage } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
-import sharp from 'sharp';
 import { t } from '../i18n/index.ts';
 import { fontBytes } from './fonts.ts';
 import type { LetterModel, RenderRecipient } from './letter-model.ts';
 import { layoutLetter } from './letter-layout.ts';
 import { PAGE } from './page-geometry.ts';
 import type { Op } from './page-geometry.ts';
-import { fontFeatures, segment, segmentsWidth } from './text-measure.ts';
+import { printImage } from './print-image.ts';
+import { fontFeatures, segment, segmentsWidth, textOutline } from './text-measure.ts';
 import { makePdfA, subsetFontName } from './pdfa.ts';
 import type { SealSettings } from './seal.ts';
 import { footerLine, reserveOverlay, saveBase, sealLine, sealPreparation, stampLetter } from './letter-stamp.ts';
@@ -25,8 +25,8 @@ import { tagPages, type PageTagger } from './structure.ts';
 import type { FontKey } from './text-measure.ts';
 
 // What the main thread needs of the renderer lives in letter-identity.ts (no pdf-lib there).
-import { CODE_ALPHABET, recipientTexts, salutationLinesFor } from './letter-identity.ts';
-export { CODE_ALPHABET, RENDERER_VERSION, recipientTexts, salutationLinesFor, verificationUrl } from './letter-identity.ts';
+import { CODE_ALPHABET, bySalutationLines, recipientTexts } from './letter-identity.ts';
+export { CODE_ALPHABET, RENDERER_VERSION, bySalutationLines, recipientTexts, salutationLinesFor, verificationUrl } from './letter-identity.ts';
 
 export { footerLine, sealLine, stampLetter } from './letter-stamp.ts';
 export type { PreparedLetter, RenderedLetter } from './letter-stamp.ts';
@@ -65,7 +65,8 @@ const gray = (value = 0) => rgb(value, value, value);
 
 export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: Fonts, images: Map<string, Uint8Array>, embeddedImages: Map<string, PDFImage | null>, warnings: Set<string>, tags?: PageTagger) {
   for (const op of ops) {
-    tags?.open(op); // marked content of the op's structure element (structure.ts)
+    // Marked content of the op's structure element (structure.ts); a link is an annotation, no content.
+    if (op.kind !== 'link') tags?.open(op);
     switch (op.kind) {
       case 'text': {
         let x = op.x;
@@ -97,7 +98,7 @@ export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: F
           }
           embeddedImages.set(op.image, image);
         }
-        if (image) page.drawImage(image, { x: op.x, y: flipY(op.y + op.h), width: op.w, height: op.h });
+        if (image) page.drawImage(image, { x: op.x, y: flipY(op.y + op.h), width: op.w, height: op.h, ...(op.blend ? { blendMode: BlendMode.Multiply } : {}) });
         else {
           const font = await fonts.get('bold');
           page.drawText(op.alt.slice(0, 20), { x: op.x, y: flipY(op.y + op.h / 2), size: 8, font, color: gray(0.2) });
@@ -105,16 +106,24 @@ export async function paint(doc: PDFDocument, page: PDFPage, ops: Op[], fonts: F
         break;
       }
       case 'draft': {
-        const font = await fonts.get('bold');
-        const label = t('letter.draft');
+        // Drawn as outlines: dark enough for a black-and-white printer (about 25 % grey) and
+        // not text, so it neither copies as "EN", "T", "WU" nor covers the words beneath.
         const size = 96;
-        const width = font.widthOfTextAtSize(label, size);
+        const { path, width } = textOutline(t('letter.draft'), 'bold', size);
         const angle = (54 * Math.PI) / 180;
         const cx = PAGE.width / 2;
         const cy = PAGE.height / 2;
         const x = cx - (Math.cos(angle) * width) / 2 + (Math.sin(angle) * size * 0.35);
         const y = cy - (Math.sin(angle) * width) / 2 - (Math.cos(angle) * size * 0.35);
-        page.drawText(label, { x, y, size, font, color: rgb(0.75, 0.1, 0.1), opacity: 0.13, rotate: degrees(54) });
+        page.drawSvgPath(path, { x, y, rotate: degrees(54), color: rgb(0.55, 0.08, 0.08), opacity: 0.3 });
+        break;
+      }
+      case 'link': {
+        // A URI link annotation, printable (flag 4), no border.
+        const rect = [op.x, flipY(op.y + op.h), op.x + op.w, flipY(op.y)].map((value) => Math.round(value * 100) / 100);
+        const action = doc.context.obj({ Type: 'Action', S: 'URI', URI: PDFString.of(op.url) });
+        const annot = doc.context.register(doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: rect, Border: [0, 0, 0], F: 4, A: action }));
+        page.node.addAnnot(annot);
         break;
       }
     }
@@ -177,8 +186,7 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
   // subset has the glyphs and the glyph ids do not depend on which letters are emitted.
   const overlayChars = overlayCharacters(model.baseUrl, options.seal ? [...options.extraTexts, sealLine(options.seal.holder)] : options.extraTexts);
 
-  // Images are printed small: re-encode them once per batch at about 300 dpi of their printed
-  // size, flattened on white, as JPEG (pdf-lib copies JPEG bytes as they are).
+  // Images are printed small: re-encode them once per batch (see printImage).
   for (const [key, bytes] of layout.images) layout.images.set(key, await printImage(bytes, key.startsWith('sig:')));
   const pages = layout.pages.map(() => doc.addPage([PAGE.width, PAGE.height]));
   const embeddedImages = new Map<string, PDFImage | null>();
@@ -214,26 +222,21 @@ export async function prepareBatch(model: LetterModel, options: BatchOptions): P
   return { pageCount: prepared.pageCount, warnings: prepared.warnings, emit: (recipient) => stampLetter(prepared, recipient) };
 }
 
-async function printImage(bytes: Uint8Array, signature: boolean): Promise<Uint8Array> {
-  try {
-    let image = sharp(bytes, { failOn: 'error', limitInputPixels: 40_000_000 })
-      .resize({ width: signature ? 400 : 260, height: signature ? 130 : 130, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' });
-    if (signature) image = image.toColourspace('b-w');
-    return new Uint8Array(await image.jpeg({ quality: signature ? 60 : 80, mozjpeg: true }).toBuffer());
-  } catch {
-    return bytes; // the painter reports it as unreadable
-  }
-}
-
-/** Renders recipients with one shared layout (convenience for tests, the CLI and the bench). */
+/**
+ * Renders recipients (convenience for tests, the CLI and the bench): one shared layout per
+ * salutation height, unless `salutationLines` fixes one for all.
+ */
 export async function renderLetters<R extends RenderRecipient>(model: LetterModel, recipients: R[], options: Partial<BatchOptions> & { createdAt: Date }): Promise<{ letters: RenderedLetter<R>[]; warnings: string[]; pageCount: number }> {
-  const batch = await prepareBatch(model, {
-    extraTexts: options.extraTexts ?? recipientTexts(recipients),
-    salutationLines: options.salutationLines ?? salutationLinesFor(recipients),
-    createdAt: options.createdAt,
-    ...(options.seal ? { seal: options.seal } : {}),
-  });
-  return { letters: recipients.map((recipient) => batch.emit(recipient)), warnings: batch.warnings, pageCount: batch.pageCount };
+  const extraTexts = options.extraTexts ?? recipientTexts(recipients);
+  const groups = options.salutationLines !== undefined ? [{ salutationLines: options.salutationLines, recipients }] : bySalutationLines(recipients);
+  const letters = new Map<R, RenderedLetter<R>>();
+  const warnings = new Set<string>();
+  let pageCount = 0;
+  for (const group of groups.length > 0 ? groups : [{ salutationLines: 1, recipients }]) {
+    const batch = await prepareBatch(model, { extraTexts, salutationLines: group.salutationLines, createdAt: options.createdAt, ...(options.seal ? { seal: options.seal } : {}) });
+    for (const warning of batch.warnings) warnings.add(warning);
+    pageCount = Math.max(pageCount, batch.pageCount);
+    for (const recipient of group.recipients) letters.set(recipient, batch.emit(recipient));
+  }
+  return { letters: recipients.map((recipient) => letters.get(recipient)!), warnings: [...warnings], pageCount };
 }
-

@@ -175,7 +175,7 @@ const glyphMaps = new WeakMap<PreparedLetter, Map<string, string>>();
 export function stampLetter<R extends RenderRecipient>(prepared: PreparedLetter, recipient: R): RenderedLetter<R> {
   let glyphHex = glyphMaps.get(prepared);
   if (!glyphHex) glyphMaps.set(prepared, (glyphHex = new Map(Object.entries(prepared.glyphHex))));
-  const address = layoutAddress(recipient.addressLines, recipient.label);
+  const address = layoutAddress(recipient.addressLines, recipient.label, recipient.note);
   const footer = footerLine(prepared.baseUrl, recipient.code);
   const qr = qrForm(verificationUrl(prepared.baseUrl, recipient.code));
   const base = Buffer.from(prepared.base.buffer, prepared.base.byteOffset, prepared.base.byteLength);

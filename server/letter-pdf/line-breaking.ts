@@ -1,12 +1,17 @@
-// Line breaking: inline text → words → lines, ragged right, with German hyphenation; and
-// plain text wrapped to a width. Pure measuring on the letter fonts, no positions on a page.
+// Line breaking: inline text → words → lines, ragged right, with German hyphenation in body
+// text only; and plain text (names, organisations, addresses) wrapped between words, never
+// hyphenated. Pure measuring on the letter fonts, no positions on a page.
+//
+// A line ending in "-" copies as one word with the next line (pdftotext and PDF readers drop
+// the hyphen and join), so the body breaks only at added hyphenation points, never after a
+// hyphen the text has ("SPD-Kreistagsfraktion" would copy as "SPDKreistagsfraktion").
 import type { Inline } from './letter-text.ts';
-import { fitEnd, hyphenationPoints, prefixWidths, textWidth } from './text-measure.ts';
+import { bodyHyphenationPoints, fitEnd, prefixWidths, textWidth } from './text-measure.ts';
 import type { Style } from './text-measure.ts';
 
-type Frag = { text: string; style: Style; sup?: boolean; footnote?: number; size: number };
+type Frag = { text: string; style: Style; sup?: boolean; footnote?: number; size: number; href?: string };
 type Word = { frags: Frag[]; spaceAfter: boolean; forceBreak?: boolean; hardBroken?: boolean };
-export type PlacedFrag = { text: string; style: Style; size: number; dx: number; rise: number };
+export type PlacedFrag = { text: string; style: Style; size: number; dx: number; rise: number; href?: string };
 export type Line = { frags: PlacedFrag[]; width: number; footnotes: number[] };
 
 const styleOf = (bold: boolean, italic: boolean): Style => (bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular');
@@ -58,7 +63,7 @@ function inlinesToWords(inlines: Inline[], size: number, baseStyle: Style = 'reg
     for (const part of parts) {
       if (part === '') continue;
       if (/^\s+$/.test(part)) flush(true);
-      else current.frags.push({ text: part, style, size });
+      else current.frags.push({ text: part, style, size, ...(inline.href ? { href: inline.href } : {}) });
     }
   }
   flush(false);
@@ -66,8 +71,15 @@ function inlinesToWords(inlines: Inline[], size: number, baseStyle: Style = 'reg
 }
 
 /** Inline text (bold and italic kept, footnote marks raised) broken into lines of at most `maxWidth`. */
-export const breakInlines = (inlines: Inline[], maxWidth: number, size: number, baseStyle: Style = 'regular'): Line[] =>
-  breakLines(inlinesToWords(inlines, size, baseStyle), maxWidth, size);
+export const breakInlines = (inlines: Inline[], maxWidth: number, size: number, baseStyle: Style = 'regular', hyphenation: Hyphenation = {}): Line[] =>
+  breakLines(inlinesToWords(inlines, size, baseStyle), maxWidth, size, hyphenation);
+
+/**
+ * How a run of text may be hyphenated: body text at German hyphenation points of words of six
+ * letters or more, except the `protect`ed words (names of the coalition, organisations and
+ * people); 'none' for names, lists and headings of names.
+ */
+export type Hyphenation = { protect?: ReadonlySet<string> } | 'none';
 
 /** One run of plain text as inline text. */
 export const plainInline = (text: string, bold = false): Inline => ({ kind: 'text', text, bold, italic: false });
@@ -77,7 +89,7 @@ export const plainInline = (text: string, bold = false): Inline => ({ kind: 'tex
  * measured a bounded number of times (prefix widths are computed once per attempt), and a word
  * longer than HARD_BREAK_LENGTH is broken by characters: linear in the text length.
  */
-function breakLines(words: Word[], maxWidth: number, size: number): Line[] {
+function breakLines(words: Word[], maxWidth: number, size: number, hyphenation: Hyphenation): Line[] {
   const lines: Line[] = [];
   const spaceWidth = textWidth(' ', 'regular', size);
   let frags: PlacedFrag[] = [];
@@ -95,7 +107,7 @@ function breakLines(words: Word[], maxWidth: number, size: number): Line[] {
     if (pendingSpace && frags.length > 0) x += spaceWidth;
     for (const frag of word.frags) {
       const fragSize = frag.sup ? frag.size * SUP_SCALE : frag.size;
-      frags.push({ text: frag.text, style: frag.style, size: fragSize, dx: x, rise: frag.sup ? frag.size * 0.36 : 0 });
+      frags.push({ text: frag.text, style: frag.style, size: fragSize, dx: x, rise: frag.sup ? frag.size * 0.36 : 0, ...(frag.href ? { href: frag.href } : {}) });
       if (frag.footnote !== undefined) footnotes.push(frag.footnote);
       x += fragWidth(frag);
     }
@@ -160,7 +172,7 @@ function breakLines(words: Word[], maxWidth: number, size: number): Line[] {
       continue;
     }
     // Try to hyphenate the word into the rest of this line (single plain fragment only).
-    const split = splitWord(word, maxWidth - x - gap, frags.length === 0);
+    const split = hyphenation === 'none' ? undefined : splitWord(word, maxWidth - x - gap, frags.length === 0, hyphenation.protect);
     if (split) {
       place(split.head);
       finish();
@@ -182,12 +194,12 @@ function breakLines(words: Word[], maxWidth: number, size: number): Line[] {
   return lines;
 }
 
-function splitWord(word: Word, room: number, lineEmpty: boolean): { head: Word; tail: Word } | undefined {
+function splitWord(word: Word, room: number, lineEmpty: boolean, protect: ReadonlySet<string> | undefined): { head: Word; tail: Word } | undefined {
   if (room <= 0 && !lineEmpty) return undefined;
   const first = word.frags[0];
   if (!first || first.sup) return undefined;
   const rest = word.frags.slice(1);
-  const points = hyphenationPoints(first.text);
+  const points = bodyHyphenationPoints(first.text, protect);
   if (points.length === 0) return undefined;
   const measure = prefixWidths(first.text, first.style, first.size);
   for (let i = points.length - 1; i >= 0; i -= 1) {
@@ -218,7 +230,7 @@ function forceSplit(word: Word, maxWidth: number): { head: Word; tail?: Word } {
   };
 }
 
-/** Plain text wrapped to a width (address lines, signature cells, letterhead); linear in the text length. */
+/** Plain text wrapped between words to a width (address lines, signature cells, letterhead), never hyphenated; linear in the text length. */
 export function wrapPlain(text: string, style: Style, size: number, maxWidth: number): string[] {
   const words = text.split(/\s+/).filter(Boolean);
   const lines: string[] = [];
@@ -245,47 +257,19 @@ export function wrapPlain(text: string, style: Style, size: number, maxWidth: nu
       }
       continue;
     }
-    // Hyphenate into the rest of the current line when possible.
+    // Names and addresses are never hyphenated: the word starts a new line, and only a word
+    // wider than the whole line is broken (by characters, without a hyphen).
+    if (current) lines.push(current);
     let rest = word;
-    const points = hyphenationPoints(rest);
-    let split = false;
-    if (current && points.length > 0) {
-      const prefix = `${current} `;
-      const measure = prefixWidths(`${prefix}${rest}`, style, size);
-      for (let i = points.length - 1; i >= 0; i -= 1) {
-        const point = points[i]!;
-        if (measure.width(prefix.length + point.index, point.addHyphen ? '-' : '') <= maxWidth) {
-          lines.push(`${current} ${rest.slice(0, point.index) + (point.addHyphen ? '-' : '')}`);
-          rest = rest.slice(point.index);
-          split = true;
-          break;
-        }
-      }
-    }
-    if (!split && current) lines.push(current);
-    current = '';
     for (;;) {
       const measure = prefixWidths(rest, style, size);
       if (measure.width(rest.length) <= maxWidth) break;
-      const restPoints = hyphenationPoints(rest);
-      let cut = -1;
-      let hyphen = false;
-      for (let i = restPoints.length - 1; i >= 0; i -= 1) {
-        const point = restPoints[i]!;
-        if (measure.width(point.index, point.addHyphen ? '-' : '') <= maxWidth) {
-          cut = point.index;
-          hyphen = point.addHyphen;
-          break;
-        }
-      }
-      if (cut < 0) {
-        const offsets = charOffsets(rest);
-        let count = offsets.length - 2;
-        while (count > 1 && measure.width(offsets[count]!) > maxWidth) count -= 1;
-        // At least one character per line (a single glyph wider than the line stands alone).
-        cut = offsets[Math.max(count, 1)]!;
-      }
-      lines.push(rest.slice(0, cut) + (hyphen ? '-' : ''));
+      const offsets = charOffsets(rest);
+      let count = offsets.length - 2;
+      while (count > 1 && measure.width(offsets[count]!) > maxWidth) count -= 1;
+      // At least one character per line (a single glyph wider than the line stands alone).
+      const cut = offsets[Math.max(count, 1)]!;
+      lines.push(rest.slice(0, cut));
       rest = rest.slice(cut);
     }
     current = rest;

@@ -23,9 +23,12 @@ export type Gray = number;
 
 export type TextOp = { kind: 'text'; x: number; y: number; size: number; style: Style; text: string; gray?: Gray; tag?: OpTag };
 export type LineOp = { kind: 'line'; x1: number; y1: number; x2: number; y2: number; width: number; gray?: Gray; dash?: boolean; tag?: OpTag };
-export type ImageOp = { kind: 'image'; image: string; x: number; y: number; w: number; h: number; alt: string; tag?: OpTag };
+/** `multiply`: white leaves what is beneath visible (signatures). */
+export type ImageOp = { kind: 'image'; image: string; x: number; y: number; w: number; h: number; alt: string; blend?: 'multiply'; tag?: OpTag };
 export type DraftOp = { kind: 'draft' };
-export type Op = TextOp | LineOp | ImageOp | DraftOp;
+/** A clickable area (x, y = top left) opening a web address; the address is printed as well. */
+export type LinkOp = { kind: 'link'; x: number; y: number; w: number; h: number; url: string; tag?: OpTag };
+export type Op = TextOp | LineOp | ImageOp | DraftOp | LinkOp;
 
 /** The largest font size from `start` down to `min` (in `step`s) at which `fits` holds, else `min`. */
 export function shrinkToFit(start: number, min: number, step: number, fits: (size: number) => boolean): number {

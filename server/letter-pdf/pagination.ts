@@ -26,7 +26,10 @@ export function lineItem(line: Line, x: number, spaceBefore: number, leading: nu
     footnotes: line.footnotes,
     draw: (ops, top) => {
       const baseline = top + ascent;
-      for (const frag of line.frags) ops.push({ kind: 'text', x: x + frag.dx, y: baseline - frag.rise, size: frag.size, style: frag.style, text: frag.text });
+      for (const frag of line.frags) {
+        ops.push({ kind: 'text', x: x + frag.dx, y: baseline - frag.rise, size: frag.size, style: frag.style, text: frag.text });
+        if (frag.href) ops.push({ kind: 'link', x: x + frag.dx, y: baseline - frag.size * 0.85, w: textWidth(frag.text, frag.style, frag.size), h: frag.size * 1.1, url: frag.href });
+      }
       extra?.(ops, baseline);
     },
   };
@@ -54,31 +57,38 @@ function drawFootnotes(ops: Op[], notes: Map<number, FootnoteLayout>, numbers: n
   }
 }
 
-/** Height an item needs together with the items it keeps with (headings, the closing: up to three). */
-function heightWithKept(items: FlowItem[], i: number): number {
+/**
+ * Height an item needs together with the items it keeps with (headings, paragraph ends, the
+ * closing with the text before and the signatures after). A chain taller than `limit` (a
+ * page) cannot be kept and counts as the item alone.
+ */
+function heightWithKept(items: FlowItem[], i: number, limit: number): number {
   let need = items[i]!.height;
   let j = i;
-  let chain = 0;
-  while (items[j]?.keepWithNext && items[j + 1] && chain < 3) {
+  while (items[j]?.keepWithNext && items[j + 1]) {
     need += items[j + 1]!.spaceBefore + items[j + 1]!.height;
     j += 1;
-    chain += 1;
+    if (need > limit) return items[i]!.height;
   }
   return need;
 }
 
-/** Draws the items onto `pages` (the first page given, more added as needed), starting at `startTop`. */
-export function paginate(pages: Op[][], items: FlowItem[], startTop: number, notes: Map<number, FootnoteLayout>): void {
+/**
+ * Draws the items onto `pages` (the first page given, more added as needed), starting at
+ * `startTop`; returns how far the last page is filled. `spaceScale` tightens the gaps
+ * between items (a reflow that saves a near-empty last page).
+ */
+export function paginate(pages: Op[][], items: FlowItem[], startTop: number, notes: Map<number, FootnoteLayout>, spaceScale = 1): number {
   let pageIndex = pages.length - 1;
   let y = startTop;
   let pageFootnotes: number[] = [];
   const topOfPage = () => (pageIndex === 0 ? startTop : TOP_FOLLOWING);
   for (let i = 0; i < items.length; i += 1) {
     const item = items[i]!;
-    const need = heightWithKept(items, i);
+    const need = heightWithKept(items, i, BODY_BOTTOM - TOP_FOLLOWING);
     const pending = [...pageFootnotes, ...(item.footnotes ?? []).filter((n) => !pageFootnotes.includes(n))];
     const atTop = y <= topOfPage() + 0.01;
-    const space = atTop ? 0 : item.spaceBefore;
+    const space = atTop ? 0 : item.spaceBefore * spaceScale;
     if (!atTop && y + space + need > BODY_BOTTOM - footnoteHeight(notes, pending)) {
       drawFootnotes(pages[pageIndex]!, notes, pageFootnotes);
       pageFootnotes = [];
@@ -93,12 +103,17 @@ export function paginate(pages: Op[][], items: FlowItem[], startTop: number, not
     for (const n of item.footnotes ?? []) if (!pageFootnotes.includes(n)) pageFootnotes.push(n);
   }
   drawFootnotes(pages[pageIndex]!, notes, pageFootnotes);
+  return y;
 }
 
-/** Page numbers on every page, the running head from page 2, and the draft marks. */
+/**
+ * Page numbers on every page, the running head from page 2, and the draft marks. A draft's
+ * page number reads "ENTWURF · Seite 2 von 3" as one run, so the mark copies as one text.
+ */
 export function addPageFurniture(pages: Op[][], { coalitionName, letterDate, draft }: { coalitionName: string; letterDate: string; draft: boolean }): void {
   pages.forEach((ops, index) => {
-    const label = t('letter.page', { page: index + 1, pages: pages.length });
+    const pageLabel = t('letter.page', { page: index + 1, pages: pages.length });
+    const label = draft ? t('letterLayout.draftPage', { page: pageLabel }) : pageLabel;
     ops.push({ kind: 'text', x: RIGHT - textWidth(label, 'regular', 8), y: 263 * MM, size: 8, style: 'regular', text: label, gray: 0.25 });
     if (index > 0) {
       const head = `${coalitionName} · ${formatIsoDate(letterDate)}`;

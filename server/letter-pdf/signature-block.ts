@@ -5,7 +5,7 @@ import { t } from '../i18n/index.ts';
 import { fitBox, imageSize } from './images.ts';
 import { breakInlines, plainInline, wrapPlain } from './line-breaking.ts';
 import type { LetterModel, LetterSignatory, LetterSupporters } from './letter-model.ts';
-import { LEFT, MM, TEXT_WIDTH } from './page-geometry.ts';
+import { LEFT, MM, TEXT_WIDTH, shrinkToFit } from './page-geometry.ts';
 import { textWidth } from './text-measure.ts';
 import type { Op } from './page-geometry.ts';
 import { lineItem } from './pagination.ts';
@@ -20,11 +20,13 @@ function signatureColumns(count: number): number {
   return 4;
 }
 
-/** First signatories printed: all of a draft (with placeholders), only those who signed in a final letter. */
-const printedFirstSignatories = (model: LetterModel) => model.signatories.filter((s) => model.draft || s.signature);
+/** First signatories printed: all of a draft (with placeholders, declined ones marked), only those who signed in a final letter. */
+const printedFirstSignatories = (model: LetterModel) => model.signatories.filter((s) => (model.draft || s.signature) && (model.draft || !s.declined));
 
 type Cell = {
   signatory: LetterSignatory;
+  /** "gez. Name" (or "abgelehnt") fitted to the cell: shrunk, then on two lines. */
+  mark: { lines: string[]; size: number };
   nameLines: string[];
   functionLines: string[];
   orgLines: string[];
@@ -41,7 +43,7 @@ function signatureCell(signatory: LetterSignatory, index: number, column: number
   const functionLines = signatory.function ? wrapPlain(signatory.function, 'regular', 9, cellWidth) : [];
   const orgLines = wrapPlain(signatory.organisation, 'regular', 9, cellWidth);
   if (orgLines.length > 3 || nameLines.length > 2) warnings.add(t('letterWarn.longName', { name: nameLines.length > 2 ? signatory.name : signatory.organisation }));
-  const cell: Cell = { signatory, nameLines, functionLines, orgLines, textHeight: nameLines.length * 12 + (functionLines.length + orgLines.length) * 11, x: LEFT + column * (cellWidth + SIG_GAP) };
+  const cell: Cell = { signatory, mark: fitMark(signatory, cellWidth, warnings), nameLines, functionLines, orgLines, textHeight: nameLines.length * 12 + (functionLines.length + orgLines.length) * 11, x: LEFT + column * (cellWidth + SIG_GAP) };
   const image = signatory.signature?.image;
   if (image) {
     const size = imageSize(image);
@@ -54,12 +56,28 @@ function signatureCell(signatory: LetterSignatory, index: number, column: number
   return cell;
 }
 
+/** The text in the signature area: "gez. Name" for a signature without an image, "abgelehnt" for a declined organisation. */
+function fitMark(signatory: LetterSignatory, cellWidth: number, warnings: Set<string>): Cell['mark'] {
+  const text = signatory.declined ? t('letterLayout.declined') : t('letter.signedAs', { name: signatory.name });
+  const size = shrinkToFit(10, 7, 0.5, (s) => textWidth(text, 'italic', s) <= cellWidth);
+  if (textWidth(text, 'italic', size) <= cellWidth) {
+    if (size < 10 && !signatory.declined) warnings.add(t('letterLayout.warn.signedAsShrunk', { name: signatory.name }));
+    return { lines: [text], size };
+  }
+  warnings.add(t('letterLayout.warn.signedAsShrunk', { name: signatory.name }));
+  return { lines: wrapPlain(text, 'italic', 7, cellWidth), size: 7 };
+}
+
 function drawCell(ops: Op[], cell: Cell, top: number, cellWidth: number): void {
   const signed = cell.signatory.signature;
+  const markLines = (gray?: number) =>
+    cell.mark.lines.forEach((line, index) => ops.push({ kind: 'text', x: cell.x, y: top + SIG_AREA - 3 * MM - (cell.mark.lines.length - 1 - index) * cell.mark.size * 1.15, size: cell.mark.size, style: 'italic', text: line, ...(gray === undefined ? {} : { gray }) }));
   if (signed && cell.imageKey && cell.imageBox) {
-    ops.push({ kind: 'image', image: cell.imageKey, x: cell.x, y: top + SIG_AREA - 1 * MM - cell.imageBox.h, w: cell.imageBox.w, h: cell.imageBox.h, alt: cell.signatory.name });
+    ops.push({ kind: 'image', image: cell.imageKey, x: cell.x, y: top + SIG_AREA - 1 * MM - cell.imageBox.h, w: cell.imageBox.w, h: cell.imageBox.h, alt: cell.signatory.name, blend: 'multiply' });
   } else if (signed) {
-    ops.push({ kind: 'text', x: cell.x, y: top + SIG_AREA - 3 * MM, size: 10, style: 'italic', text: t('letter.signedAs', { name: cell.signatory.name }) });
+    markLines();
+  } else if (cell.signatory.declined) {
+    markLines(0.35);
   } else {
     ops.push({ kind: 'line', x1: cell.x, y1: top + SIG_AREA - 1.5 * MM, x2: cell.x + Math.min(cellWidth, 50 * MM), y2: top + SIG_AREA - 1.5 * MM, width: 0.4, gray: 0.5, dash: true });
     ops.push({ kind: 'text', x: cell.x, y: top + SIG_AREA - 4 * MM, size: 7, style: 'italic', text: t('letter.signaturePending'), gray: 0.45 });
@@ -97,16 +115,21 @@ export function pushSignatures(items: FlowItem[], model: LetterModel, images: Ma
 export function pushTrailingLists(items: FlowItem[], model: LetterModel): void {
   const section = (heading: string, entries: string[]) => {
     if (entries.length === 0) return;
-    breakInlines([plainInline(heading, true)], TEXT_WIDTH, 10).forEach((line) => items.push({ ...lineItem(line, LEFT, 5 * MM, 13), keepWithNext: true }));
-    for (const entry of entries) for (const line of breakInlines([plainInline(entry)], TEXT_WIDTH, 10)) items.push(lineItem(line, LEFT, 0, 13));
+    breakInlines([plainInline(heading, true)], TEXT_WIDTH, 10, 'bold', 'none').forEach((line) => items.push({ ...lineItem(line, LEFT, 5 * MM, 13), keepWithNext: true }));
+    for (const entry of entries) for (const line of breakInlines([plainInline(entry)], TEXT_WIDTH, 10, 'regular', 'none')) items.push(lineItem(line, LEFT, 0, 13));
   };
-  if (model.listFirstSignatories) section(t('letter.firstSignatories'), printedFirstSignatories(model).map((s) => s.organisation));
+  // The first signatories are printed once, in the signature grid (which names each organisation).
   const supporters = model.supporters ? supportersText(model.supporters) : '';
   if (supporters) {
     // One paragraph under the heading that flows over lines, broken between words only
     // (names are not hyphenated); a line is one flow item, so a long list continues overleaf.
     breakInlines([plainInline(t('letter.supporters'), true)], TEXT_WIDTH, 10).forEach((line) => items.push({ ...lineItem(line, LEFT, 5 * MM, 13), keepWithNext: true }));
     for (const text of wrapBetweenWords(supporters, 10, TEXT_WIDTH)) for (const line of breakInlines([plainInline(text)], TEXT_WIDTH, 10)) items.push(lineItem(line, LEFT, 0, 13));
+  }
+  const sameLetterTo = model.sameLetterTo ?? [];
+  if (sameLetterTo.length > 0) {
+    breakInlines([plainInline(t('letterLayout.sameLetterTo'), true)], TEXT_WIDTH, 10, 'bold', 'none').forEach((line) => items.push({ ...lineItem(line, LEFT, 5 * MM, 13), keepWithNext: true }));
+    for (const text of wrapBetweenWords(sameLetterTo.join(', '), 10, TEXT_WIDTH)) for (const line of breakInlines([plainInline(text)], TEXT_WIDTH, 10, 'regular', 'none')) items.push(lineItem(line, LEFT, 0, 13));
   }
   section(t('letter.cc'), model.ccLines);
   section(t('letter.attachments'), model.attachmentLines);

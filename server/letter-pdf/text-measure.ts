@@ -199,19 +199,62 @@ let hyphenatorModule: Hyphenator | undefined;
 /** The German patterns are large: loaded on the first word that needs them. */
 const hyphenator = (): Hyphenator => (hyphenatorModule ??= createRequire(import.meta.url)('hyphen/de') as Hyphenator);
 
-/** Possible break positions inside a word: after an existing hyphen, or at German hyphenation points. */
-export function hyphenationPoints(word: string): { index: number; addHyphen: boolean }[] {
+/**
+ * Where body text may break inside a word: at German hyphenation points (a hyphen is added)
+ * of each part of six letters or more, and after a slash. Never after a hyphen the word has
+ * (it would copy as a join), never inside a protected word (a name).
+ */
+export function bodyHyphenationPoints(word: string, protect?: ReadonlySet<string>): { index: number; addHyphen: boolean }[] {
   const points: { index: number; addHyphen: boolean }[] = [];
-  for (let i = 1; i < word.length - 1; i += 1) {
-    if (word[i] === '-' || word[i] === '–' || word[i] === '/') points.push({ index: i + 1, addHyphen: false });
-  }
-  if (word.length >= 6 && /^[\p{L}]+[.,;:!?]?$/u.test(word)) {
-    const hyphenated = hyphenator().hyphenateSync(word);
-    let index = 0;
+  // The word without quotes, brackets and punctuation around it (no regex: linear on any length).
+  let start = 0;
+  let end = word.length;
+  while (start < end && '„“"\'(['.includes(word[start]!)) start += 1;
+  while (end > start && '.,;:!?)]“”"\''.includes(word[end - 1]!)) end -= 1;
+  const core = word.slice(start, end);
+  if (protect?.has(core)) return points;
+  const address = /:\/\/|@|^www\./i.test(core);
+  for (let i = 1; i < word.length - 1; i += 1) if (word[i] === '/') points.push({ index: i + 1, addHyphen: false });
+  // Letter runs between hyphens, slashes and punctuation, each hyphenated on its own.
+  // Web and e-mail addresses break only after a slash (an added hyphen would change them).
+  for (const part of address ? [] : word.matchAll(/\p{L}+/gu)) {
+    const text = part[0];
+    if (text.length < 6 || protect?.has(text)) continue;
+    const hyphenated = hyphenator().hyphenateSync(text);
+    let index = part.index;
     for (const char of hyphenated) {
       if (char === '\u00AD') points.push({ index, addHyphen: true });
       else index += char.length;
     }
   }
-  return points.filter((point) => point.index >= 2 && point.index <= word.length - 2).sort((a, b) => a.index - b.index);
+  // A point right after a hyphen or before one would print "--" or a lone hyphen.
+  return points
+    .filter((point) => point.index >= 2 && point.index <= word.length - 2 && !(point.addHyphen && (word[point.index - 1] === '-' || word[point.index] === '-')))
+    .sort((a, b) => a.index - b.index);
+}
+
+/**
+ * Text as a vector outline (an SVG path in points, y down, origin on the baseline) and its
+ * width: drawn as a shape it prints but is not text, so a watermark does not copy.
+ */
+export function textOutline(text: string, style: Style, size: number): { path: string; width: number } {
+  const font = fkFont(style);
+  const scale = size / font.unitsPerEm;
+  const n = (value: number) => (Math.round(value * 100) / 100).toString();
+  let path = '';
+  let x = 0;
+  for (const char of text) {
+    const glyph = font.glyphForCodePoint(char.codePointAt(0)!);
+    const point = (gx: number, gy: number) => `${n(x + gx * scale)} ${n(-gy * scale)}`;
+    for (const { command, args } of (glyph.path as unknown as { commands: { command: string; args: number[] }[] }).commands) {
+      const a = args;
+      if (command === 'moveTo') path += `M${point(a[0]!, a[1]!)}`;
+      else if (command === 'lineTo') path += `L${point(a[0]!, a[1]!)}`;
+      else if (command === 'quadraticCurveTo') path += `Q${point(a[0]!, a[1]!)} ${point(a[2]!, a[3]!)}`;
+      else if (command === 'bezierCurveTo') path += `C${point(a[0]!, a[1]!)} ${point(a[2]!, a[3]!)} ${point(a[4]!, a[5]!)}`;
+      else if (command === 'closePath') path += 'Z';
+    }
+    x += glyph.advanceWidth * scale;
+  }
+  return { path, width: x };
 }

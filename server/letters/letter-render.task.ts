@@ -1,6 +1,6 @@
 // What the worker threads of the letter renderer run (loaded by server/jobs/worker-bootstrap.mjs).
 // Inputs are plain letter models and recipients; PDF bytes are moved back, not copied.
-import { layoutAddress } from '../letter-pdf/address-field.ts';
+import { layoutAddress, missingGlyphWarnings } from '../letter-pdf/address-field.ts';
 import { combineLetters } from '../letter-pdf/letter-combine.ts';
 import type { CombineInput } from '../letter-pdf/letter-combine.ts';
 import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts';
@@ -43,8 +43,11 @@ export async function combine(input: CombineInput): Promise<{ bytes: Uint8Array;
 }
 
 /** The warnings of a whole appeal: the shared part's and every address field's, without stamping a letter. */
-export async function warnings({ model, options, recipients }: { model: LetterModel; options: BatchOptions; recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[] }): Promise<string[]> {
+export async function warnings({ model, options, recipients }: { model: LetterModel; options: BatchOptions; recipients: Pick<RenderRecipient, 'label' | 'addressLines' | 'salutation' | 'note'>[] }): Promise<string[]> {
   const found = new Set((await prepareLetter(model, options)).warnings);
-  for (const recipient of recipients) for (const warning of layoutAddress(recipient.addressLines, recipient.label).warnings) found.add(warning);
+  for (const recipient of recipients) {
+    for (const warning of layoutAddress(recipient.addressLines, recipient.label, recipient.note).warnings) found.add(warning);
+    for (const warning of missingGlyphWarnings([recipient.salutation], recipient.label)) found.add(warning);
+  }
   return [...found];
 }

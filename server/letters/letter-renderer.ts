@@ -25,9 +25,9 @@ export type LetterRenderer = {
   combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
   /** The "Unterstützerliste" PDF. */
   supporterList(model: SupporterListModel, createdAt: Date): Promise<{ bytes: Uint8Array; pageCount: number }>;
-  /** The "Zeichnungsnachweis" PDF, finished (sealed) in the worker. */
+  /** The "Zeichnungsnachweis" PDF, sealed in the worker when a seal is configured. */
   signingRecord(model: SigningRecordModel): Promise<{ bytes: Uint8Array; pageCount: number }>;
-  warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines'>[]): Promise<string[]>;
+  warnings(model: LetterModel, options: BatchOptions, recipients: Pick<RenderRecipient, 'label' | 'addressLines' | 'salutation' | 'note'>[]): Promise<string[]>;
   /** Starts every worker and loads the engine in it (at server start, before a bench). */
   warmUp(): Promise<void>;
   /** Jobs given to the pool so far. */

@@ -9,7 +9,7 @@ import { AppError } from '../shared/app-error.ts';
 import { isoDate } from '../shared/dates.ts';
 import { slugify } from '../shared/slug.ts';
 import type { LetterModel } from '../letter-pdf/letter-model.ts';
-import { RENDERER_VERSION, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-identity.ts';
+import { RENDERER_VERSION, bySalutationLines, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-identity.ts';
 import type { PreparedLetter } from '../letter-pdf/letter-render.ts';
 import { letterRenderer } from './letter-renderer.ts';
 import type { LetterRenderer } from './letter-renderer.ts';
@@ -210,18 +210,27 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
   // A letter sealed with another certificate (or none) is another document.
   const sealKey = seal ? { file: seal.p12File, holder: seal.holder } : null;
   const sharedKeyOf = (salutationLines: number) => sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString(), ...(sealKey ? { seal: sealKey } : {}) }));
-  const render = async (recipients: LetterRecipient[], salutationLines: number, warnings: Set<string>, hooks?: IssueHooks): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
-    if (recipients.length === 0) return { letters: [], pageCount: 0 };
-    const sharedKey = sharedKeyOf(salutationLines);
-    // The shared layout is cached by the hash of its inputs (the renderer keeps the recent ones).
-    const batch = await renderer.prepare(sharedKey, letter.model, { extraTexts, salutationLines, createdAt, ...(seal ? { seal } : {}) });
-    for (const warning of batch.warnings) warnings.add(warning);
-    const letters = await issueGroup({ db, clock, appeal, letter, batch, renderer, sharedKey, recipients }, hooks);
-    for (const issued of letters) for (const warning of issued.warnings) warnings.add(warning);
-    return { letters, pageCount: batch.pageCount };
+  // One shared layout per salutation height: a two-line salutation does not move other letters' text.
+  const render = async (recipients: LetterRecipient[], warnings: Set<string>, hooks?: IssueHooks): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {
+    const byRecipient = new Map<LetterRecipient, IssuedLetter>();
+    let pageCount = 0;
+    let done = 0;
+    for (const group of bySalutationLines(recipients)) {
+      const sharedKey = sharedKeyOf(group.salutationLines);
+      // The shared layout is cached by the hash of its inputs (the renderer keeps the recent ones).
+      const batch = await renderer.prepare(sharedKey, letter.model, { extraTexts, salutationLines: group.salutationLines, createdAt, ...(seal ? { seal } : {}) });
+      for (const warning of batch.warnings) warnings.add(warning);
+      const before = done;
+      const groupHooks: IssueHooks = { ...hooks, ...(hooks?.onProgress ? { onProgress: (n: number) => hooks.onProgress!(before + n, recipients.length) } : {}) };
+      const letters = await issueGroup({ db, clock, appeal, letter, batch, renderer, sharedKey, recipients: group.recipients }, groupHooks);
+      letters.forEach((issued, index) => byRecipient.set(group.recipients[index]!, issued));
+      for (const issued of letters) for (const warning of issued.warnings) warnings.add(warning);
+      done += letters.length;
+      pageCount = Math.max(pageCount, batch.pageCount);
+    }
+    return { letters: recipients.map((recipient) => byRecipient.get(recipient)!), pageCount };
   };
 
-  const personalLines = salutationLinesFor(personal);
   return {
     appealId: appeal.id,
     day: renderDay,
@@ -232,13 +241,13 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
       const warnings = new Set<string>();
       const result: IssueResult = { personal: [], warnings: [], pageCount: 0 };
       if (selection.master) {
-        const group = await render([master], salutationLinesFor([master]), warnings);
+        const group = await render([master], warnings);
         result.master = group.letters[0];
         result.pageCount = Math.max(result.pageCount, group.pageCount);
       }
       const chosen = selectRecipients(personal, selection.personal);
       if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
-      const group = await render(chosen, personalLines, warnings, hooks);
+      const group = await render(chosen, warnings, hooks);
       result.personal = group.letters;
       result.pageCount = Math.max(result.pageCount, group.pageCount);
       result.warnings = [...warnings];
@@ -252,7 +261,7 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
       if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
       const total = chosen.length + (selection.master ? 1 : 0);
       if (selection.master) {
-        const group = await render([master], salutationLinesFor([master]), warnings);
+        const group = await render([master], warnings);
         pageCount = group.pageCount;
         await onLetters(group.letters);
         count += 1;
@@ -260,7 +269,7 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
       }
       for (let start = 0; start < chosen.length; start += chunkSize) {
         const done = count;
-        const group = await render(chosen.slice(start, start + chunkSize), personalLines, warnings, { onProgress: (n) => onProgress?.(done + n, total) });
+        const group = await render(chosen.slice(start, start + chunkSize), warnings, { onProgress: (n) => onProgress?.(done + n, total) });
         pageCount = Math.max(pageCount, group.pageCount);
         await onLetters(group.letters);
         count += group.letters.length;

@@ -2,6 +2,7 @@
 // per list addressed as a group, and the master letter to all groups. And how each personal
 // letter goes out: by e-mail, by post (no address), or not until its address is corrected.
 import type { Db } from '../db/client.ts';
+import { t } from '../i18n/index.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { isValidMailAddress } from '../mail/mail.service.ts';
 import { appealAddresseeLists, listEntries } from '../addressees/addressees.service.ts';
@@ -17,6 +18,8 @@ export type LetterRecipient = {
   label: string;
   addressLines: string[];
   salutation: string;
+  /** A note above the address: a collective letter to a body's members goes through its office for forwarding. */
+  note?: string;
   email: string;
 };
 
@@ -34,8 +37,16 @@ function personalRecipient(a: Addressee, override: string): LetterRecipient {
   };
 }
 
+/** "– zur Weiterleitung an alle Mitglieder des Kreistages –" when a collective letter is for a body's members. */
+function forwardingNote(list: AddresseeList): string {
+  const members = list.groupRecipient.trim().replace(/^alle\s+/i, '');
+  return /^Mitglieder\b/i.test(members) ? t('letterLayout.forward', { members }) : '';
+}
+
 function collectiveRecipient(list: AddresseeList, override: string): LetterRecipient {
+  const note = forwardingNote(list);
   return {
+    ...(note ? { note } : {}),
     kind: 'personal',
     addresseeId: null,
     listId: list.id,
@@ -69,6 +80,16 @@ export function buildRecipients({ db, appeal }: { db: Db; appeal: Appeal }): { m
     email: '',
   };
   return { master, personal };
+}
+
+/** At most this many letters are named one by one after "Gleichlautende Schreiben an:"; more are named by their lists. */
+const NAMED_ONE_BY_ONE = 6;
+
+/** Who receives the same letter: each letter by its label, or the lists when there are many; empty for a single letter. */
+export function sameLetterRecipients({ master, personal }: { master: LetterRecipient; personal: LetterRecipient[] }): string[] {
+  if (personal.length <= 1) return [];
+  if (personal.length <= NAMED_ONE_BY_ONE) return personal.map((recipient) => recipient.label);
+  return master.addressLines.map((line) => line.replace(/^An\s+(den|die|das)\s+/i, ''));
 }
 
 export type LetterChannel = 'email' | 'post' | 'invalid';

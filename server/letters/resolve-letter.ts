@@ -13,6 +13,7 @@ import { currentVersionOf, signatureCountsFor, textHash } from '../signing/versi
 import type { AppealVersion } from '../signing/signing.table.ts';
 import { listSignatories } from '../signatories/signatories.service.ts';
 import { letterSupporters } from '../supporters/supporter-snapshot.service.ts';
+import { buildRecipients, sameLetterRecipients } from './recipients.ts';
 import type { LetterModel, LetterOrganisation, LetterSignatory } from '../letter-pdf/letter-model.ts';
 
 export type ResolvedLetter = {
@@ -38,7 +39,12 @@ function resolveParties({ db, fileStore, appeal, draft, currentVersion }: { db: 
   const parties: Parties = { organisations: [], signatories: [] };
   for (const { signatory, organisation } of listSignatories({ db, appeal })) {
     // The letter's signatories are the first signatories; supporters come from supporters/.
-    if (signatory.tier !== 'first' || signatory.status === 'declined' || signatory.status === 'withdrawn') continue;
+    if (signatory.tier !== 'first' || signatory.status === 'withdrawn') continue;
+    if (signatory.status === 'declined') {
+      // A draft shows who declined ("abgelehnt"), so that no organisation disappears silently; not in the letterhead.
+      if (draft) parties.signatories.push({ name: signatory.representativeName, function: signatory.representativeFunction, organisation: organisation.name, declined: true });
+      continue;
+    }
     const signed = signatureCountsFor(signatory, currentVersion);
     // The final letter shows only those who signed it.
     if (!draft && !signed) continue;
@@ -74,11 +80,11 @@ function resolveSupporters({ db, appeal }: { db: Db; appeal: Appeal }): Pick<Let
  * keyed with: the appeal's fields in this order, the text as written, images by their hashes.
  */
 function inputFingerprint(appeal: Appeal, model: LetterModel, textVersionHash: string): string {
-  const { slug, coalitionName, title, subtitleLines, letterDate, reference, closing, contact, ccLines, attachmentLines, listFirstSignatories, draft, organisations, baseUrl, supporters } = model;
+  const { slug, coalitionName, title, subtitleLines, letterDate, reference, closing, contact, ccLines, attachmentLines, listFirstSignatories, draft, organisations, baseUrl, supporters, senderAddress, sameLetterTo } = model;
   // Signatories carried a tier ('first') when documents were first keyed; kept in the same place.
   const signatories = model.signatories.map(({ signature, ...rest }) => ({ ...rest, tier: 'first', ...(signature ? { signature } : {}) }));
   // `supporters` is left out of the JSON when the letter names none, so such letters keep their keys.
-  const input = { appealId: appeal.id, slug, kind: appeal.kind, coalitionName, title, subtitleLines, place: appeal.place, letterDate, reference, salutationOverride: appeal.salutationOverride, body: appeal.body, closing, contact, ccLines, attachmentLines, listFirstSignatories, draft, textVersionHash, organisations, signatories, baseUrl, supporters };
+  const input = { appealId: appeal.id, slug, kind: appeal.kind, coalitionName, title, subtitleLines, place: appeal.place, letterDate, reference, salutationOverride: appeal.salutationOverride, body: appeal.body, closing, contact, ccLines, attachmentLines, listFirstSignatories, draft, textVersionHash, organisations, signatories, baseUrl, supporters, senderAddress, sameLetterTo };
   return sha(JSON.stringify(input, (_key, value: unknown) => (value instanceof Uint8Array ? `sha256:${sha(value)}` : value)));
 }
 
@@ -91,6 +97,8 @@ export function resolveLetter({ db, fileStore, clock, appeal, baseUrl }: { db: D
   const model: LetterModel = {
     slug: appeal.slug,
     coalitionName: appeal.coalitionName,
+    senderAddress: lines(appeal.senderAddress),
+    place: appeal.place.trim(),
     title: appeal.title,
     subtitleLines: lines(appeal.subtitle),
     letterDate: appeal.letterDate || isoDate(clock()),
@@ -98,6 +106,7 @@ export function resolveLetter({ db, fileStore, clock, appeal, baseUrl }: { db: D
     text: parseLetterText(appeal.body),
     closing: appeal.closing,
     contact: { name: appeal.contactName, function: appeal.contactFunction, email: appeal.contactEmail, phone: appeal.contactPhone },
+    sameLetterTo: appeal.letterNamesRecipients ? sameLetterRecipients(buildRecipients({ db, appeal })) : [],
     ccLines: lines(appeal.ccLines),
     attachmentLines: lines(appeal.attachmentLines),
     listFirstSignatories: appeal.listFirstSignatories,

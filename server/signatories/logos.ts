@@ -10,6 +10,7 @@ import { createGate, GateFullError } from '../jobs/job-gate.ts';
 import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { JobFailedError, JobTimeoutError } from '../jobs/worker-job.ts';
 import { fontBytes } from '../letter-pdf/fonts.ts';
+import { transparentPaper } from '../letter-pdf/print-image.ts';
 import type { SvgRasterInput } from './svg-raster.job.ts';
 
 // sharp is loaded with the first logo, not at start (about 20 MB and 0.3 s that a server process
@@ -127,7 +128,8 @@ const signatureProblems: Record<ImageProblem, MessageKey> = {
 
 /**
  * A drawn signature (a PNG data URL from the signing page) or an uploaded image (PNG or
- * JPEG, never SVG), re-encoded to at most 900 × 300 px; or the problem at its form field.
+ * JPEG, never SVG), re-encoded to at most 900 × 300 px with its paper transparent; or the
+ * problem at its form field.
  */
 export async function reencodeSignature({
   kind,
@@ -149,7 +151,13 @@ export async function reencodeSignature({
     source = upload;
   }
   const image = await reencodeImage(source, { box: SIGNATURE_BOX, allowSvg: false });
-  return image.ok ? image : { ok: false, errors: { [field]: signatureProblems[image.problem] } };
+  if (!image.ok) return { ok: false, errors: { [field]: signatureProblems[image.problem] } };
+  // The paper of a scan or photo is made transparent, so the signature never covers a name beside it.
+  try {
+    return { ok: true, png: await rasterJobs.run(() => transparentPaper(image.png)) };
+  } catch (error) {
+    return { ok: false, errors: { [field]: signatureProblems[error instanceof GateFullError ? 'busy' : 'unreadable'] } };
+  }
 }
 
 // Calm, dark colours with white text at a contrast above 4.5:1.
