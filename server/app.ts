@@ -27,6 +27,7 @@ import appealAccessPlugin from './appeals/appeal-access.ts';
 import listAccessPlugin from './addressees/list-access.ts';
 import appealsRoutes from './appeals/appeals.routes.ts';
 import appealMailRoutes from './appeals/appeal-mail.routes.ts';
+import mailTextsRoutes from './appeals/mail-texts.routes.ts';
 import { listAppeals } from './appeals/appeals.service.ts';
 import { appealsWiring } from './appeals-wiring.ts';
 import { invitationAcceptRoutes } from './appeals/team-invitations.routes.ts';
@@ -164,6 +165,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       appealMailLinks: (organiserId) => listAppeals({ db, organiserId }).map(({ appeal }) => ({ title: appeal.title, href: `/appeals/${appeal.slug}/mail` })),
     });
     await organiserArea.register(appealMailRoutes, { db, config });
+    await organiserArea.register(mailTextsRoutes, { db, clock });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
     await organiserArea.register(supportersOrganiserRoutes, { db, clock });
     await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });

@@ -16,6 +16,9 @@ import { verificationUrl } from '../letter-pdf/letter-identity.ts';
 import type { LetterRecipient } from '../letters/recipients.ts';
 import { issueSupporterList } from '../letters/supporter-list.service.ts';
 import type { IssuedSupporterList } from '../letters/supporter-list.service.ts';
+import { defaultMailText, renderMailText } from '../appeals/mail-texts.ts';
+import type { MailTemplate } from '../appeals/mail-texts.ts';
+import { mailTextFor } from '../appeals/mail-texts.service.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer, MailMessage, MailRenderer } from '../mail/mail.types.ts';
 import type { ComposerRegistry, MailKindHooks } from '../mail/composers.ts';
@@ -120,6 +123,7 @@ export async function buildLetterMail({
   render,
   testFor,
   supporterList,
+  coverText = defaultMailText('cover'),
 }: {
   appeal: Appeal;
   organisations: string[];
@@ -132,15 +136,27 @@ export async function buildLetterMail({
   render: MailRenderer;
   /** A test send: the label of the addressee whose letter this is. */
   testFor?: string;
+  /** The cover text in the appeal's own words (appeals/mail-texts.ts); the default otherwise. */
+  coverText?: MailTemplate;
 }): Promise<MailMessage> {
-  const subject = `${testFor ? `${t('dispatch.testPrefix')} ` : ''}${letterSubject(appeal, organisations, forwardTo)}`;
+  const cover = renderMailText(coverText, {
+    letter: `${kindPhrase(appeal)} „${appeal.title}“`,
+    appeal: appeal.title,
+    organisations: organisationList(organisations, 200) || appeal.coalitionName,
+    coalition: appeal.coalitionName,
+    contact: appeal.contactName || appeal.coalitionName,
+    addressee: recipient.label,
+  });
+  const ownSubject = cover.subject ? (forwardTo ? `${cover.subject} – ${t('dispatch.forwarding', { group: forwardTo })}` : cover.subject) : '';
+  const subject = `${testFor ? `${t('dispatch.testPrefix')} ` : ''}${ownSubject || letterSubject(appeal, organisations, forwardTo)}`;
   const url = verificationUrl(baseUrl, letter.code);
   const { html, text } = await render('dispatch/appeal-letter', {
     subject,
     testNote: testFor ? t('dispatch.testNote', { label: testFor }) : '',
     // A letter the office forwards: the mail speaks to the office, the letter to the members.
     salutation: forwardTo ? t('dispatch.mail.officeSalutation') : recipient.salutation,
-    intro: t('dispatch.mail.intro', { kind: kindPhrase(appeal), title: appeal.title, organisations: organisationList(organisations, 200) || appeal.coalitionName }),
+    intro: cover.text,
+    introHtml: cover.html,
     forwarding: forwardTo ? t('dispatch.mail.forwarding', { group: forwardTo }) : '',
     attachment: [
       t('dispatch.mail.attachment', { fileName: letter.fileName, size: formatBytes(letter.bytes.byteLength) }),
@@ -280,6 +296,7 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
       forwardTo: forwardingGroup({ db, appeal, recipient: letter.recipient }),
       baseUrl: config.baseUrl,
       render,
+      coverText: mailTextFor({ db, appeal, kind: 'cover' }),
       ...(testFor ? { testFor } : {}),
     });
     const size = estimateMessageBytes(message);
