@@ -143,7 +143,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (organiserArea) => {
     organiserArea.addHook('onRequest', async (request, reply) => {
       if (request.organiser) return;
-      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+      // A form sent after the session expired: the login page says it was not saved and leads back to the form's page.
+      const back = request.method === 'GET' ? request.url : formPageOf(request.headers.referer, config.baseUrl);
+      const next = back ? `?next=${encodeURIComponent(back)}${request.method === 'GET' ? '' : '&expired=1'}` : request.method === 'GET' ? '' : '?expired=1';
       return reply.redirect(`/login${next}`, 303);
     });
     organiserArea.addHook('onSend', async (_request, reply) => {
@@ -173,4 +175,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/** The local path of a same-origin Referer (the page a form was sent from), or ''. */
+function formPageOf(referer: string | undefined, baseUrl: string): string {
+  if (!referer) return '';
+  try {
+    const url = new URL(referer, baseUrl);
+    return url.origin === new URL(baseUrl).origin ? `${url.pathname}${url.search}` : '';
+  } catch {
+    return '';
+  }
 }

@@ -1531,4 +1531,8 @@ export const de = {
   'thanks.sentence': 'vielen Dank, dass {organisation} „{title}“ mitgezeichnet hat. Am {date} wurde der Brief verschickt.',
   'thanks.signers': 'Unterzeichnet haben: {organisations}.',
   'thanks.attachment': 'Im Anhang finden Sie den Brief in der verschickten Fassung ({fileName}, {size}).',
+  'locked.notSaved': 'Nicht gespeichert. {reason} Was Sie eingegeben haben, steht unten, damit Sie es kopieren können.',
+  'locked.back': 'Zurück zur Übersicht',
+  'locked.typedText': 'Ihr nicht gespeicherter Text',
+  'session.expiredPost': 'Ihre Anmeldung war abgelaufen, deshalb wurde das zuletzt abgeschickte Formular nicht gespeichert. Bitte melden Sie sich an; danach kommen Sie zur Seite zurück und können es noch einmal abschicken.',
 } as const;
