@@ -1535,4 +1535,10 @@ export const de = {
   'locked.back': 'Zurück zur Übersicht',
   'locked.typedText': 'Ihr nicht gespeicherter Text',
   'session.expiredPost': 'Ihre Anmeldung war abgelaufen, deshalb wurde das zuletzt abgeschickte Formular nicht gespeichert. Bitte melden Sie sich an; danach kommen Sie zur Seite zurück und können es noch einmal abschicken.',
+  'checklist.answers': 'Antworten verfolgen',
+  'checklist.action.answers': 'Nächster Schritt: die Antworten verfolgen',
+  'signing.inviteNew.title': 'Jetzt einladen?',
+  'signing.inviteNew.question': '{organisation} wurde hinzugefügt. Die Unterzeichnung läuft schon: Soll {person} jetzt die Einladung mit dem persönlichen Link bekommen?',
+  'signing.inviteNew.submit': 'Ja, jetzt einladen',
+  'signing.inviteNew.later': 'Später (auf der Seite „Unterschriften“ mit „Einladen“)',
 } as const;

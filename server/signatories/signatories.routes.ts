@@ -7,7 +7,7 @@ import type { FormView } from '../shared/form-view.ts';
 import { uploadedFile } from '../shared/uploaded-file.ts';
 import { t } from '../i18n/index.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
-import { mayEditSignatoryList } from '../appeals/appeal-lifecycle.ts';
+import { isOpenForSigning, mayEditSignatoryList } from '../appeals/appeal-lifecycle.ts';
 import { appealParams, appealRouteSchema } from '../appeals/appeal-access.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { MAX_LOGO_BYTES } from './logos.ts';
@@ -70,6 +70,10 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
       logo: uploadedFile(request.body, 'logo'),
     });
     if (!saved.ok) return reply.code(422).viewAsync('signatories/form', renderForm(request, formView(result.values, saved.errors)));
+    // While signing runs, the new organisation is invited once the organiser confirms (signing/).
+    if (isOpenForSigning(request.appeal)) {
+      return reply.flash('signatories.added', { name: saved.signatory.organisation.name }).redirect(`/appeals/${request.appeal.slug}/signing/${saved.signatory.signatory.id}/invite`, 303);
+    }
     return reply
       .flash('signatories.added', { name: saved.signatory.organisation.name })
       .redirect(`/appeals/${request.appeal.slug}/signatories`, 303);
