@@ -1541,4 +1541,5 @@ export const de = {
   'signing.inviteNew.question': '{organisation} wurde hinzugefügt. Die Unterzeichnung läuft schon: Soll {person} jetzt die Einladung mit dem persönlichen Link bekommen?',
   'signing.inviteNew.submit': 'Ja, jetzt einladen',
   'signing.inviteNew.later': 'Später (auf der Seite „Unterschriften“ mit „Einladen“)',
+  'mailTexts.preview.title': 'Vorschau der E-Mail',
 } as const;
