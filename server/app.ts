@@ -27,6 +27,7 @@ import appealAccessPlugin from './appeals/appeal-access.ts';
 import listAccessPlugin from './addressees/list-access.ts';
 import appealsRoutes from './appeals/appeals.routes.ts';
 import appealMailRoutes from './appeals/appeal-mail.routes.ts';
+import mailTextsRoutes from './appeals/mail-texts.routes.ts';
 import { listAppeals } from './appeals/appeals.service.ts';
 import { appealsWiring } from './appeals-wiring.ts';
 import { invitationAcceptRoutes } from './appeals/team-invitations.routes.ts';
@@ -146,7 +147,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(async (organiserArea) => {
     organiserArea.addHook('onRequest', async (request, reply) => {
       if (request.organiser) return;
-      const next = request.method === 'GET' ? `?next=${encodeURIComponent(request.url)}` : '';
+      // A form sent after the session expired: the login page says it was not saved and leads back to the form's page.
+      const back = request.method === 'GET' ? request.url : formPageOf(request.headers.referer, config.baseUrl);
+      const next = back ? `?next=${encodeURIComponent(back)}${request.method === 'GET' ? '' : '&expired=1'}` : request.method === 'GET' ? '' : '?expired=1';
       return reply.redirect(`/login${next}`, 303);
     });
     organiserArea.addHook('onSend', async (_request, reply) => {
@@ -169,6 +172,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       appealMailLinks: (organiserId) => listAppeals({ db, organiserId }).map(({ appeal }) => ({ title: appeal.title, href: `/appeals/${appeal.slug}/mail` })),
     });
     await organiserArea.register(appealMailRoutes, { db, config });
+    await organiserArea.register(mailTextsRoutes, { db, clock });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
     await organiserArea.register(supportersOrganiserRoutes, { db, clock });
     await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
@@ -178,4 +182,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   return app;
+}
+
+/** The local path of a same-origin Referer (the page a form was sent from), or ''. */
+function formPageOf(referer: string | undefined, baseUrl: string): string {
+  if (!referer) return '';
+  try {
+    const url = new URL(referer, baseUrl);
+    return url.origin === new URL(baseUrl).origin ? `${url.pathname}${url.search}` : '';
+  } catch {
+    return '';
+  }
 }

@@ -4,6 +4,7 @@
 import type { Eta } from 'eta';
 import { registerAppealMailKinds } from './appeals/appeals.mails.ts';
 import { registerDispatchMailKinds } from './dispatch/dispatch.mails.ts';
+import { registerSignatoryThanksMailKind } from './dispatch/signatory-thanks.mails.ts';
 import { registerOrganiserMailKinds } from './organisers/organisers.mails.ts';
 import { ComposerRegistry } from './mail/composers.ts';
 import { createMailRenderer } from './mail/mail.templates.ts';
@@ -13,6 +14,8 @@ import { createMailTransport } from './mail/transport.ts';
 import type { MailTransport } from './mail/transport.ts';
 import { createTemplates } from './shared/templates.ts';
 import { registerSigningMailKinds } from './signing/signing.mails.ts';
+import { registerSigningNotificationMailKinds } from './signing/signing-notifications.mails.ts';
+import { sendDailyDigests } from './signing/signing-notifications.service.ts';
 import { registerOrganisationMailKinds } from './supporters/organisation.mails.ts';
 import { registerSupporterMailKinds } from './supporters/supporters.mails.ts';
 import { sendDueReminders } from './signing/signing-reminders.service.ts';
@@ -27,7 +30,9 @@ export function appMailKinds(): ComposerRegistry {
   registerOrganiserMailKinds(registry);
   registerAppealMailKinds(registry);
   registerSigningMailKinds(registry);
+  registerSigningNotificationMailKinds(registry);
   registerDispatchMailKinds(registry);
+  registerSignatoryThanksMailKind(registry);
   registerOrganisationMailKinds(registry);
   registerSupporterMailKinds(registry);
   return registry;
@@ -81,6 +86,12 @@ export function createBackground({ transport, composers = appMailKinds(), templa
       }
     } catch (error) {
       logger?.error({ err: error }, 'signing reminders failed');
+    }
+    // The owners' daily digest of answers rides on the same check (it claims its day in the database).
+    try {
+      if (sendDailyDigests({ db, clock }) > 0) worker.wake();
+    } catch (error) {
+      logger?.error({ err: error }, 'signing digests failed');
     }
   };
   let reminderTimer: NodeJS.Timeout | undefined;

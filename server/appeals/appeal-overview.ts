@@ -42,6 +42,8 @@ export function presentChecklist(appeal: Pick<Appeal, 'slug' | 'body' | 'state'>
     { key: 'open', done: appeal.state !== 'draft', href: `${base}/signing` },
     { key: 'finalise', done: isLetterFinal(appeal), href: `${base}/signing` },
     { key: 'send', done: appeal.state === 'sent', href: `${base}/dispatch` },
+    // Answers keep coming after sending: the step stays open and is the next one once sent.
+    { key: 'answers', done: false, href: `${base}/dispatch` },
   ];
   const next = steps.find((step) => !step.done);
   return {

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { organisers } from '../organisers/organisers.table.ts';
 import { appeals, memberships } from './appeals.table.ts';
@@ -15,6 +15,15 @@ export function appealsRepository(db: Db) {
         .innerJoin(memberships, eq(memberships.appealId, appeals.id))
         .where(eq(memberships.organiserId, organiserId))
         .orderBy(desc(appeals.updatedAt))
+        .all();
+    },
+    /** The owners of an appeal with their notification choice (active accounts only). */
+    listOwners(appealId: number) {
+      return db
+        .select({ id: organisers.id, email: organisers.email, name: organisers.name, notifyMode: organisers.notifyMode })
+        .from(memberships)
+        .innerJoin(organisers, eq(organisers.id, memberships.organiserId))
+        .where(and(eq(memberships.appealId, appealId), eq(memberships.role, 'owner'), isNull(organisers.disabledAt)))
         .all();
     },
     findBySlug(slug: string): Appeal | undefined {

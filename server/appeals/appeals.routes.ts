@@ -30,6 +30,7 @@ import {
   publicFromChoices,
 } from './appeals.presenters.ts';
 import { getAppealOverview } from './appeal-overview.ts';
+import { mayEditText } from './appeal-lifecycle.ts';
 import type { OverviewSections } from './appeal-overview.ts';
 import { appealParams, appealRouteSchema } from './appeal-access.ts';
 import { roles } from './appeals.table.ts';
@@ -106,6 +107,16 @@ const appealsRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, onTe
   app.post('/appeals/:slug', { schema: appealRouteSchema, config: { appealRole: 'editor' } }, async (request, reply) => {
     const appeal = request.appeal;
     const result = readAppealForm(request.body);
+    // Locked meanwhile (finalised in another tab): the page says why and shows what was typed.
+    if (!mayEditText(appeal)) {
+      return reply.code(409).viewAsync('appeals/edit', {
+        title: t('appeals.edit.title', { title: appeal.title }),
+        appeal: presentAppealHeader(appeal, request.appealRole, 'text'),
+        form: formView(result.values),
+        preview: presentLetterPreview(appeal),
+        notSaved: true,
+      });
+    }
     const previewOnly = (request.body as Record<string, unknown>).action === 'preview';
     if (!result.ok || previewOnly) {
       const form = formView(result.values, result.ok ? {} : result.errors, result.ok ? {} : result.params);

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { auditEvents } from './audit.table.ts';
 import type { AuditEvent } from './audit.table.ts';
@@ -24,6 +24,16 @@ export function auditRepository(db: Db) {
         .select()
         .from(auditEvents)
         .where(appealId === undefined ? mentions : and(eq(auditEvents.appealId, appealId), mentions))
+        .orderBy(asc(auditEvents.id))
+        .all();
+    },
+    /** The events of the given actions on these appeals in (from, to], oldest first (the owners' daily digest). */
+    listActions(appealIds: number[], actions: string[], from: Date, to: Date): AuditEvent[] {
+      if (appealIds.length === 0) return [];
+      return db
+        .select()
+        .from(auditEvents)
+        .where(and(inArray(auditEvents.appealId, appealIds), inArray(auditEvents.action, actions), gt(auditEvents.at, from), lte(auditEvents.at, to)))
         .orderBy(asc(auditEvents.id))
         .all();
     },

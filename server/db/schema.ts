@@ -12,3 +12,4 @@ export * from './rate-limits.table.ts';
 export * from '../supporters/supporters.table.ts';
 export * from '../appeals/team-invitations.table.ts';
 export * from '../mailbox/mailbox.table.ts';
+export * from '../appeals/mail-texts.table.ts';

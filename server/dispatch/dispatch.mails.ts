@@ -18,6 +18,9 @@ import { issueSupporterList } from '../letters/supporter-list.service.ts';
 import type { IssuedSupporterList } from '../letters/supporter-list.service.ts';
 import { issueSigningRecord } from '../letters/signing-record.service.ts';
 import type { IssuedSigningRecord } from '../letters/signing-record.service.ts';
+import { defaultMailText, renderMailText } from '../appeals/mail-texts.ts';
+import type { MailTemplate } from '../appeals/mail-texts.ts';
+import { mailTextFor } from '../appeals/mail-texts.service.ts';
 import { MailNotNeeded } from '../mail/mail.types.ts';
 import type { Composer, MailMessage, MailRenderer } from '../mail/mail.types.ts';
 import type { ComposerRegistry, MailKindHooks } from '../mail/composers.ts';
@@ -123,6 +126,7 @@ export async function buildLetterMail({
   testFor,
   supporterList,
   signingRecord,
+  coverText = defaultMailText('cover'),
 }: {
   appeal: Appeal;
   organisations: string[];
@@ -137,15 +141,27 @@ export async function buildLetterMail({
   render: MailRenderer;
   /** A test send: the label of the addressee whose letter this is. */
   testFor?: string;
+  /** The cover text in the appeal's own words (appeals/mail-texts.ts); the default otherwise. */
+  coverText?: MailTemplate;
 }): Promise<MailMessage> {
-  const subject = `${testFor ? `${t('dispatch.testPrefix')} ` : ''}${letterSubject(appeal, organisations, forwardTo)}`;
+  const cover = renderMailText(coverText, {
+    letter: `${kindPhrase(appeal)} „${appeal.title}“`,
+    appeal: appeal.title,
+    organisations: organisationList(organisations, 200) || appeal.coalitionName,
+    coalition: appeal.coalitionName,
+    contact: appeal.contactName || appeal.coalitionName,
+    addressee: recipient.label,
+  });
+  const ownSubject = cover.subject ? (forwardTo ? `${cover.subject} – ${t('dispatch.forwarding', { group: forwardTo })}` : cover.subject) : '';
+  const subject = `${testFor ? `${t('dispatch.testPrefix')} ` : ''}${ownSubject || letterSubject(appeal, organisations, forwardTo)}`;
   const url = verificationUrl(baseUrl, letter.code);
   const { html, text } = await render('dispatch/appeal-letter', {
     subject,
     testNote: testFor ? t('dispatch.testNote', { label: testFor }) : '',
     // A letter the office forwards: the mail speaks to the office, the letter to the members.
     salutation: forwardTo ? t('dispatch.mail.officeSalutation') : recipient.salutation,
-    intro: t('dispatch.mail.intro', { kind: kindPhrase(appeal), title: appeal.title, organisations: organisationList(organisations, 200) || appeal.coalitionName }),
+    intro: cover.text,
+    introHtml: cover.html,
     forwarding: forwardTo ? t('dispatch.mail.forwarding', { group: forwardTo }) : '',
     attachment: [
       t('dispatch.mail.attachment', { fileName: letter.fileName, size: formatBytes(letter.bytes.byteLength) }),
@@ -292,6 +308,7 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
       forwardTo: forwardingGroup({ db, appeal, recipient: letter.recipient }),
       baseUrl: config.baseUrl,
       render,
+      coverText: mailTextFor({ db, appeal, kind: 'cover' }),
       ...(testFor ? { testFor } : {}),
     });
     const size = estimateMessageBytes(message);

@@ -162,6 +162,10 @@ export function dispatchRepository(db: Db) {
         .map((row) => ({ code: row.code, sentAt: row.sentAt ?? new Date(0) }));
     },
     /** Marks the dispatch finished, once (returns false if already done). */
+    /** Claims the thanks to the first signatories: true only for the one call that queues them. */
+    claimThanks(dispatchId: number, now: Date): boolean {
+      return db.update(dispatches).set({ thanksQueuedAt: now }).where(and(eq(dispatches.id, dispatchId), isNull(dispatches.thanksQueuedAt))).run().changes === 1;
+    },
     finish(dispatchId: number, now: Date): boolean {
       return (
         db

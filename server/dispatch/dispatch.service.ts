@@ -1,6 +1,7 @@
 // Sending a final appeal: the plan (who gets it by e-mail, who by post, whose address is
 // unusable), the sample message, the test send, "Jetzt versenden" and the organiser's
 // decisions on single deliveries. Rendering and sending happen in the outbox worker.
+import { mailTextFor } from '../appeals/mail-texts.service.ts';
 import { isLetterFinal, mayStartSending } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
 import type { Config } from '../config.ts';
@@ -90,6 +91,7 @@ export async function sampleMail({
     forwardTo: forwardingGroup({ db, appeal, recipient: letter.recipient }),
     baseUrl: config.baseUrl,
     render,
+    coverText: mailTextFor({ db, appeal, kind: 'cover' }),
   });
   const envelope = { recipient: first.email, recipientName: first.recipient.label, messageId: messageIdFor(config, 'mz.beispiel') };
   const raw = await buildRawMessage({ config, envelope, message, date: clock() });

@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { markDocumentSent } from '../letters/letter-documents.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
+import { queueSignatoryThanks } from './signatory-thanks.service.ts';
 
 /**
  * Marks the documents of letters that went out as sent (repairs a missed outcome hook) and,
@@ -24,6 +25,9 @@ export function settleDispatch({ db, clock, dispatchId }: { db: Db; clock: Clock
     // After a resend the appeal is already "versendet"; the event then does not apply.
     appealsRepository(tx).applyEvent(dispatch.appealId, 'finishSending', now);
     recordAudit({ db: tx, clock, appealId: dispatch.appealId, actor: 'Mitzeichnen', action: 'dispatch_finished', detail: 'alle Briefe versendet oder entschieden' });
+    // The first signatories receive the letter sent in their name (once per appeal).
+    const appeal = appealsRepository(tx).findById(dispatch.appealId);
+    if (appeal) queueSignatoryThanks({ db: tx, clock, appeal, dispatchId: dispatch.id });
     return true;
   });
 }

@@ -21,6 +21,8 @@ export const dispatches = sqliteTable('dispatches', {
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   /** When every delivery was sent or decided (the appeal became "versendet"). */
   finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+  /** When the thanks with the final letter were queued to the first signatories (once per appeal). */
+  thanksQueuedAt: integer('thanks_queued_at', { mode: 'timestamp_ms' }),
 });
 
 /**

@@ -9,7 +9,7 @@ import type { FormView } from '../shared/form-view.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { accountEvent, listAccountEvents } from './account-events.ts';
 import { readEmailChangeForm, requestEmailChange } from './account-links.service.ts';
-import { changeName, changePassword, endOtherSessions, endOwnSession, listSessions, readChangePasswordForm, readNameForm } from './organisers.service.ts';
+import { changeName, changeNotifyMode, changePassword, endOtherSessions, endOwnSession, listSessions, readChangePasswordForm, readNameForm } from './organisers.service.ts';
 import { MIN_PASSWORD_LENGTH } from './passwords.ts';
 import { hasSecondFactor } from './two-factor.service.ts';
 
@@ -34,6 +34,7 @@ const accountRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secr
       form,
       minLength: MIN_PASSWORD_LENGTH,
       twoFactor: hasSecondFactor(organiser),
+      notifyMode: organiser.notifyMode,
       sessions: listSessions({ db, organiser, currentToken: request.sessionToken! }).map((session) => ({
         ...session,
         createdAt: formatDateTime(session.createdAt),
@@ -50,6 +51,11 @@ const accountRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, secr
     if (!result.ok) return render(request, reply, formView(result.values, result.errors), 422);
     changeName({ db, organiser: request.organiser!, name: result.value.name });
     return reply.flash('accounts.name.changed').redirect('/account', 303);
+  });
+
+  app.post('/account/notifications', async (request, reply) => {
+    changeNotifyMode({ db, clock, organiser: request.organiser!, mode: (request.body as Record<string, unknown> | undefined)?.notifyMode });
+    return reply.flash('account.notify.saved').redirect('/account#benachrichtigungen', 303);
   });
 
   app.post('/account/email', { config: { rateLimit: passwordFormRateLimit } }, async (request, reply) => {

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, isNull, like, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accountEvents, accountTokens, loginChallenges, organisers, recoveryCodes, sessions } from './organisers.table.ts';
-import type { Organiser } from './organisers.table.ts';
+import type { NotifyMode, Organiser } from './organisers.table.ts';
 
 export function organisersRepository(db: Db) {
   return {
@@ -28,6 +28,18 @@ export function organisersRepository(db: Db) {
     },
     setDisabled(id: number, disabledAt: Date | null): void {
       db.update(organisers).set({ disabledAt }).where(eq(organisers.id, id)).run();
+    },
+    setNotifyMode(id: number, mode: NotifyMode, now: Date): void {
+      // Switching to the digest starts its window now: what happened before was announced at once.
+      db.update(organisers).set(mode === 'digest' ? { notifyMode: mode, digestSentAt: now } : { notifyMode: mode }).where(eq(organisers.id, id)).run();
+    },
+    listDigestReaders(): Organiser[] {
+      return db.select().from(organisers).where(and(eq(organisers.notifyMode, 'digest'), isNull(organisers.disabledAt))).all();
+    },
+    /** Claims the digest window up to `now`; false when another run already moved it. */
+    claimDigest(id: number, previous: Date | null, now: Date): boolean {
+      const same = previous === null ? isNull(organisers.digestSentAt) : eq(organisers.digestSentAt, previous);
+      return db.update(organisers).set({ digestSentAt: now }).where(and(eq(organisers.id, id), same)).run().changes === 1;
     },
     listAll(): Organiser[] {
       return db.select().from(organisers).orderBy(asc(organisers.name), asc(organisers.id)).all();

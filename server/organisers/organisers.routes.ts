@@ -64,7 +64,8 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, s
   app.get('/login', async (request, reply) => {
     if (request.organiser) return reply.redirect('/appeals', 303);
     const next = safeNext((request.query as Record<string, unknown>).next);
-    return reply.viewAsync('organisers/login', { title: t('login.title'), form: formView({ next }) });
+    const expired = (request.query as Record<string, unknown>).expired === '1';
+    return reply.viewAsync('organisers/login', { title: t('login.title'), form: formView({ next }), expired });
   });
 
   app.post('/login', { config: { rateLimit: false } }, async (request, reply) => {

@@ -6,7 +6,8 @@ import { hashToken, newToken } from '../shared/tokens.ts';
 import { clientNetwork } from '../shared/privacy-log.ts';
 import { hitRateLimit, peekRateLimit } from '../db/rate-limits.ts';
 import { organisersRepository } from './organisers.repository.ts';
-import type { Organiser } from './organisers.table.ts';
+import { notifyModes } from './organisers.table.ts';
+import type { NotifyMode, Organiser } from './organisers.table.ts';
 import { MAX_PASSWORD_LENGTH, hashPassword, timingDummyHash, verifyPassword } from './passwords.ts';
 import { passwordProblem } from './password-policy.ts';
 
@@ -126,6 +127,12 @@ export function readNameForm(body: unknown): FormResult<{ name: string }> {
 
 export function changeName({ db, organiser, name }: { db: Db; organiser: Organiser; name: string }): void {
   organisersRepository(db).updateName(organiser.id, name);
+}
+
+/** Immediate news of answers or one digest a day; anything else keeps the current choice. */
+export function changeNotifyMode({ db, clock, organiser, mode }: { db: Db; clock: Clock; organiser: Organiser; mode: unknown }): void {
+  if (!(notifyModes as readonly unknown[]).includes(mode) || mode === organiser.notifyMode) return;
+  organisersRepository(db).setNotifyMode(organiser.id, mode as NotifyMode, clock());
 }
 
 /** The account's sessions for the account page; `key` names one without revealing its hash. */

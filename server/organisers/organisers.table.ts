@@ -1,5 +1,8 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
+export const notifyModes = ['immediate', 'digest'] as const;
+export type NotifyMode = (typeof notifyModes)[number];
+
 export const organisers = sqliteTable('organisers', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   /** Stored lower-case; unique. */
@@ -17,6 +20,10 @@ export const organisers = sqliteTable('organisers', {
   totpPendingSecret: text('totp_pending_secret'),
   /** The last accepted TOTP time step: a code is never accepted twice. */
   totpLastStep: integer('totp_last_step').notNull().default(0),
+  /** News of signatures on the appeals one owns: each by mail right away, or one digest a day. */
+  notifyMode: text('notify_mode', { enum: notifyModes }).notNull().default('immediate'),
+  /** Up to when the daily digest has covered the events (null: never sent one). */
+  digestSentAt: integer('digest_sent_at', { mode: 'timestamp_ms' }),
 });
 
 /** Links sent to an organiser: password reset (1 hour) and e-mail change (to the new address). */

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
@@ -7,6 +7,7 @@ import type { FormView } from '../shared/form-view.ts';
 import { uploadedFile } from '../shared/uploaded-file.ts';
 import { t } from '../i18n/index.ts';
 import { presentAppealHeader } from '../appeals/appeals.presenters.ts';
+import { isOpenForSigning, mayEditSignatoryList } from '../appeals/appeal-lifecycle.ts';
 import { appealParams, appealRouteSchema } from '../appeals/appeal-access.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { MAX_LOGO_BYTES } from './logos.ts';
@@ -39,19 +40,25 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
     });
   });
 
-  const renderForm = (request: FastifyRequest, form: FormView, existing?: { id: number; logoUrl: string | null }) => ({
+  const renderForm = (request: FastifyRequest, form: FormView, existing?: { id: number; logoUrl: string | null }, notSaved = false) => ({
     title: existing ? t('signatories.edit.title') : t('signatories.new.title'),
     appeal: presentAppealHeader(request.appeal, request.appealRole, 'signatories'),
     form,
     existing,
     maxLogoMb: MAX_LOGO_BYTES / 1024 / 1024,
+    // After finalising the form is shown read-only with the reason; a save sent anyway keeps what was typed.
+    locked: !mayEditSignatoryList(request.appeal),
+    notSaved,
   });
+  const refuseLocked = (request: FastifyRequest, reply: FastifyReply, existing?: { id: number; logoUrl: string | null }) =>
+    reply.code(409).viewAsync('signatories/form', renderForm(request, formView(readSignatoryForm(request.body).values), existing, true));
 
   app.get('/appeals/:slug/signatories/new', { schema: appealRouteSchema, config: { appealRole: 'editor' } }, async (request, reply) => {
     return reply.viewAsync('signatories/form', renderForm(request, formView({})));
   });
 
   app.post('/appeals/:slug/signatories', { schema: appealRouteSchema, config: uploadConfig }, async (request, reply) => {
+    if (!mayEditSignatoryList(request.appeal)) return refuseLocked(request, reply);
     const result = readSignatoryForm(request.body);
     if (!result.ok) return reply.code(422).viewAsync('signatories/form', renderForm(request, formView(result.values, result.errors)));
     const saved = await addFirstSignatory({
@@ -63,6 +70,10 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
       logo: uploadedFile(request.body, 'logo'),
     });
     if (!saved.ok) return reply.code(422).viewAsync('signatories/form', renderForm(request, formView(result.values, saved.errors)));
+    // While signing runs, the new organisation is invited once the organiser confirms (signing/).
+    if (isOpenForSigning(request.appeal)) {
+      return reply.flash('signatories.added', { name: saved.signatory.organisation.name }).redirect(`/appeals/${request.appeal.slug}/signing/${saved.signatory.signatory.id}/invite`, 303);
+    }
     return reply
       .flash('signatories.added', { name: saved.signatory.organisation.name })
       .redirect(`/appeals/${request.appeal.slug}/signatories`, 303);
@@ -79,6 +90,7 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
   app.post('/appeals/:slug/signatories/:id', { schema: signatorySchema, config: uploadConfig }, async (request, reply) => {
     const existing = findSignatory({ db, appeal: request.appeal, signatoryId: signatoryId(request) });
     const shownAs = { id: existing.signatory.id, logoUrl: logoUrl(existing.organisation.logoFile) };
+    if (!mayEditSignatoryList(request.appeal)) return refuseLocked(request, reply, shownAs);
     const result = readSignatoryForm(request.body);
     if (!result.ok) return reply.code(422).viewAsync('signatories/form', renderForm(request, formView(result.values, result.errors), shownAs));
     const saved = await updateFirstSignatory({
@@ -97,12 +109,14 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
   });
 
   app.post('/appeals/:slug/signatories/:id/move', { schema: signatorySchema, config: { appealRole: 'editor' } }, async (request, reply) => {
+    if (!mayEditSignatoryList(request.appeal)) return reply.flash('signatories.locked').redirect(`/appeals/${request.appeal.slug}/signatories`, 303);
     const direction = (request.body as Record<string, unknown>).direction === 'up' ? 'up' : 'down';
     moveSignatory({ db, appeal: request.appeal, signatoryId: signatoryId(request), direction });
     return reply.redirect(`/appeals/${request.appeal.slug}/signatories#signatory-${signatoryId(request)}`, 303);
   });
 
   app.post('/appeals/:slug/signatories/:id/delete', { schema: signatorySchema, config: { appealRole: 'editor' } }, async (request, reply) => {
+    if (!mayEditSignatoryList(request.appeal)) return reply.flash('signatories.locked').redirect(`/appeals/${request.appeal.slug}/signatories`, 303);
     const removed = removeSignatory({ db, fileStore, appeal: request.appeal, signatoryId: signatoryId(request) });
     return reply
       .flash('signatories.removed', { name: removed.organisation.name })

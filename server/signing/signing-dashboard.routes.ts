@@ -9,6 +9,8 @@ import type { Clock } from '../shared/clock.ts';
 import { formView } from '../shared/form-view.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { presentSigningDashboard } from './signing.presenters.ts';
+import { findSignatory } from '../signatories/signatories.service.ts';
+import { isOpenForSigning } from '../appeals/appeal-lifecycle.ts';
 import {
   finalise,
   loadSigningDashboard,
@@ -51,6 +53,18 @@ const signingDashboardRoutes: FastifyPluginAsync<Options> = async (app, { db, cl
     const opened = openForSigning({ ...action(request), deadline: checked.value.deadline });
     if (!opened.ok) return reply.code(422).viewAsync('signing/dashboard', renderDashboard(request, formView(checked.values, { deadline: opened.error })));
     return reply.flash('signing.opened', { count: opened.invited }).redirect(back(request), 303);
+  });
+
+  // An organisation added while signing runs: invited once the organiser confirms here.
+  app.get('/appeals/:slug/signing/:id/invite', signatoryRoute, async (request, reply) => {
+    const entry = findSignatory({ db, appeal: request.appeal, signatoryId: signatoryId(request) });
+    if (!isOpenForSigning(request.appeal) || entry.signatory.status !== 'not_invited') return reply.redirect(back(request), 303);
+    return reply.viewAsync('signing/invite-new', {
+      title: t('signing.inviteNew.title'),
+      appeal: presentAppealHeader(request.appeal, request.appealRole, 'signing'),
+      question: t('signing.inviteNew.question', { organisation: entry.organisation.name, person: entry.signatory.representativeName }),
+      action: `/appeals/${request.appeal.slug}/signing/${entry.signatory.id}/resend`,
+    });
   });
 
   app.post('/appeals/:slug/signing/:id/resend', signatoryRoute, async (request, reply) => {

@@ -2,6 +2,7 @@
 // link, viewing, signing, declining and withdrawing.
 import type { Db } from '../db/client.ts';
 import { isOpenForSigning } from '../appeals/appeal-lifecycle.ts';
+import { notifyOwnersOfAnswer } from './signing-notifications.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
@@ -140,6 +141,7 @@ export function sign({
   const check = db.transaction((tx) => {
     const checked = checkLink({ db: tx, clock, token, purpose: 'sign' });
     if (checked.ok) outcome = recordSignature({ db: tx, clock, config, context: checked.context, version: checked.version, input, signatureFile, ip });
+    if (checked.ok && outcome.changed) notifyOwnersOfAnswer({ db: tx, clock, appealId: checked.context.appeal.id, signatoryId: checked.context.signatory.id, action: 'signed' });
     return checked;
   });
   // A kept earlier image is still the signatory's: only a new, unused one is dropped.
@@ -185,14 +187,16 @@ const signatureKindLabel = (kind: SignatureKind) => ({ typed: 'getippt (gez.)', 
 export function decline({ db, clock, token, reason, ip }: { db: Db; clock: Clock; token: string; reason: string; ip: string }): LinkCheck {
   return db.transaction((tx) => {
     const check = checkLink({ db: tx, clock, token, purpose: 'sign' });
-    if (check.ok) recordDecline({ db: tx, clock, context: check.context, version: check.version, reason, ip });
+    if (check.ok && recordDecline({ db: tx, clock, context: check.context, version: check.version, reason, ip })) {
+      notifyOwnersOfAnswer({ db: tx, clock, appealId: check.context.appeal.id, signatoryId: check.context.signatory.id, action: 'declined' });
+    }
     return check;
   });
 }
 
 /** The decline itself, for a signatory whose link was checked (or the demo seed). */
-export function recordDecline({ db, clock, context, version, reason, ip }: { db: Db; clock: Clock; reason: string } & Answer) {
-  if (context.signatory.status === 'declined') return;
+export function recordDecline({ db, clock, context, version, reason, ip }: { db: Db; clock: Clock; reason: string } & Answer): boolean {
+  if (context.signatory.status === 'declined') return false;
   signingRepository(db).updateSignatory(context.signatory.id, {
     status: 'declined',
     declineReason: reason,
@@ -201,6 +205,7 @@ export function recordDecline({ db, clock, context, version, reason, ip }: { db:
     lastActivityAt: clock(),
   });
   recordAudit({ db, clock, appealId: context.appeal.id, actor: signatoryActor(context), action: 'declined', detail: reason, versionHash: version.hash, ip });
+  return true;
 }
 
 /** Withdraws a signature; possible until the appeal is final. */
@@ -217,6 +222,7 @@ export function withdraw({ db, clock, token, ip }: { db: Db; clock: Clock; token
       lastActivityAt: clock(),
     });
     recordAudit({ db: tx, clock, appealId: context.appeal.id, actor: signatoryActor(context), action: 'withdrawn', versionHash: version.hash, ip });
+    notifyOwnersOfAnswer({ db: tx, clock, appealId: context.appeal.id, signatoryId: context.signatory.id, action: 'withdrawn' });
     return check;
   });
 }

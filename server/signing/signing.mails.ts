@@ -2,6 +2,9 @@
 import { appealSender } from '../appeals/appeals.mails.ts';
 import { isOpenForSigning } from '../appeals/appeal-lifecycle.ts';
 import { kindLabel } from '../appeals/appeals.presenters.ts';
+import { renderMailText } from '../appeals/mail-texts.ts';
+import type { MailTextSet } from '../appeals/mail-texts.ts';
+import { mailTextFor } from '../appeals/mail-texts.service.ts';
 import { t } from '../i18n/index.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ComposerRegistry, MailKindHooks } from '../mail/composers.ts';
@@ -26,7 +29,19 @@ function composerFor(kind: SigningMailKind): Composer {
     const confirmation = kind === 'signing-confirmation';
     // A confirmation still goes out after finalising, just without the withdraw link.
     if (!isOpenForSigning(appeal) && !confirmation) throw new MailNotNeeded(t('mailNotNeeded.signingClosed'));
-    const subject = t(`mail.${kind}.subject` as 'mail.signing-invitation.subject', { title: appeal.title, organisation: organisation.name });
+    const url = `${config.baseUrl}/${confirmation ? 'w' : 's'}/${token}`;
+    // Invitation and reminder in the appeal's own words (or the default); placeholders filled as text.
+    const own = confirmation ? undefined : renderMailText(mailTextFor({ db, appeal, kind: textSetOf[kind] }), {
+      organisation: organisation.name,
+      representative: signatory.representativeName,
+      appeal: appeal.title,
+      kind: kindLabel(appeal.kind),
+      coalition: appeal.coalitionName,
+      contact: appeal.contactName || appeal.coalitionName,
+      deadline: appeal.signingDeadline ? formatIsoDate(appeal.signingDeadline) : '',
+      link: url,
+    }, { buttonLabel: t('mailTexts.button.signing') });
+    const subject = own ? own.subject : t(`mail.${kind}.subject` as 'mail.signing-invitation.subject', { title: appeal.title, organisation: organisation.name });
     const { html, text } = await render(confirmation ? 'signing/signing-confirmation' : 'signing/signing-request', {
       subject,
       kind,
@@ -43,7 +58,9 @@ function composerFor(kind: SigningMailKind): Composer {
       organisationName: organisation.name,
       deadline: appeal.signingDeadline ? formatIsoDate(appeal.signingDeadline) : '',
       expires: link.link.expiresAt ? link.link.expiresAt : null,
-      link: `${config.baseUrl}/${confirmation ? 'w' : 's'}/${token}`,
+      link: url,
+      bodyHtml: own?.html ?? '',
+      bodyText: own?.text ?? '',
       canWithdraw: isOpenForSigning(appeal),
       contactName: appeal.contactName,
       contactFunction: appeal.contactFunction,
@@ -59,6 +76,12 @@ function composerFor(kind: SigningMailKind): Composer {
     };
   };
 }
+
+const textSetOf: Record<Exclude<SigningMailKind, 'signing-confirmation'>, MailTextSet> = {
+  'signing-invitation': 'invitation',
+  'signing-reminder': 'reminder',
+  'signing-reconfirmation': 'reconfirmation',
+};
 
 const mailLabels: Record<SigningMailKind, string> = {
   'signing-invitation': 'Einladung',

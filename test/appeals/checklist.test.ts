@@ -10,13 +10,13 @@ const states = (checklist: ReturnType<typeof presentChecklist>) => checklist.ste
 describe('the way to sending on the overview', () => {
   it('marks what is done and names the first open step as the next one', () => {
     const empty = presentChecklist({ slug: 'a', body: '', state: 'draft' }, { signatories: 0, addresseeLists: 0 });
-    expect(states(empty)).toEqual(['Text schreiben: als Nächstes', 'Erstunterzeichnende eintragen: offen', 'Adressaten wählen: offen', 'Zur Unterzeichnung öffnen: offen', 'Abschließen: offen', 'Versenden: offen']);
+    expect(states(empty)).toEqual(['Text schreiben: als Nächstes', 'Erstunterzeichnende eintragen: offen', 'Adressaten wählen: offen', 'Zur Unterzeichnung öffnen: offen', 'Abschließen: offen', 'Versenden: offen', 'Antworten verfolgen: offen']);
     expect(empty.next).toEqual({ label: 'Nächster Schritt: den Text schreiben', href: '/appeals/a/edit' });
     const signing = presentChecklist({ slug: 'a', body: 'Text', state: 'signing' }, { signatories: 3, addresseeLists: 2 });
     expect(signing.next).toEqual({ label: 'Nächster Schritt: abschließen, wenn alle geantwortet haben', href: '/appeals/a/signing' });
     const sent = presentChecklist({ slug: 'a', body: 'Text', state: 'sent' }, { signatories: 3, addresseeLists: 2 });
-    expect(sent.steps.every((step) => step.state === 'done')).toBe(true);
-    expect(sent.next).toBeNull();
+    expect(sent.steps.filter((step) => step.state !== 'done').map((step) => step.label)).toEqual(['Antworten verfolgen']);
+    expect(sent.next).toEqual({ label: 'Nächster Schritt: die Antworten verfolgen', href: '/appeals/a/dispatch' });
   });
 
   it('shows on the overview page, the next step marked for screen readers', async () => {

@@ -28,12 +28,15 @@ describe('mitzeichnen send', () => {
     expect(run.stdout).toContain('Dispatch started: 5 by e-mail, 0 by post, 0 skipped');
     expect(run.stdout).toMatch(/Done in [\d.]+ s: sent 5, waiting 0/);
     expect(run.stdout).toContain('is now marked as sent');
-    expect(s.sink.received).toHaveLength(5);
+    // Five letters, then the thanks with the final letter to the three first signatories.
+    const isThanks = (mail: (typeof s.sink.received)[number]) => (mail.parsed.subject ?? '').startsWith('Verschickt – vielen Dank');
+    expect(s.sink.received.filter((mail) => !isThanks(mail))).toHaveLength(5);
+    expect(s.sink.received.filter(isThanks)).toHaveLength(3);
     expect(s.db.select().from(appeals).where(eq(appeals.id, s.appeal.id)).get()!.state).toBe('sent');
     const again = await runMitzeichnen(['send', '--appeal', s.appeal.slug], { env: s.env });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('Continuing the dispatch');
-    expect(s.sink.received).toHaveLength(5);
+    expect(s.sink.received).toHaveLength(8);
   });
 
   it('refuses an appeal that is not final, and an unknown slug', async () => {
@@ -59,6 +62,7 @@ describe('mitzeichnen send', () => {
     s.sqlite.prepare('update mail_worker_state set paused_until = 0').run();
     const again = await runMitzeichnen(['send', '--appeal', s.appeal.slug], { env: s.env });
     expect(again.code).toBe(0);
-    expect(s.sink.received).toHaveLength(2);
+    // Two letters and the thanks to the three first signatories.
+    expect(s.sink.received).toHaveLength(5);
   });
 });

@@ -56,7 +56,11 @@ async function setup(options: FinalAppealOptions = {}, { env = {}, composers }: 
   const send = () => submitForm(agent, page, page, {});
   const letterRows = () => app.db.select().from(mailOutbox).where(eq(mailOutbox.kind, APPEAL_LETTER_KIND)).all();
   const appealState = () => app.db.select().from(appeals).where(eq(appeals.id, made.appeal.id)).get()!.state;
-  return { sink, time, app, agent, organiser, worker, slug, page, send, letterRows, appealState, ...made };
+  // The thanks to the first signatories (with the final letter) follow the last letter; these tests count letters.
+  const isThanks = (mail: (typeof sink.received)[number]) => (mail.parsed.subject ?? '').startsWith('Verschickt – vielen Dank');
+  const letterMails = () => sink.received.filter((mail) => !isThanks(mail));
+  const thanksMails = () => sink.received.filter(isThanks);
+  return { sink, time, app, agent, organiser, worker, slug, page, send, letterRows, appealState, letterMails, thanksMails, ...made };
 }
 
 describe('dispatch: confirmation, sending, log', () => {
@@ -127,7 +131,9 @@ describe('dispatch: confirmation, sending, log', () => {
     expect(running.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
 
     await s.worker.runOnce();
-    expect(s.sink.received).toHaveLength(3);
+    expect(s.letterMails()).toHaveLength(3);
+    // After the last letter, each of the four first signatories receives the letter with thanks.
+    expect(s.thanksMails().map((mail) => mail.envelope.to[0]).sort()).toEqual(s.signatories.map((entry) => entry.signatory.representativeEmail).sort());
     const byRecipient = new Map(s.sink.received.map((mail) => [mail.envelope.to[0]!, mail]));
     const gebing = byRecipient.get('buergermeister@kleve.example')!;
     expect(gebing.parsed.from).toEqual({ name: 'Bündnis für Integration Kleve', address: 'versand@buendnis.example' });
@@ -200,7 +206,7 @@ describe('dispatch: the appeal\'s state and the signing organisations', () => {
     expect(s.appealState()).toBe('sending');
     s.time.advance(1000);
     await s.worker.runOnce();
-    expect(s.sink.received).toHaveLength(2);
+    expect(s.letterMails()).toHaveLength(2);
     expect(s.appealState()).toBe('sent');
     const finished = s.app.db.select().from(auditEvents).where(and(eq(auditEvents.appealId, s.appeal.id), eq(auditEvents.action, 'dispatch_finished'))).all();
     expect(finished).toHaveLength(1);
@@ -251,8 +257,8 @@ describe('dispatch: bad input and faults', () => {
     expect(s.letterRows()).toHaveLength(2);
     await s.worker.runOnce();
     await s.worker.runOnce();
-    expect(s.sink.received).toHaveLength(2);
-    expect(new Set(s.sink.received.map((mail) => mail.envelope.to[0])).size).toBe(2);
+    expect(s.letterMails()).toHaveLength(2);
+    expect(new Set(s.letterMails().map((mail) => mail.envelope.to[0])).size).toBe(2);
   });
 
   it('once sending has started, the appeal cannot be reopened for signing (no letter as a draft)', async () => {
@@ -268,7 +274,7 @@ describe('dispatch: bad input and faults', () => {
     const s = await setup({ addressees: [{ institution: 'Stadt Kleve', email: 'ok@kleve.example' }, { institution: 'Gemeinde Uedem', lastName: 'Ohneat', email: 'buergermeister.uedem.example' }] });
     await s.send();
     await s.worker.runOnce();
-    expect(s.sink.received.map((mail) => mail.envelope.to[0])).toEqual(['ok@kleve.example']);
+    expect(s.letterMails().map((mail) => mail.envelope.to[0])).toEqual(['ok@kleve.example']);
     const $ = parseHtml((await s.agent.get(s.page).expect(200)).text);
     expect($('[data-state="skipped"] dd').text()).toBe('1');
     expect($('[data-testid="post-list"]').text()).toContain('buergermeister.uedem.example');
@@ -289,7 +295,7 @@ describe('dispatch: bad input and faults', () => {
     await s.worker.runOnce();
     s.time.advance(1000);
     await s.worker.runOnce();
-    expect(s.sink.received).toHaveLength(1);
+    expect(s.letterMails()).toHaveLength(1);
     $ = parseHtml((await s.agent.get(s.page).expect(200)).text);
     expect($('tr[data-delivery-id]').attr('data-state')).toBe('sent');
     expect($('tr[data-delivery-id] td.num').text()).toBe('3');
@@ -335,7 +341,7 @@ describe('dispatch: bad input and faults', () => {
     await s.sink.restart();
     s.time.advance(5000);
     await s.worker.runOnce();
-    expect(s.sink.received).toHaveLength(2);
+    expect(s.letterMails()).toHaveLength(2);
     expect(s.appealState()).toBe('sent');
   });
 
@@ -365,7 +371,7 @@ describe('dispatch: bad input and faults', () => {
     });
     await s.send();
     await s.worker.runOnce();
-    expect(s.sink.received).toHaveLength(1);
+    expect(s.letterMails()).toHaveLength(1);
     const mail = s.sink.received[0]!;
     expect(mail.envelope.to).toEqual(['ok@kleve.example']);
     const head = mail.raw.toString('latin1').split('\r\n\r\n')[0]!;

@@ -112,7 +112,10 @@ describe('co-signing through the mails that arrive', () => {
     expect(trail.events.filter((event) => event.action === 'signed')).toHaveLength(1);
     expect(pageText((await setup.browser.get(`/appeals/${setup.appeal.slug}/signing`)).text)).toContain('Małgorzata Kowalska');
 
-    const confirmation = await deliver(setup);
+    const delivered = await deliver(setup);
+    // The owner hears of the signature right away (the default), the representative gets the confirmation.
+    expect(delivered.filter((mail) => mail.to === setup.owner.organiser.email).map((mail) => mail.subject)).toEqual([`AWO Kreisverband Kleve e.V. hat unterzeichnet: ${setup.appeal.title}`]);
+    const confirmation = delivered.filter((mail) => mail.to !== setup.owner.organiser.email);
     expect(confirmation).toHaveLength(1);
     expect(confirmation[0]!.subject).toContain('Bestätigung');
     expect(confirmation[0]!.link).toMatch(/^\/w\//);

@@ -1,0 +1,26 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { appealMailTexts } from './mail-texts.table.ts';
+import type { AppealMailText, MailTextKind } from './mail-texts.table.ts';
+
+/** The only writer of appeal_mail_texts. */
+export function mailTextsRepository(db: Db) {
+  const key = (appealId: number, kind: MailTextKind) => and(eq(appealMailTexts.appealId, appealId), eq(appealMailTexts.kind, kind));
+  return {
+    find(appealId: number, kind: MailTextKind): AppealMailText | undefined {
+      return db.select().from(appealMailTexts).where(key(appealId, kind)).get();
+    },
+    listForAppeal(appealId: number): AppealMailText[] {
+      return db.select().from(appealMailTexts).where(eq(appealMailTexts.appealId, appealId)).all();
+    },
+    save(values: { appealId: number; kind: MailTextKind; subject: string; body: string; updatedBy: number | null; updatedAt: Date }): void {
+      db.insert(appealMailTexts)
+        .values(values)
+        .onConflictDoUpdate({ target: [appealMailTexts.appealId, appealMailTexts.kind], set: { subject: values.subject, body: values.body, updatedBy: values.updatedBy, updatedAt: values.updatedAt } })
+        .run();
+    },
+    remove(appealId: number, kind: MailTextKind): void {
+      db.delete(appealMailTexts).where(key(appealId, kind)).run();
+    },
+  };
+}
