@@ -17,14 +17,18 @@ import { registerOrganisationMailKinds } from './supporters/organisation.mails.t
 import { registerSupporterMailKinds } from './supporters/supporters.mails.ts';
 import { sendDueReminders } from './signing/signing-reminders.service.ts';
 import { applyRetention } from './privacy/retention.ts';
+import { issueReplyLink } from './replies/replies.service.ts';
+import { registerReplyMailKinds } from './replies/replies.mails.ts';
 
 /** Every kind of e-mail the app sends, each registered by its own domain. */
-export function appMailKinds(): ComposerRegistry {
+export function appMailKinds({ baseUrl }: { baseUrl?: string } = {}): ComposerRegistry {
   const registry = new ComposerRegistry();
   registerOrganiserMailKinds(registry);
   registerAppealMailKinds(registry);
   registerSigningMailKinds(registry);
-  registerDispatchMailKinds(registry);
+  // The letter mail carries the addressee's reply link (replies/ is above dispatch/).
+  registerDispatchMailKinds(registry, baseUrl === undefined ? {} : { replyLink: (deliveryId, now) => issueReplyLink({ baseUrl, deliveryId, now }) });
+  registerReplyMailKinds(registry);
   registerOrganisationMailKinds(registry);
   registerSupporterMailKinds(registry);
   return registry;
@@ -55,8 +59,9 @@ export type Background = {
   stop(): Promise<void>;
 };
 
-export function createBackground({ transport, composers = appMailKinds(), templates, reminderIntervalMs = 15 * 60 * 1000, retentionIntervalMs = 24 * 60 * 60 * 1000, ...options }: BackgroundOptions): Background {
+export function createBackground({ transport, composers, templates, reminderIntervalMs = 15 * 60 * 1000, retentionIntervalMs = 24 * 60 * 60 * 1000, ...options }: BackgroundOptions): Background {
   const { db, clock, config, logger } = options;
+  composers ??= appMailKinds({ baseUrl: config.baseUrl });
   const worker = createMailWorker({
     ...options,
     transport: transport ?? createMailTransport(config.mail),

@@ -11,3 +11,4 @@ export * from '../dispatch/dispatch.table.ts';
 export * from './rate-limits.table.ts';
 export * from '../supporters/supporters.table.ts';
 export * from '../appeals/team-invitations.table.ts';
+export * from '../replies/replies.table.ts';
