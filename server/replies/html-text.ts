@@ -19,6 +19,7 @@ export function htmlToText(html: string): string {
       return ENTITIES[name] ?? whole;
     })
     .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n[ \t]+/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
