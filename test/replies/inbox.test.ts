@@ -47,6 +47,9 @@ describe('the inbox of an appeal', () => {
     const after = await s.agent.get(`/appeals/${s.slug}/replies`).expect(200);
     expect(parseHtml(after.text)('[data-testid="answer-rate"]').text()).toBe('1 von 3 haben geantwortet');
     expect(rowOf(after.text, kleve.delivery.id).find('[data-testid="answer"]').text()).toBe('keine Antwort erwartet');
+    // The appeal's overview says it too.
+    const overview = await s.agent.get(`/appeals/${s.slug}`).expect(200);
+    expect(parseHtml(overview.text)('[data-testid="answer-rate"]').text()).toBe('1 von 3 haben geantwortet');
   });
 
   it('records a postal reply with a scan, and publishes it on the public page with date and office', async () => {
