@@ -40,12 +40,15 @@ export async function seedDemo({
   fileStore,
   config,
   demoPassword,
+  sentAppeal = false,
 }: {
   db: Db;
   clock: Clock;
   fileStore: FileStore;
   config: Config;
   demoPassword?: string;
+  /** Also the sent Antrag with its answers (sends its letters to .eml files: slower, so only where someone looks at it). */
+  sentAppeal?: boolean;
 }): Promise<SeedDemoResult> {
   const result: SeedDemoResult = { createdLists: [], createdAppeals: [], demoSupporters: 0 };
 
@@ -76,7 +79,7 @@ export async function seedDemo({
     result.createdLists.push(list.name);
   }
 
-  for (const demo of [...demoAppeals, demoSentAppeal]) {
+  for (const demo of sentAppeal ? [...demoAppeals, demoSentAppeal] : demoAppeals) {
     if (appealExists({ db, slug: demo.slug })) continue;
     const appeal = createAppeal({ db, clock, organiserId, input: demo.input, slug: demo.slug });
     for (const signatory of demo.signatories) {

@@ -10,7 +10,7 @@ import { pageText, parseHtml } from '../helpers/html.ts';
 describe('the demo: a sent Antrag with answers', () => {
   it('was sent; the Landrat’s office answered (published), one letter bounced, one auto-reply, the rest outstanding', async () => {
     const test = await buildTestApp();
-    await seedDemo({ config: test.config, db: test.db, clock: () => new Date(fixedNow), fileStore: test.fileStore, demoPassword: 'demo-passwort-geheim' });
+    await seedDemo({ config: test.config, db: test.db, clock: () => new Date(fixedNow), fileStore: test.fileStore, demoPassword: 'demo-passwort-geheim', sentAppeal: true });
     const appeal = test.db.select().from(appeals).where(eq(appeals.slug, DEMO_SENT_SLUG)).get()!;
     expect(appeal.state).toBe('sent');
     const agent = test.http();
