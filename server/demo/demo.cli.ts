@@ -17,7 +17,6 @@ export const seedDemoCommand: CliCommand = {
       clock: context.clock,
       fileStore: createFileStore(context.config.uploadsDir),
       demoPassword: context.config.demoPassword,
-      sentAppeal: true,
     });
     for (const line of describeSeedResult(result)) context.print(line);
     return 0;
