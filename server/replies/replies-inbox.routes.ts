@@ -45,23 +45,27 @@ export const repliesInboxRoutes: FastifyPluginAsync<Options> = async (app, { db,
   const actor = (request: FastifyRequest) => organiserActor(request.organiser!);
   const id = (request: FastifyRequest) => paramsOf(request, idParams).id;
 
-  app.get('/appeals/:slug/replies', viewer, async (request, reply) => {
+  const inboxPage = (request: FastifyRequest, reply: FastifyReply, forms: { settings?: FormView; remind?: FormView } = {}, status = 200) => {
     const { appeal } = request;
     const inbox = loadInbox({ db, clock, config, appeal });
     const canEdit = hasRole(request.appealRole, 'editor');
-    return reply.viewAsync('replies/inbox', {
+    return reply.code(status).viewAsync('replies/inbox', {
       title: t('replies.inbox.title'),
       appeal: presentAppealHeader(appeal, request.appealRole, 'replies'),
       inbox: inbox ? presentInbox(inbox, { slug: appeal.slug, canEdit }) : null,
-      settingsForm: formView({ remindAfterDays: String(inbox?.afterDays ?? '') }),
+      settingsForm: forms.settings ?? formView({ remindAfterDays: String(inbox?.afterDays ?? '') }),
+      remindForm: forms.remind ?? formView({}),
       today: isoDate(clock()),
     });
-  });
+  };
+
+  app.get('/appeals/:slug/replies', viewer, async (request, reply) => inboxPage(request, reply));
 
   app.post('/appeals/:slug/replies/settings', editor, async (request, reply) => {
     const form = readForm(request.body);
-    const days = Number(form.line('remindAfterDays'));
-    if (!Number.isInteger(days) || days < 1 || days > 365) return reply.flash('replies.error.days').redirect(base(request), 303);
+    const raw = form.line('remindAfterDays');
+    const days = Number(raw);
+    if (!/^\d+$/.test(raw) || days < 1 || days > 365) return inboxPage(request, reply, { settings: formView({ remindAfterDays: raw }, { remindAfterDays: 'replies.error.days' }) }, 422);
     setRemindAfterDays({ db, appeal: request.appeal, days });
     return reply.flash('replies.settings.saved').redirect(base(request), 303);
   });
@@ -70,7 +74,7 @@ export const repliesInboxRoutes: FastifyPluginAsync<Options> = async (app, { db,
     const form = readForm(request.body);
     const date = form.date('at');
     const result = form.result(date);
-    if (!result.ok || (date && date < isoDate(clock()))) return reply.flash('replies.error.scheduleDate').redirect(base(request), 303);
+    if (!result.ok || (date && date < isoDate(clock()))) return inboxPage(request, reply, { remind: formView(result.values, { at: 'replies.error.scheduleDate' }) }, 422);
     // A planned reminder goes out in the morning of that day (Berlin time, roughly).
     const at = date ? new Date(`${date}T07:00:00Z`) : undefined;
     const queued = remindAddressees({ db, clock, config, appeal: request.appeal, ...(at ? { at } : {}), actor: actor(request) });

@@ -167,3 +167,19 @@ describe('the inbox of an appeal', () => {
     expect(text).toContain('1 von 3 haben geantwortet');
   });
 });
+
+describe('bad input on the inbox', () => {
+  it('a reminder day in the past and a wrong number of days get a message at the field, keeping what was typed', async () => {
+    const s = await sentAppeal();
+    const inbox = `/appeals/${s.slug}/replies`;
+    const page = await s.agent.get(inbox).expect(200);
+    const past = await s.agent.post(`${inbox}/remind`).type('form').send({ _csrf: csrfToken(page.text), at: '2020-01-01' });
+    expect(past.status).toBe(422);
+    expect(fieldError(past.text, 'at')).toContain('ab heute');
+    expect(parseHtml(past.text)('#f-at').val()).toBe('2020-01-01');
+    const days = await s.agent.post(`${inbox}/settings`).type('form').send({ _csrf: csrfToken(page.text), remindAfterDays: 'drei' });
+    expect(days.status).toBe(422);
+    expect(fieldError(days.text, 'remindAfterDays')).toContain('1 bis 365');
+    expect(parseHtml(days.text)('#f-remindAfterDays').val()).toBe('drei');
+  });
+});
