@@ -1556,5 +1556,4 @@ export const de = {
   'replies.record.download': 'Versandprotokoll',
   'replies.record.csv': 'als CSV',
   'replies.record.pdf': 'als PDF',
-  'replies.record.pdfIntro': 'Je Empfänger:in: Adresse, Zeit, Message-ID, die genaue Antwort des Mailservers, Prüfsumme und Prüfcode des Briefes sowie spätere Unzustellbar-Meldungen, automatische Antworten, Antworten und Erinnerungen.',
 } as const;
