@@ -56,6 +56,10 @@ import { dispatchRepository } from './dispatch/dispatch.repository.ts';
 import { currentSignedText } from './signing/versions.ts';
 import oparlRoutes from './oparl/oparl.routes.ts';
 import oparlMeetingsRoutes from './oparl/oparl-meetings.routes.ts';
+import { replyLinkRoutes } from './replies/reply-link.routes.ts';
+import { repliesInboxRoutes } from './replies/replies-inbox.routes.ts';
+import { createReplyFileStore } from './replies/reply-files.ts';
+import { publishedRepliesOf } from './replies/replies-inbox.service.ts';
 
 export type AppDeps = {
   config: Config;
@@ -138,10 +142,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(organisationJoinRoutes, { db, clock, config, fileStore });
   // The public side of an appeal: its page, open data, citizens' signatures, the sent letter.
   const dispatchOf = (appealId: number) => dispatchRepository(db).findByAppeal(appealId);
-  await app.register(publicPageRoutes, { db, clock, config, sentAt: (appealId) => dispatchOf(appealId)?.finishedAt ?? null, signedText: (appeal) => currentSignedText({ db, appeal }) });
+  await app.register(publicPageRoutes, { db, clock, config, sentAt: (appealId) => dispatchOf(appealId)?.finishedAt ?? null, signedText: (appeal) => currentSignedText({ db, appeal }), replies: (appeal) => publishedRepliesOf({ db, appeal }) });
   await app.register(citizenSignRoutes, { db, clock, config });
   await app.register(publicLetterRoutes, { db, clock, config, fileStore, renderDay: (appealId) => dispatchOf(appealId)?.day });
   await app.register(invitationAcceptRoutes, { db, clock });
+  const replyFiles = createReplyFileStore(config.uploadsDir);
+  await app.register(replyLinkRoutes, { db, clock, config, store: replyFiles });
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
@@ -179,6 +185,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(adminRoutes, { db, clock, secret: config.sessionSecret, mailbox: config.mailbox });
     await organiserArea.register(oparlRoutes, { db, clock, config });
     await organiserArea.register(oparlMeetingsRoutes, { config, clock });
+    await organiserArea.register(repliesInboxRoutes, { db, clock, config, store: replyFiles });
   });
 
   return app;

@@ -9,6 +9,8 @@ import type { TextChangeImpactHook, TextChangedHook } from './appeals/appeals.se
 import { presentSignatories } from './signatories/signatories.presenters.ts';
 import { listSignatories } from './signatories/signatories.service.ts';
 import { recordTextChange, textChangeImpact } from './signing/signing-organiser.service.ts';
+import { publishedRepliesOf } from './replies/replies-inbox.service.ts';
+import { rateText } from './replies/replies.presenters.ts';
 
 export function appealsWiring({ db, clock, config }: { db: Db; clock: Clock; config: Config }): { onTextChanged: TextChangedHook; textChangeImpact: TextChangeImpactHook; overviewSections: OverviewSections } {
   return {
@@ -22,6 +24,8 @@ export function appealsWiring({ db, clock, config }: { db: Db; clock: Clock; con
         signatories: presentSignatories(listSignatories({ db, appeal })),
         addresseeLists: lists.map(({ list, collective, entryCount }) => ({ name: list.name, collective, entryCount })),
         letterCount: lists.reduce((sum, entry) => sum + (entry.collective ? 1 : entry.entryCount), 0),
+        // Once the letters are out: "7 von 19 haben geantwortet" (replies/).
+        answerRate: rateText(publishedRepliesOf({ db, appeal })?.rate ?? { answered: 0, total: 0 }),
       };
     },
   };

@@ -23,16 +23,22 @@ import { applyRetention } from './privacy/retention.ts';
 import { createMailboxJob } from './mailbox/mailbox.job.ts';
 import type { MailboxJob } from './mailbox/mailbox.job.ts';
 import type { IncomingHandler } from './mailbox/incoming.ts';
+import { issueReplyLink } from './replies/replies.service.ts';
+import { registerReplyMailKinds } from './replies/replies.mails.ts';
+import { recordIncomingMessage } from './replies/incoming.service.ts';
+import { createReplyFileStore } from './replies/reply-files.ts';
 
 /** Every kind of e-mail the app sends, each registered by its own domain. */
-export function appMailKinds(): ComposerRegistry {
+export function appMailKinds({ baseUrl }: { baseUrl?: string } = {}): ComposerRegistry {
   const registry = new ComposerRegistry();
   registerOrganiserMailKinds(registry);
   registerAppealMailKinds(registry);
   registerSigningMailKinds(registry);
   registerSigningNotificationMailKinds(registry);
-  registerDispatchMailKinds(registry);
+  // The letter mail carries the addressee's reply link (replies/ is above dispatch/).
+  registerDispatchMailKinds(registry, baseUrl === undefined ? {} : { replyLink: (deliveryId, now) => issueReplyLink({ baseUrl, deliveryId, now }) });
   registerSignatoryThanksMailKind(registry);
+  registerReplyMailKinds(registry);
   registerOrganisationMailKinds(registry);
   registerSupporterMailKinds(registry);
   return registry;
@@ -49,7 +55,7 @@ export type BackgroundOptions = Omit<MailWorkerOptions, 'transport' | 'composers
   reminderIntervalMs?: number;
   /** How often the retention settings are applied once started (default: daily). */
   retentionIntervalMs?: number;
-  /** What becomes of each message read from the mailbox (IMAP_URL); default: noted in the log and ignored. */
+  /** What becomes of each message read from the mailbox (IMAP_URL); default: recorded with its delivery (replies/). */
   mailboxHandler?: IncomingHandler;
 };
 
@@ -67,8 +73,9 @@ export type Background = {
   stop(): Promise<void>;
 };
 
-export function createBackground({ transport, composers = appMailKinds(), templates, reminderIntervalMs = 15 * 60 * 1000, retentionIntervalMs = 24 * 60 * 60 * 1000, mailboxHandler, ...options }: BackgroundOptions): Background {
+export function createBackground({ transport, composers, templates, reminderIntervalMs = 15 * 60 * 1000, retentionIntervalMs = 24 * 60 * 60 * 1000, mailboxHandler, ...options }: BackgroundOptions): Background {
   const { db, clock, config, logger } = options;
+  composers ??= appMailKinds({ baseUrl: config.baseUrl });
   const worker = createMailWorker({
     ...options,
     transport: transport ?? createMailTransport(config.mail),
@@ -107,13 +114,9 @@ export function createBackground({ transport, composers = appMailKinds(), templa
   };
   let retentionTimer: NodeJS.Timeout | undefined;
 
-  // Replies, bounces and auto-replies from the mailbox. Until the replies part records them,
-  // each message is only noted (its kind, nothing of its content) and ignored.
-  const ignoreIncoming: IncomingHandler = async (message) => {
-    logger?.info({ kind: message.kind }, 'mailbox message ignored (no handler)');
-    return 'ignored';
-  };
-  const mailbox = config.mailbox ? createMailboxJob({ db, clock, mailbox: config.mailbox, handler: mailboxHandler ?? ignoreIncoming, ...(logger ? { logger } : {}) }) : undefined;
+  // Replies, bounces and auto-replies from the mailbox are recorded with their deliveries (replies/).
+  const recordIncoming: IncomingHandler = (message) => recordIncomingMessage({ db, clock, store: createReplyFileStore(config.uploadsDir), message, ...(logger ? { log: logger } : {}) });
+  const mailbox = config.mailbox ? createMailboxJob({ db, clock, mailbox: config.mailbox, handler: mailboxHandler ?? recordIncoming, ...(logger ? { logger } : {}) }) : undefined;
 
   return {
     worker,

@@ -32,6 +32,8 @@ export type Config = {
   reminderAfterDays: number;
   /** Co-signing: at most this many automatic reminders per text version (0 = none). */
   reminderMax: number;
+  /** Replies: at most this many reminders per addressee after the letter (0 = none). */
+  replyReminderMax: number;
   mail: MailConfig;
   /** IMAP_URL: the mailbox read for replies, bounces and auto-replies (server/mailbox/); undefined: not read. */
   mailbox: MailboxConfig | undefined;
@@ -104,6 +106,7 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'SIGNING_LINK_DAYS', default: '21', doc: 'Days a personal signing link stays valid; a resent link starts again.' },
   { name: 'REMINDER_AFTER_DAYS', default: '7', doc: 'Days after the invitation (and between reminders) before an unanswered signatory is reminded automatically.' },
   { name: 'REMINDER_MAX', default: '2', doc: 'Automatic reminders at most per signatory and text version; 0 switches them off.' },
+  { name: 'REPLY_REMINDER_MAX', default: '2', doc: 'Reminders at most per addressee who has not answered a sent letter; 0 switches them off. The days before one is offered are set per appeal (default 21).' },
   { name: 'REQUIRE_2FA', default: 'false', doc: 'true: every organiser must set up two-factor sign-in (an authenticator app) right after logging in, and cannot switch it off (true/false).' },
   { name: 'SEED_DEMO', default: 'true', doc: 'Seed the Kreis Kleve demo on an empty database at start (true/false).' },
   { name: 'SMTP_URL', default: '(none)', doc: 'Mail server, e.g. smtps://user:password@mail.example.org:465 or smtp://user:password@mail.example.org:587 (STARTTLS). Encode special characters of user and password (%40 for @). Without it, every e-mail is stored as an .eml file in DATA_DIR/mail and shown to the team of its appeal (page E-Mails of the appeal; mail to the organiser account under /mail).' },
@@ -181,6 +184,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const signingLinkDays = parseInteger('SIGNING_LINK_DAYS', value('SIGNING_LINK_DAYS') ?? '21', 1, 365, problems);
   const reminderAfterDays = parseInteger('REMINDER_AFTER_DAYS', value('REMINDER_AFTER_DAYS') ?? '7', 1, 90, problems);
   const reminderMax = parseInteger('REMINDER_MAX', value('REMINDER_MAX') ?? '2', 0, 10, problems);
+  const replyReminderMax = parseInteger('REPLY_REMINDER_MAX', value('REPLY_REMINDER_MAX') ?? '2', 0, 10, problems);
 
   const demoPassword = value('DEMO_PASSWORD');
   if (demoPassword !== undefined && demoPassword.length < 10) {
@@ -234,6 +238,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     signingLinkDays,
     reminderAfterDays,
     reminderMax,
+    replyReminderMax,
     mail: Object.freeze({ smtp, from, dkim, pool, ratePerSecond, dir: join(dataDir, 'mail') }),
     mailbox: mailbox ? Object.freeze(mailbox) : undefined,
     requireSecondFactor,

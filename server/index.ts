@@ -39,6 +39,7 @@ if (config.seedDemo && !hasOrganisers({ db: connection.db })) {
     clock: systemClock,
     fileStore: createFileStore(config.uploadsDir),
     demoPassword: config.demoPassword,
+    sentAppeal: true,
   });
   console.log(['', ...describeSeedResult(result), ''].join('\n'));
 }

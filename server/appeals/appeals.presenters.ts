@@ -49,6 +49,7 @@ export function presentAppealHeader(appeal: Appeal, role: Role, activeTab: strin
       { id: 'signing', href: `/appeals/${appeal.slug}/signing`, label: t('appeal.tab.signing') },
       { id: 'addressees', href: `/appeals/${appeal.slug}/addressees`, label: t('appeal.tab.addressees') },
       { id: 'dispatch', href: `/appeals/${appeal.slug}/dispatch`, label: t('appeal.tab.dispatch') },
+      { id: 'replies', href: `/appeals/${appeal.slug}/replies`, label: t('replies.inbox.tab') },
       { id: 'mail', href: `/appeals/${appeal.slug}/mail`, label: t('appeal.tab.mail') },
       { id: 'members', href: `/appeals/${appeal.slug}/members`, label: t('appeal.tab.members') },
     ].map((tab) => ({ ...tab, current: tab.id === activeTab })),

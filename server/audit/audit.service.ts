@@ -28,6 +28,13 @@ export const auditActions = [
   'supporter_approved',
   'supporter_rejected',
   'supporters_exported',
+  // — replies —
+  'reply_received',
+  'bounce_recorded',
+  'auto_reply_noted',
+  'addressee_reminded',
+  'reply_published',
+  'reply_unpublished',
 ] as const;
 export type AuditAction = (typeof auditActions)[number];
 

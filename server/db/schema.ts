@@ -13,3 +13,4 @@ export * from '../supporters/supporters.table.ts';
 export * from '../appeals/team-invitations.table.ts';
 export * from '../mailbox/mailbox.table.ts';
 export * from '../appeals/mail-texts.table.ts';
+export * from '../replies/replies.table.ts';

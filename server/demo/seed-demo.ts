@@ -11,6 +11,7 @@ import { demoAppeals, demoLists, demoOrganiser } from './demo-content.ts';
 import { demoSignatureImage, demoSigning } from './demo-signing.ts';
 import type { DemoSigning } from './demo-signing.ts';
 import { DEMO_SUPPORTERS_SLUG, seedDemoSupporters } from './demo-supporters.ts';
+import { DEMO_SENT_SLUG, demoSentAppeal, demoSentSigning, seedDemoReplies } from './demo-replies.ts';
 import type { Config } from '../config.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { listSignatories } from '../signatories/signatories.service.ts';
@@ -39,12 +40,15 @@ export async function seedDemo({
   fileStore,
   config,
   demoPassword,
+  sentAppeal = false,
 }: {
   db: Db;
   clock: Clock;
   fileStore: FileStore;
   config: Config;
   demoPassword?: string;
+  /** Also the sent Antrag with its answers (sends its letters to .eml files: slower, so only where someone looks at it). */
+  sentAppeal?: boolean;
 }): Promise<SeedDemoResult> {
   const result: SeedDemoResult = { createdLists: [], createdAppeals: [], demoSupporters: 0 };
 
@@ -75,7 +79,7 @@ export async function seedDemo({
     result.createdLists.push(list.name);
   }
 
-  for (const demo of demoAppeals) {
+  for (const demo of sentAppeal ? [...demoAppeals, demoSentAppeal] : demoAppeals) {
     if (appealExists({ db, slug: demo.slug })) continue;
     const appeal = createAppeal({ db, clock, organiserId, input: demo.input, slug: demo.slug });
     for (const signatory of demo.signatories) {
@@ -88,9 +92,11 @@ export async function seedDemo({
       const listId = listIds.get(key);
       if (listId !== undefined) addListToAppeal({ db, organiserId, appeal, listId, collective });
     }
-    const signing = demoSigning[demo.slug];
+    const signing = demo.slug === DEMO_SENT_SLUG ? demoSentSigning : demoSigning[demo.slug];
     if (signing) await playSigning({ db, clock, config, fileStore, draft: appeal, signing });
     if (demo.slug === DEMO_SUPPORTERS_SLUG) result.demoSupporters = await seedDemoSupporters({ db, clock, fileStore, appeal });
+    // A sent Antrag with a reply, a bounce and an auto-reply (server/replies/).
+    if (demo.slug === DEMO_SENT_SLUG) await seedDemoReplies({ db, clock, config, appeal });
     result.createdAppeals.push(demo.slug);
   }
   return result;

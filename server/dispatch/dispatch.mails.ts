@@ -127,6 +127,7 @@ export async function buildLetterMail({
   supporterList,
   signingRecord,
   coverText = defaultMailText('cover'),
+  replyUrl,
 }: {
   appeal: Appeal;
   organisations: string[];
@@ -143,6 +144,8 @@ export async function buildLetterMail({
   testFor?: string;
   /** The cover text in the appeal's own words (appeals/mail-texts.ts); the default otherwise. */
   coverText?: MailTemplate;
+  /** The addressee's reply link /r/<token> (replies/), when one was issued for this delivery. */
+  replyUrl?: string;
 }): Promise<MailMessage> {
   const cover = renderMailText(coverText, {
     letter: `${kindPhrase(appeal)} „${appeal.title}“`,
@@ -171,6 +174,8 @@ export async function buildLetterMail({
     verifyIntro: t('dispatch.mail.verify', { code: letter.code }),
     verifyUrl: url,
     reply: appeal.contactName ? t('dispatch.mail.reply', { name: appeal.contactName }) : '',
+    replyLinkIntro: replyUrl ? t('replies.mail.linkIntro') : '',
+    replyUrl: replyUrl ?? '',
     closing: appeal.closing || 'Mit freundlichen Grüßen',
     contactName: appeal.contactName,
     contactFunction: appeal.contactFunction,
@@ -243,11 +248,18 @@ export async function renderDeliveryLetter({
 }
 
 /**
+ * Issues the reply link of a delivery when its mail is composed (injected from replies/, a
+ * higher layer): the URL for the mail, and the write of its hash, done in the transaction that
+ * records the letter (no extra commit per letter).
+ */
+export type ReplyLinkIssuer = (deliveryId: number, now: Date) => { url: string; record: (tx: Db) => void };
+
+/**
  * The letter e-mail for the worker's registry: its composer, with its own cache of prepared
  * letters (one layout per appeal, each letter only stamps the address, salutation and code),
  * and the outcome hook that marks the document sent and settles the dispatch.
  */
-export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessageBytes = MAX_MESSAGE_BYTES }: { maxMessageBytes?: number } = {}): void {
+export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessageBytes = MAX_MESSAGE_BYTES, replyLink }: { maxMessageBytes?: number; replyLink?: ReplyLinkIssuer } = {}): void {
   const cache = createLetterIssuerCache();
   // The signing organisations of a final appeal do not change; looked up once per appeal version.
   const organisationsCache = new Map<string, string[]>();
@@ -286,7 +298,8 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
     if (!appeal) throw new MailNotNeeded(t('dispatch.appealGone'));
     // A letter goes out only as the final text (never as a draft after a reopen).
     if (!isLetterFinal(appeal)) throw new MailNotNeeded(t('dispatch.notFinalAnymore'));
-    // The letter's document row and the delivery's document code are recorded in one commit.
+    const link = deliveryId !== undefined && replyLink ? replyLink(deliveryId, clock()) : undefined;
+    // The letter's document row, the delivery's document code and its reply link are recorded in one commit.
     const letter = await renderDeliveryLetter({
       db,
       clock,
@@ -295,7 +308,14 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
       appeal,
       day,
       recipient: target,
-      ...(deliveryId !== undefined ? { withinRecord: (tx: Db, issued: IssuedLetter) => dispatchRepository(tx).setDocument(deliveryId, issued.code, issued.sha256) } : {}),
+      ...(deliveryId !== undefined
+        ? {
+            withinRecord: (tx: Db, issued: IssuedLetter) => {
+              dispatchRepository(tx).setDocument(deliveryId, issued.code, issued.sha256);
+              link?.record(tx);
+            },
+          }
+        : {}),
     });
     if (deliveryId === undefined) testFor = letter.recipient.label;
     const message = await buildLetterMail({
@@ -310,6 +330,7 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
       render,
       coverText: mailTextFor({ db, appeal, kind: 'cover' }),
       ...(testFor ? { testFor } : {}),
+      ...(link ? { replyUrl: link.url } : {}),
     });
     const size = estimateMessageBytes(message);
     if (size > maxMessageBytes) throw new MailNotNeeded(t('dispatch.tooLarge', { size: formatBytes(size), limit: formatBytes(maxMessageBytes) }));

@@ -175,6 +175,37 @@ export function dispatchRepository(db: Db) {
           .run().changes > 0
       );
     },
+    // — replies —
+    /** The e-mail delivery whose letter mail had this Message-ID (with angle brackets), and its appeal. */
+    findByLetterMessageId(messageId: string): { delivery: Delivery; appealId: number } | undefined {
+      return db
+        .select({ delivery: deliveries, appealId: dispatches.appealId })
+        .from(deliveries)
+        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+        .innerJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .where(eq(mailOutbox.messageId, messageId))
+        .get();
+    },
+    /** The delivery whose letter carries this verification code, and its appeal. */
+    findByDocumentCode(code: string): { delivery: Delivery; appealId: number } | undefined {
+      return db
+        .select({ delivery: deliveries, appealId: dispatches.appealId })
+        .from(deliveries)
+        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+        .where(eq(deliveries.documentCode, code))
+        .get();
+    },
+    /** One delivery with its outbox row, only if it belongs to this appeal (else undefined: a 404). */
+    findInAppeal(appealId: number, deliveryId: number): DeliveryWithOutbox | undefined {
+      return db
+        .select({ delivery: deliveries, outbox: mailOutbox })
+        .from(deliveries)
+        .innerJoin(dispatches, eq(dispatches.id, deliveries.dispatchId))
+        .leftJoin(mailOutbox, eq(mailOutbox.id, deliveries.outboxId))
+        .where(and(eq(deliveries.id, deliveryId), eq(dispatches.appealId, appealId)))
+        .get();
+    },
+    // — end replies —
     /** A decision reopened a delivery (resend): the dispatch runs again; the appeal stays "versendet". */
     reopen(dispatchId: number): void {
       db.update(dispatches).set({ finishedAt: null }).where(eq(dispatches.id, dispatchId)).run();

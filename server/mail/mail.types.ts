@@ -18,6 +18,9 @@ export type MailMessage = {
   fromName?: string;
   replyTo?: MailAddress;
   attachments?: MailAttachment[];
+  /** A follow-up in an existing thread (a reminder after a letter): the Message-IDs it answers. */
+  inReplyTo?: string;
+  references?: string[];
 };
 
 /** Renders views/mail/<name>.html.eta and views/mail/<name>.txt.eta with the same data. */

@@ -23,6 +23,8 @@ export function messageOptions({ config, envelope, message, date }: { config: Co
     text: message.text,
     html: message.html,
     ...(envelope.messageId ? { messageId: envelope.messageId } : {}),
+    ...(message.inReplyTo ? { inReplyTo: headerText(message.inReplyTo) } : {}),
+    ...(message.references?.length ? { references: message.references.map(headerText) } : {}),
     date,
     attachments: (message.attachments ?? []).map((attachment) => ({
       filename: headerText(attachment.filename),

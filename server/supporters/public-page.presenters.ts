@@ -100,3 +100,14 @@ export function presentOpenData(appeal: Appeal, figures: { counts: { citizens: n
     supporterOrganisations: figures.organisations.map((organisation) => ({ name: organisation.organisationName, website: organisation.website || null })),
   };
 }
+
+/** The answers of the addressees once the letter is sent (from replies/): how many answered, and the replies published with consent. */
+export type PublishedReplies = { rate: { answered: number; total: number }; replies: { office: string; receivedAt: Date; body: string }[] };
+
+export function presentAnswers(answers: PublishedReplies | undefined) {
+  if (!answers || answers.rate.total === 0) return null;
+  return {
+    rate: t('replies.public.rate', answers.rate),
+    replies: answers.replies.map((reply) => ({ heading: t('replies.public.replyFrom', { office: reply.office, date: formatDate(reply.receivedAt) }), body: reply.body })),
+  };
+}

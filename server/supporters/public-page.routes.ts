@@ -7,14 +7,19 @@ import { GateFullError } from '../jobs/job-gate.ts';
 import type { Clock } from '../shared/clock.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { badgeSvg, createShareImageCache } from './public-page-image.ts';
-import { presentOpenData, presentPublicPage } from './public-page.presenters.ts';
+import { presentAnswers, presentOpenData, presentPublicPage } from './public-page.presenters.ts';
+import type { PublishedReplies } from './public-page.presenters.ts';
+import type { Appeal } from '../appeals/appeals.table.ts';
 import { findPublicAppeal, isOpenForSupport, loadPublicPage, loadSupportFigures } from './public-page.service.ts';
 import type { SignedTextLookup } from './public-page.service.ts';
 
 /** When the appeal's letters were all sent (from the dispatch, a higher layer: injected by buildApp). */
 export type SentAtLookup = (appealId: number) => Date | null;
 
-type Options = { db: Db; clock: Clock; config: Config; sentAt: SentAtLookup; signedText: SignedTextLookup; pageCacheMs?: number };
+/** The answer rate and published replies (from replies/, a higher layer: injected by buildApp). */
+export type PublishedRepliesLookup = (appeal: Appeal) => PublishedReplies | undefined;
+
+type Options = { db: Db; clock: Clock; config: Config; sentAt: SentAtLookup; signedText: SignedTextLookup; replies?: PublishedRepliesLookup; pageCacheMs?: number };
 
 const slugParams = { slug: 'slug' } as const;
 const route = { schema: paramsSchema(slugParams) };
@@ -37,7 +42,7 @@ function sendCacheable(request: FastifyRequest, reply: FastifyReply, body: strin
  * it holds no per-visitor data (the signing form with its CSRF token is `/a/<slug>/sign`).
  * Nothing here writes to the database.
  */
-export const publicPageRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config, sentAt, signedText, pageCacheMs = 1000 }) => {
+export const publicPageRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, config, sentAt, signedText, replies, pageCacheMs = 1000 }) => {
   const pages = new Map<string, CachedPage | Promise<CachedPage | undefined>>();
   const shareImages = createShareImageCache();
 
@@ -47,7 +52,8 @@ export const publicPageRoutes: FastifyPluginAsync<Options> = async (app, { db, c
     const data = loadPublicPage({ db, appeal, sentAt: appeal.state === 'sent' ? sentAt(appeal.id) : null, signedText: signedText(appeal) });
     const page = presentPublicPage(data, { baseUrl: config.baseUrl, open: isOpenForSupport(appeal, clock()) });
     // Rendered without the visitor: no session, no flash, no CSRF token.
-    const html = await app.view('supporters/public-page', { t, organiser: null, nav: [], flash: null, title: page.title, metaTags: page.metaTags, page });
+    const answers = presentAnswers(replies?.(appeal));
+    const html = await app.view('supporters/public-page', { t, organiser: null, nav: [], flash: null, title: page.title, metaTags: page.metaTags, page, answers });
     return { html, etag: etagOf(html), expires: Date.now() + pageCacheMs };
   };
 

@@ -17,6 +17,8 @@ import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { systemClock } from '../../server/shared/clock.ts';
 import { supportersRepository } from '../../server/supporters/supporters.repository.ts';
 import { supporters } from '../../server/supporters/supporters.table.ts';
+import { repliesRepository } from '../../server/replies/replies.repository.ts';
+import { createReplyFileStore } from '../../server/replies/reply-files.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { loginAs, makeAppeal, makeFinalAppeal, makeList, makeAddressee, makeOrganiser } from '../helpers/factories.ts';
 import { csrfToken } from '../helpers/html.ts';
@@ -72,6 +74,10 @@ const publicRoutes = new Set([
   'POST /email/:token',
   'GET /login/code',
   'POST /login/code',
+  // The addressee's reply link (server/replies/).
+  'GET /r/:token',
+  'POST /r/:token',
+  'GET /r/:token/sent',
 ]);
 
 /** Logging out ends the session the matrix runs in: checked on its own. */
@@ -105,6 +111,9 @@ async function buildWorld() {
   const mail = db.select().from(mailOutbox).where(eq(mailOutbox.appealId, made.appeal.id)).all().find((row) => row.storedFile !== null);
   if (!mail) throw new Error(`no stored mail of appeal A: ${JSON.stringify(db.select({ id: mailOutbox.id, kind: mailOutbox.kind, state: mailOutbox.state, appealId: mailOutbox.appealId, storedFile: mailOutbox.storedFile, err: mailOutbox.lastError }).from(mailOutbox).all())}`);
   const delivery = db.select().from(deliveries).get()!;
+  // A reply to A's letter with a file (the :id of the inbox's answer and file routes).
+  const reply = repliesRepository(db).insertReply({ deliveryId: delivery.id, source: 'post', office: 'Kreis Alpha', body: 'Antwort an Alpha', receivedAt: new Date(), createdAt: new Date() });
+  const replyFile = repliesRepository(db).insertFile({ replyId: reply.id, storedName: createReplyFileStore(config.uploadsDir).write(Buffer.from('%PDF-1.4 Alpha'), { contentType: 'application/pdf', extension: 'pdf' }), fileName: 'alpha.pdf', contentType: 'application/pdf', size: 14 });
   const appealA = db.select().from(appeals).where(eq(appeals.id, made.appeal.id)).get()!;
 
   // A supporter organisation of A that waits for approval (its :id in the supporter routes).
@@ -139,6 +148,8 @@ async function buildWorld() {
     addressee: made.addressees[0]!,
     signatory: made.signatories[0]!.signatory,
     delivery,
+    reply,
+    replyFile,
     mail,
     supporter,
     invitation,
@@ -147,7 +158,7 @@ async function buildWorld() {
     brunoList,
     login,
     /** Words of A that must never appear on a page for B. */
-    secrets: ['Geheimsache Bündnis A', 'Koalition Alpha', made.list.name, 'Alphalandrat', 'landrat@alpha.example', 'Alphaverein', 'anna@buendnis-a.example', 'vera@buendnis-a.example', 'Alphaunterstützer e.V.', 'ulla@alpha-unterstuetzer.example', 'neu@buendnis-a.example'],
+    secrets: ['Geheimsache Bündnis A', 'Koalition Alpha', made.list.name, 'Alphalandrat', 'landrat@alpha.example', 'Alphaverein', 'anna@buendnis-a.example', 'vera@buendnis-a.example', 'Alphaunterstützer e.V.', 'ulla@alpha-unterstuetzer.example', 'neu@buendnis-a.example', 'Antwort an Alpha'],
   };
 }
 
@@ -175,6 +186,8 @@ function concrete(route: { method: string; url: string }, world: World, { slug =
       if (/\/addressees\/:id/.test(route.url)) return String(world.addressee.id);
       if (/\/deliveries\/:id/.test(route.url)) return String(world.delivery.id);
       if (/\/supporters\/:id/.test(route.url)) return String(world.supporter.id);
+      if (/\/replies\/answers\/:id/.test(route.url)) return String(world.reply.id);
+      if (/\/replies\/files\/:id/.test(route.url)) return String(world.replyFile.id);
     }
     const value = byName[name];
     if (value === undefined) throw new Error(`The tenancy matrix has no value for :${name} in ${route.method} ${route.url}; add one.`);
