@@ -14,9 +14,8 @@ import { createLetterIssuerCache } from '../letters/letters.service.ts';
 import type { IssuedLetter, LetterIssuerCache, LetterSelection } from '../letters/letters.service.ts';
 import { verificationUrl } from '../letter-pdf/letter-identity.ts';
 import type { LetterRecipient } from '../letters/recipients.ts';
-import { issueSupporterList } from '../letters/supporter-list.service.ts';
+import { attachedSigningRecord, attachedSupporterList } from './letter-attachments.ts';
 import type { IssuedSupporterList } from '../letters/supporter-list.service.ts';
-import { issueSigningRecord } from '../letters/signing-record.service.ts';
 import type { IssuedSigningRecord } from '../letters/signing-record.service.ts';
 import { defaultMailText, renderMailText } from '../appeals/mail-texts.ts';
 import type { MailTemplate } from '../appeals/mail-texts.ts';
@@ -204,14 +203,6 @@ export function asciiFileName(name: string): string {
     .replace(/-{2,}/g, '-');
   return ascii.endsWith('.pdf') ? ascii : `${ascii.replace(/\.+$/, '')}.pdf`;
 }
-
-/** The supporter list every letter mail of the appeal carries, when the organiser chose it (rendered once, see letters/supporter-list.service.ts). */
-export const attachedSupporterList = ({ db, clock, config, appeal, day }: { db: Db; clock: Clock; config: Config; appeal: Appeal; day: string }) =>
-  appeal.supporterListAttached ? issueSupporterList({ db, clock, appeal, baseUrl: config.baseUrl, day }) : Promise.resolve(undefined);
-
-/** The signing record every letter mail of the appeal carries, when the organiser chose it (made once, see letters/signing-record.service.ts). */
-export const attachedSigningRecord = ({ db, clock, config, appeal }: { db: Db; clock: Clock; config: Config; appeal: Appeal }) =>
-  appeal.signingRecordAttached ? issueSigningRecord({ db, clock, fileStore: createFileStore(config.uploadsDir), appeal, baseUrl: config.baseUrl, seal: config.seal }) : Promise.resolve(undefined);
 
 const selectionOf = (recipient: { addresseeId: number | null; listId: number | null }): LetterSelection['personal'] =>
   recipient.addresseeId !== null ? { addresseeId: recipient.addresseeId } : { listId: recipient.listId ?? -1 };

@@ -4,6 +4,7 @@
 import { mailTextFor } from '../appeals/mail-texts.service.ts';
 import { isLetterFinal, mayStartSending } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
+import { attachedSigningRecord, attachedSupporterList } from './letter-attachments.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
@@ -24,8 +25,6 @@ import { createFileStore } from '../shared/file-store.ts';
 import {
   APPEAL_LETTER_KIND,
   MAX_MESSAGE_BYTES,
-  attachedSupporterList,
-  attachedSigningRecord,
   buildLetterMail,
   forwardingGroup,
   renderDeliveryLetter,

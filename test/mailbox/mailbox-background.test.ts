@@ -14,7 +14,7 @@ describe('the mailbox in the background work', () => {
     expect(createBackground({ db: connection.db, clock: () => new Date(), config: testConfig() }).mailbox).toBeUndefined();
   });
 
-  it('with IMAP_URL it reads the mailbox on start, logs each message by its kind only and ignores it, and stops with the rest', async () => {
+  it('with IMAP_URL it reads the mailbox on start, hands each message to the replies (none matches a delivery here: ignored, logged by kind only), and stops with the rest', async () => {
     const server = await ImapServer.start();
     await server.append([reply(), postfixBounce(), autoReply(['Auto-Submitted: auto-replied'])]);
     const connection = createTestDatabase();
@@ -33,8 +33,8 @@ describe('the mailbox in the background work', () => {
       ['bounce', 'ignored'],
       ['auto-reply', 'ignored'],
     ]);
-    const ignored = lines.filter((line) => line.message === 'mailbox message ignored (no handler)');
-    expect(ignored.map((line) => line.object)).toEqual([{ kind: 'reply' }, { kind: 'bounce' }, { kind: 'auto-reply' }]);
+    const ignored = lines.filter((line) => line.message === 'incoming message matches no delivery; ignored');
+    expect(ignored.map((line) => line.object.kind)).toEqual(['reply', 'bounce', 'auto-reply']);
     // Nothing of a message's content or the password in any log line.
     const logged = JSON.stringify(lines);
     for (const secret of [server.password, 'Landrat', 'buero.landrat', 'Gemeinsamer Appell', 'buergermeister@goch']) expect(logged).not.toContain(secret);
