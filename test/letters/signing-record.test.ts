@@ -10,13 +10,18 @@ import { flatten, qpdfCheck, structureTrees } from '../helpers/pdf-tags.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { letterDocuments } from '../../server/letters/letter-documents.table.ts';
 import { formatDateTime } from '../../server/shared/dates.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { makeSealCertificate } from '../helpers/seal-certificate.ts';
 
 const text = (bytes: Uint8Array) => poppler('pdftotext', bytes, ['-layout']).replace(/\s+/g, ' ');
 
-async function setup(signingRecordAttached: boolean) {
+async function setup(signingRecordAttached: boolean, env: Record<string, string> = {}) {
   const sink = await SmtpSink.start();
   const time = manualClock(fixedNow);
-  const app = await buildTestApp({ clock: time.clock, env: { SMTP_URL: sink.url(), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>' } });
+  const app = await buildTestApp({ clock: time.clock, env: { SMTP_URL: sink.url(), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>', ...env } });
   const { organiser, password } = await makeOrganiser(app.db);
   const made = await makeFinalAppeal(app, organiser.id, { appeal: { title: 'Kommunale Integrationszentren sichern', signingRecordAttached } });
   // The second organisation signed by drawing on the pad: its image is printed small.
@@ -141,5 +146,29 @@ describe('the signing record', () => {
     await s.worker.runOnce();
     expect(s.sink.received.length).toBeGreaterThan(0);
     for (const mail of s.sink.received) expect(mail.parsed.attachments).toHaveLength(1);
+  });
+
+  it('is sealed like the letters when a seal is configured (pdfsig: valid), the same bytes on a second download', async () => {
+    const certificate = makeSealCertificate('/CN=Siegel Bündnis Kleve/O=Bündnis Kleve e.V./C=DE');
+    const dir = mkdtempSync(join(tmpdir(), 'mz-sealed-record-'));
+    try {
+      const s = await setup(false, { SEAL_P12_FILE: certificate.p12File, SEAL_P12_PASSWORD: certificate.password });
+      const download = async () =>
+        (await s.agent.get(`/appeals/${s.appeal.slug}/letters/zeichnungsnachweis.pdf`).expect(200).buffer(true).parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        })).body as Buffer;
+      const first = await download();
+      writeFileSync(join(dir, 'record.pdf'), first);
+      const report = execFileSync('pdfsig', [join(dir, 'record.pdf')], { encoding: 'utf8' });
+      expect(report).toContain('Signature is Valid.');
+      expect(report).toContain('Siegel Bündnis Kleve');
+      expect(text(new Uint8Array(first))).toContain(s.facts.version.hash);
+      expect((await download()).equals(first)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(certificate.dir, { recursive: true, force: true });
+    }
   });
 });
