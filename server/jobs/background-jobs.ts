@@ -8,15 +8,22 @@ export type JobState<T> =
   | { state: 'done'; result: T }
   | { state: 'failed'; error: unknown };
 
-type Entry<T> = { status: JobState<T>; promise: Promise<T>; finishedAt?: number; dispose?: (result: T) => void };
+type Entry<T> = { status: JobState<T>; promise: Promise<T>; finishedAt?: number; dispose?: (result: T) => void; label?: string };
 
-export type JobOptions<T> = { retry?: boolean; dispose?: (result: T) => void };
+export type JobOptions<T> = {
+  retry?: boolean;
+  dispose?: (result: T) => void;
+  /** A cheap name for the job (e.g. what and for whom), so that a progress view finds it without computing its key. */
+  label?: string;
+};
 
 export type BackgroundJobs = {
   /** The job of this key: started now when there is none (or it failed and `retry` is set). */
   ensure<T>(key: string, work: (progress: (done: number, total: number) => void) => Promise<T>, options?: JobOptions<T>): { status: JobState<T>; promise: Promise<T> };
   /** The job of this key, if any. */
   peek<T>(key: string): JobState<T> | undefined;
+  /** The progress of a running job with this label, if any. */
+  runningWithLabel(label: string): (JobState<never> & { state: 'running' }) | undefined;
   forget(key: string): void;
 };
 
@@ -34,11 +41,11 @@ export function createBackgroundJobs({ keepMs = 15 * 60_000, maxFinished = 20, n
     for (const [key] of left.slice(0, Math.max(0, left.length - maxFinished))) remove(key);
   };
   return {
-    ensure<T>(key: string, work: (progress: (done: number, total: number) => void) => Promise<T>, { retry = false, dispose }: JobOptions<T> = {}) {
+    ensure<T>(key: string, work: (progress: (done: number, total: number) => void) => Promise<T>, { retry = false, dispose, label }: JobOptions<T> = {}) {
       prune();
       const existing = entries.get(key) as Entry<T> | undefined;
       if (existing && !(retry && existing.status.state === 'failed')) return { status: existing.status, promise: existing.promise };
-      const entry = { status: { state: 'running', done: 0, total: 0 }, dispose } as Entry<T>;
+      const entry = { status: { state: 'running', done: 0, total: 0 }, dispose, ...(label ? { label } : {}) } as Entry<T>;
       const progress = (done: number, total: number) => {
         if (entry.status.state === 'running') entry.status = { state: 'running', done, total };
       };
@@ -62,6 +69,10 @@ export function createBackgroundJobs({ keepMs = 15 * 60_000, maxFinished = 20, n
       return { status: entry.status, promise: entry.promise };
     },
     peek: <T>(key: string) => entries.get(key)?.status as JobState<T> | undefined,
+    runningWithLabel(label) {
+      for (const entry of entries.values()) if (entry.label === label && entry.status.state === 'running') return entry.status;
+      return undefined;
+    },
     forget: remove,
   };
 }

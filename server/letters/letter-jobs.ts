@@ -19,8 +19,8 @@ import type { IssueOptions, LetterIssuer } from './letters.service.ts';
 const jobKey = (kind: string, issuer: LetterIssuer, extra: unknown = null) => `${kind}:${issuer.appealId}:${sha256Of(JSON.stringify({ RENDERER_VERSION, day: issuer.day, fingerprint: issuer.fingerprint, personal: issuer.personal, extra }))}`;
 
 /** The job's state; a failed job is reported once and then forgotten, so that the next view tries again. */
-function settledJob<T>(jobs: BackgroundJobs, key: string, work: (progress: (done: number, total: number) => void) => Promise<T>, dispose?: (result: T) => void): JobState<T> {
-  const { status } = jobs.ensure(key, work, dispose ? { dispose } : {});
+function settledJob<T>(jobs: BackgroundJobs, key: string, work: (progress: (done: number, total: number) => void) => Promise<T>, options: { dispose?: (result: T) => void; label?: string } = {}): JobState<T> {
+  const { status } = jobs.ensure(key, work, options);
   if (status.state === 'failed') jobs.forget(key);
   return status;
 }
@@ -62,6 +62,11 @@ type FileJobOptions = IssueOptions & { jobs: BackgroundJobs; jobFiles: JobFiles 
  * time and written straight to disk, so memory stays flat for 10,000 letters.
  */
 export function lettersZipJob(options: FileJobOptions): FileJob {
+  // While it runs, the page that reloads itself gets the progress without reading all recipients
+  // again (10,000 addressees: about a second of the event loop per view).
+  const label = `zip:${options.appeal.id}`;
+  const running = options.jobs.runningWithLabel(label);
+  if (running) return running;
   const issuer = prepareLetterIssuer(options);
   const key = jobKey('zip', issuer);
   const { jobFiles } = options;
@@ -88,15 +93,19 @@ export function lettersZipJob(options: FileJobOptions): FileJob {
       );
       return { path, fileName: `${letterDate}_${options.appeal.slug}_briefe.zip` };
     },
-    (file) => file && jobFiles.remove(file.path),
+    { dispose: (file) => file && jobFiles.remove(file.path), label },
   );
 }
 
 /** The letters that go by post (or all personal letters) as one recorded print file, rendered in the background; undefined when there are none. */
 export function printFileJob(options: FileJobOptions & { all: boolean }): FileJob {
   const { db, clock, appeal, all, jobFiles } = options;
+  const kind = all ? 'print-all' : 'print-post';
+  const label = `${kind}:${appeal.id}`;
+  const running = options.jobs.runningWithLabel(label);
+  if (running) return running;
   const issuer = prepareLetterIssuer(options);
-  const key = jobKey(all ? 'print-all' : 'print-post', issuer);
+  const key = jobKey(kind, issuer);
   return settledJob(
     options.jobs,
     key,
@@ -108,6 +117,6 @@ export function printFileJob(options: FileJobOptions & { all: boolean }): FileJo
       writeFileSync(path, print.bytes, { mode: 0o600 });
       return { path, fileName: result.personal[0]!.fileName.replace(/_[^_]+\.pdf$/, all ? '_druck-alle.pdf' : '_druck-ohne-email.pdf') };
     },
-    (file) => file && jobFiles.remove(file.path),
+    { dispose: (file) => file && jobFiles.remove(file.path), label },
   );
 }

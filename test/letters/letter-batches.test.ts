@@ -79,6 +79,22 @@ describe('letters issued chunk by chunk', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('shows a running ZIP job\'s progress without reading the letters\' inputs again, and checks them once it is done', async () => {
+    const { options } = await demoAppeal();
+    const jobsDir = mkdtempSync(join(tmpdir(), 'mitzeichnen-jobs-'));
+    dirs.push(jobsDir);
+    const jobs = createBackgroundJobs();
+    const jobFiles = createJobFiles(jobsDir);
+    expect(lettersZipJob({ ...options, jobs, jobFiles }).state).toBe('running');
+    // An empty text cannot be issued: a view that read the inputs would fail; the progress view does not read them.
+    const emptied = { ...options, appeal: { ...options.appeal, body: '' }, jobs, jobFiles };
+    expect(lettersZipJob(emptied).state).toBe('running');
+    for (let i = 0; i < 600 && jobs.runningWithLabel(`zip:${options.appeal.id}`); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Done: the next view reads the inputs again, and the changed text is refused instead of the old ZIP handed out.
+    expect(() => lettersZipJob(emptied)).toThrow();
+    expect(lettersZipJob({ ...options, jobs, jobFiles }).state).toBe('done');
+  });
+
   it('removes the folders of job files left by a process that is gone, not those of a running one', () => {
     const jobsDir = mkdtempSync(join(tmpdir(), 'mitzeichnen-jobs-'));
     dirs.push(jobsDir);
