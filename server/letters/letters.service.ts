@@ -201,8 +201,9 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
   // The PDF creation date is the rendering day, so that previews on one day are byte-identical.
   const createdAt = new Date(`${renderDay}T00:00:00Z`);
   const dayClock: Clock = () => new Date(`${renderDay}T12:00:00Z`);
-  const letter = resolveLetter({ db, fileStore, clock: dayClock, appeal, baseUrl });
-  const { master, personal } = buildRecipients({ db, appeal });
+  const recipients = buildRecipients({ db, appeal });
+  const { master, personal } = recipients;
+  const letter = resolveLetter({ db, fileStore, clock: dayClock, appeal, baseUrl, recipients });
   // Batch parameters come from ALL recipients of the appeal, so one letter's bytes do not
   // depend on which other letters are rendered with it.
   const extraTexts = recipientTexts([master, ...personal]);

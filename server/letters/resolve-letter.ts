@@ -88,7 +88,8 @@ function inputFingerprint(appeal: Appeal, model: LetterModel, textVersionHash: s
   return sha(JSON.stringify(input, (_key, value: unknown) => (value instanceof Uint8Array ? `sha256:${sha(value)}` : value)));
 }
 
-export function resolveLetter({ db, fileStore, clock, appeal, baseUrl }: { db: Db; fileStore: FileStore; clock: Clock; appeal: Appeal; baseUrl: string }): ResolvedLetter {
+/** `recipients`: the appeal's recipients when the caller has built them already (10,000 addressees take a while). */
+export function resolveLetter({ db, fileStore, clock, appeal, baseUrl, recipients }: { db: Db; fileStore: FileStore; clock: Clock; appeal: Appeal; baseUrl: string; recipients?: ReturnType<typeof buildRecipients> }): ResolvedLetter {
   const draft = isDraftLetter(appeal);
   // A signature counts only for the text version it was given for.
   const currentVersion = currentVersionOf({ db, appeal });
@@ -106,7 +107,7 @@ export function resolveLetter({ db, fileStore, clock, appeal, baseUrl }: { db: D
     text: parseLetterText(appeal.body),
     closing: appeal.closing,
     contact: { name: appeal.contactName, function: appeal.contactFunction, email: appeal.contactEmail, phone: appeal.contactPhone },
-    sameLetterTo: appeal.letterNamesRecipients ? sameLetterRecipients(buildRecipients({ db, appeal })) : [],
+    sameLetterTo: appeal.letterNamesRecipients ? sameLetterRecipients(recipients ?? buildRecipients({ db, appeal })) : [],
     ccLines: lines(appeal.ccLines),
     attachmentLines: lines(appeal.attachmentLines),
     listFirstSignatories: appeal.listFirstSignatories,
