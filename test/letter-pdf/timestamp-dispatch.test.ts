@@ -15,6 +15,8 @@ import { makeMailWorker, manualClock } from '../helpers/mail.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 import { makeSealCertificate } from '../helpers/seal-certificate.ts';
 import { startTestTsa } from '../helpers/tsa.ts';
+import { poppler } from '../helpers/pdf.ts';
+import { t } from '../../server/i18n/index.ts';
 
 const certificate = makeSealCertificate('/CN=Siegel Bündnis Kleve/O=Bündnis Kleve e.V./C=DE');
 afterAll(() => rmSync(certificate.dir, { recursive: true, force: true }));
@@ -78,6 +80,13 @@ describe('sending sealed letters with a timestamp server', () => {
         expect(spawnSync('pdfsig', [join(dir, 'brief.pdf')], { encoding: 'utf8' }).stdout).toContain('Signature is Valid.');
         rmSync(dir, { recursive: true, force: true });
       }
+      // The verification page explains the seal and its timestamp, in plain words.
+      const pdf = Buffer.from(letters[0]!.parsed.attachments.find((file) => file.mimeType === 'application/pdf')!.content as ArrayBuffer);
+      const code = /Prüfcode ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(poppler('pdftotext', pdf))![1]!;
+      const verification = await app.http().get(`/v/${code}`).expect(200);
+      expect(verification.text).toContain(t('verify.seal.title'));
+      expect(verification.text).toContain('gesiegelt von: Siegel Bündnis Kleve, Bündnis Kleve e.V.');
+      expect(pageText(verification.text)).toContain('Dieser Server versieht seine Siegel zusätzlich mit einem Zeitstempel eines unabhängigen Zeitstempeldienstes');
     } finally {
       await tsa.close();
     }

@@ -66,6 +66,8 @@ describe('sealed letters', () => {
     expect(page.text).toContain(t('verify.seal.title'));
     expect(page.text).toContain('gesiegelt von: Siegel Bündnis Kleve, Bündnis Kleve e.V.');
     expect(page.text).toContain('„Unterschriften“');
+    // No timestamp server configured: the page does not speak of a timestamp.
+    expect(page.text).not.toContain('Zeitstempel');
     // Plain words on the screen.
     for (const jargon of ['PKCS', 'SHA-256', 'CAdES', 'PAdES', 'Hash']) expect(page.text.replace(/<details[\s\S]*?<\/details>/g, '')).not.toContain(jargon);
     // The sealed file as downloaded is the one the page confirms.
