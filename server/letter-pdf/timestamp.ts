@@ -18,10 +18,13 @@ export type TsaSettings = {
   tokenDir?: string;
 };
 
-/** Bytes a seal's placeholder keeps free for the token (a token with a certificate chain of two is about 4–6 KB). */
-export const TIMESTAMP_RESERVE = 12 * 1024;
-/** The largest answer read from the server. */
-const MAX_RESPONSE = TIMESTAMP_RESERVE;
+/**
+ * Bytes a seal's placeholder keeps free for the token (a token with the server's certificate is
+ * about 2 KB, with a chain of three about 5–6 KB). Each byte costs two in the file (hex).
+ */
+export const TIMESTAMP_RESERVE = 8 * 1024;
+/** The largest answer read from the server (the token and its status). */
+const MAX_RESPONSE = TIMESTAMP_RESERVE + 1024;
 const TST_INFO = '1.2.840.113549.1.9.16.1.4';
 
 /** The timestamp server failed or answered something unusable; the message starts with TIMESTAMP_FAILED (it crosses worker threads as a plain Error). */
