@@ -104,15 +104,26 @@ async function boundedBody(response: Response, limit: number): Promise<Buffer> {
 export async function requestTimestampToken(settings: Pick<TsaSettings, 'url' | 'timeoutMs'>, data: Buffer): Promise<Buffer> {
   const nonce = randomBytes(8);
   const signal = AbortSignal.timeout(settings.timeoutMs);
-  let response: Response;
+  const ask = async () => {
+    const response = await fetch(settings.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' }, body: timestampRequest(data, nonce), signal, redirect: 'error' });
+    if (!response.ok) throw new TimestampError(`HTTP ${response.status}`);
+    return boundedBody(response, MAX_RESPONSE);
+  };
   let body: Buffer;
   try {
-    response = await fetch(settings.url, { method: 'POST', headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' }, body: timestampRequest(data, nonce), signal, redirect: 'error' });
-    if (!response.ok) throw new TimestampError(`HTTP ${response.status}`);
-    body = await boundedBody(response, MAX_RESPONSE);
+    try {
+      body = await ask();
+    } catch (error) {
+      // A kept-alive connection the server closed just then: asked once more on a new one (within the same time limit).
+      const code = (error as Error & { cause?: { code?: string } }).cause?.code;
+      if (code !== 'UND_ERR_SOCKET' && code !== 'ECONNRESET') throw error;
+      body = await ask();
+    }
   } catch (error) {
     if (error instanceof TimestampError) throw error;
-    throw new TimestampError(signal.aborted ? `no answer within ${settings.timeoutMs} ms` : (error as Error).message);
+    // fetch says only "fetch failed"; the cause names it (ECONNREFUSED, ENOTFOUND …).
+    const cause = (error as Error & { cause?: { code?: string; message?: string } }).cause;
+    throw new TimestampError(signal.aborted ? `no answer within ${settings.timeoutMs} ms` : (cause?.code ?? cause?.message ?? (error as Error).message));
   }
   return tokenOfResponse(body, data, nonce);
 }

@@ -30,7 +30,7 @@ describe('sending sealed letters with a timestamp server', () => {
     const tsa = await startTestTsa();
     const sink = await SmtpSink.start();
     const time = manualClock(fixedNow);
-    const env = { SMTP_URL: sink.url(), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>', SEAL_P12_FILE: certificate.p12File, SEAL_P12_PASSWORD: certificate.password, SEAL_TSA_URL: tsa.url, SEAL_TSA_TIMEOUT_MS: '2000' };
+    const env = { SMTP_URL: sink.url(), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>', SEAL_P12_FILE: certificate.p12File, SEAL_P12_PASSWORD: certificate.password, SEAL_TSA_URL: tsa.url, SEAL_TSA_TIMEOUT_MS: '30000' };
     const app = await buildTestApp({ clock: time.clock, env });
     try {
       const { organiser, password } = await makeOrganiser(app.db, { email: 'andrea@buendnis.example' });

@@ -9,6 +9,8 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, fixedNow, tempDataDir } from '../helpers/app.ts';
 import { makeAddressee, makeAppeal, makeList, makeOrganiser } from '../helpers/factories.ts';
@@ -160,8 +162,13 @@ describe('the signature timestamp (SEAL_TSA_URL)', () => {
     tsa.slowMs = 3000;
     await expect(timestampLetters([stampLetter(prepared, recipient)], seal)).rejects.toThrow(`${TIMESTAMP_FAILED} no answer within 1000 ms`);
     tsa.mode = 'ok';
-    const gone = { ...seal, tsa: { ...seal.tsa!, url: 'http://127.0.0.1:9/tsa' } };
-    await expect(timestampLetters([stampLetter(prepared, recipient)], gone)).rejects.toThrow(TIMESTAMP_FAILED);
+    // A port nobody listens on (taken and given back).
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const gone = { ...seal, tsa: { ...seal.tsa!, url: `http://127.0.0.1:${port}/tsa` } };
+    await expect(timestampLetters([stampLetter(prepared, recipient)], gone)).rejects.toThrow(`${TIMESTAMP_FAILED} ECONNREFUSED`);
 
     // Through the worker pool (where letters are stamped): a German 503 that the dispatch retries.
     const renderer = createLetterRenderer(createWorkerPool({ threads: 1, timeoutMs: 30_000, memoryMb: 256 }));
