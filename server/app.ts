@@ -137,7 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(logoRoutes, { fileStore });
   await app.register(signingRoutes, { db, clock, config, fileStore });
   await app.register(draftLetterRoutes, { db, clock, config, fileStore });
-  await app.register(verifyRoutes, { db });
+  await app.register(verifyRoutes, { db, sealTimestamps: Boolean(config.seal?.tsa) });
   await app.register(signingRecordPublicRoutes, { db, clock, fileStore, baseUrl: config.baseUrl, seal: config.seal });
   await app.register(organisationJoinRoutes, { db, clock, config, fileStore });
   // The public side of an appeal: its page, open data, citizens' signatures, the sent letter.

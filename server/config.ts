@@ -49,8 +49,11 @@ export type Config = {
   seal: SealConfig | undefined;
 };
 
-/** The seal certificate: where it is, its password, and who it names (checked at start). */
-export type SealConfig = { p12File: string; password: string; holder: string };
+/** The seal certificate: where it is, its password, and who it names (checked at start); with SEAL_TSA_URL its timestamp server. */
+export type SealConfig = { p12File: string; password: string; holder: string; tsa?: TsaConfig };
+
+/** The RFC 3161 timestamp server of the seal (SEAL_TSA_URL); tokens are kept in DATA_DIR/tsa-tokens. */
+export type TsaConfig = { url: string; timeoutMs: number; tokenDir: string };
 
 export type MailAddress = { name: string; address: string };
 
@@ -126,6 +129,8 @@ export const settingsDoc: { name: string; default: string; doc: string }[] = [
   { name: 'RETENTION_IP_DAYS', default: '30', doc: 'Days after which stored (truncated) client addresses are removed from the audit trail; the chain stays verifiable. Checked daily.' },
   { name: 'SEAL_P12_FILE', default: '(none)', doc: 'PKCS#12 file (.p12/.pfx) with the certificate and private key of the electronic seal. When set, every issued letter is sealed (PAdES, verifiable in Acrobat and with pdfsig) and says "Elektronisch gesiegelt von …" in its footer. Checked at start.' },
   { name: 'SEAL_P12_PASSWORD', default: '(none)', doc: 'Password of SEAL_P12_FILE (required with it).' },
+  { name: 'SEAL_TSA_URL', default: '(none)', doc: 'http(s) URL of an RFC 3161 timestamp server (e.g. of your certificate\'s provider). When set (only with SEAL_P12_FILE), every seal also gets a signature timestamp from it; a letter is not issued while the server cannot be reached (the dispatch tries again later). Tokens are kept in DATA_DIR/tsa-tokens.' },
+  { name: 'SEAL_TSA_TIMEOUT_MS', default: '10000', doc: 'Milliseconds one timestamp request may take (1000–120000).' },
   { name: 'SUPPORTER_EMAIL_RETENTION_DAYS', default: '30', doc: "Days after an appeal was sent after which the e-mail addresses of its supporters (citizens and supporter organisations) are deleted, except of those who asked to be kept informed. A hash of the address stays, so the same address still cannot sign twice. Checked daily." },
   { name: 'OPARL_ALLOW_PRIVATE', default: 'false', doc: 'true: the OParl import may read council information systems on private, loopback, link-local or other internal addresses (a system in your own network, tests). Otherwise such addresses, and redirects to them, are refused (true/false).' },
 ];
@@ -210,6 +215,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
   const dkim = parseDkim(value('DKIM_DOMAIN'), value('DKIM_SELECTOR'), value('DKIM_PRIVATE_KEY_FILE'), cwd, problems);
   // The password is taken as given (spaces may belong to it).
   const seal = parseSeal(value('SEAL_P12_FILE'), env.SEAL_P12_PASSWORD || undefined, cwd, problems);
+  const tsa = parseTsa(value('SEAL_TSA_URL'), parseInteger('SEAL_TSA_TIMEOUT_MS', value('SEAL_TSA_TIMEOUT_MS') ?? '10000', 1000, 120_000, problems), join(dataDir, 'tsa-tokens'), Boolean(value('SEAL_P12_FILE')), problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -245,7 +251,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     retention: Object.freeze(retention),
     supportLimits: Object.freeze(supportLimits),
     oparlAllowPrivate,
-    seal: seal && Object.freeze(seal),
+    seal: seal && Object.freeze(tsa ? { ...seal, tsa: Object.freeze(tsa) } : seal),
   });
 }
 
@@ -388,6 +394,20 @@ function parseSeal(file: string | undefined, password: string | undefined, cwd: 
     if (!(error instanceof SealCertificateError)) throw error;
     return void problems.push(t(`sealConfig.${error.reason}`, { path }));
   }
+}
+
+/** The timestamp server: an http(s) URL, only beside a seal certificate. */
+function parseTsa(raw: string | undefined, timeoutMs: number, tokenDir: string, sealed: boolean, problems: string[]): TsaConfig | undefined {
+  if (raw === undefined) return undefined;
+  if (!sealed) return void problems.push(t('sealConfig.tsaWithoutSeal'));
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return void problems.push(t('sealConfig.tsaUrl', { url: raw }));
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return void problems.push(t('sealConfig.tsaUrl', { url: raw }));
+  return { url: url.href, timeoutMs, tokenDir };
 }
 
 function parsePort(raw: string, problems: string[]): number {

@@ -10,7 +10,7 @@ import { issueSigningRecord } from '../letters/signing-record.service.ts';
 
 /** The supporter list every letter mail of the appeal carries, when the organiser chose it (rendered once, see letters/supporter-list.service.ts). */
 export const attachedSupporterList = ({ db, clock, config, appeal, day }: { db: Db; clock: Clock; config: Config; appeal: Appeal; day: string }) =>
-  appeal.supporterListAttached ? issueSupporterList({ db, clock, appeal, baseUrl: config.baseUrl, day }) : Promise.resolve(undefined);
+  appeal.supporterListAttached ? issueSupporterList({ db, clock, appeal, baseUrl: config.baseUrl, day, seal: config.seal }) : Promise.resolve(undefined);
 
 /** The signing record every letter mail of the appeal carries, when the organiser chose it (made once, see letters/signing-record.service.ts). */
 export const attachedSigningRecord = ({ db, clock, config, appeal }: { db: Db; clock: Clock; config: Config; appeal: Appeal }) =>

@@ -1823,4 +1823,9 @@ export const de = {
   'replies.record.download': 'Versandprotokoll',
   'replies.record.csv': 'als CSV',
   'replies.record.pdf': 'als PDF',
+  // --- seal, second edition (timestamp, supporter list) ---
+  'sealConfig.tsaWithoutSeal': 'SEAL_TSA_URL ist gesetzt, aber kein Siegel (SEAL_P12_FILE): Ein Zeitstempel gehört immer zu einem Siegel.',
+  'sealConfig.tsaUrl': 'SEAL_TSA_URL „{url}“ ist keine http- oder https-Adresse eines Zeitstempeldienstes.',
+  'sealTimestamp.failed': 'Der Zeitstempeldienst des Siegels (SEAL_TSA_URL) antwortet gerade nicht ({detail}). Ohne Zeitstempel wird kein Schreiben ausgestellt; der Versand versucht es später noch einmal.',
+  'verify.seal.timestamp': 'Dieser Server versieht seine Siegel zusätzlich mit einem Zeitstempel eines unabhängigen Zeitstempeldienstes: Er bestätigt, dass das Siegel zu dieser Zeit schon bestand. Ihr PDF-Programm zeigt ihn in der Ansicht „Unterschriften“ bei den Angaben zum Siegel.',
 } as const;

@@ -102,3 +102,52 @@ export function createCmsSigner(privateKey: KeyObject, certificates: Buffer[]): 
   const maxSize = build(Buffer.alloc(32)).length + 64;
   return { sign: build, maxSize };
 }
+
+/** The elements of a constructed TLV (a SEQUENCE, SET or context tag) of `der`, as their whole encodings. */
+function elements(der: Buffer, at: { start: number; end: number }): Buffer[] {
+  const out: Buffer[] = [];
+  for (let offset = at.start; offset < at.end; ) {
+    const element = readTlv(der, offset);
+    out.push(der.subarray(offset, element.end));
+    offset = element.end;
+  }
+  return out;
+}
+
+const SIGNATURE_TIMESTAMP_TOKEN = '1.2.840.113549.1.9.16.2.14';
+
+/** The path to the (only) SignerInfo of a CMS made by createCmsSigner: ContentInfo, SignedData, its elements and the SignerInfo's. */
+function signerInfoOf(cms: Buffer) {
+  const contentInfo = elements(cms, readTlv(cms, 0));
+  const wrapper = contentInfo[1]!; // [0] EXPLICIT SignedData
+  const signedData = wrapper.subarray(readTlv(wrapper, 0).start);
+  const signedDataElements = elements(signedData, readTlv(signedData, 0));
+  const signerInfos = signedDataElements.at(-1)!;
+  const signerInfo = elements(signerInfos, readTlv(signerInfos, 0))[0]!;
+  return { contentInfo, signedDataElements, signerInfoElements: elements(signerInfo, readTlv(signerInfo, 0)) };
+}
+
+/** The signature value of a CMS made by createCmsSigner (what an RFC 3161 signature timestamp covers). */
+export function signatureValueOf(cms: Buffer): Buffer {
+  const { signerInfoElements } = signerInfoOf(cms);
+  // version, sid, digestAlgorithm, [0] signedAttrs, signatureAlgorithm, signature, [1] unsignedAttrs?
+  const signature = signerInfoElements.slice(4).find((element) => element[0] === 0x04);
+  if (!signature) throw new Error('no signature value in the CMS');
+  return signature.subarray(readTlv(signature, 0).start);
+}
+
+/**
+ * The same CMS with a signature timestamp token (id-aa-signatureTimeStampToken, RFC 3161
+ * appendix A) as the SignerInfo's only unsigned attribute. The signed part is unchanged.
+ */
+export function withSignatureTimestamp(cms: Buffer, token: Buffer): Buffer {
+  const { contentInfo, signedDataElements, signerInfoElements } = signerInfoOf(cms);
+  const signed = signerInfoElements.filter((element) => element[0] !== 0xa1);
+  const unsigned = tlv(0xa1, seq(oid(SIGNATURE_TIMESTAMP_TOKEN), setOf(token)));
+  const signerInfo = seq(...signed, unsigned);
+  const signedData = seq(...signedDataElements.slice(0, -1), tlv(0x31, signerInfo));
+  return seq(contentInfo[0]!, tlv(0xa0, signedData));
+}
+
+/** DER helpers for the timestamp request (timestamp.ts): one encoder for the whole seal. */
+export const der = { tlv, seq, octets, oid, NULL, readTlv, elements, OID_SHA256: OID.sha256 };

@@ -13,21 +13,27 @@ import { readPkcs12 } from '../shared/pkcs12.ts';
 import { createCmsSigner } from './cms.ts';
 import type { CmsSigner } from './cms.ts';
 import { idHex } from './pdfa.ts';
+import { TIMESTAMP_RESERVE, addSignatureTimestamp, eachLimited } from './timestamp.ts';
+import type { TsaSettings } from './timestamp.ts';
 
-/** What the operator configured (SEAL_P12_FILE, SEAL_P12_PASSWORD) and who the certificate names. */
-export type SealSettings = { p12File: string; password: string; holder: string };
+/** What the operator configured (SEAL_P12_FILE, SEAL_P12_PASSWORD, SEAL_TSA_URL) and who the certificate names. */
+export type SealSettings = { p12File: string; password: string; holder: string; tsa?: TsaSettings | undefined };
 
 export type Sealer = CmsSigner & { holder: string };
 
 const sealers = new Map<string, Sealer>();
 
-/** The sealer of a PKCS#12 file, read once per process (per worker thread). */
-export function loadSealer(settings: Pick<SealSettings, 'p12File' | 'password'>): Sealer {
-  const key = `${settings.p12File}\0${settings.password}`;
+/**
+ * The sealer of a PKCS#12 file, read once per process (per worker thread). With a timestamp
+ * server its placeholder keeps room for the token (added later by addSignatureTimestamp).
+ */
+export function loadSealer(settings: Pick<SealSettings, 'p12File' | 'password' | 'tsa'>): Sealer {
+  const key = `${settings.p12File}\0${settings.password}\0${settings.tsa ? 'tsa' : ''}`;
   let sealer = sealers.get(key);
   if (!sealer) {
     const certificate = readPkcs12(readFileSync(settings.p12File), settings.password);
-    sealer = { ...createCmsSigner(certificate.privateKey, certificate.certificates), holder: certificate.holder };
+    const signer = createCmsSigner(certificate.privateKey, certificate.certificates);
+    sealer = { ...signer, maxSize: signer.maxSize + (settings.tsa ? TIMESTAMP_RESERVE : 0), holder: certificate.holder };
     sealers.set(key, sealer);
   }
   return sealer;
@@ -158,5 +164,16 @@ export async function saveSealed(doc: PDFDocument, { settings, at, location, rea
   const { trailerInfo } = doc.context;
   const id = (trailerInfo.ID as PDFArray | undefined)?.lookup(0, PDFHexString).asString() ?? idHex(saved);
   const template = sealTemplate(doc, page);
-  return sealPdf({ pdf: saved, prevXref, size: doc.context.largestObjectNumber + 1, infoRef: trailerInfo.Info!.toString(), id, template, sealer: loadSealer(settings), at, reason, location });
+  const sealed = sealPdf({ pdf: saved, prevXref, size: doc.context.largestObjectNumber + 1, infoRef: trailerInfo.Info!.toString(), id, template, sealer: loadSealer(settings), at, reason, location });
+  return settings.tsa ? Buffer.from(await addSignatureTimestamp(sealed, settings.tsa)) : sealed;
+}
+
+/** Adds the signature timestamp to sealed letters when a timestamp server is configured (a few requests at a time); their hashes follow. */
+export async function timestampLetters<L extends { bytes: Uint8Array; sha256: string }>(letters: L[], settings: SealSettings | undefined): Promise<L[]> {
+  const tsa = settings?.tsa;
+  if (!tsa) return letters;
+  return eachLimited(letters, 4, async (letter) => {
+    const bytes = await addSignatureTimestamp(letter.bytes, tsa);
+    return { ...letter, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
 }

@@ -7,6 +7,7 @@ import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts
 import { prepareLetter, stampLetter } from '../letter-pdf/letter-render.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
 import { withTransfer } from '../jobs/worker-pool.ts';
+import { timestampLetters } from '../letter-pdf/seal.ts';
 import { renderSupporterList } from '../letter-pdf/supporter-list.ts';
 import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
 import { renderSigningRecord } from '../letter-pdf/signing-record.ts';
@@ -32,8 +33,9 @@ export async function prepare({ model, options }: { model: LetterModel; options:
   return withTransfer(prepared, [prepared.base]);
 }
 
-export function stamp<R extends RenderRecipient>({ prepared, recipients }: { prepared: PreparedLetter; recipients: R[] }): RenderedLetter<R>[] {
-  const letters = recipients.map((recipient) => stampLetter(prepared, recipient));
+export async function stamp<R extends RenderRecipient>({ prepared, recipients }: { prepared: PreparedLetter; recipients: R[] }): Promise<RenderedLetter<R>[]> {
+  // With a timestamp server (SEAL_TSA_URL) each sealed letter also gets its token here.
+  const letters = await timestampLetters(recipients.map((recipient) => stampLetter(prepared, recipient)), prepared.seal?.settings);
   return withTransfer(letters, letters.map((letter) => letter.bytes));
 }
 

@@ -8,6 +8,7 @@ import type { SigningRecordModel } from '../letter-pdf/signing-record.ts';
 import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
 import { AppError } from '../shared/app-error.ts';
+import { TIMESTAMP_FAILED } from '../letter-pdf/timestamp.ts';
 import { WorkerLimitError, createWorkerPool } from '../jobs/worker-pool.ts';
 import type { WorkerPool } from '../jobs/worker-pool.ts';
 
@@ -35,8 +36,13 @@ export type LetterRenderer = {
   close(): Promise<void>;
 };
 
-/** A limit exceeded becomes a German message; the worker is replaced and the app stays up. */
+/**
+ * A limit exceeded becomes a German message; the worker is replaced and the app stays up. A
+ * timestamp server that failed (SEAL_TSA_URL) is a passing fault (503): the letter is not
+ * issued unsealed, the dispatch tries again later.
+ */
 function explained(error: unknown): never {
+  if (error instanceof Error && error.message.startsWith(TIMESTAMP_FAILED)) throw new AppError(503, 'sealTimestamp.failed', { detail: error.message.slice(TIMESTAMP_FAILED.length).trim() });
   if (error instanceof WorkerLimitError) {
     throw error.limit === 'time'
       ? new AppError(422, 'letterRender.timeout', { seconds: Math.round(error.value / 1000) })

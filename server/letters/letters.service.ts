@@ -195,7 +195,7 @@ async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedL
   });
 }
 
-export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day, renderer = letterRenderer(), seal }: IssueOptions): LetterIssuer {
+export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day, renderer = letterRenderer(), seal: configuredSeal }: IssueOptions): LetterIssuer {
   if (!appeal.body.trim()) throw new AppError(422, 'letterWarn.emptyBody');
   const renderDay = day ?? isoDate(clock());
   // The PDF creation date is the rendering day, so that previews on one day are byte-identical.
@@ -204,12 +204,14 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
   const recipients = buildRecipients({ db, appeal });
   const { master, personal } = recipients;
   const letter = resolveLetter({ db, fileStore, clock: dayClock, appeal, baseUrl, recipients });
+  // A draft (ENTWURF) is not an issued letter: it is never sealed.
+  const seal = letter.model.draft ? undefined : configuredSeal;
   // Batch parameters come from ALL recipients of the appeal, so one letter's bytes do not
   // depend on which other letters are rendered with it.
   const extraTexts = recipientTexts([master, ...personal]);
   const extrasKey = sha256Of(JSON.stringify([...new Set(extraTexts.join(''))].sort()));
   // A letter sealed with another certificate (or none) is another document.
-  const sealKey = seal ? { file: seal.p12File, holder: seal.holder } : null;
+  const sealKey = seal ? { file: seal.p12File, holder: seal.holder, ...(seal.tsa ? { tsa: seal.tsa.url } : {}) } : null;
   const sharedKeyOf = (salutationLines: number) => sha256Of(JSON.stringify({ RENDERER_VERSION, fingerprint: letter.fingerprint, extrasKey, salutationLines, createdAt: createdAt.toISOString(), ...(sealKey ? { seal: sealKey } : {}) }));
   // One shared layout per salutation height: a two-line salutation does not move other letters' text.
   const render = async (recipients: LetterRecipient[], warnings: Set<string>, hooks?: IssueHooks): Promise<{ letters: IssuedLetter[]; pageCount: number }> => {

@@ -74,7 +74,7 @@ export function issueSigningRecord({ db, clock, fileStore, appeal, baseUrl, seal
   const found = signingRecordContent({ db, fileStore, appeal, baseUrl });
   if (!found) return Promise.reject(new AppError(404, 'signingRecord.notFinal'));
   const { images, ...rest } = found;
-  const inputKey = sha256Of(JSON.stringify({ RENDERER_VERSION, kind: 'signing_record', appealId: appeal.id, content: rest, images: Object.keys(images), sealedBy: seal?.holder ?? null }));
+  const inputKey = sha256Of(JSON.stringify({ RENDERER_VERSION, kind: 'signing_record', appealId: appeal.id, content: rest, images: Object.keys(images), sealedBy: seal?.holder ?? null, ...(seal?.tsa ? { tsa: seal.tsa.url } : {}) }));
   const content = seal ? { ...found, seal } : found;
   let recent = recentByDb.get(db);
   if (!recent) recentByDb.set(db, (recent = new Map()));

@@ -22,8 +22,11 @@ const verifyRateLimit = { max: 20, timeWindow: '10 minutes' };
 const verifyPageRateLimit = { max: 60, timeWindow: '10 minutes', bucket: 'verify-page' };
 const codeParams = { code: 'code' } as const;
 
-/** Public verification pages: /v (enter a code), /v/:code (what it is) and the upload check. */
-export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) => {
+/**
+ * Public verification pages: /v (enter a code), /v/:code (what it is) and the upload check.
+ * `sealTimestamps`: the seal carries a timestamp (SEAL_TSA_URL), which the page then mentions.
+ */
+export const verifyRoutes: FastifyPluginAsync<{ db: Db; sealTimestamps?: boolean }> = async (app, { db, sealTimestamps = false }) => {
   app.get('/v', { config: { rateLimit: verifyPageRateLimit } }, async (request, reply) => {
     const raw = String((request.query as { code?: string }).code ?? '').trim();
     if (raw) {
@@ -43,6 +46,7 @@ export const verifyRoutes: FastifyPluginAsync<{ db: Db }> = async (app, { db }) 
       document: presentVerification(found, publiclyNamedSignatories({ db, appealId: found.document.appealId })),
       result: extra.result,
       signingRecordUrl: hasSigningRecord({ db, appealId: found.document.appealId }) ? `/v/${found.document.code}/zeichnungsnachweis.pdf` : '',
+      sealTimestamps,
       form,
     });
   };

@@ -8,6 +8,7 @@ import { createFileStore } from '../shared/file-store.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { isValidMailAddress } from './mail.service.ts';
 import { t } from '../i18n/index.ts';
+import { AppError } from '../shared/app-error.ts';
 import type { ComposerRegistry } from './composers.ts';
 import { mailRepository } from './mail.repository.ts';
 import type { MailRepository } from './mail.repository.ts';
@@ -178,6 +179,15 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       try {
         message = await compose(row);
       } catch (error) {
+        // A service the composer needs is down for now (a 503, e.g. the seal's timestamp server): tried again later, like a temporary SMTP failure.
+        if (error instanceof AppError && error.statusCode === 503) {
+          const now = clock();
+          const reason = t(error.messageKey, error.params);
+          const final = row.attempts >= maxAttempts;
+          logger.warn({ outboxId: row.id, kind: row.kind, attempts: row.attempts, final, reason }, 'mail could not be composed for now');
+          result.failed += 1;
+          return finishing(row, { state: 'failed', nextAttemptAt: final ? null : new Date(now.getTime() + retryDelayMs(row.attempts)), lastError: reason, updatedAt: now }, () => settled(row));
+        }
         // Composing is our own code and data: a retry would fail the same way.
         // A mail no longer needed says why in German (its composer's words); anything else failed.
         const reason = error instanceof MailNotNeeded ? error.message : t('mail.composeFailed', { detail: (error as Error).message });

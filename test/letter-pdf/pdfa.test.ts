@@ -2,12 +2,7 @@
 // back and compared with the document information, the sRGB output intent with its ICC
 // profile, the fonts (embedded, subset-tagged, with ToUnicode), qpdf's structure check, the
 // trailer /ID of the shared part and of every letter, and the reading order of page 1.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PDFDict, PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from 'pdf-lib';
 import { buildTestApp, fixedNow } from '../helpers/app.ts';
 import { makeAddressee, makeAppeal, makeList, makeOrganiser } from '../helpers/factories.ts';
 import { poppler } from '../helpers/pdf.ts';
@@ -17,6 +12,7 @@ import { buildRecipients } from '../../server/letters/recipients.ts';
 import { prepareLetter, recipientTexts, salutationLinesFor, stampLetter } from '../../server/letter-pdf/letter-render.ts';
 import { renderSupporterList } from '../../server/letter-pdf/supporter-list.ts';
 import { combineLetters } from '../../server/letter-pdf/letter-combine.ts';
+import { expectPdfA } from './pdfa-checks.ts';
 
 const clock = () => new Date(fixedNow);
 
@@ -32,58 +28,6 @@ async function letters() {
   const recipients = buildRecipients({ db: app.db, appeal }).personal.map((recipient, index) => ({ ...recipient, code: `ABCD-EFG${'HJ'[index]}` }));
   const prepared = await prepareLetter(model, { extraTexts: recipientTexts(recipients), salutationLines: salutationLinesFor(recipients), createdAt: clock() });
   return { model, recipients, prepared, stamped: recipients.map((recipient) => stampLetter(prepared, recipient)) };
-}
-
-const tool = (command: string, bytes: Uint8Array, args: string[]) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mz-pdfa-'));
-  writeFileSync(join(dir, 'file.pdf'), bytes);
-  return spawnSync(command, [...args, join(dir, 'file.pdf')], { encoding: 'utf8' });
-};
-
-/** The checks the README lists; returns the parsed XMP fields for further comparison. */
-async function expectPdfA(bytes: Uint8Array, title: string) {
-  // XMP metadata, parsed back, with the values of the Info dictionary.
-  const xmp = execFileSync('pdfinfo', ['-meta', '-'], { input: bytes, encoding: 'utf8' });
-  const field = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(xmp)?.[1];
-  expect(field('pdfaid:part')).toBe('2');
-  expect(field('pdfaid:conformance')).toBe('U');
-  const decode = (value: string | undefined) => value?.replace(/<[^>]+>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
-  expect(decode(field('dc:title'))).toBe(title);
-  const info = poppler('pdfinfo', bytes, ['-isodates']);
-  const infoField = (name: string) => new RegExp(`^${name}:\\s+(.*)$`, 'm').exec(info)?.[1];
-  expect(infoField('Title')).toBe(title);
-  expect(field('pdf:Producer')).toBe(infoField('Producer'));
-  expect(field('xmp:CreatorTool')).toBe(infoField('Creator'));
-  expect(decode(field('dc:creator'))).toBe(infoField('Author'));
-  expect(field('xmp:CreateDate')).toBe('2026-11-22T10:00:00Z');
-  expect(infoField('CreationDate')).toBe('2026-11-22T10:00:00Z');
-  expect(field('xmp:ModifyDate')).toBe(infoField('ModDate'));
-  expect(infoField('Encrypted')).toBe('no');
-
-  // The output intent with an sRGB ICC profile.
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
-  const intents = doc.catalog.lookup(PDFName.of('OutputIntents'));
-  const intent = (intents as unknown as { lookup(index: number, type: typeof PDFDict): PDFDict }).lookup(0, PDFDict);
-  expect(intent.get(PDFName.of('S'))?.toString()).toBe('/GTS_PDFA1');
-  const profile = intent.lookup(PDFName.of('DestOutputProfile')) as PDFRawStream;
-  expect(profile.dict.get(PDFName.of('N'))?.toString()).toBe('3');
-  const icc = Buffer.from(decodePDFRawStream(profile).decode());
-  expect(icc.subarray(36, 40).toString('latin1')).toBe('acsp');
-  expect(icc.subarray(16, 20).toString('latin1')).toBe('RGB ');
-
-  // Every font embedded, as a tagged subset, with ToUnicode.
-  const fonts = poppler('pdffonts', bytes).trim().split('\n').slice(2);
-  expect(fonts.length).toBeGreaterThan(0);
-  for (const line of fonts) {
-    expect(line).toMatch(/^[A-Z]{6}\+\S+\s/);
-    expect(line).toMatch(/\s+yes\s+yes\s+yes\s+\d+\s+\d+\s*$/);
-  }
-
-  // qpdf's structure check.
-  const check = tool('qpdf', bytes, ['--check']);
-  expect(check.status).toBe(0);
-  expect(check.stdout).toContain('No syntax or stream encoding errors found');
-  expect(check.stderr).toBe('');
 }
 
 const trailerIds = (bytes: Uint8Array) => [...Buffer.from(bytes).toString('latin1').matchAll(/trailer\s*<<[\s\S]*?\/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]/g)].map((match) => [match[1]!, match[2]!]);

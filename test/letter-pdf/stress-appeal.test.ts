@@ -1,7 +1,13 @@
 // The "Done when" stress appeal of issue 14: 40 signatories, a 150-character organisation name,
-// an address that needs 7 lines, a five-page body and an emoji. No overlap, no cut, no lone
-// closing, every name whole in copied text.
-import { describe, expect, it } from 'vitest';
+// an address that needs 7 lines, a five-page body and an emoji — rendered AND sealed. No
+// overlap, no cut, no lone closing, every name whole in copied text, the PDF/A structure, the
+// tags, and a seal that pdfsig finds valid.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDict, PDFDocument, PDFName } from 'pdf-lib';
+import { afterAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { fixedNow } from '../helpers/app.ts';
 import { pdfTextItems, poppler } from '../helpers/pdf.ts';
@@ -10,6 +16,13 @@ import { parseLetterText } from '../../server/appeals/letter-text.ts';
 import { renderLetters } from '../../server/letter-pdf/letter-render.ts';
 import type { LetterSignatory } from '../../server/letter-pdf/letter-model.ts';
 import { letterModel, recipient } from './letter-fixtures.ts';
+import { expectPdfA } from './pdfa-checks.ts';
+import { makeSealCertificate } from '../helpers/seal-certificate.ts';
+import { loadConfig } from '../../server/config.ts';
+import { flatten, structureTrees } from '../helpers/pdf-tags.ts';
+
+const certificate = makeSealCertificate('/CN=Siegel Bündnis Kleve/O=Bündnis Kleve e.V./C=DE');
+afterAll(() => rmSync(certificate.dir, { recursive: true, force: true }));
 
 const MM = 72 / 25.4;
 const signedAt = new Date('2026-11-20T10:00:00Z');
@@ -44,7 +57,8 @@ async function stressAppeal() {
     sameLetterTo: ['Kreis Kleve – Der Landrat', 'Mitglieder des Kreistages', 'Bürgermeisterinnen und Bürgermeister der Städte und Gemeinden im Kreis Kleve'],
   });
   const address = ['Landtag Nordrhein-Westfalen', 'Ausschuss für Arbeit, Gesundheit, Soziales und Integration', 'Frau Vorsitzende', 'Dr. Małgorzata Nowak MdL', 'Referat I.2', 'Platz des Landtags 1', '40221 Düsseldorf'];
-  const result = await renderLetters(model, [recipient({ label: 'Landtag', addressLines: address, salutation: 'Sehr geehrte Frau Vorsitzende,' })], { createdAt: fixedNow });
+  const seal = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'mz-stress-')), SEAL_P12_FILE: certificate.p12File, SEAL_P12_PASSWORD: certificate.password }).seal!;
+  const result = await renderLetters(model, [recipient({ label: 'Landtag', addressLines: address, salutation: 'Sehr geehrte Frau Vorsitzende,' })], { createdAt: fixedNow, seal });
   const letter = result.letters[0]!;
   const { pages, items } = await pdfTextItems(letter.bytes);
   return { model, signatories, address, result, letter, pages, items, text: poppler('pdftotext', letter.bytes) };
@@ -60,8 +74,8 @@ const overlaps = (a: PdfTextItem, b: PdfTextItem) => {
 const flat = (text: string) => text.replace(/\s+/g, ' ');
 
 describe('the stress appeal', () => {
-  it('renders with no overlap, no cut, no lone closing and every name whole in copied text', { timeout: 120_000 }, async () => {
-    const { signatories, address, result, letter, pages, items, text } = await stressAppeal();
+  it('renders and seals with no overlap, no cut, no lone closing, every name whole in copied text, PDF/A, tags and a valid seal', { timeout: 180_000 }, async () => {
+    const { model, signatories, address, result, letter, pages, items, text } = await stressAppeal();
     expect(pages).toBeGreaterThanOrEqual(6);
     // No two text runs overlap, none leaves the page's text area.
     for (let page = 1; page <= pages; page += 1) {
@@ -98,5 +112,27 @@ describe('the stress appeal', () => {
     expect(copied).toContain('(https://www.mkjfgfi.nrw/kommunale-integrationszentren)');
     expect(result.warnings.join('\n')).toMatch(/Zeichen „🎉“ \(U\+1F389\)/);
     expect(letter.bytes.length).toBeLessThan(300 * 1024);
+
+    // Sealed: the seal line on every page, and pdfsig finds the seal valid over the whole file.
+    expect(copied).toContain('Elektronisch gesiegelt von Siegel Bündnis Kleve, Bündnis Kleve e.V.');
+    const dir = mkdtempSync(join(tmpdir(), 'mz-stress-sig-'));
+    writeFileSync(join(dir, 'stress.pdf'), letter.bytes);
+    if (process.env.STRESS_PDF_OUT) writeFileSync(process.env.STRESS_PDF_OUT, letter.bytes);
+    const check = spawnSync('pdfsig', [join(dir, 'stress.pdf')], { encoding: 'utf8' }).stdout;
+    rmSync(dir, { recursive: true, force: true });
+    expect(check).toContain('Signature Validation: Signature is Valid.');
+    expect(check).toContain('Total document signed');
+    // PDF/A-2u structure: XMP parsed back, output intent, pdffonts all embedded and subset, qpdf --check clean.
+    await expectPdfA(letter.bytes, model.title);
+    // Tags: the structure tree, Lang de-DE, MarkInfo; the address before the body in the tree.
+    const doc = await PDFDocument.load(letter.bytes, { updateMetadata: false });
+    expect(doc.catalog.get(PDFName.of('StructTreeRoot'))).toBeDefined();
+    expect(doc.catalog.get(PDFName.of('Lang'))?.toString()).toBe('(de-DE)');
+    expect(doc.catalog.lookup(PDFName.of('MarkInfo'), PDFDict).get(PDFName.of('Marked'))?.toString()).toBe('true');
+    const firstPage = flatten((await structureTrees(letter.bytes))[0]!).filter((node) => node.role === 'P' || node.role === 'H1').map((node) => node.text);
+    const addressAt = firstPage.findIndex((value) => value.includes('Landtag Nordrhein-Westfalen'));
+    const bodyAt = firstPage.findIndex((value) => value.startsWith('Absatz 1:'));
+    expect(addressAt).toBeGreaterThanOrEqual(0);
+    expect(addressAt).toBeLessThan(bodyAt);
   });
 });
