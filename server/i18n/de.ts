@@ -1823,4 +1823,10 @@ export const de = {
   'replies.record.download': 'Versandprotokoll',
   'replies.record.csv': 'als CSV',
   'replies.record.pdf': 'als PDF',
+  // --- replies (part 2: reply link on the letter, privacy, mailbox retention, images) ---
+  'replies.letter.replyLine': 'Antwort online: {url}',
+  'replies.error.imageTooManyPixels': 'Ein Bild hat zu viele Bildpunkte (mehr als 60 Millionen). Bitte verkleinern Sie es oder schicken Sie es als PDF.',
+  'replies.error.imageUnreadable': 'Ein Bild lässt sich nicht lesen. Bitte speichern Sie es neu als PNG oder JPEG oder schicken Sie es als PDF.',
+  'replies.error.imageTooSlow': 'Ein Bild braucht zu lange zum Umrechnen. Bitte verkleinern Sie es oder schicken Sie es als PDF.',
+  'replies.error.imageBusy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
 } as const;
