@@ -1,9 +1,10 @@
-import { and, asc, count, desc, eq, inArray, isNull, max } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, like, lt, max, not } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { deliveries, dispatches } from '../dispatch/dispatch.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import { answerWaivers, deliveryNotices, incomingMessages, replies, replyFiles, replyLinks, replyReminders, replySettings } from './replies.table.ts';
 import type { DeliveryNotice, NewReply, Reply, ReplyFile, ReplyLink, ReplyReminder } from './replies.table.ts';
+import { forgottenMessageId, messageIdForms } from '../mailbox/message-key.ts';
 
 /** The only queries of the replies tables (and their one writer). */
 export function repliesRepository(db: Db) {
@@ -122,12 +123,23 @@ export function repliesRepository(db: Db) {
         .map((row) => row.notice);
     },
 
-    /** Claims a mailbox message by its Message-ID; false when it was recorded before. */
+    /** Claims a mailbox message by its Message-ID; false when it was recorded before (also when only its digest is left). */
     claimIncoming(messageId: string, now: Date): boolean {
+      if (this.isClaimed(messageId)) return false;
       return db.insert(incomingMessages).values({ messageId, outcome: 'claimed', recordedAt: now }).onConflictDoNothing().run().changes > 0;
     },
     isClaimed(messageId: string): boolean {
-      return db.select({ id: incomingMessages.messageId }).from(incomingMessages).where(eq(incomingMessages.messageId, messageId)).get() !== undefined;
+      return db.select({ id: incomingMessages.messageId }).from(incomingMessages).where(inArray(incomingMessages.messageId, messageIdForms(messageId))).get() !== undefined;
+    },
+    /** The retention rule: a message recorded before `before` keeps its Message-ID only as a digest (still recognised when seen again). */
+    forgetIncomingBefore(before: Date): number {
+      const rows = db
+        .select({ messageId: incomingMessages.messageId })
+        .from(incomingMessages)
+        .where(and(lt(incomingMessages.recordedAt, before), not(like(incomingMessages.messageId, 'sha256:%'))))
+        .all();
+      for (const row of rows) db.update(incomingMessages).set({ messageId: forgottenMessageId(row.messageId) }).where(eq(incomingMessages.messageId, row.messageId)).run();
+      return rows.length;
     },
     settleIncoming(messageId: string, deliveryId: number | null, outcome: string): void {
       db.update(incomingMessages).set({ deliveryId, outcome }).where(eq(incomingMessages.messageId, messageId)).run();
