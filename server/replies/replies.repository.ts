@@ -108,6 +108,33 @@ export function repliesRepository(db: Db) {
         .filter((row) => row.reply.publishedAt !== null);
     },
 
+    // — privacy: an addressee's replies and notices, for the export and the deletion —
+    repliesOfDeliveries(deliveryIds: number[]): Reply[] {
+      return deliveryIds.length === 0 ? [] : db.select().from(replies).where(inArray(replies.deliveryId, deliveryIds)).orderBy(asc(replies.receivedAt), asc(replies.id)).all();
+    },
+    noticesOfDeliveries(deliveryIds: number[]): DeliveryNotice[] {
+      return deliveryIds.length === 0 ? [] : db.select().from(deliveryNotices).where(inArray(deliveryNotices.deliveryId, deliveryIds)).orderBy(asc(deliveryNotices.receivedAt)).all();
+    },
+    /**
+     * Empties what replies say and who wrote them (no longer published); the rows stay, so the
+     * answer rate and the delivery record still count that an answer came and when. Their
+     * files' rows go; returns the stored names, to be removed from disk after the commit.
+     */
+    eraseReplies(replyIds: number[], pseudonym: string): string[] {
+      if (replyIds.length === 0) return [];
+      const files = this.filesOf(replyIds).map((file) => file.storedName);
+      db.delete(replyFiles).where(inArray(replyFiles.replyId, replyIds)).run();
+      db.update(replies)
+        .set({ authorName: pseudonym, office: '', authorEmail: '', subject: '', body: '', mayPublish: false, publishedAt: null })
+        .where(inArray(replies.id, replyIds))
+        .run();
+      return files;
+    },
+    /** A bounce's or auto-reply's words (which may name the person) go; kind and time stay. */
+    eraseNoticeDetails(deliveryIds: number[]): void {
+      if (deliveryIds.length > 0) db.update(deliveryNotices).set({ detail: '' }).where(inArray(deliveryNotices.deliveryId, deliveryIds)).run();
+    },
+
     insertNotice(values: typeof deliveryNotices.$inferInsert): DeliveryNotice {
       return db.insert(deliveryNotices).values(values).returning().get();
     },
