@@ -4,6 +4,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { readAuditTrail } from '../../server/audit/audit.service.ts';
+import { auditEvents } from '../../server/audit/audit.table.ts';
+import { applyRetention } from '../../server/privacy/retention.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import type { PersonExport } from '../../server/privacy/person-export.ts';
 import { recordIncomingMessage } from '../../server/replies/incoming.service.ts';
@@ -83,6 +85,21 @@ describe('the replies of an addressee in the privacy functions', () => {
     expect(trail.intact).toBe(true);
     expect(JSON.stringify(trail.events)).not.toContain('Driessen');
     expect(JSON.stringify(s.app.db.select().from(replies).all())).not.toContain('Petra');
+  });
+
+  it('keep the replier\'s network only until RETENTION_IP_DAYS, the reply itself as long as the appeal', async () => {
+    const s = await sentAppeal();
+    await replyThroughLink(s, 'landrat@kreis-kleve.example', { body: 'Wir antworten.', office: 'Kreis Kleve' });
+    const networkOfReply = () => s.app.db.select().from(auditEvents).where(eq(auditEvents.action, 'reply_received')).get()!.ip;
+    expect(networkOfReply()).not.toBe('');
+    s.time.advance((s.app.config.retention.ipDays + 1) * 86_400_000);
+    applyRetention({ db: s.app.db, clock: s.time.clock, config: s.app.config });
+    expect(networkOfReply()).toBe('');
+    expect(readAuditTrail({ db: s.app.db, appealId: s.appeal.id }).intact).toBe(true);
+    s.time.advance(400 * 86_400_000);
+    applyRetention({ db: s.app.db, clock: s.time.clock, config: s.app.config });
+    expect(s.app.db.select().from(replies).get()!.body).toBe('Wir antworten.');
+    expect(s.store.read(s.app.db.select().from(replyFiles).get()!.storedName)).toBeDefined();
   });
 });
 

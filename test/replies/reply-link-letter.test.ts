@@ -87,6 +87,13 @@ describe('the reply link on the letter', () => {
     expect(uris[pages - 1]).toContain(printed![1]);
     expect(uris.slice(0, pages - 1).flat()).not.toContain(printed![1]);
 
+    // qpdf finds the letter with its link sound.
+    const dir = mkdtempSync(join(tmpdir(), 'mz-reply-letter-'));
+    writeFileSync(join(dir, 'letter.pdf'), pdf);
+    const qpdf = spawnSync('qpdf', ['--check', join(dir, 'letter.pdf')], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
+    expect(qpdf.status, qpdf.stdout + qpdf.stderr).toBe(0);
+
     // The printed address opens the reply form.
     const form = await s.app.http().get(new URL(printed![1]!).pathname).expect(200);
     expect(pageText(form.text)).toContain('Kommunale Integrationszentren sichern');
