@@ -107,6 +107,25 @@ describe('the reply link on the letter', () => {
     expect(otherLast).not.toContain(printed![1]);
   });
 
+  it('stands on the last page only of a letter of several pages, overlapping nothing', async () => {
+    const paragraph = 'Die Kommunalen Integrationszentren beraten Zugewanderte, begleiten Schulen und Kitas und vernetzen die Träger vor Ort. Ohne eine gesicherte Finanzierung drohen Kündigungen erfahrener Fachkräfte und der Verlust gewachsener Strukturen.';
+    const s = await sentAppeal({
+      appeal: { coalitionName: 'Bündnis für Integration Kleve', title: 'Kommunale Integrationszentren sichern', contactName: 'Andrea Beispiel', contactEmail: 'andrea@buendnis.example', body: Array.from({ length: 24 }, () => paragraph).join('\n\n') },
+    });
+    const mail = s.sink.received.find((received) => received.envelope.to.includes('landrat@kreis-kleve.example'))!;
+    const pdf = letterOf(mail.parsed.attachments);
+    const pages = pageCount(pdf);
+    expect(pages).toBeGreaterThanOrEqual(2);
+    for (let page = 1; page < pages; page += 1) expect(poppler('pdftotext', pdf, ['-f', String(page), '-l', String(page)])).not.toContain('Antwort online');
+    const words = wordsOf(pdf, pages);
+    const urlWord = words.find((word) => word.text.includes('/r/'))!;
+    const line = words.filter((word) => Math.abs(word.yMin - urlWord.yMin) < 0.5);
+    for (const word of line) for (const other of words.filter((candidate) => !line.includes(candidate))) expect(overlaps(word, other), `${word.text} / ${other.text}`).toBe(false);
+    const uris = await linkUris(pdf);
+    expect(uris[pages - 1]!.filter((uri) => uri.includes('/r/'))).toEqual([urlWord.text]);
+    expect(uris.slice(0, pages - 1).flat().filter((uri) => uri.includes('/r/'))).toEqual([]);
+  });
+
   it('is absent from letters without a delivery (download, master), which stay byte-identical', async () => {
     const s = await sentAppeal();
     const issue = () => issueLetters({ db: s.app.db, fileStore: s.app.fileStore, clock: s.time.clock, baseUrl: s.app.config.baseUrl, appeal: s.appeal, day: '2026-11-22', selection: { master: true, personal: 'all' } });
