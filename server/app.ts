@@ -181,7 +181,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await organiserArea.register(mailTextsRoutes, { db, clock });
     await organiserArea.register(dispatchRoutes, { db, clock, config, render: createMailRenderer(templates) });
     await organiserArea.register(supportersOrganiserRoutes, { db, clock });
-    await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir });
+    await organiserArea.register(privacyRoutes, { db, clock, fileStore, mailDir: config.mail.dir, replyFiles });
     await organiserArea.register(adminRoutes, { db, clock, secret: config.sessionSecret, mailbox: config.mailbox });
     await organiserArea.register(oparlRoutes, { db, clock, config });
     await organiserArea.register(oparlMeetingsRoutes, { config, clock });

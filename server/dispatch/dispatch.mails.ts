@@ -217,6 +217,7 @@ export async function renderDeliveryLetter({
   day,
   recipient,
   withinRecord,
+  replyUrl,
 }: {
   db: Db;
   clock: Clock;
@@ -227,10 +228,12 @@ export async function renderDeliveryLetter({
   recipient: { addresseeId: number | null; listId: number | null };
   /** Runs in the transaction that records the letter. */
   withinRecord?: (tx: Db, letter: IssuedLetter) => void;
+  /** The delivery's reply link, printed on the letter's last page. */
+  replyUrl?: string | undefined;
 }): Promise<IssuedLetter> {
   const issuer = cache.issuerFor({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, seal: config.seal, appeal, day });
   try {
-    const result = await issuer.issue({ personal: selectionOf(recipient) }, withinRecord ? { withinRecord: (tx, letters) => withinRecord(tx, letters[0]!) } : {});
+    const result = await issuer.issue({ personal: selectionOf(recipient) }, { ...(withinRecord ? { withinRecord: (tx: Db, letters: IssuedLetter[]) => withinRecord(tx, letters[0]!) } : {}), ...(replyUrl ? { replyUrl } : {}) });
     return result.personal[0]!;
   } catch (error) {
     if (error instanceof AppError && error.messageKey === 'letterPdf.unknownAddressee') throw new MailNotNeeded(t('dispatch.addresseeGone'));
@@ -299,6 +302,7 @@ export function registerDispatchMailKinds(registry: ComposerRegistry, { maxMessa
       appeal,
       day,
       recipient: target,
+      replyUrl: link?.url,
       ...(deliveryId !== undefined
         ? {
             withinRecord: (tx: Db, issued: IssuedLetter) => {

@@ -5,7 +5,7 @@ import type { RenderRecipient } from './letter-model.ts';
 import { salutationLines } from './address-field.ts';
 
 /** Bumped whenever the output for the same input changes (part of the document identity). */
-export const RENDERER_VERSION = 2;
+export const RENDERER_VERSION = 3;
 
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 

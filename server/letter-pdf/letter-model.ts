@@ -72,4 +72,6 @@ export type RenderRecipient = {
   note?: string;
   /** Verification code printed in the footer and the QR code. */
   code: string;
+  /** A delivery's reply link (/r/<token>), printed small on the last page; absent on every other letter. */
+  replyUrl?: string;
 };

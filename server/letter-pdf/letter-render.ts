@@ -19,7 +19,7 @@ import { printImage } from './print-image.ts';
 import { fontFeatures, segment, segmentsWidth, textOutline } from './text-measure.ts';
 import { makePdfA, subsetFontName } from './pdfa.ts';
 import type { SealSettings } from './seal.ts';
-import { footerLine, reserveOverlay, saveBase, sealLine, sealPreparation, stampLetter } from './letter-stamp.ts';
+import { footerLine, replyLine, reserveOverlay, saveBase, sealLine, sealPreparation, stampLetter } from './letter-stamp.ts';
 import type { PreparedLetter, RenderedLetter } from './letter-stamp.ts';
 import { tagPages, type PageTagger } from './structure.ts';
 import type { FontKey } from './text-measure.ts';
@@ -153,10 +153,13 @@ export async function createPdfDocument({ title, subject, coalitionName, slug, c
   return doc;
 }
 
+/** The characters of a reply link's token (32 random bytes in base64url, shared/tokens.ts). */
+const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 /** Every character the personal parts may print, sorted, and the fonts they need. */
 function overlayCharacters(baseUrl: string, extraTexts: string[]): { sortedChars: string; fontKeys: FontKey[] } {
   const chars = new Set<string>();
-  for (const text of [...extraTexts, footerLine(baseUrl, CODE_ALPHABET), CODE_ALPHABET, '-']) for (const char of text) chars.add(char);
+  for (const text of [...extraTexts, footerLine(baseUrl, CODE_ALPHABET), CODE_ALPHABET, '-', replyLine(`${baseUrl}/r/${TOKEN_ALPHABET}`)]) for (const char of text) chars.add(char);
   const sortedChars = [...chars].sort().join('');
   const fontKeys = new Set<FontKey>();
   for (const seg of segment(sortedChars, 'regular')) fontKeys.add(seg.font);
@@ -196,7 +199,7 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
 
   // Encode the overlay characters after the shared text (so the shared part's glyph ids are stable).
   const { overlayFonts, glyphHex } = await encodeOverlay(fonts, overlayChars);
-  const { headRef, overlayRefs, qrRef, resourceNames } = reserveOverlay(doc, pages, overlayFonts);
+  const { headRef, overlayRefs, qrRef, resourceNames, replyLink } = reserveOverlay(doc, pages, overlayFonts);
   // The /ID comes from what the pages show (tag group names are counters, not content).
   const base = await saveBase(doc, JSON.stringify(layout.pages, (key, value: unknown) => (key === 'tag' ? undefined : value)));
   return {
@@ -211,6 +214,7 @@ export async function prepareLetter(model: LetterModel, options: BatchOptions): 
     headObject: headRef.objectNumber,
     overlayObjects: overlayRefs.map((ref) => ref.objectNumber),
     qrObject: qrRef.objectNumber,
+    replyLink,
     overlayTags,
     ...(options.seal ? { seal: sealPreparation(doc, pages[0]!, options.seal, options.createdAt, model.baseUrl) } : {}),
   };

@@ -24,6 +24,8 @@ export type RenderedLetter<R extends RenderRecipient = RenderRecipient> = { reci
 export const footerLine = (baseUrl: string, code: string) => t('letter.footer', { code, url: verificationUrl(baseUrl, code) });
 /** The footer's second line on a sealed letter. */
 export const sealLine = (holder: string) => t('letter.sealedBy', { holder });
+/** The reply link of a delivery, printed small on the letter's last page. */
+export const replyLine = (url: string) => t('replies.letter.replyLine', { url });
 
 const flipY = (y: number) => PAGE.height - y;
 
@@ -50,6 +52,11 @@ export type PreparedLetter = {
   qrObject: number;
   /** The marked-content ids of the address and the salutation (structure.ts). */
   overlayTags?: OverlayTags;
+  /**
+   * The reply link's annotation on the last page (object numbers right after the QR code) and
+   * that page's annotations as written in the shared part, repeated when a letter adds the link.
+   */
+  replyLink?: { annotObject: number; annotsObject: number; annots: string };
   /** Set when every letter is sealed: the certificate, the time of sealing and what the seal update repeats. */
   seal?: { settings: SealSettings; at: string; location: string; template: SealTemplate };
 };
@@ -63,6 +70,10 @@ export function reserveOverlay(doc: PDFDocument, pages: PDFPage[], overlayFonts:
   const overlayRefs: PDFRef[] = [];
   for (let i = 0; i < pages.length; i += 1) overlayRefs.push(doc.context.nextRef());
   const qrRef = doc.context.nextRef();
+  // The reply link of a delivery (an annotation on the last page): reserved right after the QR
+  // code, with the last page's annotations as an object of their own that a letter rewrites.
+  const replyAnnotRef = doc.context.nextRef();
+  const lastAnnotsRef = doc.context.nextRef();
   const resourceNames = pages.map((page, index) => {
     // Text extraction in stream order (pdftotext -raw, readers without tags) reads address and
     // salutation first, then the body, then the footer: the address stream comes FIRST in
@@ -78,9 +89,16 @@ export function reserveOverlay(doc: PDFDocument, pages: PDFPage[], overlayFonts:
   });
   // Page 1's annotations as an object of their own: a seal adds its field there without
   // repeating the page dictionary (which pdf-lib fills with a font name per text run).
-  const annots = pages[0]!.node.Annots() ?? doc.context.obj([]);
-  pages[0]!.node.set(PDFName.of('Annots'), doc.context.register(annots));
-  return { headRef, overlayRefs, qrRef, resourceNames };
+  const lastPage = pages[pages.length - 1]!;
+  const lastAnnots = lastPage.node.Annots() ?? doc.context.obj([]);
+  doc.context.assign(lastAnnotsRef, lastAnnots);
+  lastPage.node.set(PDFName.of('Annots'), lastAnnotsRef);
+  if (pages.length > 1) {
+    const annots = pages[0]!.node.Annots() ?? doc.context.obj([]);
+    pages[0]!.node.set(PDFName.of('Annots'), doc.context.register(annots));
+  }
+  const replyLink = { annotObject: replyAnnotRef.objectNumber, annotsObject: lastAnnotsRef.objectNumber, annots: lastAnnots.asArray().map((item) => item.toString()).join(' ') };
+  return { headRef, overlayRefs, qrRef, resourceNames, replyLink };
 }
 
 /**
@@ -161,6 +179,22 @@ function overlayText(glyphHex: Map<string, string>, fontNames: Map<FontKey, stri
 const QR = { size: 15 * MM, x: 175 * MM, top: 267 * MM };
 /** Baseline of the seal line, above the verification line (280 mm). */
 const SEAL_LINE_Y = 276.5 * MM;
+/**
+ * Baseline of the reply line: in the free band between the body (down to 257 mm) and the
+ * sender footer (from 270.5 mm), level with the page number (263 mm, right) and left of it and
+ * of the QR code (from 175 mm): the shared layout keeps this band empty on every page.
+ */
+const REPLY_LINE_Y = 266.3 * MM;
+const REPLY_LINE_SIZE = 8;
+
+/** The reply line's size: 8 pt, shrunk (not below 5.5 pt) to end left of the QR code. */
+function replyLineSize(line: string): number {
+  const width = segmentsWidth(segment(line, 'regular'), REPLY_LINE_SIZE);
+  return width > TEXT_WIDTH - 20 * MM ? Math.max(5.5, (REPLY_LINE_SIZE * (TEXT_WIDTH - 20 * MM)) / width) : REPLY_LINE_SIZE;
+}
+
+/** A literal PDF string: backslash and parentheses escaped, nothing else (URLs are ASCII). */
+const pdfLiteral = (value: string) => `(${value.replace(/[\\()]/g, (char) => `\\${char}`)})`;
 
 /** The footer line, shrunk to leave room for the QR code. */
 function footerSize(footer: string): number {
@@ -194,20 +228,36 @@ export function stampLetter<R extends RenderRecipient>(prepared: PreparedLetter,
   head += mark.end;
   const objects = [streamObject(prepared.headObject, Buffer.from(`${head}Q\n`, 'latin1'), '')];
   const sealed = prepared.seal ? sealLine(prepared.seal.settings.holder) : undefined;
+  // Only a delivery's letter carries a reply link (test letters, drafts, the master and print files do not).
+  const reply = recipient.replyUrl && prepared.replyLink ? { line: replyLine(recipient.replyUrl), url: recipient.replyUrl, ...prepared.replyLink } : undefined;
+  const replySize = reply ? replyLineSize(reply.line) : 0;
+  const lastIndex = prepared.overlayObjects.length - 1;
   prepared.overlayObjects.forEach((objectNumber, index) => {
     const text = textIn(index);
     let content = `q\n${mark.artifact(false)}${text(LEFT, 280 * MM, footerSize(footer), footer, 0.25)}`;
     if (sealed) content += text(LEFT, SEAL_LINE_Y, footerSize(sealed), sealed, 0.25);
+    // The reply line is an artifact like the footer; the link annotation makes it clickable.
+    if (reply && index === lastIndex) content += text(LEFT, REPLY_LINE_Y, replySize, reply.line, 0.25);
     content += `q ${fmt(QR.size / qr.size)} 0 0 ${fmt(QR.size / qr.size)} ${fmt(QR.x)} ${fmt(flipY(QR.top + QR.size))} cm ${prepared.resourceNames[index]!.qrName} Do Q\n${mark.end}`;
     objects.push(streamObject(objectNumber, Buffer.from(`${content}Q\n`, 'latin1'), ''));
   });
   objects.push(streamObject(prepared.qrObject, Buffer.from(qr.content, 'latin1'), `/Type /XObject /Subtype /Form /BBox [0 0 ${qr.size} ${qr.size}] `));
+  let annots = reply?.annots;
+  if (reply) {
+    const width = segmentsWidth(segment(reply.line, 'regular'), replySize);
+    const rect = [LEFT, flipY(REPLY_LINE_Y + 2), LEFT + width, flipY(REPLY_LINE_Y - replySize)].map(fmt).join(' ');
+    objects.push(Buffer.from(`${reply.annotObject} 0 obj\n<< /Type /Annot /Subtype /Link /Rect [${rect}] /Border [0 0 0] /F 4 /A << /Type /Action /S /URI /URI ${pdfLiteral(reply.url)} >> >>\nendobj\n`, 'latin1'));
+    annots = `${reply.annots ? `${reply.annots} ` : ''}${reply.annotObject} 0 R`;
+    objects.push(Buffer.from(`${reply.annotsObject} 0 obj\n[${annots}]\nendobj\n`, 'latin1'));
+  }
   // The second /ID element changes with each update; derived from what this update adds.
-  const secondId = idHex(prepared.trailer.id, recipient.code, recipient.addressLines.join('\n'), recipient.salutation);
+  const secondId = idHex(prepared.trailer.id, recipient.code, recipient.addressLines.join('\n'), recipient.salutation, ...(reply ? [reply.url] : []));
   const stamped = appendUpdate(base, objects, prepared.headObject, prepared.trailer, secondId);
   let bytes: Uint8Array = stamped.bytes;
   if (prepared.seal) {
-    const { settings, at, location, template } = prepared.seal;
+    const { settings, at, location } = prepared.seal;
+    // A one-page letter: the seal rewrites page 1's annotations, so it repeats the reply link's.
+    const template = annots !== undefined && prepared.seal.template.annotsObject === reply?.annotsObject ? { ...prepared.seal.template, annots } : prepared.seal.template;
     const { size, infoRef, id } = prepared.trailer;
     bytes = sealPdf({ pdf: stamped.bytes, prevXref: stamped.xrefOffset, size, infoRef, id, template, sealer: loadSealer(settings), at: new Date(at), reason: t('letter.sealReason'), location });
   }

@@ -103,6 +103,8 @@ export type IssueHooks = {
   withinRecord?: (tx: Db, letters: IssuedLetter[]) => void;
   /** Letters stamped so far, for a progress display. */
   onProgress?: (done: number, total: number) => void;
+  /** The reply link of a delivery, printed on its letter (a selection of one addressee only). */
+  replyUrl?: string;
 };
 
 type Group = { db: Db; clock: Clock; appeal: Appeal; letter: ResolvedLetter; batch: PreparedLetter; renderer: LetterRenderer; sharedKey: string; recipients: LetterRecipient[] };
@@ -248,8 +250,10 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
         result.master = group.letters[0];
         result.pageCount = Math.max(result.pageCount, group.pageCount);
       }
-      const chosen = selectRecipients(personal, selection.personal);
-      if (selection.personal && typeof selection.personal === 'object' && chosen.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
+      const selected = selectRecipients(personal, selection.personal);
+      if (selection.personal && typeof selection.personal === 'object' && selected.length === 0) throw new AppError(404, 'letterPdf.unknownAddressee');
+      const replyUrl = hooks?.replyUrl;
+      const chosen = replyUrl && selected.length === 1 ? [{ ...selected[0]!, replyUrl }] : selected;
       const group = await render(chosen, warnings, hooks);
       result.personal = group.letters;
       result.pageCount = Math.max(result.pageCount, group.pageCount);

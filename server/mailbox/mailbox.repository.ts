@@ -1,7 +1,8 @@
-import { and, eq, inArray, lt, max } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, like, lt, max, ne, not, or } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { mailboxMessages, mailboxState } from './mailbox.table.ts';
 import type { MailboxMessageRow, MailboxOutcome, MailboxStateRow } from './mailbox.table.ts';
+import { forgottenMessageId, messageIdForms } from './message-key.ts';
 
 /** Outcomes after which a message with the same Message-ID is not handed over again. */
 const settled: MailboxOutcome[] = ['recorded', 'ignored', 'too_large', 'unreadable'];
@@ -44,7 +45,7 @@ export function mailboxRepository(db: Db) {
       return db
         .select({ id: mailboxMessages.id })
         .from(mailboxMessages)
-        .where(and(eq(mailboxMessages.messageId, messageId), inArray(mailboxMessages.outcome, settled)))
+        .where(and(inArray(mailboxMessages.messageId, messageIdForms(messageId)), inArray(mailboxMessages.outcome, settled)))
         .limit(1)
         .get() !== undefined;
     },
@@ -54,6 +55,20 @@ export function mailboxRepository(db: Db) {
       const row = { messageId: values.messageId, size: values.size, kind: values.kind, outcome: values.outcome, detail: values.detail ?? '', processedAt: values.at };
       if (existing) db.update(mailboxMessages).set({ ...row, attempts: existing.attempts + 1 }).where(eq(mailboxMessages.id, existing.id)).run();
       else db.insert(mailboxMessages).values({ ...place, ...row }).run();
+    },
+    /**
+     * The retention rule (privacy/retention.ts): a row looked at before `before` keeps its place
+     * (folder, UIDVALIDITY, UID), outcome and time, and its Message-ID only as a digest; the
+     * detail (a size or a parser's words) goes. No message content is ever stored here.
+     */
+    forgetBefore(before: Date): number {
+      const rows = db
+        .select({ id: mailboxMessages.id, messageId: mailboxMessages.messageId })
+        .from(mailboxMessages)
+        .where(and(lt(mailboxMessages.processedAt, before), or(and(isNotNull(mailboxMessages.messageId), not(like(mailboxMessages.messageId, 'sha256:%'))), ne(mailboxMessages.detail, ''))))
+        .all();
+      for (const row of rows) db.update(mailboxMessages).set({ messageId: row.messageId === null ? null : forgottenMessageId(row.messageId), detail: '' }).where(eq(mailboxMessages.id, row.id)).run();
+      return rows.length;
     },
     outcomes(): Pick<MailboxMessageRow, 'uid' | 'uidValidity' | 'messageId' | 'kind' | 'outcome' | 'attempts' | 'detail'>[] {
       return db

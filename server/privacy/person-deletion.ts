@@ -7,6 +7,9 @@
 //   a signature of an older version), so no reminder goes out.
 // - addressees: the entry is deleted. deliveries and letter_documents keep that a letter with
 //   code C was issued and sent at time T, with the name/address replaced by the pseudonym.
+// - replies to the addressee's letters (replies/): text, subject, author and office emptied,
+//   no longer published, files deleted; the row keeps that an answer came, how and when.
+//   Bounce and auto-reply notices lose their words. Confirmation mails go as below.
 // - supporters (citizens, supporter organisations; found by the hash of the address): the row
 //   is deleted, so they no longer count on the public page; a letter already finalised keeps
 //   its frozen names and number. The logo file goes; mentions and mails as below.
@@ -34,13 +37,15 @@ import { findSupportersByEmail } from '../supporters/supporter-privacy.service.t
 import { supportersRepository } from '../supporters/supporters.repository.ts';
 import type { Supporter } from '../supporters/supporters.table.ts';
 import { deleteSupporterRows, removeSupporterLogos } from './supporter-data.ts';
+import { eraseReplies } from './reply-data.ts';
+import type { ReplyFileStore } from '../replies/reply-files.ts';
 
-export type DeletionDeps = { db: Db; clock: Clock; fileStore: FileStore; mailDir: string };
+export type DeletionDeps = { db: Db; clock: Clock; fileStore: FileStore; mailDir: string; replyFiles: ReplyFileStore };
 
 /** What a deletion changed, for the confirmation and the operator's output. */
-export type DeletionReport = { representatives: number; addressees: number; supporters: number; organiser: boolean; mails: number; emlFiles: number; auditEvents: number; refused: string[] };
+export type DeletionReport = { representatives: number; addressees: number; replies: number; supporters: number; organiser: boolean; mails: number; emlFiles: number; auditEvents: number; refused: string[] };
 
-const emptyReport = (): DeletionReport => ({ representatives: 0, addressees: 0, supporters: 0, organiser: false, mails: 0, emlFiles: 0, auditEvents: 0, refused: [] });
+const emptyReport = (): DeletionReport => ({ representatives: 0, addressees: 0, replies: 0, supporters: 0, organiser: false, mails: 0, emlFiles: 0, auditEvents: 0, refused: [] });
 
 /** Deletes the stored .eml files with one of these Message-IDs or to this address. */
 function removeEmlFiles(dir: string, { messageIds, address }: { messageIds: string[]; address?: string }): number {
@@ -80,7 +85,7 @@ function pseudonymiseSnapshots(db: Db, appealId: number, person: { name: string;
   }
 }
 
-type Pending = { report: DeletionReport; messageIds: string[]; files: string[]; logos: string[] };
+type Pending = { report: DeletionReport; messageIds: string[]; files: string[]; logos: string[]; replyFiles: string[] };
 
 function deleteSignatoryRows(db: Db, clock: Clock, signatoryId: number, appealId: number, pending: Pending): void {
   const repository = privacyRepository(db);
@@ -101,26 +106,33 @@ function deleteSignatoryRows(db: Db, clock: Clock, signatoryId: number, appealId
   pending.report.representatives += 1;
 }
 
-/** The addressee's entry, and their letters, deliveries and mails of one appeal (or all when appealId is undefined). */
-function deleteAddresseeRows(db: Db, clock: Clock, addresseeId: number, appealId: number | undefined, pending: Pending): void {
+/** The addressee's entry, and their letters, deliveries, replies and mails of one appeal (or all when appealId is undefined); returns the repliers' names and addresses (audit mentions). */
+function deleteAddresseeRows(db: Db, clock: Clock, addresseeId: number, appealId: number | undefined, pending: Pending): string[] {
   const repository = privacyRepository(db);
   const deliveries = repository.deliveriesOfAddressee(addresseeId, appealId);
+  const replies = eraseReplies({ db, clock, deliveryIds: deliveries.map(({ delivery }) => delivery.id), pseudonym: PSEUDONYM });
+  pending.replyFiles.push(...replies.files);
+  pending.messageIds.push(...replies.messageIds);
+  pending.report.replies += replies.replies;
+  pending.report.mails += replies.mails;
   const outbox = deliveries.flatMap(({ outbox: row }) => (row ? [row] : []));
   repository.pseudonymiseOutbox(outbox.map((row) => row.id), PSEUDONYM, clock());
   repository.pseudonymiseDeliveries(deliveries.map(({ delivery }) => delivery.id), PSEUDONYM);
   repository.pseudonymiseDocumentsOfAddressee(addresseeId, PSEUDONYM, appealId);
   pending.messageIds.push(...outbox.flatMap((row) => (row.messageId ? [row.messageId] : [])));
   pending.report.mails += outbox.length;
+  return replies.mentions;
 }
 
 function finish(deps: DeletionDeps, pending: Pending, address?: string): DeletionReport {
   for (const file of pending.files) deps.fileStore.remove('signatures', file);
   removeSupporterLogos(deps.fileStore, pending.logos);
+  for (const name of pending.replyFiles) deps.replyFiles.remove(name);
   pending.report.emlFiles += removeEmlFiles(deps.mailDir, { messageIds: pending.messageIds, ...(address ? { address } : {}) });
   return pending.report;
 }
 
-const newPending = (): Pending => ({ report: emptyReport(), messageIds: [], files: [], logos: [] });
+const newPending = (): Pending => ({ report: emptyReport(), messageIds: [], files: [], logos: [], replyFiles: [] });
 
 function deleteSupportersOf(db: Db, clock: Clock, rows: Supporter[], pending: Pending): void {
   const done = deleteSupporterRows({ db, clock, rows });
@@ -154,8 +166,8 @@ function deleteAddresseeEverywhere(db: Db, clock: Clock, addresseeId: number, ap
   const row = appealId !== undefined ? repository.addresseeOfAppeal(appealId, addresseeId) : repository.addresseeById(addresseeId);
   if (!row) return;
   const { addressee } = row;
-  deleteAddresseeRows(db, clock, addresseeId, appealId, pending);
-  const mentions = [addressee.email, `${addressee.firstName} ${addressee.lastName}`.trim(), ...deliveries.map(({ delivery }) => delivery.label)];
+  const repliers = deleteAddresseeRows(db, clock, addresseeId, appealId, pending);
+  const mentions = [addressee.email, `${addressee.firstName} ${addressee.lastName}`.trim(), ...deliveries.map(({ delivery }) => delivery.label), ...repliers];
   const appealIds = appealId !== undefined ? [appealId] : [...new Set(deliveries.map((delivery) => delivery.appealId))];
   for (const id of appealIds) {
     pending.report.auditEvents += pseudonymiseAuditEvents({ db, appealId: id, mentions });

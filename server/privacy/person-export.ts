@@ -14,6 +14,7 @@ import { privacyRepository } from './privacy.repository.ts';
 import { findSupportersByEmail } from '../supporters/supporter-privacy.service.ts';
 import { supportersRepository } from '../supporters/supporters.repository.ts';
 import { supporterExport } from './supporter-data.ts';
+import { repliesExport } from './reply-data.ts';
 import type { SupporterExport } from './supporter-data.ts';
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
@@ -107,6 +108,8 @@ function addresseeExport({ db, row, appealId }: { db: Db; row: AddresseeRow; app
       sentAt: iso(outbox?.sentAt),
     })),
     mails: deliveries.flatMap(({ outbox }) => (outbox ? [mailOf(outbox)] : [])),
+    // What came back: the replies (text, files listed, dates) and the bounces and auto-replies.
+    ...repliesExport({ db, deliveryIds: deliveries.map(({ delivery }) => delivery.id) }),
     auditEvents: events.map(eventOf),
   };
 }

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { CliError } from '../cli/cli-context.ts';
 import type { CliCommand } from '../cli/cli-context.ts';
 import { createFileStore } from '../shared/file-store.ts';
+import { createReplyFileStore } from '../replies/reply-files.ts';
 import { deletePersonByEmail } from './person-deletion.ts';
 import { exportPersonByEmail, isEmptyExport } from './person-export.ts';
 import type { PersonExport } from './person-export.ts';
@@ -58,7 +59,7 @@ export const deletePersonCommand: CliCommand = {
       context.print('Nothing deleted. Run again with --yes to delete (export it first with export-person if the person asked for a copy).');
       return 1;
     }
-    const report = deletePersonByEmail({ db, clock: context.clock, fileStore, mailDir: context.config.mail.dir, email });
+    const report = deletePersonByEmail({ db, clock: context.clock, fileStore, mailDir: context.config.mail.dir, replyFiles: createReplyFileStore(context.config.uploadsDir), email });
     context.print(
       `Deleted: ${report.representatives} representative entr${report.representatives === 1 ? 'y' : 'ies'} pseudonymised, ${report.addressees} addressee entr${report.addressees === 1 ? 'y' : 'ies'} deleted, ${report.supporters} supporter entr${report.supporters === 1 ? 'y' : 'ies'} deleted, organiser account ${report.organiser ? 'deleted' : 'not deleted'}, ${report.mails} outbox row(s) and ${report.emlFiles} .eml file(s), ${report.auditEvents} audit event(s) pseudonymised.`,
     );

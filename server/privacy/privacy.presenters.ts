@@ -3,6 +3,7 @@ import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { formatDateTime } from '../shared/dates.ts';
 import type { AuditEventExport, MailExport, PersonExport } from './person-export.ts';
+import type { RepliesExport } from './reply-data.ts';
 
 type Table = { title: string; headers: string[]; rows: string[][] };
 type Section = { title: string; facts: { label: string; value: string }[]; image?: string; tables: Table[] };
@@ -22,6 +23,26 @@ const eventTable = (events: AuditEventExport[]): Table => ({
   headers: [label('at'), label('actor'), label('action'), label('detail'), label('network')],
   rows: events.map((event) => [when(event.at), event.actor, t(`audit.action.${event.action}` as MessageKey), event.detail, event.network]),
 });
+
+/** The replies to an addressee's letters (text, files, dates) and the bounces and auto-replies. */
+const replyTables = (entry: RepliesExport): Table[] => [
+  {
+    title: t('replies.privacy.replies'),
+    headers: [t('replies.privacy.receivedAt'), t('replies.privacy.from'), t('replies.privacy.text'), t('replies.privacy.files'), t('replies.privacy.publishedAt')],
+    rows: entry.replies.map((reply) => [
+      when(reply.receivedAt),
+      [reply.authorName, reply.office, reply.authorEmail].filter(Boolean).join(', ') || '–',
+      reply.text || '–',
+      reply.files.map((file) => file.fileName).join(', ') || '–',
+      when(reply.publishedAt),
+    ]),
+  },
+  {
+    title: t('replies.privacy.notices'),
+    headers: [t('replies.privacy.receivedAt'), t('replies.privacy.kind'), t('replies.privacy.detail')],
+    rows: entry.deliveryNotices.map((notice) => [when(notice.receivedAt), t(notice.kind === 'bounce' ? 'replies.privacy.bounce' : 'replies.privacy.autoReply'), [notice.status, notice.detail].filter(Boolean).join(' ') || '–']),
+  },
+];
 
 function sections(exported: PersonExport): Section[] {
   const result: Section[] = [];
@@ -76,6 +97,7 @@ function sections(exported: PersonExport): Section[] {
           headers: [label('appeal'), label('recipient'), label('channel'), label('state'), label('sentAt')],
           rows: entry.deliveries.map((delivery) => [delivery.appeal, `${delivery.label} ${delivery.email}`.trim(), delivery.channel, delivery.state ?? '–', when(delivery.sentAt)]),
         },
+        ...replyTables(entry),
         mailTable(entry.mails),
         eventTable(entry.auditEvents),
       ],

@@ -3,6 +3,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
+import type { ReplyFileStore } from '../replies/reply-files.ts';
 import { formView } from '../shared/form-view.ts';
 import { paramsOf, paramsSchema } from '../shared/route-params.ts';
 import { notFound } from '../shared/app-error.ts';
@@ -15,7 +16,7 @@ import type { PersonExport } from './person-export.ts';
 import { deleteOwnAccount, findPeopleOfAppeal, organiserDeletionObstacles, readDeletionConfirmation } from './privacy.service.ts';
 import { exportFileName, presentPersonData } from './privacy.presenters.ts';
 
-type Options = { db: Db; clock: Clock; fileStore: FileStore; mailDir: string };
+type Options = { db: Db; clock: Clock; fileStore: FileStore; mailDir: string; replyFiles: ReplyFileStore };
 
 const personParams = { ...appealParams, id: 'id' } as const;
 const personSchema = paramsSchema(personParams);
@@ -33,8 +34,8 @@ const sendJson = (reply: FastifyReply, exported: PersonExport, name: string) =>
  * A person's data: the owner of an appeal for its representatives and addressees (only this
  * appeal's rows), every organiser for their own account.
  */
-const privacyRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore, mailDir }) => {
-  const deps = { db, clock, fileStore, mailDir };
+const privacyRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, fileStore, mailDir, replyFiles }) => {
+  const deps = { db, clock, fileStore, mailDir, replyFiles };
 
   app.get('/appeals/:slug/privacy', { schema: appealRouteSchema, config: owner }, async (request, reply) => {
     const query = String((request.query as { q?: unknown }).q ?? '');

@@ -7,6 +7,10 @@
 // - Supporters: SUPPORTER_EMAIL_RETENTION_DAYS after an appeal was sent, its supporters' e-mail
 //   addresses go unless they asked to be kept informed (the hash stays: no second signature);
 //   unconfirmed requests go once their confirmation link has expired.
+// - The mailbox's record of what it read (mailbox_messages, incoming_messages): after
+//   RETENTION_MAIL_DAYS a row keeps its place, outcome and time and the Message-ID only as a
+//   digest (enough that the same mail is never handed over twice); the detail goes. No mail
+//   content is stored there. Replies, their files and notices live as long as the appeal.
 // - Letter records and their bytes stay as long as the appeal exists.
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,12 +20,14 @@ import type { Clock } from '../shared/clock.ts';
 import { removeAuditIps } from '../audit/audit.service.ts';
 import { emlFilePattern } from '../mail/transport.ts';
 import { privacyRepository } from './privacy.repository.ts';
+import { mailboxRepository } from '../mailbox/mailbox.repository.ts';
+import { repliesRepository } from '../replies/replies.repository.ts';
 import { applySupporterRetention } from '../supporters/supporter-privacy.service.ts';
 import type { SupporterRetentionResult } from '../supporters/supporter-privacy.service.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
-export type RetentionResult = { outboxRows: number; emlFiles: number; auditIps: number } & SupporterRetentionResult;
+export type RetentionResult = { outboxRows: number; emlFiles: number; auditIps: number; mailboxMessages: number } & SupporterRetentionResult;
 
 /** Keeps the numbers and booleans of a payload (ids, flags) and drops every text. */
 function expiredPayload(payload: string): string {
@@ -77,7 +83,8 @@ export function applyRetention({ db, clock, config }: { db: Db; clock: Clock; co
   });
   const emlFiles = removeOldEmlFiles(config.mail.dir, mailBefore);
   const auditIps = removeAuditIps({ db, before: ipBefore });
+  const mailboxMessages = db.transaction((tx) => mailboxRepository(tx).forgetBefore(mailBefore) + repliesRepository(tx).forgetIncomingBefore(mailBefore));
   const sentAppealIds = privacyRepository(db).appealsSentBefore(new Date(now - config.retention.supporterEmailDays * DAY));
   const supporters = applySupporterRetention({ db, now: new Date(now), sentAppealIds });
-  return { outboxRows, emlFiles, auditIps, ...supporters };
+  return { outboxRows, emlFiles, auditIps, mailboxMessages, ...supporters };
 }

@@ -10,6 +10,8 @@ import { normaliseCode } from '../letters/letter-documents.service.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { IncomingMessage } from '../mailbox/incoming.ts';
 import { MAX_REPLY_FILES_BYTES, sniffReplyFile } from './reply-files.ts';
+import type { ReplyFileType } from './reply-files.ts';
+import { reencodeReplyImage, sniffReplyImage } from './reply-images.ts';
 import type { ReplyFileStore } from './reply-files.ts';
 import { repliesRepository } from './replies.repository.ts';
 import { htmlToText } from './html-text.ts';
@@ -63,6 +65,28 @@ const nameAndAddress = (from: string) => {
   return match ? { name: match[1]!.trim(), address: match[2]!.trim() } : { name: '', address: from.trim() };
 };
 
+/**
+ * The attachments kept with a reply: PDFs as they are, images re-encoded (reply-images.ts),
+ * 20 MB in all; the rest (and an image that cannot be re-encoded) is named in the reply's text.
+ */
+async function keptAttachments(attachments: IncomingMessage['attachments']) {
+  let total = 0;
+  const kept: { attachment: IncomingMessage['attachments'][number]; type: ReplyFileType; bytes: Uint8Array }[] = [];
+  for (const attachment of attachments) {
+    total += attachment.bytes.byteLength;
+    if (total > MAX_REPLY_FILES_BYTES) continue;
+    const image = sniffReplyImage(attachment.bytes);
+    if (image) {
+      const reencoded = await reencodeReplyImage(attachment.bytes, image);
+      if (reencoded.ok) kept.push({ attachment, type: reencoded.type, bytes: reencoded.bytes });
+      continue;
+    }
+    const type = sniffReplyFile(attachment.bytes);
+    if (type?.contentType === 'application/pdf') kept.push({ attachment, type, bytes: attachment.bytes });
+  }
+  return kept;
+}
+
 export async function recordIncomingMessage({ db, clock, store, message, log }: { db: Db; clock: Clock; store: ReplyFileStore; message: IncomingMessage; log?: IncomingLog }): Promise<'recorded' | 'ignored'> {
   const key = messageKey(message);
   const found = findDelivery(db, message);
@@ -105,15 +129,9 @@ export async function recordIncomingMessage({ db, clock, store, message, log }: 
     return 'recorded';
   }
   const body = message.text.trim() || (message.html ? htmlToText(message.html) : '');
-  let total = 0;
-  const files = message.attachments.flatMap((attachment) => {
-    const type = sniffReplyFile(attachment.bytes);
-    total += attachment.bytes.byteLength;
-    // Only PDFs and images are kept, 20 MB in all; the rest is named in the reply's text.
-    return type && total <= MAX_REPLY_FILES_BYTES ? [{ attachment, type }] : [];
-  });
+  const files = await keptAttachments(message.attachments);
   const skipped = message.attachments.filter((attachment) => !files.some((file) => file.attachment === attachment));
-  const stored = files.map(({ attachment, type }) => ({ attachment, type, name: store.write(attachment.bytes, type) }));
+  const stored = files.map(({ attachment, type, bytes }) => ({ attachment, type, size: bytes.byteLength, name: store.write(bytes, type) }));
   const { name, address } = nameAndAddress(message.from);
   let recorded = false;
   try {
@@ -131,7 +149,7 @@ export async function recordIncomingMessage({ db, clock, store, message, log }: 
         receivedAt,
         createdAt: clock(),
       });
-      for (const file of stored) repo.insertFile({ replyId: reply.id, storedName: file.name, fileName: file.attachment.filename.slice(0, 200), contentType: file.type.contentType, size: file.attachment.bytes.byteLength });
+      for (const file of stored) repo.insertFile({ replyId: reply.id, storedName: file.name, fileName: file.attachment.filename.slice(0, 200), contentType: file.type.contentType, size: file.size });
       repo.settleIncoming(key, delivery.id, 'reply');
       recordAudit({ db: tx, clock, appealId, actor: 'Postfach', action: 'reply_received', detail: `Antwort von ${delivery.label} per E-Mail` });
       return true;

@@ -117,7 +117,7 @@ export const repliesInboxRoutes: FastifyPluginAsync<Options> = async (app, { db,
 
   app.post('/appeals/:slug/replies/deliveries/:id/record', { ...editorWithId, config: { ...editorWithId.config, uploadMaxBytes: MAX_REPLY_FILES_BYTES } }, async (request, reply) => {
     const form = readReplyForm(request.body, { manual: true });
-    const files = checkReplyFiles([uploadedFile(request.body, 'file1')]);
+    const files = await checkReplyFiles([uploadedFile(request.body, 'file1')]);
     if (!form.ok || !files.ok) {
       const errors = { ...(form.ok ? {} : form.errors), ...(files.ok ? {} : { file1: files.error }) };
       return recordPage(request, reply, formView(form.values, errors, form.ok ? {} : form.params), 422);

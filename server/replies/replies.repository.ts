@@ -1,9 +1,10 @@
-import { and, asc, count, desc, eq, inArray, isNull, max } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, like, lt, max, not } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { deliveries, dispatches } from '../dispatch/dispatch.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import { answerWaivers, deliveryNotices, incomingMessages, replies, replyFiles, replyLinks, replyReminders, replySettings } from './replies.table.ts';
 import type { DeliveryNotice, NewReply, Reply, ReplyFile, ReplyLink, ReplyReminder } from './replies.table.ts';
+import { forgottenMessageId, messageIdForms } from '../mailbox/message-key.ts';
 
 /** The only queries of the replies tables (and their one writer). */
 export function repliesRepository(db: Db) {
@@ -107,6 +108,33 @@ export function repliesRepository(db: Db) {
         .filter((row) => row.reply.publishedAt !== null);
     },
 
+    // — privacy: an addressee's replies and notices, for the export and the deletion —
+    repliesOfDeliveries(deliveryIds: number[]): Reply[] {
+      return deliveryIds.length === 0 ? [] : db.select().from(replies).where(inArray(replies.deliveryId, deliveryIds)).orderBy(asc(replies.receivedAt), asc(replies.id)).all();
+    },
+    noticesOfDeliveries(deliveryIds: number[]): DeliveryNotice[] {
+      return deliveryIds.length === 0 ? [] : db.select().from(deliveryNotices).where(inArray(deliveryNotices.deliveryId, deliveryIds)).orderBy(asc(deliveryNotices.receivedAt)).all();
+    },
+    /**
+     * Empties what replies say and who wrote them (no longer published); the rows stay, so the
+     * answer rate and the delivery record still count that an answer came and when. Their
+     * files' rows go; returns the stored names, to be removed from disk after the commit.
+     */
+    eraseReplies(replyIds: number[], pseudonym: string): string[] {
+      if (replyIds.length === 0) return [];
+      const files = this.filesOf(replyIds).map((file) => file.storedName);
+      db.delete(replyFiles).where(inArray(replyFiles.replyId, replyIds)).run();
+      db.update(replies)
+        .set({ authorName: pseudonym, office: '', authorEmail: '', subject: '', body: '', mayPublish: false, publishedAt: null })
+        .where(inArray(replies.id, replyIds))
+        .run();
+      return files;
+    },
+    /** A bounce's or auto-reply's words (which may name the person) go; kind and time stay. */
+    eraseNoticeDetails(deliveryIds: number[]): void {
+      if (deliveryIds.length > 0) db.update(deliveryNotices).set({ detail: '' }).where(inArray(deliveryNotices.deliveryId, deliveryIds)).run();
+    },
+
     insertNotice(values: typeof deliveryNotices.$inferInsert): DeliveryNotice {
       return db.insert(deliveryNotices).values(values).returning().get();
     },
@@ -122,12 +150,23 @@ export function repliesRepository(db: Db) {
         .map((row) => row.notice);
     },
 
-    /** Claims a mailbox message by its Message-ID; false when it was recorded before. */
+    /** Claims a mailbox message by its Message-ID; false when it was recorded before (also when only its digest is left). */
     claimIncoming(messageId: string, now: Date): boolean {
+      if (this.isClaimed(messageId)) return false;
       return db.insert(incomingMessages).values({ messageId, outcome: 'claimed', recordedAt: now }).onConflictDoNothing().run().changes > 0;
     },
     isClaimed(messageId: string): boolean {
-      return db.select({ id: incomingMessages.messageId }).from(incomingMessages).where(eq(incomingMessages.messageId, messageId)).get() !== undefined;
+      return db.select({ id: incomingMessages.messageId }).from(incomingMessages).where(inArray(incomingMessages.messageId, messageIdForms(messageId))).get() !== undefined;
+    },
+    /** The retention rule: a message recorded before `before` keeps its Message-ID only as a digest (still recognised when seen again). */
+    forgetIncomingBefore(before: Date): number {
+      const rows = db
+        .select({ messageId: incomingMessages.messageId })
+        .from(incomingMessages)
+        .where(and(lt(incomingMessages.recordedAt, before), not(like(incomingMessages.messageId, 'sha256:%'))))
+        .all();
+      for (const row of rows) db.update(incomingMessages).set({ messageId: forgottenMessageId(row.messageId) }).where(eq(incomingMessages.messageId, row.messageId)).run();
+      return rows.length;
     },
     settleIncoming(messageId: string, deliveryId: number | null, outcome: string): void {
       db.update(incomingMessages).set({ deliveryId, outcome }).where(eq(incomingMessages.messageId, messageId)).run();

@@ -14,6 +14,7 @@ import type { FormResult } from '../shared/form.ts';
 import { hashToken, newToken } from '../shared/tokens.ts';
 import type { UploadedFile } from '../shared/uploaded-file.ts';
 import { MAX_REPLY_FILES_BYTES, sniffReplyFile } from './reply-files.ts';
+import { reencodeReplyImage, sniffReplyImage } from './reply-images.ts';
 import type { ReplyFileStore, ReplyFileType } from './reply-files.ts';
 import { repliesRepository } from './replies.repository.ts';
 import type { NewReply, Reply, ReplySource } from './replies.table.ts';
@@ -71,17 +72,26 @@ export function readReplyForm(body: unknown, { manual = false }: { manual?: bool
 export type CheckedFile = { bytes: Uint8Array; type: ReplyFileType; fileName: string };
 
 /**
- * The files of a reply: each must be a PDF, PNG or JPEG by its content (an executable named
- * .pdf is refused), together at most 20 MB. Returns the field's problem or the files.
+ * The files of a reply: each must be a PDF or an image (PNG, JPEG, WebP) by its content (an
+ * executable named .pdf is refused), together at most 20 MB. Images are re-encoded (no
+ * metadata, bounded: see reply-images.ts). Returns the field's problem or the files.
  */
-export function checkReplyFiles(files: (UploadedFile | undefined)[]): { ok: true; files: CheckedFile[] } | { ok: false; error: MessageKey } {
+export async function checkReplyFiles(files: (UploadedFile | undefined)[]): Promise<{ ok: true; files: CheckedFile[] } | { ok: false; error: MessageKey }> {
   const chosen = files.filter((file): file is UploadedFile => file !== undefined);
   if (chosen.some((file) => file.tooLarge) || chosen.reduce((sum, file) => sum + file.size, 0) > MAX_REPLY_FILES_BYTES) return { ok: false, error: 'replies.error.filesTooLarge' };
   const checked: CheckedFile[] = [];
   for (const file of chosen) {
+    const fileName = file.filename.slice(0, 200);
+    const image = sniffReplyImage(file.bytes);
+    if (image) {
+      const reencoded = await reencodeReplyImage(file.bytes, image);
+      if (!reencoded.ok) return { ok: false, error: reencoded.error };
+      checked.push({ bytes: reencoded.bytes, type: reencoded.type, fileName });
+      continue;
+    }
     const type = sniffReplyFile(file.bytes);
-    if (!type) return { ok: false, error: 'replies.error.fileType' };
-    checked.push({ bytes: file.bytes, type, fileName: file.filename.slice(0, 200) });
+    if (type?.contentType !== 'application/pdf') return { ok: false, error: 'replies.error.fileType' };
+    checked.push({ bytes: file.bytes, type, fileName });
   }
   return { ok: true, files: checked };
 }

@@ -60,7 +60,7 @@ export const replyLinkRoutes: FastifyPluginAsync<Options> = async (app, { db, cl
     const check = checkReplyLink({ db, clock, token: token(request) });
     if (!check.ok) return problem(reply, check);
     const form = readReplyForm(request.body);
-    const files = checkReplyFiles([uploadedFile(request.body, 'file1'), uploadedFile(request.body, 'file2')]);
+    const files = await checkReplyFiles([uploadedFile(request.body, 'file1'), uploadedFile(request.body, 'file2')]);
     if (!form.ok || !files.ok) {
       const errors = { ...(form.ok ? {} : form.errors), ...(files.ok ? {} : { file1: files.error }) };
       return page(reply, check, formView(form.values, errors, form.ok ? {} : form.params), 422);

@@ -42,7 +42,7 @@ describe('retention', () => {
     const auditIpsBefore = ips();
     expect(auditIpsBefore).toBeGreaterThan(0);
 
-    expect(applyRetention(deps)).toEqual({ outboxRows: 0, emlFiles: 0, auditIps: 0, supporterEmails: 0, unconfirmedSupporters: 0 });
+    expect(applyRetention(deps)).toEqual({ outboxRows: 0, emlFiles: 0, auditIps: 0, mailboxMessages: 0, supporterEmails: 0, unconfirmedSupporters: 0 });
     time.advance(29 * DAY);
     expect(applyRetention(deps).auditIps).toBe(0);
     time.advance(2 * DAY);
@@ -71,7 +71,7 @@ describe('retention', () => {
     expect(rows.filter((row) => row.state === 'queued').every((row) => !JSON.parse(row.payload).expired)).toBe(true);
     // Letters stay as long as the appeal exists.
     expect(test.db.select().from(letterDocuments).where(eq(letterDocuments.appealId, made.appeal.id)).all().length).toBeGreaterThan(0);
-    expect(applyRetention(deps)).toEqual({ outboxRows: 0, emlFiles: 0, auditIps: 0, supporterEmails: 0, unconfirmedSupporters: 0 });
+    expect(applyRetention(deps)).toEqual({ outboxRows: 0, emlFiles: 0, auditIps: 0, mailboxMessages: 0, supporterEmails: 0, unconfirmedSupporters: 0 });
   });
 
   it('refuses retention settings that are not whole numbers of days', () => {
