@@ -60,6 +60,7 @@ import { replyLinkRoutes } from './replies/reply-link.routes.ts';
 import { repliesInboxRoutes } from './replies/replies-inbox.routes.ts';
 import { createReplyFileStore } from './replies/reply-files.ts';
 import { publishedRepliesOf } from './replies/replies-inbox.service.ts';
+import conflictsPlugin, { formPageOf } from './plugins/conflicts.ts';
 
 export type AppDeps = {
   config: Config;
@@ -161,6 +162,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     organiserArea.addHook('onSend', async (_request, reply) => {
       reply.header('cache-control', 'no-store');
     });
+    await organiserArea.register(conflictsPlugin, { baseUrl: config.baseUrl });
     await organiserArea.register(appealAccessPlugin, { db });
     await organiserArea.register(listAccessPlugin, { db });
     await organiserArea.register(appealsRoutes, { db, clock, secret: config.sessionSecret, ...appealsWiring({ db, clock, config }) });
@@ -189,15 +191,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   return app;
-}
-
-/** The local path of a same-origin Referer (the page a form was sent from), or ''. */
-function formPageOf(referer: string | undefined, baseUrl: string): string {
-  if (!referer) return '';
-  try {
-    const url = new URL(referer, baseUrl);
-    return url.origin === new URL(baseUrl).origin ? `${url.pathname}${url.search}` : '';
-  } catch {
-    return '';
-  }
 }
