@@ -60,7 +60,8 @@ import { replyLinkRoutes } from './replies/reply-link.routes.ts';
 import { repliesInboxRoutes } from './replies/replies-inbox.routes.ts';
 import { createReplyFileStore } from './replies/reply-files.ts';
 import { publishedRepliesOf } from './replies/replies-inbox.service.ts';
-import conflictsPlugin, { formPageOf } from './plugins/conflicts.ts';
+import conflictsPlugin from './plugins/conflicts.ts';
+import formDraftsPlugin from './plugins/form-drafts.ts';
 
 export type AppDeps = {
   config: Config;
@@ -152,13 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
-    organiserArea.addHook('onRequest', async (request, reply) => {
-      if (request.organiser) return;
-      // A form sent after the session expired: the login page says it was not saved and leads back to the form's page.
-      const back = request.method === 'GET' ? request.url : formPageOf(request.headers.referer, config.baseUrl);
-      const next = back ? `?next=${encodeURIComponent(back)}${request.method === 'GET' ? '' : '&expired=1'}` : request.method === 'GET' ? '' : '?expired=1';
-      return reply.redirect(`/login${next}`, 303);
-    });
+    await organiserArea.register(formDraftsPlugin, { clock, baseUrl: config.baseUrl, secureCookies: config.secureCookies });
     organiserArea.addHook('onSend', async (_request, reply) => {
       reply.header('cache-control', 'no-store');
     });

@@ -1823,4 +1823,7 @@ export const de = {
   'replies.record.download': 'Versandprotokoll',
   'replies.record.csv': 'als CSV',
   'replies.record.pdf': 'als PDF',
+  // --- journey (issue 16: drafts kept across a new login, the organiser's way) ---
+  'session.expiredKept': 'Ihre Anmeldung war abgelaufen, deshalb wurde das Formular noch nicht gespeichert. Was Sie eingegeben haben, ist aufbewahrt: Nach der Anmeldung steht es wieder im Formular, und Sie können es prüfen und speichern.',
+  'session.draftRestored': 'Ihre Eingaben von vorhin stehen wieder im Formular. Sie sind noch nicht gespeichert – bitte prüfen Sie sie und speichern Sie.',
 } as const;
