@@ -1825,5 +1825,7 @@ export const de = {
   'replies.record.pdf': 'als PDF',
   // --- journey (issue 16: drafts kept across a new login, the organiser's way) ---
   'session.expiredKept': 'Ihre Anmeldung war abgelaufen, deshalb wurde das Formular noch nicht gespeichert. Was Sie eingegeben haben, ist aufbewahrt: Nach der Anmeldung steht es wieder im Formular, und Sie können es prüfen und speichern.',
+  'journey.tableRegion': 'Tabelle: {name}',
+  'journey.importCounts': 'Zusammenfassung der Vorschau',
   'session.draftRestored': 'Ihre Eingaben von vorhin stehen wieder im Formular. Sie sind noch nicht gespeichert – bitte prüfen Sie sie und speichern Sie.',
 } as const;
