@@ -133,6 +133,26 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await noScript.getByLabel(/Ich bin berechtigt, für AWO Kreisverband Kleve e\.V\. zu unterzeichnen/).check();
   await noScript.getByRole('button', { name: 'Verbindlich unterzeichnen' }).click();
   await expect.poll(() => noScript.locator('main').innerText()).toContain('Sie haben unterzeichnet');
+
+  // The text changes while signing runs: the page says what follows and asks first; AWO is
+  // asked to confirm the new version and sees the rendered comparison, its answers kept.
+  await visit(`${appealPath}/edit`);
+  await page.fill('[name="body"]', 'Wir bitten Sie, die **Integrationszentren** im Kreis Kleve dauerhaft zu sichern.\n\n## Begründung\n\nSie helfen täglich.');
+  await submit(appealPath);
+  await check(page, 'text-change-question');
+  await Promise.all([page.waitForNavigation(), page.locator('button[name="confirmTextChange"]').click()]);
+  await worker.runOnce();
+  const awoAgain = linkIn('erika@awo.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
+  // axe-core needs script: the same page once more in a page that runs it.
+  const look = await context.newPage();
+  await look.goto(`${base}${awoAgain}`);
+  await check(look, 'signing-link-reconfirm');
+  await look.close();
+  await noScript.goto(`${base}${awoAgain}`);
+  expect(await noScript.locator('main').innerText()).not.toContain('**');
+  await noScript.getByLabel(/Ich bin berechtigt, für AWO Kreisverband Kleve e\.V\. zu unterzeichnen/).check();
+  await noScript.getByRole('button', { name: 'Verbindlich unterzeichnen' }).click();
+  await expect.poll(() => noScript.locator('main').innerText()).toContain('Sie haben unterzeichnet');
   await plain.close();
 
   // Diakonie draws the signature (with JavaScript).
