@@ -82,6 +82,13 @@ const formDraftsPlugin: FastifyPluginAsync<Options> = async (app, { clock, baseU
     return toLogin(reply, request.draftPage, true);
   });
 
+  // The organiser's pages send their address along with their forms (to this site only; the
+  // app's default is no-referrer, for the personal links): the way back after a login or a
+  // refused action (plugins/conflicts.ts) needs the page a form was sent from.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('referrer-policy', 'same-origin');
+  });
+
   // Back on the form's page, logged in: the page's form shows the kept values once.
   app.addHook('preHandler', async (request, reply) => {
     const raw = request.cookies[cookieName];

@@ -4,8 +4,10 @@
 // letters, a test mail, sending, the dispatch log, /v/ of a sent letter, the replies inbox and
 // the public page. Every page type passes axe-core at 1280 px and at 390 px, and at 390 px the
 // page never scrolls sideways. Screenshots of both widths land in SCREENSHOT_DIR when set.
+import { createServer } from 'node:net';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { sessions } from '../../server/organisers/organisers.table.ts';
 import { buildTestApp } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { axeViolations } from '../helpers/axe.ts';
@@ -13,15 +15,24 @@ import { makeMailWorker } from '../helpers/mail.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 
 const shots = process.env.SCREENSHOT_DIR;
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 const scrollWidth = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as { document: { scrollingElement: { scrollWidth: number } } }).document.scrollingElement.scrollWidth);
 
 it('a newcomer goes from an empty install to letters sent and answered, on desktop and on a phone', { timeout: 240_000 }, async () => {
   const sink = await SmtpSink.start();
-  const test = await buildTestApp({ clock: () => new Date(), env: { SMTP_URL: sink.url(), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>' } });
-  await test.app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = test.app.server.address() as { port: number };
+  // The app knows its own address (BASE_URL): links in mails and the same-origin checks use it.
+  const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
+  const test = await buildTestApp({ clock: () => new Date(), env: { BASE_URL: base, SMTP_URL: sink.url(), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>' } });
+  await test.app.listen({ port, host: '127.0.0.1' });
   const { worker } = makeMailWorker({ db: test.db, clock: () => new Date(), config: test.config });
   const linkIn = (to: string, pattern: RegExp) => {
     const mail = [...sink.received].reverse().find((message) => message.envelope.to.includes(to));
@@ -94,9 +105,22 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await check(page, 'appeal-overview');
   await visit(`${appealPath}/edit`);
   await check(page, 'appeal-edit');
-  await page.fill('[name="body"]', 'Wir bitten Sie, die **Integrationszentren** im Kreis Kleve zu sichern.\n\n## Begründung\n\nSie helfen täglich.');
+  // The session runs out while the text is being written: after logging in again the text is
+  // back in the form, not saved; the organiser saves it.
+  const typed = 'Wir bitten Sie, die **Integrationszentren** im Kreis Kleve zu sichern.\n\n## Begründung\n\nSie helfen täglich.';
+  await page.fill('[name="body"]', typed);
+  test.db.delete(sessions).run();
+  await submit(appealPath);
+  expect(new URL(page.url()).pathname).toBe('/login');
+  await check(page, 'login');
+  await page.fill('[name="email"]', 'andrea@buendnis.example');
+  await page.fill('[name="password"]', 'Kreisverband-Kleve-2026!');
+  await submit('/login');
+  expect(new URL(page.url()).pathname).toBe(`${appealPath}/edit`);
+  expect(await page.locator('[name="body"]').inputValue()).toBe(typed);
   await submit(appealPath);
   expect(new URL(page.url()).pathname).toBe(`${appealPath}/edit`);
+  expect(await page.locator('[name="body"]').inputValue()).toBe(typed);
 
   // Two organisations.
   for (const [name, person, email] of [
