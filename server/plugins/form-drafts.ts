@@ -86,7 +86,7 @@ const formDraftsPlugin: FastifyPluginAsync<Options> = async (app, { clock, baseU
   // app's default is no-referrer, for the personal links): the way back after a login or a
   // refused action (plugins/conflicts.ts) needs the page a form was sent from.
   app.addHook('onSend', async (_request, reply) => {
-    reply.header('referrer-policy', 'same-origin');
+    if (reply.statusCode < 300) reply.header('referrer-policy', 'same-origin');
   });
 
   // Back on the form's page, logged in: the page's form shows the kept values once.
