@@ -60,6 +60,8 @@ import { replyLinkRoutes } from './replies/reply-link.routes.ts';
 import { repliesInboxRoutes } from './replies/replies-inbox.routes.ts';
 import { createReplyFileStore } from './replies/reply-files.ts';
 import { publishedRepliesOf } from './replies/replies-inbox.service.ts';
+import conflictsPlugin from './plugins/conflicts.ts';
+import formDraftsPlugin from './plugins/form-drafts.ts';
 
 export type AppDeps = {
   config: Config;
@@ -151,16 +153,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Everything below needs a logged-in organiser; pages carry no-store (ASVS 14.3.2).
   await app.register(async (organiserArea) => {
-    organiserArea.addHook('onRequest', async (request, reply) => {
-      if (request.organiser) return;
-      // A form sent after the session expired: the login page says it was not saved and leads back to the form's page.
-      const back = request.method === 'GET' ? request.url : formPageOf(request.headers.referer, config.baseUrl);
-      const next = back ? `?next=${encodeURIComponent(back)}${request.method === 'GET' ? '' : '&expired=1'}` : request.method === 'GET' ? '' : '?expired=1';
-      return reply.redirect(`/login${next}`, 303);
-    });
+    await organiserArea.register(formDraftsPlugin, { clock, baseUrl: config.baseUrl, secureCookies: config.secureCookies });
     organiserArea.addHook('onSend', async (_request, reply) => {
       reply.header('cache-control', 'no-store');
     });
+    await organiserArea.register(conflictsPlugin, { baseUrl: config.baseUrl });
     await organiserArea.register(appealAccessPlugin, { db });
     await organiserArea.register(listAccessPlugin, { db });
     await organiserArea.register(appealsRoutes, { db, clock, secret: config.sessionSecret, ...appealsWiring({ db, clock, config }) });
@@ -189,15 +186,4 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   return app;
-}
-
-/** The local path of a same-origin Referer (the page a form was sent from), or ''. */
-function formPageOf(referer: string | undefined, baseUrl: string): string {
-  if (!referer) return '';
-  try {
-    const url = new URL(referer, baseUrl);
-    return url.origin === new URL(baseUrl).origin ? `${url.pathname}${url.search}` : '';
-  } catch {
-    return '';
-  }
 }

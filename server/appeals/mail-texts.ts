@@ -81,7 +81,10 @@ export const subjectLine = (value: string) => value.replace(/[\r\n\t\u2028\u2029
  */
 export function renderMailText(template: MailTemplate, values: Record<string, string>, { buttonLabel = '' } = {}): RenderedMailText {
   const fill = (text: string) => text.replace(PLACEHOLDER, (_match, name: string) => values[name] ?? '');
-  const paragraphs = template.body
+  // "… Kleve e.V.." – a value that ends with a full stop takes the sentence's own.
+  const oneFullStop = (text: string) =>
+    text.replace(/(\{\{\s*([A-Za-z]+)\s*\}\})\./g, (match, placeholder: string, name: string) => ((values[name] ?? '').endsWith('.') ? placeholder : match));
+  const paragraphs = oneFullStop(template.body)
     .split(/\n\s*\n/)
     .map((paragraph) => paragraph.trim())
     .filter((paragraph) => paragraph !== '')
@@ -106,7 +109,7 @@ export function renderMailText(template: MailTemplate, values: Record<string, st
       return { text: fill(paragraph), html, onlyLink };
     });
   return {
-    subject: subjectLine(fill(template.subject)),
+    subject: subjectLine(fill(oneFullStop(template.subject))),
     paragraphs,
     text: paragraphs.map((paragraph) => paragraph.text).join('\n\n'),
     html: paragraphs.map((paragraph) => `<p style="margin:0 0 16px;">${paragraph.html}</p>`).join('\n'),

@@ -1845,4 +1845,9 @@ export const de = {
   'replies.privacy.bounce': 'unzustellbar',
   'replies.privacy.autoReply': 'automatische Antwort',
   'replies.error.imageBusy': 'Gerade werden sehr viele Bilder verarbeitet. Bitte versuchen Sie es in einer Minute noch einmal.',
+  // --- journey (issue 16: drafts kept across a new login, the organiser's way) ---
+  'session.expiredKept': 'Ihre Anmeldung war abgelaufen, deshalb wurde das Formular noch nicht gespeichert. Was Sie eingegeben haben, ist aufbewahrt: Nach der Anmeldung steht es wieder im Formular, und Sie können es prüfen und speichern.',
+  'journey.tableRegion': 'Tabelle: {name}',
+  'journey.importCounts': 'Zusammenfassung der Vorschau',
+  'session.draftRestored': 'Ihre Eingaben von vorhin stehen wieder im Formular. Sie sind noch nicht gespeichert – bitte prüfen Sie sie und speichern Sie.',
 } as const;

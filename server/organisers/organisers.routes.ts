@@ -64,8 +64,10 @@ const organisersRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, s
   app.get('/login', async (request, reply) => {
     if (request.organiser) return reply.redirect('/appeals', 303);
     const next = safeNext((request.query as Record<string, unknown>).next);
-    const expired = (request.query as Record<string, unknown>).expired === '1';
-    return reply.viewAsync('organisers/login', { title: t('login.title'), form: formView({ next }), expired });
+    const query = request.query as Record<string, unknown>;
+    const expired = query.expired === '1';
+    // kept=1: the typed values wait server-side (plugins/form-drafts.ts); the URL carries none.
+    return reply.viewAsync('organisers/login', { title: t('login.title'), form: formView({ next }), expired, kept: expired && query.kept === '1' });
   });
 
   app.post('/login', { config: { rateLimit: false } }, async (request, reply) => {

@@ -14,6 +14,10 @@ declare module 'fastify' {
     logIn(organiserId: number): void;
     logOut(): void;
   }
+  interface FastifyRequest {
+    /** The request carried a session cookie that no longer resolves (expired or ended). */
+    sessionExpired: boolean;
+  }
 }
 
 /**
@@ -27,6 +31,7 @@ const sessionPlugin: FastifyPluginAsync<Options> = async (app, { db, clock, secu
 
   app.decorateRequest('organiser', null);
   app.decorateRequest('sessionToken', null);
+  app.decorateRequest('sessionExpired', false);
 
   app.addHook('onRequest', async (request, reply) => {
     const token = request.cookies[cookieName];
@@ -40,6 +45,7 @@ const sessionPlugin: FastifyPluginAsync<Options> = async (app, { db, clock, secu
         return reply.redirect(SECOND_FACTOR_SETUP_PATH, 303);
       }
     } else {
+      request.sessionExpired = true;
       reply.clearCookie(cookieName, cookieOptions);
     }
   });

@@ -12,7 +12,7 @@ declare module 'fastify' {
     /** Data every page template receives (merged by @fastify/view). */
     locals: Record<string, unknown>;
     /** A one-time notice shown on the next page (post/redirect/get). */
-    flash(key: MessageKey, params?: Record<string, string | number>): FastifyReply;
+    flash(key: MessageKey, params?: Record<string, string | number>, tone?: 'warning'): FastifyReply;
   }
   interface FastifyContextConfig {
     /** Largest accepted upload for this route, in bytes (multipart routes). */

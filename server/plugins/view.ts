@@ -16,7 +16,7 @@ const navigation = [
   { href: '/account', label: t('nav.account') },
 ];
 
-type Flash = { key: MessageKey; params?: Record<string, string | number> };
+type Flash = { key: MessageKey; params?: Record<string, string | number>; tone?: 'success' | 'warning' };
 
 /**
  * Pages are Eta templates under views/. Each page gets `it.t` (UI strings), `it.organiser`,
@@ -30,8 +30,8 @@ const viewPlugin: FastifyPluginAsync<Options> = async (app, { templates, secureC
   const flashCookie = 'mz_flash';
   const flashCookieOptions = { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: secureCookies, signed: true };
 
-  app.decorateReply('flash', function (key: MessageKey, params?: Record<string, string | number>) {
-    this.setCookie(flashCookie, JSON.stringify({ key, params } satisfies Flash), { ...flashCookieOptions, maxAge: 60 });
+  app.decorateReply('flash', function (key: MessageKey, params?: Record<string, string | number>, tone?: 'warning') {
+    this.setCookie(flashCookie, JSON.stringify({ key, params, tone } satisfies Flash), { ...flashCookieOptions, maxAge: 60 });
     return this;
   });
 
@@ -45,6 +45,8 @@ const viewPlugin: FastifyPluginAsync<Options> = async (app, { templates, secureC
         try {
           const flash = JSON.parse(unsigned.value) as Flash;
           reply.locals.flash = t(flash.key, flash.params);
+          // A refusal (e.g. a conflict answered with a redirect back) reads as a warning, not as success.
+          reply.locals.flashTone = flash.tone === 'warning' ? 'warning' : 'success';
         } catch {
           // A broken flash cookie is not worth an error page.
         }

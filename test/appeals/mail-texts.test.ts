@@ -78,6 +78,16 @@ describe('editable mail texts', () => {
     expect(rendered.text).toBe('AWO\r\nBcc: x@example.org {{organisation}}');
   });
 
+  it('ends a sentence once when a value ends with a full stop ("Kleve e.V." – not "e.V..")', () => {
+    const rendered = renderMailText(
+      { subject: 'Von {{organisations}}.', body: 'Gemeinsam unterzeichnet haben: {{organisations}}.\n\nIm Auftrag von {{coalition}}.' },
+      { organisations: 'AWO und Diakonie im Kirchenkreis Kleve e.V.', coalition: 'Bündnis Kleve' },
+    );
+    expect(rendered.subject).toBe('Von AWO und Diakonie im Kirchenkreis Kleve e.V.');
+    expect(rendered.paragraphs.map((paragraph) => paragraph.text)).toEqual(['Gemeinsam unterzeichnet haben: AWO und Diakonie im Kirchenkreis Kleve e.V.', 'Im Auftrag von Bündnis Kleve.']);
+    expect(rendered.paragraphs[0]!.html).toBe('Gemeinsam unterzeichnet haben: AWO und Diakonie im Kirchenkreis Kleve e.V.');
+  });
+
   it('uses the appeal’s own cover text for the letter mail and locks the texts once sending started', async () => {
     const s = await setup();
     const made = await makeFinalAppeal(s, s.owner.organiser.id, { organisations: ['AWO', 'Caritas'], appeal: { title: 'Integration sichern', contactName: 'Andrea Beispiel' } });

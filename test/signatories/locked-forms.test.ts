@@ -52,7 +52,7 @@ describe('locked forms say why and keep what was typed', () => {
     s.db.delete(sessions).run();
     const posted = await s.browser.post(page).set('Referer', `http://mitzeichnen.test${page}`).type('form').send({ _csrf: csrfToken(shown.text), subject: 'x', body: '{{link}}' });
     expect(posted.status).toBe(303);
-    expect(posted.headers.location).toBe(`/login?next=${encodeURIComponent(page)}&expired=1`);
+    expect(posted.headers.location).toBe(`/login?next=${encodeURIComponent(page)}&expired=1&kept=1`);
     const login = await s.browser.get(posted.headers.location!).expect(200);
     expect(pageText(login.text)).toContain('nicht gespeichert');
     expect(parseHtml(login.text)('input[name="next"]').attr('value')).toBe(page);
