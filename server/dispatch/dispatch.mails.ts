@@ -5,6 +5,7 @@ import { isLetterFinal } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { inGroupCommit } from '../db/commit-group.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { appealAddresseeLists } from '../addressees/addressees.service.ts';
 import { t } from '../i18n/index.ts';
@@ -230,7 +231,10 @@ export async function renderDeliveryLetter({
 }): Promise<IssuedLetter> {
   const issuer = cache.issuerFor({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, seal: config.seal, appeal, day });
   try {
-    const result = await issuer.issue({ personal: selectionOf(recipient) }, withinRecord ? { withinRecord: (tx, letters) => withinRecord(tx, letters[0]!) } : {});
+    // The letter's record commits (before the mail goes out) with the writes of the moment: the
+    // worker's other slots' claims and records share one fsync.
+    const commit = (record: (tx: Db) => void) => inGroupCommit(db, () => record(db));
+    const result = await issuer.issue({ personal: selectionOf(recipient) }, withinRecord ? { withinRecord: (tx, letters) => withinRecord(tx, letters[0]!), commit } : { commit });
     return result.personal[0]!;
   } catch (error) {
     if (error instanceof AppError && error.messageKey === 'letterPdf.unknownAddressee') throw new MailNotNeeded(t('dispatch.addresseeGone'));
