@@ -32,8 +32,27 @@ export async function prepare({ model, options }: { model: LetterModel; options:
   return withTransfer(prepared, [prepared.base]);
 }
 
-export function stamp<R extends RenderRecipient>({ prepared, recipients }: { prepared: PreparedLetter; recipients: R[] }): RenderedLetter<R>[] {
-  const letters = recipients.map((recipient) => stampLetter(prepared, recipient));
+/** The shared layouts this worker has been given (the most recent last): a letter's job then carries only its recipients. */
+const layouts = new Map<string, PreparedLetter>();
+const LAYOUTS_KEPT = 4;
+
+/**
+ * Stamps recipients on a shared layout: the one sent along (kept under `key`), else the one kept
+ * under `key`; `{ missing: true }` when this worker has none, and the caller sends it.
+ */
+export function stamp<R extends RenderRecipient>({ key, prepared, recipients }: { key?: string; prepared?: PreparedLetter; recipients: R[] }): RenderedLetter<R>[] | { missing: true } {
+  let layout = prepared;
+  if (key !== undefined) {
+    if (layout) layouts.set(key, layout);
+    else layout = layouts.get(key);
+    if (layout) {
+      layouts.delete(key);
+      layouts.set(key, layout);
+      while (layouts.size > LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value!);
+    }
+  }
+  if (!layout) return { missing: true };
+  const letters = recipients.map((recipient) => stampLetter(layout, recipient));
   return withTransfer(letters, letters.map((letter) => letter.bytes));
 }
 

@@ -28,7 +28,8 @@ export function messageOptions({ config, envelope, message, date }: { config: Co
     date,
     attachments: (message.attachments ?? []).map((attachment) => ({
       filename: headerText(attachment.filename),
-      content: Buffer.from(attachment.content),
+      // A view of the same bytes, not a copy (a letter is about 130 KB).
+      content: Buffer.from(attachment.content.buffer, attachment.content.byteOffset, attachment.content.byteLength),
       contentType: attachment.contentType,
     })),
   };
