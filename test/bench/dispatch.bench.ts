@@ -5,7 +5,7 @@
 // time and its commits.
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -57,6 +57,12 @@ type Figures = { letters: number; sent: number; failed: number; seconds: number;
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let compiled: Promise<string> | undefined;
 
+/** The node flags of `npm start` (package.json), so that the bench's processes run as production does. */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
 /** dispatch-process.ts compiled as the server is (scripts/build.mjs), into dist-bench/; run.ts has built dist/ (the PDF workers load it). */
 const compiledDispatchProcess = () => (compiled ??= buildEntry({ entry: fileURLToPath(new URL('./dispatch-process.ts', import.meta.url)), outdir: join(root, 'dist-bench') }));
 
@@ -65,7 +71,7 @@ async function runDispatchProcess(config: Config, appealId: number): Promise<Fig
   const script = await compiledDispatchProcess();
   return new Promise((resolve, reject) => {
     const env = { ...process.env, DATA_DIR: config.dataDir, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', BASE_URL: config.baseUrl, LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${config.mail.smtp!.port}`, SMTP_POOL: String(config.mail.pool), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>', BENCH_APPEAL_ID: String(appealId) };
-    const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...startFlags(), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.on('error', reject);
