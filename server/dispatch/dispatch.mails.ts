@@ -191,8 +191,8 @@ export async function buildLetterMail({
     ...appealSender(appeal),
     attachments: [
       { filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf' },
-      ...(supporterList ? [{ filename: asciiFileName(supporterList.fileName), content: supporterList.bytes, contentType: 'application/pdf' }] : []),
-      ...(signingRecord ? [{ filename: asciiFileName(signingRecord.fileName), content: signingRecord.bytes, contentType: 'application/pdf' }] : []),
+      ...(supporterList ? [{ filename: asciiFileName(supporterList.fileName), content: supporterList.bytes, contentType: 'application/pdf', shared: true }] : []),
+      ...(signingRecord ? [{ filename: asciiFileName(signingRecord.fileName), content: signingRecord.bytes, contentType: 'application/pdf', shared: true }] : []),
     ],
   };
 }
