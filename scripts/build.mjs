@@ -115,6 +115,30 @@ export async function build({ quiet = false } = {}) {
   if (!quiet) console.log(`Built dist/ (${names.length} entries) in ${Math.round(performance.now() - started)} ms`);
 }
 
+/**
+ * Compiles one more entry (e.g. the bench's dispatch process, test/bench/dispatch-process.ts) with
+ * the same setup as the server, into `outdir` (one level below the root, like dist/), so that it
+ * runs as `npm start` runs the app: compiled, its worker modules loaded from dist/. One file, no
+ * shared chunks with dist/ (build dist/ first: the workers load it).
+ */
+export async function buildEntry({ entry, outdir, quiet = true }) {
+  await esbuild().build({
+    entryPoints: [entry],
+    outdir,
+    entryNames: '[name]',
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    define: { MITZEICHNEN_COMPILED: 'true' },
+    plugins: [sourceUrls],
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  return join(outdir, `${basename(entry).replace(/\.ts$/, '')}.js`);
+}
+
 /** Builds when dist/ is missing or stale; quick (a few milliseconds) when it is current. */
 export async function ensureBuilt({ quiet = false } = {}) {
   if (isBuildCurrent()) return false;

@@ -5,6 +5,7 @@ import { isLetterFinal } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
+import { inGroupCommit } from '../db/commit-group.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { appealAddresseeLists } from '../addressees/addressees.service.ts';
 import { t } from '../i18n/index.ts';
@@ -190,8 +191,8 @@ export async function buildLetterMail({
     ...appealSender(appeal),
     attachments: [
       { filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf' },
-      ...(supporterList ? [{ filename: asciiFileName(supporterList.fileName), content: supporterList.bytes, contentType: 'application/pdf' }] : []),
-      ...(signingRecord ? [{ filename: asciiFileName(signingRecord.fileName), content: signingRecord.bytes, contentType: 'application/pdf' }] : []),
+      ...(supporterList ? [{ filename: asciiFileName(supporterList.fileName), content: supporterList.bytes, contentType: 'application/pdf', shared: true }] : []),
+      ...(signingRecord ? [{ filename: asciiFileName(signingRecord.fileName), content: signingRecord.bytes, contentType: 'application/pdf', shared: true }] : []),
     ],
   };
 }
@@ -233,7 +234,10 @@ export async function renderDeliveryLetter({
 }): Promise<IssuedLetter> {
   const issuer = cache.issuerFor({ db, fileStore: createFileStore(config.uploadsDir), clock, baseUrl: config.baseUrl, seal: config.seal, appeal, day });
   try {
-    const result = await issuer.issue({ personal: selectionOf(recipient) }, { ...(withinRecord ? { withinRecord: (tx: Db, letters: IssuedLetter[]) => withinRecord(tx, letters[0]!) } : {}), ...(replyUrl ? { replyUrl } : {}) });
+    // The letter's record commits (before the mail goes out) with the writes of the moment: the
+    // worker's other slots' claims and records share one fsync.
+    const commit = (record: (tx: Db) => void) => inGroupCommit(db, () => record(db));
+    const result = await issuer.issue({ personal: selectionOf(recipient) }, { ...(withinRecord ? { withinRecord: (tx: Db, letters: IssuedLetter[]) => withinRecord(tx, letters[0]!) } : {}), ...(replyUrl ? { replyUrl } : {}), commit });
     return result.personal[0]!;
   } catch (error) {
     if (error instanceof AppError && error.messageKey === 'letterPdf.unknownAddressee') throw new MailNotNeeded(t('dispatch.addresseeGone'));

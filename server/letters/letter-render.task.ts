@@ -33,9 +33,29 @@ export async function prepare({ model, options }: { model: LetterModel; options:
   return withTransfer(prepared, [prepared.base]);
 }
 
-export async function stamp<R extends RenderRecipient>({ prepared, recipients }: { prepared: PreparedLetter; recipients: R[] }): Promise<RenderedLetter<R>[]> {
-  // With a timestamp server (SEAL_TSA_URL) each sealed letter also gets its token here.
-  const letters = await timestampLetters(recipients.map((recipient) => stampLetter(prepared, recipient)), prepared.seal?.settings);
+/** The shared layouts this worker has been given (the most recent last): a letter's job then carries only its recipients. */
+const layouts = new Map<string, PreparedLetter>();
+const LAYOUTS_KEPT = 4;
+
+/**
+ * Stamps recipients on a shared layout: the one sent along (kept under `key`), else the one kept
+ * under `key`; `{ missing: true }` when this worker has none, and the caller sends it.
+ * With a timestamp server (SEAL_TSA_URL) each sealed letter also gets its token here.
+ */
+export async function stamp<R extends RenderRecipient>({ key, prepared, recipients }: { key?: string; prepared?: PreparedLetter; recipients: R[] }): Promise<RenderedLetter<R>[] | { missing: true }> {
+  let layout = prepared;
+  if (key !== undefined) {
+    if (layout) layouts.set(key, layout);
+    else layout = layouts.get(key);
+    if (layout) {
+      layouts.delete(key);
+      layouts.set(key, layout);
+      while (layouts.size > LAYOUTS_KEPT) layouts.delete(layouts.keys().next().value!);
+    }
+  }
+  if (!layout) return { missing: true };
+  const shared = layout;
+  const letters = await timestampLetters(recipients.map((recipient) => stampLetter(shared, recipient)), shared.seal?.settings);
   return withTransfer(letters, letters.map((letter) => letter.bytes));
 }
 

@@ -55,7 +55,19 @@ const STAMP_CHUNK = 200;
 
 export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cacheSize?: number } = {}): LetterRenderer {
   const layouts = new Map<string, Promise<PreparedLetter>>();
+  // Each prepared layout's name in the workers: a stamping job names it, and sends the layout
+  // (about 130 KB, copied to the worker) only to a worker that does not have it yet.
+  const layoutIds = new WeakMap<PreparedLetter, string>();
+  let nextLayoutId = 0;
   const run = <T>(name: string, input: unknown, transfer: ArrayBufferView[] = []) => pool.run<T>(TASKS, name, input, { transfer }).catch(explained);
+  const stampChunk = async <R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[]): Promise<RenderedLetter<R>[]> => {
+    const key = layoutIds.get(prepared);
+    if (key !== undefined) {
+      const letters = await run<RenderedLetter<R>[] | { missing: true }>('stamp', { key, recipients });
+      if (Array.isArray(letters)) return letters;
+    }
+    return run<RenderedLetter<R>[]>('stamp', { key, prepared, recipients });
+  };
   return {
     prepare(key, model, options) {
       let layout = layouts.get(key);
@@ -65,7 +77,7 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
         layouts.set(key, layout);
         return layout;
       }
-      layout = run<PreparedLetter>('prepare', { model, options });
+      layout = run<PreparedLetter>('prepare', { model, options }).then((prepared) => (layoutIds.set(prepared, `layout-${(nextLayoutId += 1)}`), prepared));
       layouts.set(key, layout);
       layout.catch(() => layouts.delete(key));
       while (layouts.size > cacheSize) layouts.delete(layouts.keys().next().value!);
@@ -77,7 +89,7 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
       for (let start = 0; start < recipients.length; start += STAMP_CHUNK) {
         const chunk = recipients.slice(start, start + STAMP_CHUNK);
         chunks.push(
-          run<RenderedLetter<(typeof recipients)[number]>[]>('stamp', { prepared, recipients: chunk }).then((letters) => {
+          stampChunk(prepared, chunk).then((letters) => {
             done += letters.length;
             onProgress?.(done, recipients.length);
             return letters;

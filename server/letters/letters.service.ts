@@ -105,6 +105,12 @@ export type IssueHooks = {
   onProgress?: (done: number, total: number) => void;
   /** The reply link of a delivery, printed on its letter (a selection of one addressee only). */
   replyUrl?: string;
+  /**
+   * How the record is committed (resolves once it is on disk); by default a transaction of its
+   * own. The mail worker passes the connection's group commit: a letter's record then shares one
+   * commit with the other letters and claims of the moment.
+   */
+  commit?: (record: (tx: Db) => void) => Promise<void>;
 };
 
 type Group = { db: Db; clock: Clock; appeal: Appeal; letter: ResolvedLetter; batch: PreparedLetter; renderer: LetterRenderer; sharedKey: string; recipients: LetterRecipient[] };
@@ -186,12 +192,14 @@ async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedL
       return { recipient, code: result.recipient.code, sha256: result.sha256, bytes: result.bytes, fileName: letterFileName(letter.model, recipient), warnings: result.warnings };
     });
     if (rows.length > 0 || hooks.withinRecord) {
-      db.transaction((tx) => {
+      const record = (tx: Db) => {
         const records = letterDocumentsRepository(tx);
         for (const id of retired) records.retireInputKey(id);
         records.insertMany(rows);
         hooks.withinRecord?.(tx, issued);
-      });
+      };
+      if (hooks.commit) await hooks.commit(record);
+      else db.transaction(record);
     }
     return issued;
   });

@@ -12,7 +12,7 @@ import type { Clock } from '../shared/clock.ts';
 import { AppError } from '../shared/app-error.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { isoDate } from '../shared/dates.ts';
-import { RENDERER_VERSION } from '../letter-pdf/letter-render.ts';
+import { RENDERER_VERSION } from '../letter-pdf/letter-identity.ts';
 import type { SigningRecordModel } from '../letter-pdf/signing-record.ts';
 import { currentSignedText } from '../signing/versions.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';

@@ -4,7 +4,13 @@ import type { Clock } from '../shared/clock.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import type { OutboxRow } from './mail.table.ts';
 
-export type MailAttachment = { filename: string; content: Buffer | Uint8Array; contentType: string };
+export type MailAttachment = {
+  filename: string;
+  content: Buffer | Uint8Array;
+  contentType: string;
+  /** The same bytes go with many messages (a dispatch's supporter list, its signing record): encoded once, reused. */
+  shared?: boolean;
+};
 
 /**
  * What a composer returns. The recipient, sender address and Message-ID come from the outbox

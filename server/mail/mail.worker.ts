@@ -198,7 +198,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       }
       const subject = headerText(message.subject);
       try {
-        const info = await transport.send(messageOptions({ config, envelope: row, message, date: clock() }));
+        const info = await transport.send(await messageOptions({ config, envelope: row, message, date: clock() }));
         const now = clock();
         result.sent += 1;
         const finished = finishing(row, { state: 'sent', sentAt: now, smtpResponse: info.response, lastError: '', subject, updatedAt: now, ...(info.storedAs ? { storedFile: info.storedAs } : {}) }, () => settled(row));

@@ -1,6 +1,7 @@
 // A composed message as it goes out: the headers the worker sets (sender, recipient,
 // Message-ID, date) and, for a sample or a download, the whole message as MIME bytes.
 import nodemailer from 'nodemailer';
+import MimeNode from 'nodemailer/lib/mime-node';
 import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
 import { headerText } from './header-text.ts';
@@ -14,7 +15,7 @@ export type MessageEnvelope = Pick<OutboxRow, 'recipient' | 'recipientName' | 'm
  * from the composer), recipient and Message-ID from the row; every header text goes through
  * headerText (no line breaks, so nothing can be injected).
  */
-export function messageOptions({ config, envelope, message, date }: { config: Config; envelope: MessageEnvelope; message: MailMessage; date: Date }): SendMailOptions {
+export async function messageOptions({ config, envelope, message, date }: { config: Config; envelope: MessageEnvelope; message: MailMessage; date: Date }): Promise<SendMailOptions> {
   return {
     from: { name: headerText(message.fromName ?? config.mail.from.name), address: config.mail.from.address },
     to: { name: headerText(envelope.recipientName), address: envelope.recipient },
@@ -26,12 +27,41 @@ export function messageOptions({ config, envelope, message, date }: { config: Co
     ...(message.inReplyTo ? { inReplyTo: headerText(message.inReplyTo) } : {}),
     ...(message.references?.length ? { references: message.references.map(headerText) } : {}),
     date,
-    attachments: (message.attachments ?? []).map((attachment) => ({
-      filename: headerText(attachment.filename),
-      content: Buffer.from(attachment.content),
-      contentType: attachment.contentType,
-    })),
+    attachments: await Promise.all(
+      (message.attachments ?? []).map(async (attachment) => {
+        const part = { filename: headerText(attachment.filename), content: viewOf(attachment.content), contentType: attachment.contentType };
+        return attachment.shared ? { raw: await encodedOnce(attachment.content, part) } : part;
+      }),
+    ),
   };
+}
+
+/** A view of the same bytes, not a copy (a letter is about 130 KB). */
+const viewOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
+type Part = { filename: string; content: Buffer; contentType: string };
+
+/** MIME parts of shared attachments, by their bytes: base64 and headers made once for a whole dispatch. */
+const encodedParts = new WeakMap<Uint8Array, Map<string, Promise<Buffer>>>();
+
+/** The attachment's whole MIME part (headers and base64 body) as nodemailer would write it, made once per bytes, name and type. */
+function encodedOnce(bytes: Uint8Array, part: Part): Promise<Buffer> {
+  let parts = encodedParts.get(bytes);
+  if (!parts) encodedParts.set(bytes, (parts = new Map()));
+  const key = `${part.contentType}\n${part.filename}`;
+  let encoded = parts.get(key);
+  if (!encoded) {
+    // A child of a throwaway multipart: a part's headers only (a root would add Date, Message-ID).
+    const node = new MimeNode('multipart/mixed', { newline: 'windows' }).createChild(part.contentType, { filename: part.filename, newline: 'windows' });
+    // Headers in the order nodemailer writes them for an attachment given as bytes.
+    node.setHeader('Content-Transfer-Encoding', 'base64');
+    node.setHeader('Content-Disposition', 'attachment');
+    node.setContent(part.content);
+    // Without the part's last line end: the multipart writes one before the next boundary.
+    encoded = node.build().then((built) => built.subarray(0, built.length - (built.subarray(-2).toString('latin1') === '\r\n' ? 2 : 0)));
+    parts.set(key, encoded);
+  }
+  return encoded;
 }
 
 // Builds messages in memory only; it has no connection to close.
@@ -40,7 +70,7 @@ let builder: ReturnType<typeof nodemailer.createTransport> | undefined;
 /** The whole message (RFC 822, CRLF line ends) exactly as the worker would send it. */
 export async function buildRawMessage(options: { config: Config; envelope: MessageEnvelope; message: MailMessage; date: Date }): Promise<Buffer> {
   builder ??= nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  const info = await builder.sendMail(messageOptions(options));
+  const info = await builder.sendMail(await messageOptions(options));
   return info.message as Buffer;
 }
 

@@ -9,6 +9,7 @@ import supertest from 'supertest';
 import * as cheerio from 'cheerio';
 import type { BenchCase } from './bench-types.ts';
 import { BENCH_PASSWORD, demoAppealWithAddressees } from './bench-setup.ts';
+import { startFlags } from './dispatch.bench.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -28,7 +29,7 @@ function peakRssOfChild(pid: number): { stop: () => number } {
 
 /** The server as `npm start` runs it (compiled; run.ts builds dist/ first), on the database in `dir`; resolves once /healthz answers. BENCH_NODE_ARGS adds flags (e.g. --cpu-prof). */
 async function startServer(dir: string, port: number): Promise<{ pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/index.js'], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...startFlags(), 'dist/index.js'], {
     cwd: root,
     env: { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', LOG_LEVEL: 'silent', SEED_DEMO: 'false' },
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -64,6 +64,14 @@ function countCommits(sqlite: Database.Database): { commits: number } {
   return counter;
 }
 
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+/** Memory at each stage before the first letter (what the process holds before it sends). */
+const stages: Record<string, { rss: number; heapUsed: number; external: number }> = {};
+const stage = (name: string) => {
+  const usage = process.memoryUsage();
+  stages[name] = { rss: mb(usage.rss), heapUsed: mb(usage.heapUsed), external: mb(usage.external) };
+};
+stage('imports');
 const config = loadConfig(process.env);
 const connection = openDatabase(config.databaseFile);
 const counter = countCommits(connection.sqlite);
@@ -71,14 +79,22 @@ const { db } = connection;
 const appeal = db.select().from(appeals).where(eq(appeals.id, Number(process.env.BENCH_APPEAL_ID))).get()!;
 const app = await buildApp({ config, db, logger: false });
 await app.ready();
+stage('app');
 const { worker } = createBackground({ db, clock: () => new Date(), config });
 // A running server's PDF workers are started (and have loaded the engine) long before a dispatch.
 await letterRenderer().warmUp();
+stage('workers');
 const threads = readdirSync('/proc/self/task').length;
 const rssBefore = process.memoryUsage().rss / 1024 / 1024;
 const load = loadavg()[0]!;
 const cpuMain = mainThreadCpuMs();
 const cpuAll = processCpuMs();
+// The main thread's share of the peak: its JS heap and its buffers outside the heap, sampled.
+const mainPeak = { heapTotal: 0, heapUsed: 0, external: 0, arrayBuffers: 0 };
+const sampler = setInterval(() => {
+  const usage = process.memoryUsage();
+  for (const key of Object.keys(mainPeak) as (keyof typeof mainPeak)[]) mainPeak[key] = Math.max(mainPeak[key], mb(usage[key]));
+}, 20);
 const started = performance.now();
 const dispatched = startDispatch({ db, clock: () => new Date(), appeal, actor: { organiserId: null, name: 'Bench' } });
 if (!dispatched.ok) throw new Error(`dispatch: ${dispatched.error}`);
@@ -93,6 +109,7 @@ for (;;) {
   if (run.sent + run.failed + run.rejected === 0) break;
 }
 const seconds = (performance.now() - started) / 1000;
+clearInterval(sampler);
 const result = {
   letters: dispatched.email,
   sent,
@@ -105,6 +122,8 @@ const result = {
   commits: counter.commits - commitsAfterStart,
   threads,
   load,
+  stages,
+  mainPeak,
 };
 await worker.stop();
 await app.close();

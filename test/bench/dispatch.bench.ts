@@ -5,7 +5,7 @@
 // time and its commits.
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import { recordSignature } from '../../server/signing/signing-representative.ser
 import { signingRepository } from '../../server/signing/signing.repository.ts';
 import { listSignatories } from '../../server/signatories/signatories.service.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
+import { buildEntry } from '../../scripts/build.mjs';
 
 type Row = Record<string, string | number>;
 
@@ -51,13 +52,26 @@ async function startSinkProcess(): Promise<{ port: number; count: () => Promise<
   };
 }
 
-type Figures = { letters: number; sent: number; failed: number; seconds: number; peakRssMb: number; rssBeforeMb: number; cpuMainMs: number; cpuAllMs: number; commits: number; load: number };
+type Figures = { letters: number; sent: number; failed: number; seconds: number; peakRssMb: number; rssBeforeMb: number; cpuMainMs: number; cpuAllMs: number; commits: number; load: number; stages: Record<string, { rss: number; heapUsed: number; external: number }>; mainPeak: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number } };
 
-/** Runs dispatch-process.ts (tsx, as `npm start`) on the prepared database; its figures. BENCH_NODE_ARGS adds flags (e.g. --cpu-prof). */
-function runDispatchProcess(config: Config, appealId: number): Promise<Figures> {
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let compiled: Promise<string> | undefined;
+
+/** The node flags of `npm start` (package.json), so that the bench's processes run as production does. */
+export function startFlags(): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/** dispatch-process.ts compiled as the server is (scripts/build.mjs), into dist-bench/; run.ts has built dist/ (the PDF workers load it). */
+const compiledDispatchProcess = () => (compiled ??= buildEntry({ entry: fileURLToPath(new URL('./dispatch-process.ts', import.meta.url)), outdir: join(root, 'dist-bench') }));
+
+/** Runs dispatch-process.ts compiled (as `npm start` runs the app) on the prepared database; its figures. BENCH_NODE_ARGS adds flags (e.g. --cpu-prof). */
+async function runDispatchProcess(config: Config, appealId: number): Promise<Figures> {
+  const script = await compiledDispatchProcess();
   return new Promise((resolve, reject) => {
     const env = { ...process.env, DATA_DIR: config.dataDir, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', BASE_URL: config.baseUrl, LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${config.mail.smtp!.port}`, SMTP_POOL: String(config.mail.pool), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>', BENCH_APPEAL_ID: String(appealId) };
-    const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', fileURLToPath(new URL('./dispatch-process.ts', import.meta.url))], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...startFlags(), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.on('error', reject);
@@ -139,6 +153,10 @@ const dispatchCase = (id: string, LETTERS: number, defaultPools: string) => ({
           'letters/s': Math.round(figures.sent / figures.seconds),
           'peak RSS (MB)': Math.round(figures.peakRssMb),
           'RSS at start (MB)': Math.round(figures.rssBeforeMb),
+          // Before the first letter: loaded modules, the app built, the PDF workers started (RSS / JS heap).
+          'RSS / heap by stage (MB)': Object.entries(figures.stages).map(([stage, m]) => `${stage} ${m.rss}/${m.heapUsed}`).join(', '),
+          // Of the peak: the main thread's JS heap (reserved) and its buffers outside the heap (PDFs, messages).
+          'main heap / buffers peak (MB)': `${figures.mainPeak.heapTotal} / ${figures.mainPeak.external}`,
           'CPU main (ms/letter)': (figures.cpuMainMs / figures.sent).toFixed(2),
           'CPU all threads (ms/letter)': (figures.cpuAllMs / figures.sent).toFixed(2),
           'commits/letter': (figures.commits / figures.sent).toFixed(2),
