@@ -8,7 +8,7 @@ import type { LetterDocument, NewLetterDocument } from './letter-documents.table
 /** The queries of every letter issued and sent. */
 const statements = preparedStatements((db) => ({
   findByCode: db
-    .select({ document: letterDocuments, appeal: { title: appeals.title, slug: appeals.slug, coalitionName: appeals.coalitionName } })
+    .select({ document: letterDocuments, appeal: { title: appeals.title, slug: appeals.slug, coalitionName: appeals.coalitionName, state: appeals.state } })
     .from(letterDocuments)
     .innerJoin(appeals, eq(appeals.id, letterDocuments.appealId))
     .where(eq(letterDocuments.code, sql.placeholder('code')))
