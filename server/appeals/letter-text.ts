@@ -195,7 +195,8 @@ export function renderLetterHtml(text: LetterText, idPrefix = ''): string {
 // until it is edited, and parsing it with markdown-it was a fair part of such a request. Keyed
 // by the source itself, so an edited text is a new entry; bounded, the oldest entry goes first.
 const htmlBySource = new Map<string, string>();
-const HTML_CACHE_ENTRIES = 200;
+// A text may have 100,000 characters: 32 entries stay within about 13 MB at worst.
+const HTML_CACHE_ENTRIES = 32;
 
 /** `renderLetterHtml(parseLetterText(source), idPrefix)`, remembered for the texts seen last. */
 export function letterHtml(source: string, idPrefix = ''): string {
