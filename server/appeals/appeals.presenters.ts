@@ -3,7 +3,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { formatDateTime, formatIsoDate } from '../shared/dates.ts';
 import { selectOptions } from '../shared/form-view.ts';
 import { formValues } from '../shared/form.ts';
-import { letterTextWarnings, parseLetterText, renderLetterHtml } from './letter-text.ts';
+import { letterHtml, letterTextWarnings } from './letter-text.ts';
 import { appealKinds, publicFromOptions, roles } from './appeals.table.ts';
 import type { Appeal, AppealKind, AppealState, Role } from './appeals.table.ts';
 import { hasRole } from './appeal-roles.ts';
@@ -64,7 +64,7 @@ export function presentLetterPreview(appeal: Pick<Appeal, 'title' | 'subtitle' |
     title: appeal.title,
     subtitleLines: lines(appeal.subtitle),
     salutation: appeal.salutationOverride || t('letter.defaultSalutation'),
-    bodyHtml: renderLetterHtml(parseLetterText(appeal.body), 'preview-'),
+    bodyHtml: letterHtml(appeal.body, 'preview-'),
     isEmpty: appeal.body.trim() === '',
     textWarnings: letterTextWarnings(appeal.body).map((warning) => t(`letterText.warn.${warning}`)),
     closing: appeal.closing,

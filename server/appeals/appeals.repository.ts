@@ -1,10 +1,30 @@
-import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedStatements } from '../db/prepared.ts';
 import { organisers } from '../organisers/organisers.table.ts';
 import { appeals, memberships } from './appeals.table.ts';
 import type { Appeal, AppealState, NewAppeal, Role } from './appeals.table.ts';
 import { nextState, requiredState } from './appeal-lifecycle.ts';
 import type { AppealEvent } from './appeal-lifecycle.ts';
+
+// The lookups of every appeal page and public page view, prepared once per connection.
+const statements = preparedStatements((db) => ({
+  findBySlug: db.select().from(appeals).where(eq(appeals.slug, sql.placeholder('slug'))).prepare(),
+  findById: db.select().from(appeals).where(eq(appeals.id, sql.placeholder('id'))).prepare(),
+  findWithRole: db
+    .select({ appeal: appeals, role: memberships.role })
+    .from(appeals)
+    .innerJoin(memberships, and(eq(memberships.appealId, appeals.id), eq(memberships.organiserId, sql.placeholder('organiserId'))))
+    .where(eq(appeals.slug, sql.placeholder('slug')))
+    .prepare(),
+  listMembers: db
+    .select({ organiserId: organisers.id, name: organisers.name, email: organisers.email, role: memberships.role })
+    .from(memberships)
+    .innerJoin(organisers, eq(organisers.id, memberships.organiserId))
+    .where(eq(memberships.appealId, sql.placeholder('appealId')))
+    .orderBy(asc(organisers.name))
+    .prepare(),
+}));
 
 export function appealsRepository(db: Db) {
   return {
@@ -27,18 +47,13 @@ export function appealsRepository(db: Db) {
         .all();
     },
     findBySlug(slug: string): Appeal | undefined {
-      return db.select().from(appeals).where(eq(appeals.slug, slug)).get();
+      return statements(db).findBySlug.get({ slug });
     },
     findById(id: number): Appeal | undefined {
-      return db.select().from(appeals).where(eq(appeals.id, id)).get();
+      return statements(db).findById.get({ id });
     },
     findWithRole(slug: string, organiserId: number) {
-      return db
-        .select({ appeal: appeals, role: memberships.role })
-        .from(appeals)
-        .innerJoin(memberships, and(eq(memberships.appealId, appeals.id), eq(memberships.organiserId, organiserId)))
-        .where(eq(appeals.slug, slug))
-        .get();
+      return statements(db).findWithRole.get({ slug, organiserId });
     },
     slugExists(slug: string): boolean {
       return db.select({ id: appeals.id }).from(appeals).where(eq(appeals.slug, slug)).get() !== undefined;
@@ -68,13 +83,7 @@ export function appealsRepository(db: Db) {
       db.delete(appeals).where(eq(appeals.id, id)).run();
     },
     listMembers(appealId: number) {
-      return db
-        .select({ organiserId: organisers.id, name: organisers.name, email: organisers.email, role: memberships.role })
-        .from(memberships)
-        .innerJoin(organisers, eq(organisers.id, memberships.organiserId))
-        .where(eq(memberships.appealId, appealId))
-        .orderBy(asc(organisers.name))
-        .all();
+      return statements(db).listMembers.all({ appealId });
     },
     findMembership(appealId: number, organiserId: number) {
       return db

@@ -191,6 +191,25 @@ export function renderLetterHtml(text: LetterText, idPrefix = ''): string {
   return html;
 }
 
+// The HTML of a text, by its source: every appeal page and signing page shows the same text
+// until it is edited, and parsing it with markdown-it was a fair part of such a request. Keyed
+// by the source itself, so an edited text is a new entry; bounded, the oldest entry goes first.
+const htmlBySource = new Map<string, string>();
+// A text may have 100,000 characters: 32 entries stay within about 13 MB at worst.
+const HTML_CACHE_ENTRIES = 32;
+
+/** `renderLetterHtml(parseLetterText(source), idPrefix)`, remembered for the texts seen last. */
+export function letterHtml(source: string, idPrefix = ''): string {
+  const key = `${idPrefix}\u0000${source}`;
+  let html = htmlBySource.get(key);
+  if (html === undefined) {
+    html = renderLetterHtml(parseLetterText(source), idPrefix);
+    if (htmlBySource.size >= HTML_CACHE_ENTRIES) htmlBySource.delete(htmlBySource.keys().next().value!);
+    htmlBySource.set(key, html);
+  }
+  return html;
+}
+
 /** Plain text of inlines, e.g. for word diffs and search. */
 export function inlinesToPlainText(inlines: Inline[]): string {
   return inlines

@@ -37,7 +37,16 @@ const statements = preparedStatements((db) => {
   };
 });
 
-type Sqlite = { inTransaction: boolean; pragma(source: string): unknown };
+type Statement = { get(): unknown; run(): unknown };
+type Sqlite = { inTransaction: boolean; prepare(source: string): Statement & { pluck(): Statement } };
+
+// The pragmas of withoutSync, prepared once per connection (`pragma()` prepares anew on every call).
+const syncPragmas = new WeakMap<Sqlite, { read: Statement; normal: Statement; restore: Map<number, Statement> }>();
+function syncPragmasOf(sqlite: Sqlite) {
+  let pragmas = syncPragmas.get(sqlite);
+  if (!pragmas) syncPragmas.set(sqlite, (pragmas = { read: sqlite.prepare('PRAGMA synchronous').pluck(), normal: sqlite.prepare('PRAGMA synchronous = NORMAL'), restore: new Map() }));
+  return pragmas;
+}
 
 /**
  * Runs `write` without waiting for the disk: a counter need not survive a power loss (the
@@ -48,12 +57,15 @@ type Sqlite = { inTransaction: boolean; pragma(source: string): unknown };
 function withoutSync<T>(db: Db, write: () => T): T {
   const sqlite = (db as unknown as { $client?: Sqlite }).$client;
   if (!sqlite || sqlite.inTransaction) return write();
-  const before = sqlite.pragma('synchronous') as { synchronous: number }[];
-  sqlite.pragma('synchronous = NORMAL');
+  const pragmas = syncPragmasOf(sqlite);
+  const before = Number(pragmas.read.get() ?? 2);
+  pragmas.normal.run();
   try {
     return write();
   } finally {
-    sqlite.pragma(`synchronous = ${before[0]?.synchronous ?? 2}`);
+    let restore = pragmas.restore.get(before);
+    if (!restore) pragmas.restore.set(before, (restore = sqlite.prepare(`PRAGMA synchronous = ${before}`)));
+    restore.run();
   }
 }
 
@@ -66,6 +78,37 @@ export function hitRateLimit({ db, now, secret }: Deps, parts: string[], limit: 
   // Now and then, rows whose window ended long ago go.
   if (Math.random() < 0.01) db.delete(rateLimits).where(lt(rateLimits.windowStart, new Date(nowMs - 24 * 60 * 60 * 1000))).run();
   return { count: row.count, limited: row.count > limit.max, retryAfterSeconds: retryAfter(row.windowStart.getTime(), limit, nowMs) };
+}
+
+type Hit = { deps: Deps; parts: string[]; limit: RateLimit; resolve: (state: RateLimitState) => void; reject: (error: unknown) => void };
+const queues = new WeakMap<Sqlite, Hit[]>();
+
+/**
+ * `hitRateLimit` for the requests of one event-loop turn together: their counters are written in
+ * one transaction at the end of the turn (one commit instead of one per request; a limited
+ * public page is mostly this write), and each caller gets its own count once it is committed.
+ */
+export function hitRateLimitTogether(deps: Deps, parts: string[], limit: RateLimit): Promise<RateLimitState> {
+  const sqlite = (deps.db as unknown as { $client?: Sqlite & { transaction(work: () => void): () => void } }).$client;
+  if (!sqlite) return Promise.resolve(hitRateLimit(deps, parts, limit));
+  return new Promise((resolve, reject) => {
+    let queue = queues.get(sqlite);
+    if (!queue) {
+      queues.set(sqlite, (queue = []));
+      setImmediate(() => {
+        queues.delete(sqlite);
+        const states: RateLimitState[] = [];
+        try {
+          withoutSync(deps.db, () => sqlite.transaction(() => queue!.forEach((hit) => states.push(hitRateLimit(hit.deps, hit.parts, hit.limit))))());
+        } catch (error) {
+          for (const hit of queue!) hit.reject(error);
+          return;
+        }
+        queue!.forEach((hit, index) => hit.resolve(states[index]!));
+      });
+    }
+    queue.push({ deps, parts, limit, resolve, reject });
+  });
 }
 
 /** Whether `parts` is over its limit already, without counting (login checks before trying). */

@@ -32,6 +32,7 @@ const openOutbox = or(
 
 /** The queries of every letter sent (composer and outcome). */
 const statements = preparedStatements((db) => ({
+  findByAppeal: db.select().from(dispatches).where(eq(dispatches.appealId, sql.placeholder('appealId'))).prepare(),
   findDelivery: db
     .select({ delivery: deliveries, outbox: mailOutbox, dispatch: dispatches })
     .from(deliveries)
@@ -72,7 +73,7 @@ const statements = preparedStatements((db) => ({
 export function dispatchRepository(db: Db) {
   return {
     findByAppeal(appealId: number): Dispatch | undefined {
-      return db.select().from(dispatches).where(eq(dispatches.appealId, appealId)).get();
+      return statements(db).findByAppeal.get({ appealId });
     },
     findById(id: number): Dispatch | undefined {
       return db.select().from(dispatches).where(eq(dispatches.id, id)).get();

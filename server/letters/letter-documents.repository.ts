@@ -7,6 +7,12 @@ import type { LetterDocument, NewLetterDocument } from './letter-documents.table
 
 /** The queries of every letter issued and sent. */
 const statements = preparedStatements((db) => ({
+  findByCode: db
+    .select({ document: letterDocuments, appeal: { title: appeals.title, slug: appeals.slug, coalitionName: appeals.coalitionName, state: appeals.state } })
+    .from(letterDocuments)
+    .innerJoin(appeals, eq(appeals.id, letterDocuments.appealId))
+    .where(eq(letterDocuments.code, sql.placeholder('code')))
+    .prepare(),
   codeExists: db.select({ id: letterDocuments.id }).from(letterDocuments).where(eq(letterDocuments.code, sql.placeholder('code'))).prepare(),
   findByInputKey: db.select().from(letterDocuments).where(eq(letterDocuments.inputKey, sql.placeholder('inputKey'))).prepare(),
   insert: byColumns((columns, nulls) => db.insert(letterDocuments).values(placeholdersFor(columns, nulls) as unknown as NewLetterDocument).prepare()),
@@ -16,12 +22,7 @@ const statements = preparedStatements((db) => ({
 export function letterDocumentsRepository(db: Db) {
   return {
     findByCode(code: string) {
-      return db
-        .select({ document: letterDocuments, appeal: { title: appeals.title, slug: appeals.slug, coalitionName: appeals.coalitionName } })
-        .from(letterDocuments)
-        .innerJoin(appeals, eq(appeals.id, letterDocuments.appealId))
-        .where(eq(letterDocuments.code, code))
-        .get();
+      return statements(db).findByCode.get({ code });
     },
     codeExists(code: string): boolean {
       return statements(db).codeExists.get({ code }) !== undefined;

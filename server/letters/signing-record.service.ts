@@ -119,12 +119,6 @@ export async function signingRecordForDocument({ db, clock, fileStore, baseUrl, 
   return issueSigningRecord({ db, clock, fileStore, appeal, baseUrl, seal });
 }
 
-/** Whether the /v/ page of a document links to its appeal's record. */
-export function hasSigningRecord({ db, appealId }: { db: Db; appealId: number }): boolean {
-  const appeal = appealsRepository(db).findById(appealId);
-  return appeal !== undefined && isLetterFinal(appeal);
-}
-
 function appealOfDocument({ db, code }: { db: Db; code: string }): Appeal | undefined {
   const found = findDocument({ db, code });
   return found ? appealsRepository(db).findById(found.document.appealId) : undefined;

@@ -9,7 +9,7 @@ import type { MessageKey } from '../i18n/index.ts';
 import { findDocument, normaliseCode } from './letter-documents.service.ts';
 import { presentVerification } from './letters.presenters.ts';
 import { publiclyNamedSignatories } from '../signatories/signatories.service.ts';
-import { hasSigningRecord } from './signing-record.service.ts';
+import { isLetterFinal } from '../appeals/appeal-lifecycle.ts';
 
 const MAX_VERIFY_BYTES = 10 * 1024 * 1024;
 // An upload is hashed as it arrives (only its first KB is kept). At most two are read at a time,
@@ -45,7 +45,8 @@ export const verifyRoutes: FastifyPluginAsync<{ db: Db; sealTimestamps?: boolean
       title: t('verify.titleCode', { code: found.document.code }),
       document: presentVerification(found, publiclyNamedSignatories({ db, appealId: found.document.appealId })),
       result: extra.result,
-      signingRecordUrl: hasSigningRecord({ db, appealId: found.document.appealId }) ? `/v/${found.document.code}/zeichnungsnachweis.pdf` : '',
+      // The record exists once the letter is final (signingRecordForDocument's rule, on the appeal's state read with the document).
+      signingRecordUrl: isLetterFinal(found.appeal) ? `/v/${found.document.code}/zeichnungsnachweis.pdf` : '',
       sealTimestamps,
       form,
     });

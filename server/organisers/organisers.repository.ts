@@ -1,7 +1,18 @@
-import { and, asc, count, desc, eq, gt, isNull, like, lt, ne } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, like, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedStatements } from '../db/prepared.ts';
 import { accountEvents, accountTokens, loginChallenges, organisers, recoveryCodes, sessions } from './organisers.table.ts';
 import type { NotifyMode, Organiser } from './organisers.table.ts';
+
+// The session lookup of every logged-in request, prepared once per connection.
+const statements = preparedStatements((db) => ({
+  findSessionWithOrganiser: db
+    .select({ session: sessions, organiser: organisers })
+    .from(sessions)
+    .innerJoin(organisers, eq(sessions.organiserId, organisers.id))
+    .where(eq(sessions.tokenHash, sql.placeholder('tokenHash')))
+    .prepare(),
+}));
 
 export function organisersRepository(db: Db) {
   return {
@@ -153,12 +164,7 @@ export function organisersRepository(db: Db) {
         .run();
     },
     findSessionWithOrganiser(tokenHash: string) {
-      return db
-        .select({ session: sessions, organiser: organisers })
-        .from(sessions)
-        .innerJoin(organisers, eq(sessions.organiserId, organisers.id))
-        .where(eq(sessions.tokenHash, tokenHash))
-        .get();
+      return statements(db).findSessionWithOrganiser.get({ tokenHash });
     },
     touchSession(tokenHash: string, now: Date): void {
       db.update(sessions).set({ lastSeenAt: now }).where(eq(sessions.tokenHash, tokenHash)).run();

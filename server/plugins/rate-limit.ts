@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Db } from '../db/client.ts';
-import { hitRateLimit, windowMs } from '../db/rate-limits.ts';
+import { hitRateLimitTogether, windowMs } from '../db/rate-limits.ts';
 import type { Clock } from '../shared/clock.ts';
 import { RateLimitedError } from '../shared/app-error.ts';
 import { clientNetwork } from '../shared/privacy-log.ts';
@@ -34,7 +34,7 @@ const rateLimitPlugin: FastifyPluginAsync<Options> = async (app, { db, clock, se
     const limit = configured ?? (UNSAFE_METHODS.has(request.method) && !request.organiser ? publicFormRateLimit : undefined);
     if (!limit) return;
     const bucket = limit.bucket ?? `${request.method} ${routeUrl}`;
-    const state = hitRateLimit({ db, now: clock(), secret }, ['route', bucket, clientNetwork(request.ip)], {
+    const state = await hitRateLimitTogether({ db, now: clock(), secret }, ['route', bucket, clientNetwork(request.ip)], {
       max: limit.max,
       windowMs: windowMs(limit.timeWindow),
     });

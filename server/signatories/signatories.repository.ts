@@ -1,5 +1,6 @@
-import { and, asc, eq, max } from 'drizzle-orm';
+import { and, asc, eq, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedStatements } from '../db/prepared.ts';
 import { organisations, signatories } from './signatories.table.ts';
 import type { Organisation, Signatory, SignatoryTier } from './signatories.table.ts';
 
@@ -8,16 +9,27 @@ export type SignatoryWithOrganisation = { signatory: Signatory; organisation: Or
 type OrganisationValues = { name: string; shortName: string; website: string; address: string };
 type RepresentativeValues = { representativeName: string; representativeFunction: string; representativeEmail: string };
 
+// The list every appeal page, signing page and /v/<code> shows, prepared once per connection
+// (one statement for all tiers, one for a tier).
+const statements = preparedStatements((db) => {
+  const list = (where: ReturnType<typeof eq>) =>
+    db
+      .select({ signatory: signatories, organisation: organisations })
+      .from(signatories)
+      .innerJoin(organisations, eq(organisations.id, signatories.organisationId))
+      .where(where)
+      .orderBy(asc(signatories.position), asc(signatories.id))
+      .prepare();
+  return {
+    list: list(eq(signatories.appealId, sql.placeholder('appealId'))),
+    listTier: list(and(eq(signatories.appealId, sql.placeholder('appealId')), eq(signatories.tier, sql.placeholder('tier')))!),
+  };
+});
+
 export function signatoriesRepository(db: Db) {
   return {
     list(appealId: number, tier?: SignatoryTier): SignatoryWithOrganisation[] {
-      return db
-        .select({ signatory: signatories, organisation: organisations })
-        .from(signatories)
-        .innerJoin(organisations, eq(organisations.id, signatories.organisationId))
-        .where(tier ? and(eq(signatories.appealId, appealId), eq(signatories.tier, tier)) : eq(signatories.appealId, appealId))
-        .orderBy(asc(signatories.position), asc(signatories.id))
-        .all();
+      return tier ? statements(db).listTier.all({ appealId, tier }) : statements(db).list.all({ appealId });
     },
     find(appealId: number, signatoryId: number): SignatoryWithOrganisation | undefined {
       return db

@@ -1,5 +1,6 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedStatements } from '../db/prepared.ts';
 import { appeals } from '../appeals/appeals.table.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { organisations, signatories } from '../signatories/signatories.table.ts';
@@ -9,14 +10,28 @@ import type { AppealVersion, SigningLink, SigningLinkPurpose } from './signing.t
 
 export type LinkContext = { link: SigningLink; signatory: Signatory; organisation: Organisation; appeal: Appeal };
 
+// The lookups of every signing page view (GET /s/<token>), prepared once per connection.
+const statements = preparedStatements((db) => ({
+  latestVersion: db.select().from(appealVersions).where(eq(appealVersions.appealId, sql.placeholder('appealId'))).orderBy(desc(appealVersions.number)).limit(1).prepare(),
+  version: db.select().from(appealVersions).where(eq(appealVersions.id, sql.placeholder('id'))).prepare(),
+  findLink: db
+    .select({ link: signingLinks, signatory: signatories, organisation: organisations, appeal: appeals })
+    .from(signingLinks)
+    .innerJoin(signatories, eq(signatories.id, signingLinks.signatoryId))
+    .innerJoin(organisations, eq(organisations.id, signatories.organisationId))
+    .innerJoin(appeals, eq(appeals.id, signatories.appealId))
+    .where(eq(signingLinks.tokenHash, sql.placeholder('tokenHash')))
+    .prepare(),
+}));
+
 /** Queries of co-signing: text versions, personal links, signature state and reminder slots. */
 export function signingRepository(db: Db) {
   return {
     latestVersion(appealId: number): AppealVersion | undefined {
-      return db.select().from(appealVersions).where(eq(appealVersions.appealId, appealId)).orderBy(desc(appealVersions.number)).limit(1).get();
+      return statements(db).latestVersion.get({ appealId });
     },
     version(id: number): AppealVersion | undefined {
-      return db.select().from(appealVersions).where(eq(appealVersions.id, id)).get();
+      return statements(db).version.get({ id });
     },
     insertVersion(values: Omit<AppealVersion, 'id'>): AppealVersion {
       return db.insert(appealVersions).values(values).returning().get();
@@ -26,14 +41,7 @@ export function signingRepository(db: Db) {
       return db.insert(signingLinks).values(values).returning().get();
     },
     findLink(tokenHash: string): LinkContext | undefined {
-      return db
-        .select({ link: signingLinks, signatory: signatories, organisation: organisations, appeal: appeals })
-        .from(signingLinks)
-        .innerJoin(signatories, eq(signatories.id, signingLinks.signatoryId))
-        .innerJoin(organisations, eq(organisations.id, signatories.organisationId))
-        .innerJoin(appeals, eq(appeals.id, signatories.appealId))
-        .where(eq(signingLinks.tokenHash, tokenHash))
-        .get();
+      return statements(db).findLink.get({ tokenHash });
     },
     findSignatoryContext(signatoryId: number): Omit<LinkContext, 'link'> | undefined {
       return db
