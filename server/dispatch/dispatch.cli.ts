@@ -6,7 +6,7 @@ import type { CliCommand, CliContext } from '../cli/cli-context.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import type { Db } from '../db/client.ts';
 import { formatDateTime } from '../shared/dates.ts';
-import { letterSubject, signingOrganisations } from './dispatch.mails.ts';
+import { letterSubject, signingOrganisations } from './letter-subject.ts';
 import { deliveriesInStates, dispatchStatus, planDispatch, startDispatch } from './dispatch.service.ts';
 import type { DispatchStatus } from './dispatch.service.ts';
 

@@ -26,10 +26,9 @@ import {
   APPEAL_LETTER_KIND,
   MAX_MESSAGE_BYTES,
   buildLetterMail,
-  forwardingGroup,
   renderDeliveryLetter,
-  signingOrganisations,
 } from './dispatch.mails.ts';
+import { forwardingGroup, signingOrganisations } from './letter-subject.ts';
 import type { AppealLetterPayload } from './dispatch.mails.ts';
 import { dispatchRepository } from './dispatch.repository.ts';
 import type { DeliveryWithOutbox } from './dispatch.repository.ts';
