@@ -12,8 +12,9 @@ type Options = { clock: Clock; baseUrl: string; secureCookies: boolean };
 type Draft = { page: string; values: Record<string, string>; expiresAt: number };
 
 const DRAFT_MINUTES = 30;
-const MAX_DRAFTS = 500;
-const MAX_DRAFT_CHARS = 500_000;
+// At most about 100 × 200,000 characters in memory.
+const MAX_DRAFTS = 100;
+const MAX_DRAFT_CHARS = 200_000;
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 declare module 'fastify' {

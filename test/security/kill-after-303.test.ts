@@ -129,5 +129,5 @@ describe('acknowledged writes survive kill -9', () => {
     expect303(await submitForm(browser, `/appeals/${appeal!.slug}/delete`, `/appeals/${appeal!.slug}/delete`, { confirm: 'on' }));
     await killAndRestart(port);
     expect(read('select id from appeals where slug = ?', appeal!.slug)).toBeUndefined();
-  });
+  }, 90_000); // nine kills and restarts of the compiled server: about 20 s on a quiet machine
 });
