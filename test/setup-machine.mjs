@@ -9,6 +9,8 @@ const needs = [
   { pkg: 'chromium', present: () => existsSync(chromium) },
   { pkg: 'poppler-utils', present: () => onPath('pdftotext') && onPath('pdffonts') },
   { pkg: 'qpdf', present: () => onPath('qpdf') },
+  // Test certificates for the seal, and a real timestamp server (`openssl ts`, test/helpers/tsa.ts).
+  { pkg: 'openssl', present: () => onPath('openssl') },
   // The mailbox tests run a real IMAP server (test/helpers/imap-server.ts).
   { pkg: 'dovecot-imapd', present: () => existsSync('/usr/sbin/dovecot') && existsSync('/usr/lib/dovecot/imap') },
 ];
