@@ -1850,4 +1850,7 @@ export const de = {
   'journey.tableRegion': 'Tabelle: {name}',
   'journey.importCounts': 'Zusammenfassung der Vorschau',
   'session.draftRestored': 'Ihre Eingaben von vorhin stehen wieder im Formular. Sie sind noch nicht gespeichert – bitte prüfen Sie sie und speichern Sie.',
+  // --- journey2 (issue 16: progress pages without meta refresh, the whole signing journey) ---
+  'autoRefresh.reload': 'Seite aktualisieren',
+  'autoRefresh.switch': 'Automatisch aktualisieren (alle {seconds} Sekunden)',
 } as const;

@@ -59,16 +59,25 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
     if (shots) await target.screenshot({ path: `${shots}/${type}-390.png`, fullPage: true });
     await target.setViewportSize({ width: 1280, height: 900 });
   }
-  /** Opens a page; a page that refreshes itself (meta refresh) may abort the first try. */
+  /** Opens a page; a page that reloads itself (auto-refresh.js) may abort the first try. */
   const visit = async (path: string) => {
     await page.goto(`${base}${path}`).catch(async () => page.goto(`${base}${path}`));
   };
   /**
-   * Pages that wait for background work reload themselves (meta refresh, no script – the
-   * app's design for progress pages); the walk checks them once the work is done.
+   * Pages that wait for background work carry a marker (no meta refresh: the user could not
+   * stop it); auto-refresh.js reloads them while its switch is on. When the walk catches such a
+   * page it switches the reload off, as a user may (remembered for the tab), checks the page
+   * as it is, and reloads by hand until the work is done.
    */
+  const waiting = () => page.locator('meta[name="mz-refresh"]').count().then((count) => count > 0);
+  const checkWaiting = async (type: string) => {
+    if (!(await waiting())) return;
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+    await page.getByLabel(/Automatisch aktualisieren/).uncheck();
+    await check(page, type);
+  };
   const settled = async () => {
-    for (let attempt = 0; attempt < 100 && (await page.locator('meta[http-equiv="refresh"]').count()) > 0; attempt += 1) {
+    for (let attempt = 0; attempt < 100 && (await waiting()); attempt += 1) {
       await page.waitForTimeout(300);
       await page.reload().catch(() => undefined);
     }
@@ -236,9 +245,11 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
 
   // The letters, a test mail, sending.
   await visit(`${appealPath}/letters`);
+  await checkWaiting('letters-checking');
   await settled();
   await check(page, 'letters');
   await visit(`${appealPath}/dispatch`);
+  await checkWaiting('dispatch-sample-waiting');
   await settled();
   await check(page, 'dispatch-confirm');
   await submit(`${appealPath}/dispatch/test`);
@@ -248,6 +259,15 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await visit(`${appealPath}/dispatch`);
   await submit(`${appealPath}/dispatch`);
   await page.waitForURL(`${base}${appealPath}/dispatch`);
+  // The progress while sending: the switch is still off (remembered); switched on, the page
+  // reloads itself until the dispatch is finished.
+  if (await waiting()) {
+    expect(await page.getByLabel(/Automatisch aktualisieren/).isChecked()).toBe(false);
+    await check(page, 'dispatch-progress');
+    await page.getByLabel(/Automatisch aktualisieren/).check();
+  } else {
+    findings.push('dispatch-progress: the page did not wait for the queued letters');
+  }
   await worker.runOnce();
   await page.waitForSelector('[data-testid="finished"]', { timeout: 15_000 });
   await check(page, 'dispatch-log');
