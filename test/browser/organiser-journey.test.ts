@@ -1,10 +1,12 @@
 // Issue 16 "Done when": the organiser's whole way, as a newcomer walks it in Chromium – the
-// first account, an appeal, its text, two organisations, signing through the /s/ links (typed
-// without JavaScript, drawn with it), finalising, an address list imported and attached, the
-// letters, a test mail, sending, the dispatch log, /v/ of a sent letter, the replies inbox and
-// the public page. Every page type passes axe-core at 1280 px and at 390 px, and at 390 px the
+// first account, an appeal, its text, four organisations, signing through the /s/ links (typed
+// without JavaScript, drawn with it, an uploaded image, and one declines), finalising, an address
+// list imported (deleting asks first: confirm page, cancel) and attached, the letters (also while
+// they are worked on), a test mail, sending (also the progress), the dispatch log, /v/ of a sent
+// letter, the replies inbox and the public page. Every page type passes axe-core at 1280 px and at 390 px, and at 390 px the
 // page never scrolls sideways. Screenshots of both widths land in SCREENSHOT_DIR when set.
 import { createServer } from 'node:net';
+import sharp from 'sharp';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sessions } from '../../server/organisers/organisers.table.ts';
@@ -131,10 +133,12 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   expect(new URL(page.url()).pathname).toBe(`${appealPath}/edit`);
   expect(await page.locator('[name="body"]').inputValue()).toBe(typed);
 
-  // Two organisations.
+  // Four organisations.
   for (const [name, person, email] of [
     ['AWO Kreisverband Kleve e.V.', 'Erika Muster', 'erika@awo.example'],
     ['Diakonie im Kirchenkreis Kleve e.V.', 'Jana Dvořák', 'jana@diakonie.example'],
+    ['Caritasverband Kleve e.V.', 'Paul Sommer', 'paul@caritas.example'],
+    ['DGB Kreisverband Kleve', 'Mehmet Yılmaz', 'mehmet@dgb.example'],
   ] as const) {
     await visit(`${appealPath}/signatories/new`);
     await check(page, 'organisation-form');
@@ -156,7 +160,9 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await worker.runOnce();
   const awoLink = linkIn('erika@awo.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
   const diakonieLink = linkIn('jana@diakonie.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
-  expect(awoLink && diakonieLink).toBeTruthy();
+  const caritasLink = linkIn('paul@caritas.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
+  const dgbLink = linkIn('mehmet@dgb.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
+  expect(awoLink && diakonieLink && caritasLink && dgbLink).toBeTruthy();
 
   // AWO signs with the typed name, without JavaScript: "zeichnen" is not offered there.
   const plain = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false, bypassCSP: true });
@@ -203,7 +209,39 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await drawing.getByRole('button', { name: 'Verbindlich unterzeichnen' }).click();
   await expect.poll(() => drawing.locator('main').innerText()).toContain('Sie haben unterzeichnet');
   await check(drawing, 'signing-link-signed');
+
+  // Caritas uploads a picture of its signature (a PNG as a scanner would give it).
+  const scan = await sharp(Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><rect width="600" height="200" fill="#fff"/>' +
+      '<path d="M30 150 C 90 20, 150 190, 210 90 S 330 40, 390 130 S 520 60, 570 100" fill="none" stroke="#123" stroke-width="7"/></svg>',
+  )).png().toBuffer();
+  const uploading = await signer.newPage();
+  await uploading.goto(`${base}${caritasLink}`);
+  await uploading.getByRole('radio', { name: 'Als Bild hochladen' }).check();
+  await uploading.setInputFiles('[name="signatureImage"]', { name: 'unterschrift.png', mimeType: 'image/png', buffer: scan });
+  await uploading.getByLabel(/Ich bin berechtigt, für Caritasverband Kleve e\.V\. zu unterzeichnen/).check();
+  await check(uploading, 'signing-link-image');
+  await uploading.getByRole('button', { name: 'Verbindlich unterzeichnen' }).click();
+  await expect.poll(() => uploading.locator('main').innerText()).toContain('Sie haben unterzeichnet');
+  await check(uploading, 'signing-link-signed-image');
+
+  // The DGB declines, with a reason.
+  const declining = await signer.newPage();
+  await declining.goto(`${base}${dgbLink}`);
+  await declining.getByLabel(/Grund/).fill('Der Vorstand hat sich anders entschieden.');
+  await check(declining, 'signing-link-decline');
+  await declining.getByRole('button', { name: 'Ablehnen', exact: true }).click();
+  await expect.poll(() => declining.locator('main').innerText()).toContain('Sie haben abgelehnt.');
+  await check(declining, 'signing-link-declined');
   await signer.close();
+
+  // The dashboard shows each answer: three signed, the DGB declined with its reason.
+  await visit(`${appealPath}/signing`);
+  await check(page, 'signing-dashboard-answers');
+  const dgbRow = page.locator('tr', { hasText: 'DGB Kreisverband Kleve' });
+  expect(await dgbRow.innerText()).toContain('abgelehnt');
+  expect(await dgbRow.innerText()).toContain('Der Vorstand hat sich anders entschieden.');
+  expect(await page.locator('tr', { hasText: 'Caritasverband Kleve e.V.' }).innerText()).toContain('unterzeichnet');
 
   // Finalise.
   await visit(`${appealPath}/finalise`);
@@ -236,6 +274,18 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await page.locator('form.import-confirm button[type="submit"]').click();
   await page.waitForURL(`${base}${listPath}`);
   await check(page, 'list');
+  // Deleting asks first, on a page of its own; "Abbrechen" leaves everything as it was.
+  await Promise.all([page.waitForNavigation(), page.locator(`a.link-danger[href^="${listPath}/addressees/"]`).first().click()]);
+  expect(new URL(page.url()).pathname).toMatch(/\/addressees\/\d+\/delete$/);
+  await check(page, 'addressee-delete-confirm');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Abbrechen' }).click()]);
+  expect(new URL(page.url()).pathname).toBe(listPath);
+  expect(await page.locator('main').innerText()).toContain('Gebing');
+  expect(await page.locator('main').innerText()).toContain('Kellermann');
+  await Promise.all([page.waitForNavigation(), page.locator(`a.link-danger[href="${listPath}/delete"]`).click()]);
+  await check(page, 'list-delete-confirm');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Abbrechen' }).click()]);
+  expect(new URL(page.url()).pathname).toBe(listPath);
   await visit(`/lists`);
   await check(page, 'lists');
   await visit(`${appealPath}/addressees`);
