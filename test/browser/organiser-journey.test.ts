@@ -14,6 +14,7 @@ import { buildTestApp } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { axeViolations } from '../helpers/axe.ts';
 import { makeMailWorker } from '../helpers/mail.ts';
+import { poppler } from '../helpers/pdf.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 
 const shots = process.env.SCREENSHOT_DIR;
@@ -242,6 +243,14 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   expect(await dgbRow.innerText()).toContain('abgelehnt');
   expect(await dgbRow.innerText()).toContain('Der Vorstand hat sich anders entschieden.');
   expect(await page.locator('tr', { hasText: 'Caritasverband Kleve e.V.' }).innerText()).toContain('unterzeichnet');
+  // The draft letter names the DGB as "abgelehnt", so that no organisation disappears silently.
+  const draft = await page.request.get(`${base}${appealPath}/letters/master.pdf`);
+  expect(draft.headers()['content-type']).toBe('application/pdf');
+  const draftText = poppler('pdftotext', await draft.body()).replace(/\s+/g, ' ');
+  // (The signature block is set in columns, so the text comes out column by column: one
+  // "abgelehnt", for the one organisation that declined.)
+  expect(draftText).toContain('Mehmet Yılmaz DGB Kreisverband Kleve');
+  expect(draftText.match(/abgelehnt/g)).toHaveLength(1);
 
   // Finalise.
   await visit(`${appealPath}/finalise`);
