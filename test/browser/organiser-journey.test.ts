@@ -115,6 +115,11 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   const appealPath = new URL(page.url()).pathname;
   const slug = appealPath.split('/').pop()!;
   await check(page, 'appeal-overview');
+  // Deleting the draft asks first; "Abbrechen" goes back to it.
+  await Promise.all([page.waitForNavigation(), page.locator(`a[href="${appealPath}/delete"]`).click()]);
+  await check(page, 'appeal-delete-confirm');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Abbrechen' }).click()]);
+  expect(new URL(page.url()).pathname).toBe(appealPath);
   await visit(`${appealPath}/edit`);
   await check(page, 'appeal-edit');
   // The session runs out while the text is being written: after logging in again the text is
