@@ -143,7 +143,7 @@ const lettersPage10k: BenchCase = {
       const first = await timed();
       const checkStarted = performance.now();
       let ready = first;
-      while (ready.text.includes('http-equiv="refresh"')) {
+      while (ready.text.includes('<meta name="mz-refresh"')) {
         await new Promise((resolve) => setTimeout(resolve, 100));
         ready = await timed();
       }

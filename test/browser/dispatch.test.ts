@@ -7,7 +7,7 @@ import { SmtpSink } from '../helpers/smtp-sink.ts';
 
 const shots = process.env.SCREENSHOT_DIR;
 
-it('an organiser checks the sample, sends, and follows the progress page that refreshes itself without script', async () => {
+it('an organiser checks the sample, sends, and follows the progress page that reloads itself (a switch the user controls, a plain link without script)', async () => {
   const sink = await SmtpSink.start();
   const test = await buildTestApp({ clock: () => new Date(), env: { SMTP_URL: sink.url(), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>' } });
   const { organiser, password } = await makeOrganiser(test.db, { email: 'andrea@buendnis.example' });
@@ -50,10 +50,14 @@ it('an organiser checks the sample, sends, and follows the progress page that re
 
   await page.getByRole('button', { name: 'Jetzt versenden' }).click();
   await page.waitForURL(`${url}/appeals/${appeal.slug}/dispatch`);
-  expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(1);
+  // No meta refresh (WCAG 2.2.1): a marker, a plain link, and the switch auto-refresh.js shows, on by default.
+  expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+  expect(await page.locator('meta[name="mz-refresh"]').count()).toBe(1);
+  expect(await page.getByRole('link', { name: 'Seite aktualisieren' }).isVisible()).toBe(true);
+  expect(await page.getByLabel(/Automatisch aktualisieren/).isChecked()).toBe(true);
   if (shots) await page.screenshot({ path: `${shots}/dispatch-running.png`, fullPage: true });
   await worker.runOnce();
-  // The page reloads itself (meta refresh) and shows the finished dispatch.
+  // The page reloads itself (auto-refresh.js) and shows the finished dispatch.
   await page.waitForSelector('[data-testid="finished"]', { timeout: 10_000 });
   expect(await page.locator('tr[data-state="sent"]').count()).toBe(2);
   if (shots) await page.screenshot({ path: `${shots}/dispatch-done.png`, fullPage: true });

@@ -47,8 +47,14 @@ it('on a phone, an organiser turns the Kreistag into an address list and fills a
     };
     if (shots) await page.screenshot({ path: `${shots}/oparl-choose.png`, fullPage: true });
     await page.getByRole('button', { name: 'Mitglieder lesen und Vorschau zeigen' }).click();
-    // The waiting page reloads itself (meta refresh) until the preview is there.
-    await page.waitForSelector('form.import-confirm', { timeout: 20_000 });
+    // Without script the waiting page offers „Seite aktualisieren“ (no meta refresh, which the
+    // user could not stop); followed until the preview is there.
+    for (let attempt = 0; attempt < 100 && (await page.locator('form.import-confirm').count()) === 0; attempt += 1) {
+      expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+      await page.waitForTimeout(200);
+      await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Seite aktualisieren' }).click()]);
+    }
+    await page.waitForSelector('form.import-confirm', { timeout: 1_000 });
     expect(await page.locator('[data-count="add"]').innerText()).toBe('60');
     if (shots) await page.screenshot({ path: `${shots}/oparl-preview.png`, fullPage: true });
     const previewUrl = page.url();

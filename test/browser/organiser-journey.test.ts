@@ -1,10 +1,12 @@
 // Issue 16 "Done when": the organiser's whole way, as a newcomer walks it in Chromium – the
-// first account, an appeal, its text, two organisations, signing through the /s/ links (typed
-// without JavaScript, drawn with it), finalising, an address list imported and attached, the
-// letters, a test mail, sending, the dispatch log, /v/ of a sent letter, the replies inbox and
-// the public page. Every page type passes axe-core at 1280 px and at 390 px, and at 390 px the
+// first account, an appeal, its text, four organisations, signing through the /s/ links (typed
+// without JavaScript, drawn with it, an uploaded image, and one declines), finalising, an address
+// list imported (deleting asks first: confirm page, cancel) and attached, the letters (also while
+// they are worked on), a test mail, sending (also the progress), the dispatch log, /v/ of a sent
+// letter, the replies inbox and the public page. Every page type passes axe-core at 1280 px and at 390 px, and at 390 px the
 // page never scrolls sideways. Screenshots of both widths land in SCREENSHOT_DIR when set.
 import { createServer } from 'node:net';
+import sharp from 'sharp';
 import { expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sessions } from '../../server/organisers/organisers.table.ts';
@@ -12,6 +14,7 @@ import { buildTestApp } from '../helpers/app.ts';
 import { launchChromium } from '../helpers/browser.ts';
 import { axeViolations } from '../helpers/axe.ts';
 import { makeMailWorker } from '../helpers/mail.ts';
+import { poppler } from '../helpers/pdf.ts';
 import { SmtpSink } from '../helpers/smtp-sink.ts';
 
 const shots = process.env.SCREENSHOT_DIR;
@@ -59,16 +62,25 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
     if (shots) await target.screenshot({ path: `${shots}/${type}-390.png`, fullPage: true });
     await target.setViewportSize({ width: 1280, height: 900 });
   }
-  /** Opens a page; a page that refreshes itself (meta refresh) may abort the first try. */
+  /** Opens a page; a page that reloads itself (auto-refresh.js) may abort the first try. */
   const visit = async (path: string) => {
     await page.goto(`${base}${path}`).catch(async () => page.goto(`${base}${path}`));
   };
   /**
-   * Pages that wait for background work reload themselves (meta refresh, no script – the
-   * app's design for progress pages); the walk checks them once the work is done.
+   * Pages that wait for background work carry a marker (no meta refresh: the user could not
+   * stop it); auto-refresh.js reloads them while its switch is on. When the walk catches such a
+   * page it switches the reload off, as a user may (remembered for the tab), checks the page
+   * as it is, and reloads by hand until the work is done.
    */
+  const waiting = () => page.locator('meta[name="mz-refresh"]').count().then((count) => count > 0);
+  const checkWaiting = async (type: string) => {
+    if (!(await waiting())) return;
+    expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
+    await page.getByLabel(/Automatisch aktualisieren/).uncheck();
+    await check(page, type);
+  };
   const settled = async () => {
-    for (let attempt = 0; attempt < 100 && (await page.locator('meta[http-equiv="refresh"]').count()) > 0; attempt += 1) {
+    for (let attempt = 0; attempt < 100 && (await waiting()); attempt += 1) {
       await page.waitForTimeout(300);
       await page.reload().catch(() => undefined);
     }
@@ -103,6 +115,11 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   const appealPath = new URL(page.url()).pathname;
   const slug = appealPath.split('/').pop()!;
   await check(page, 'appeal-overview');
+  // Deleting the draft asks first; "Abbrechen" goes back to it.
+  await Promise.all([page.waitForNavigation(), page.locator(`a[href="${appealPath}/delete"]`).click()]);
+  await check(page, 'appeal-delete-confirm');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Abbrechen' }).click()]);
+  expect(new URL(page.url()).pathname).toBe(appealPath);
   await visit(`${appealPath}/edit`);
   await check(page, 'appeal-edit');
   // The session runs out while the text is being written: after logging in again the text is
@@ -122,10 +139,12 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   expect(new URL(page.url()).pathname).toBe(`${appealPath}/edit`);
   expect(await page.locator('[name="body"]').inputValue()).toBe(typed);
 
-  // Two organisations.
+  // Four organisations.
   for (const [name, person, email] of [
     ['AWO Kreisverband Kleve e.V.', 'Erika Muster', 'erika@awo.example'],
     ['Diakonie im Kirchenkreis Kleve e.V.', 'Jana Dvořák', 'jana@diakonie.example'],
+    ['Caritasverband Kleve e.V.', 'Paul Sommer', 'paul@caritas.example'],
+    ['DGB Kreisverband Kleve', 'Mehmet Yılmaz', 'mehmet@dgb.example'],
   ] as const) {
     await visit(`${appealPath}/signatories/new`);
     await check(page, 'organisation-form');
@@ -147,7 +166,9 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await worker.runOnce();
   const awoLink = linkIn('erika@awo.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
   const diakonieLink = linkIn('jana@diakonie.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
-  expect(awoLink && diakonieLink).toBeTruthy();
+  const caritasLink = linkIn('paul@caritas.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
+  const dgbLink = linkIn('mehmet@dgb.example', /\/s\/[A-Za-z0-9_-]{43}/)!;
+  expect(awoLink && diakonieLink && caritasLink && dgbLink).toBeTruthy();
 
   // AWO signs with the typed name, without JavaScript: "zeichnen" is not offered there.
   const plain = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false, bypassCSP: true });
@@ -194,7 +215,47 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await drawing.getByRole('button', { name: 'Verbindlich unterzeichnen' }).click();
   await expect.poll(() => drawing.locator('main').innerText()).toContain('Sie haben unterzeichnet');
   await check(drawing, 'signing-link-signed');
+
+  // Caritas uploads a picture of its signature (a PNG as a scanner would give it).
+  const scan = await sharp(Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="600" height="200"><rect width="600" height="200" fill="#fff"/>' +
+      '<path d="M30 150 C 90 20, 150 190, 210 90 S 330 40, 390 130 S 520 60, 570 100" fill="none" stroke="#123" stroke-width="7"/></svg>',
+  )).png().toBuffer();
+  const uploading = await signer.newPage();
+  await uploading.goto(`${base}${caritasLink}`);
+  await uploading.getByRole('radio', { name: 'Als Bild hochladen' }).check();
+  await uploading.setInputFiles('[name="signatureImage"]', { name: 'unterschrift.png', mimeType: 'image/png', buffer: scan });
+  await uploading.getByLabel(/Ich bin berechtigt, für Caritasverband Kleve e\.V\. zu unterzeichnen/).check();
+  await check(uploading, 'signing-link-image');
+  await uploading.getByRole('button', { name: 'Verbindlich unterzeichnen' }).click();
+  await expect.poll(() => uploading.locator('main').innerText()).toContain('Sie haben unterzeichnet');
+  await check(uploading, 'signing-link-signed-image');
+
+  // The DGB declines, with a reason.
+  const declining = await signer.newPage();
+  await declining.goto(`${base}${dgbLink}`);
+  await declining.getByLabel(/Grund/).fill('Der Vorstand hat sich anders entschieden.');
+  await check(declining, 'signing-link-decline');
+  await declining.getByRole('button', { name: 'Ablehnen', exact: true }).click();
+  await expect.poll(() => declining.locator('main').innerText()).toContain('Sie haben abgelehnt.');
+  await check(declining, 'signing-link-declined');
   await signer.close();
+
+  // The dashboard shows each answer: three signed, the DGB declined with its reason.
+  await visit(`${appealPath}/signing`);
+  await check(page, 'signing-dashboard-answers');
+  const dgbRow = page.locator('tr', { hasText: 'DGB Kreisverband Kleve' });
+  expect(await dgbRow.innerText()).toContain('abgelehnt');
+  expect(await dgbRow.innerText()).toContain('Der Vorstand hat sich anders entschieden.');
+  expect(await page.locator('tr', { hasText: 'Caritasverband Kleve e.V.' }).innerText()).toContain('unterzeichnet');
+  // The draft letter names the DGB as "abgelehnt", so that no organisation disappears silently.
+  const draft = await page.request.get(`${base}${appealPath}/letters/master.pdf`);
+  expect(draft.headers()['content-type']).toBe('application/pdf');
+  const draftText = poppler('pdftotext', await draft.body()).replace(/\s+/g, ' ');
+  // (The signature block is set in columns, so the text comes out column by column: one
+  // "abgelehnt", for the one organisation that declined.)
+  expect(draftText).toContain('Mehmet Yılmaz DGB Kreisverband Kleve');
+  expect(draftText.match(/abgelehnt/g)).toHaveLength(1);
 
   // Finalise.
   await visit(`${appealPath}/finalise`);
@@ -227,6 +288,18 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await page.locator('form.import-confirm button[type="submit"]').click();
   await page.waitForURL(`${base}${listPath}`);
   await check(page, 'list');
+  // Deleting asks first, on a page of its own; "Abbrechen" leaves everything as it was.
+  await Promise.all([page.waitForNavigation(), page.locator(`a.link-danger[href^="${listPath}/addressees/"]`).first().click()]);
+  expect(new URL(page.url()).pathname).toMatch(/\/addressees\/\d+\/delete$/);
+  await check(page, 'addressee-delete-confirm');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Abbrechen' }).click()]);
+  expect(new URL(page.url()).pathname).toBe(listPath);
+  expect(await page.locator('main').innerText()).toContain('Gebing');
+  expect(await page.locator('main').innerText()).toContain('Kellermann');
+  await Promise.all([page.waitForNavigation(), page.locator(`a.link-danger[href="${listPath}/delete"]`).click()]);
+  await check(page, 'list-delete-confirm');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Abbrechen' }).click()]);
+  expect(new URL(page.url()).pathname).toBe(listPath);
   await visit(`/lists`);
   await check(page, 'lists');
   await visit(`${appealPath}/addressees`);
@@ -236,9 +309,11 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
 
   // The letters, a test mail, sending.
   await visit(`${appealPath}/letters`);
+  await checkWaiting('letters-checking');
   await settled();
   await check(page, 'letters');
   await visit(`${appealPath}/dispatch`);
+  await checkWaiting('dispatch-sample-waiting');
   await settled();
   await check(page, 'dispatch-confirm');
   await submit(`${appealPath}/dispatch/test`);
@@ -248,6 +323,15 @@ it('a newcomer goes from an empty install to letters sent and answered, on deskt
   await visit(`${appealPath}/dispatch`);
   await submit(`${appealPath}/dispatch`);
   await page.waitForURL(`${base}${appealPath}/dispatch`);
+  // The progress while sending: the switch is still off (remembered); switched on, the page
+  // reloads itself until the dispatch is finished.
+  if (await waiting()) {
+    expect(await page.getByLabel(/Automatisch aktualisieren/).isChecked()).toBe(false);
+    await check(page, 'dispatch-progress');
+    await page.getByLabel(/Automatisch aktualisieren/).check();
+  } else {
+    findings.push('dispatch-progress: the page did not wait for the queued letters');
+  }
   await worker.runOnce();
   await page.waitForSelector('[data-testid="finished"]', { timeout: 15_000 });
   await check(page, 'dispatch-log');

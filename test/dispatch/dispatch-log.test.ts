@@ -46,7 +46,7 @@ describe('dispatch log, paged', () => {
 
     // While the letters wait: the first page reloads itself and stays well under 100 KB.
     const waiting = await s.agent.get(s.page).expect(200);
-    expect(waiting.text).toContain('http-equiv="refresh"');
+    expect(waiting.text).toContain('<meta name="mz-refresh"');
     expect(Buffer.byteLength(waiting.text)).toBeLessThan(100 * 1024);
     let $ = parseHtml(waiting.text);
     expect($('tr[data-delivery-id]')).toHaveLength(100);

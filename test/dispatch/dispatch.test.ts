@@ -128,7 +128,13 @@ describe('dispatch: confirmation, sending, log', () => {
     expect(s.sink.received).toHaveLength(0); // the request only queued
 
     const running = await s.agent.get(s.page).expect(200);
-    expect(parseHtml(running.text)('meta[http-equiv="refresh"]').attr('content')).toBe('3');
+    // No meta refresh (the user could not stop it, WCAG 2.2.1): a marker for auto-refresh.js, a switch, and a plain link.
+    const $running = parseHtml(running.text);
+    expect($running('meta[http-equiv="refresh"]').length).toBe(0);
+    expect($running('meta[name="mz-refresh"]').attr('content')).toBe('3');
+    expect($running('script[src="/static/js/auto-refresh.js"]').length).toBe(1);
+    expect($running('[data-testid="auto-refresh"] a').text()).toBe('Seite aktualisieren');
+    expect($running('[data-auto-refresh] label').text()).toBe('Automatisch aktualisieren (alle 3 Sekunden)');
     expect(running.text).not.toMatch(/<script(?![^>]*\bsrc=)/);
 
     await s.worker.runOnce();
@@ -180,7 +186,8 @@ describe('dispatch: confirmation, sending, log', () => {
     // The log: state, attempts, time, Message-ID, hash and code per addressee; no refresh any more.
     const done = await s.agent.get(s.page).expect(200);
     const $ = parseHtml(done.text);
-    expect($('meta[http-equiv="refresh"]').length).toBe(0);
+    expect($('meta[name="mz-refresh"]').length).toBe(0);
+    expect($('script[src="/static/js/auto-refresh.js"]').length).toBe(0);
     expect($('[data-testid="finished"]').length).toBe(1);
     const row = $(`tr[data-delivery-id="${delivery.id}"]`);
     expect(row.attr('data-state')).toBe('sent');
@@ -291,7 +298,7 @@ describe('dispatch: bad input and faults', () => {
     let $ = parseHtml((await s.agent.get(s.page).expect(200)).text);
     expect($('tr[data-delivery-id]').attr('data-state')).toBe('retrying');
     expect($('tr[data-delivery-id]').text()).toContain('451');
-    expect($('meta[http-equiv="refresh"]').length).toBe(1);
+    expect($('meta[name="mz-refresh"]').length).toBe(1);
     s.time.advance(1000);
     await s.worker.runOnce();
     s.time.advance(1000);
