@@ -94,10 +94,23 @@ export async function build({ quiet = false } = {}) {
   await esbuild().build({
     entryPoints: entries,
     outdir: temporary,
-    entryNames: '[name]',
     chunkNames: 'chunk-[hash]',
-    bundle: true,
     splitting: true,
+    ...commonOptions(quiet),
+  });
+  writeFileSync(join(temporary, 'build-stamp.json'), `${JSON.stringify({ fingerprint: stamp, builtAt: new Date().toISOString(), entries: names })}\n`);
+  const old = `${distDir}.${process.pid}.old`;
+  if (existsSync(distDir)) renameSync(distDir, old);
+  renameSync(temporary, distDir);
+  rmSync(old, { recursive: true, force: true });
+  if (!quiet) console.log(`Built dist/ (${names.length} entries) in ${Math.round(performance.now() - started)} ms`);
+}
+
+/** What the server's build and a further entry share: ESM for Node 20, dependencies left external. */
+function commonOptions(quiet) {
+  return {
+    entryNames: '[name]',
+    bundle: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
@@ -106,13 +119,7 @@ export async function build({ quiet = false } = {}) {
     define: { MITZEICHNEN_COMPILED: 'true' },
     plugins: [sourceUrls],
     logLevel: quiet ? 'error' : 'warning',
-  });
-  writeFileSync(join(temporary, 'build-stamp.json'), `${JSON.stringify({ fingerprint: stamp, builtAt: new Date().toISOString(), entries: names })}\n`);
-  const old = `${distDir}.${process.pid}.old`;
-  if (existsSync(distDir)) renameSync(distDir, old);
-  renameSync(temporary, distDir);
-  rmSync(old, { recursive: true, force: true });
-  if (!quiet) console.log(`Built dist/ (${names.length} entries) in ${Math.round(performance.now() - started)} ms`);
+  };
 }
 
 /**
@@ -125,16 +132,7 @@ export async function buildEntry({ entry, outdir, quiet = true }) {
   await esbuild().build({
     entryPoints: [entry],
     outdir,
-    entryNames: '[name]',
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    sourcemap: 'linked',
-    define: { MITZEICHNEN_COMPILED: 'true' },
-    plugins: [sourceUrls],
-    logLevel: quiet ? 'error' : 'warning',
+    ...commonOptions(quiet),
   });
   return join(outdir, `${basename(entry).replace(/\.ts$/, '')}.js`);
 }
