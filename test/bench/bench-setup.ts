@@ -41,15 +41,3 @@ export async function demoAppealWithAddressees(dir: string, addressees: number):
   return { config, db, close: () => connection.close(), appeal: db.select().from(appeals).where(eq(appeals.id, appeal.id)).get()!, organiserEmail: seeded.organiser!.email };
 }
 
-/** Peak RSS sampled every 5 ms while `work` runs. */
-export async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-  try {
-    const value = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { value, peakMb: peak / 1024 / 1024 };
-  } finally {
-    clearInterval(timer);
-  }
-}
