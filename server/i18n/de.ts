@@ -1853,4 +1853,8 @@ export const de = {
   // --- journey2 (issue 16: progress pages without meta refresh, the whole signing journey) ---
   'autoRefresh.reload': 'Seite aktualisieren',
   'autoRefresh.switch': 'Automatisch aktualisieren (alle {seconds} Sekunden)',
+  // --- first signatories: removing asks first ---
+  'signatories.removeTitle': 'Organisation entfernen',
+  'signatories.removeQuestion': '{name} aus den Erstunterzeichnern entfernen? Ihre Angaben, ihr Logo und eine gegebene Unterschrift werden gelöscht; das lässt sich nicht rückgängig machen.',
+  'signatories.removeSubmit': 'Ja, entfernen',
 } as const;

@@ -115,6 +115,18 @@ const signatoriesRoutes: FastifyPluginAsync<Options> = async (app, { db, clock, 
     return reply.redirect(`/appeals/${request.appeal.slug}/signatories#signatory-${signatoryId(request)}`, 303);
   });
 
+  // Removing asks first, on a page of its own (works without JavaScript).
+  app.get('/appeals/:slug/signatories/:id/delete', { schema: signatorySchema, config: { appealRole: 'editor' } }, async (request, reply) => {
+    if (!mayEditSignatoryList(request.appeal)) return reply.flash('signatories.locked').redirect(`/appeals/${request.appeal.slug}/signatories`, 303);
+    const existing = findSignatory({ db, appeal: request.appeal, signatoryId: signatoryId(request) });
+    return reply.viewAsync('signatories/confirm-remove', {
+      title: t('signatories.removeTitle'),
+      question: t('signatories.removeQuestion', { name: existing.organisation.name }),
+      action: `/appeals/${request.appeal.slug}/signatories/${existing.signatory.id}/delete`,
+      cancel: `/appeals/${request.appeal.slug}/signatories#signatory-${existing.signatory.id}`,
+    });
+  });
+
   app.post('/appeals/:slug/signatories/:id/delete', { schema: signatorySchema, config: { appealRole: 'editor' } }, async (request, reply) => {
     if (!mayEditSignatoryList(request.appeal)) return reply.flash('signatories.locked').redirect(`/appeals/${request.appeal.slug}/signatories`, 303);
     const removed = removeSignatory({ db, fileStore, appeal: request.appeal, signatoryId: signatoryId(request) });

@@ -121,7 +121,15 @@ describe('member organisations and first signatories', () => {
     await browser.post(`/appeals/${appeal.slug}/signatories/${second.signatory.id}/move`).type('form').send({ _csrf: token, direction: 'up' }).expect(303);
     expect(await names()).toEqual(['Diakonisches Werk Kleve e.V.', 'Caritasverband Kleve e.V.']);
 
-    await browser.post(`/appeals/${appeal.slug}/signatories/${first.signatory.id}/delete`).type('form').send({ _csrf: token }).expect(303);
+    // "Entfernen" leads to a page that asks first; cancelling keeps the organisation.
+    const listed = parseHtml((await browser.get(`/appeals/${appeal.slug}/signatories`)).text);
+    const removeLink = listed(`a[href="/appeals/${appeal.slug}/signatories/${first.signatory.id}/delete"]`);
+    expect(removeLink.text()).toContain('Entfernen');
+    const question = await browser.get(removeLink.attr('href')!).expect(200);
+    expect(pageText(question.text)).toContain('Caritasverband Kleve e.V. aus den Erstunterzeichnern entfernen?');
+    expect(parseHtml(question.text)('a.button--secondary').attr('href')).toBe(`/appeals/${appeal.slug}/signatories#signatory-${first.signatory.id}`);
+    expect(await names()).toEqual(['Diakonisches Werk Kleve e.V.', 'Caritasverband Kleve e.V.']);
+    await browser.post(`/appeals/${appeal.slug}/signatories/${first.signatory.id}/delete`).type('form').send({ _csrf: csrfToken(question.text) }).expect(303);
     expect(await names()).toEqual(['Diakonisches Werk Kleve e.V.']);
   });
 });
