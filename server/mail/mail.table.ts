@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -51,6 +52,9 @@ export const mailOutbox = sqliteTable(
   },
   (table) => [
     index('mail_outbox_due_idx').on(table.state, table.nextAttemptAt),
+    // The worker's claim walks this in order and stops at the first due row; with the index
+    // above it sorted every waiting row on each claim (0.6 ms a letter with 10,000 waiting).
+    index('mail_outbox_claimable_idx').on(table.nextAttemptAt, table.id).where(sql`state in ('queued', 'failed')`),
     index('mail_outbox_ref_idx').on(table.ref),
     index('mail_outbox_appeal_idx').on(table.appealId, table.id),
     index('mail_outbox_organiser_idx').on(table.organiserId, table.id),

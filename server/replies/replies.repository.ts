@@ -1,16 +1,22 @@
 import { and, asc, count, desc, eq, inArray, isNull, like, lt, max, not } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { byColumns, placeholdersFor, preparedStatements } from '../db/prepared.ts';
 import { deliveries, dispatches } from '../dispatch/dispatch.table.ts';
 import { mailOutbox } from '../mail/mail.table.ts';
 import { answerWaivers, deliveryNotices, incomingMessages, replies, replyFiles, replyLinks, replyReminders, replySettings } from './replies.table.ts';
 import type { DeliveryNotice, NewReply, Reply, ReplyFile, ReplyLink, ReplyReminder } from './replies.table.ts';
 import { forgottenMessageId, messageIdForms } from '../mailbox/message-key.ts';
 
+/** The query of every letter sent (its reply link). */
+const statements = preparedStatements((db) => ({
+  insertLink: byColumns((columns, nulls) => db.insert(replyLinks).values(placeholdersFor(columns, nulls) as unknown as typeof replyLinks.$inferInsert).returning().prepare()),
+}));
+
 /** The only queries of the replies tables (and their one writer). */
 export function repliesRepository(db: Db) {
   return {
     insertLink(values: typeof replyLinks.$inferInsert): ReplyLink {
-      return db.insert(replyLinks).values(values).returning().get();
+      return statements(db).insertLink(values).get(values as Record<string, unknown>)!;
     },
     /** A link by its hash, with the delivery it belongs to and the delivery's appeal. */
     findLink(tokenHash: string) {

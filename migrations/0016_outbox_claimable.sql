@@ -1,0 +1,1 @@
+CREATE INDEX `mail_outbox_claimable_idx` ON `mail_outbox` (`next_attempt_at`,`id`) WHERE state in ('queued', 'failed');
