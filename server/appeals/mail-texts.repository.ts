@@ -1,14 +1,24 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { preparedStatements } from '../db/prepared.ts';
 import { appealMailTexts } from './mail-texts.table.ts';
 import type { AppealMailText, MailTextKind } from './mail-texts.table.ts';
+
+/** The lookup of every letter mail (its cover text). */
+const statements = preparedStatements((db) => ({
+  find: db
+    .select()
+    .from(appealMailTexts)
+    .where(and(eq(appealMailTexts.appealId, sql.placeholder('appealId')), eq(appealMailTexts.kind, sql.placeholder('kind'))))
+    .prepare(),
+}));
 
 /** The only writer of appeal_mail_texts. */
 export function mailTextsRepository(db: Db) {
   const key = (appealId: number, kind: MailTextKind) => and(eq(appealMailTexts.appealId, appealId), eq(appealMailTexts.kind, kind));
   return {
     find(appealId: number, kind: MailTextKind): AppealMailText | undefined {
-      return db.select().from(appealMailTexts).where(key(appealId, kind)).get();
+      return statements(db).find.get({ appealId, kind });
     },
     listForAppeal(appealId: number): AppealMailText[] {
       return db.select().from(appealMailTexts).where(eq(appealMailTexts.appealId, appealId)).all();

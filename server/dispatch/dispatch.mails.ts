@@ -5,7 +5,7 @@ import { isLetterFinal } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { inGroupCommit } from '../db/commit-group.ts';
+import { BACKGROUND_GATHER_MS, inGroupCommit } from '../db/commit-group.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -77,7 +77,7 @@ export async function buildLetterMail({
   appeal: Appeal;
   organisations: string[];
   recipient: LetterRecipient;
-  letter: Pick<IssuedLetter, 'bytes' | 'code' | 'fileName'>;
+  letter: Pick<IssuedLetter, 'bytes' | 'code' | 'fileName' | 'base64Lines'>;
   /** The "Unterstützerliste", attached as a second PDF when the appeal says so. */
   supporterList?: Pick<IssuedSupporterList, 'bytes' | 'fileName'> | undefined;
   /** The "Zeichnungsnachweis", attached as a further PDF when the appeal says so. */
@@ -135,7 +135,7 @@ export async function buildLetterMail({
     text,
     ...appealSender(appeal),
     attachments: [
-      { filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf' },
+      { filename: asciiFileName(letter.fileName), content: letter.bytes, contentType: 'application/pdf', ...(letter.base64Lines ? { base64Lines: letter.base64Lines } : {}) },
       ...(supporterList ? [{ filename: asciiFileName(supporterList.fileName), content: supporterList.bytes, contentType: 'application/pdf', shared: true }] : []),
       ...(signingRecord ? [{ filename: asciiFileName(signingRecord.fileName), content: signingRecord.bytes, contentType: 'application/pdf', shared: true }] : []),
     ],
@@ -181,8 +181,8 @@ export async function renderDeliveryLetter({
   try {
     // The letter's record commits (before the mail goes out) with the writes of the moment: the
     // worker's other slots' claims and records share one fsync.
-    const commit = (record: (tx: Db) => void) => inGroupCommit(db, () => record(db));
-    const result = await issuer.issue({ personal: selectionOf(recipient) }, { ...(withinRecord ? { withinRecord: (tx: Db, letters: IssuedLetter[]) => withinRecord(tx, letters[0]!) } : {}), ...(replyUrl ? { replyUrl } : {}), commit });
+    const commit = (record: (tx: Db) => void) => inGroupCommit(db, () => record(db), { gatherMs: BACKGROUND_GATHER_MS });
+    const result = await issuer.issue({ personal: selectionOf(recipient) }, { ...(withinRecord ? { withinRecord: (tx: Db, letters: IssuedLetter[]) => withinRecord(tx, letters[0]!) } : {}), ...(replyUrl ? { replyUrl } : {}), commit, forMail: true });
     return result.personal[0]!;
   } catch (error) {
     if (error instanceof AppError && error.messageKey === 'letterPdf.unknownAddressee') throw new MailNotNeeded(t('dispatch.addresseeGone'));

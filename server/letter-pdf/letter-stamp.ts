@@ -19,7 +19,14 @@ import { loadSealer, sealPdf, sealTemplate } from './seal.ts';
 import type { SealSettings, SealTemplate } from './seal.ts';
 import { createHash } from 'node:crypto';
 
-export type RenderedLetter<R extends RenderRecipient = RenderRecipient> = { recipient: R; bytes: Uint8Array; sha256: string; warnings: string[] };
+export type RenderedLetter<R extends RenderRecipient = RenderRecipient> = {
+  recipient: R;
+  bytes: Uint8Array;
+  sha256: string;
+  warnings: string[];
+  /** The bytes as a mail body's base64 lines, when the letter goes out by mail (made in the worker). */
+  base64Lines?: Uint8Array;
+};
 
 export const footerLine = (baseUrl: string, code: string) => t('letter.footer', { code, url: verificationUrl(baseUrl, code) });
 /** The footer's second line on a sealed letter. */

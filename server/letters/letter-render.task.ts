@@ -7,6 +7,7 @@ import type { LetterModel, RenderRecipient } from '../letter-pdf/letter-model.ts
 import { prepareLetter, stampLetter } from '../letter-pdf/letter-render.ts';
 import type { BatchOptions, PreparedLetter, RenderedLetter } from '../letter-pdf/letter-render.ts';
 import { withTransfer } from '../jobs/worker-pool.ts';
+import { mimeBase64 } from '../mail/mime-base64.ts';
 import { timestampLetters } from '../letter-pdf/seal.ts';
 import { renderSupporterList } from '../letter-pdf/supporter-list.ts';
 import type { SupporterListModel } from '../letter-pdf/supporter-list.ts';
@@ -40,9 +41,10 @@ const LAYOUTS_KEPT = 4;
 /**
  * Stamps recipients on a shared layout: the one sent along (kept under `key`), else the one kept
  * under `key`; `{ missing: true }` when this worker has none, and the caller sends it.
- * With a timestamp server (SEAL_TSA_URL) each sealed letter also gets its token here.
+ * With a timestamp server (SEAL_TSA_URL) each sealed letter also gets its token here; with
+ * `forMail` its base64 lines for the mail too, made here rather than on the event loop that sends.
  */
-export async function stamp<R extends RenderRecipient>({ key, prepared, recipients }: { key?: string; prepared?: PreparedLetter; recipients: R[] }): Promise<RenderedLetter<R>[] | { missing: true }> {
+export async function stamp<R extends RenderRecipient>({ key, prepared, recipients, forMail = false }: { key?: string; prepared?: PreparedLetter; recipients: R[]; forMail?: boolean }): Promise<RenderedLetter<R>[] | { missing: true }> {
   let layout = prepared;
   if (key !== undefined) {
     if (layout) layouts.set(key, layout);
@@ -55,8 +57,9 @@ export async function stamp<R extends RenderRecipient>({ key, prepared, recipien
   }
   if (!layout) return { missing: true };
   const shared = layout;
-  const letters = await timestampLetters(recipients.map((recipient) => stampLetter(shared, recipient)), shared.seal?.settings);
-  return withTransfer(letters, letters.map((letter) => letter.bytes));
+  const stamped = await timestampLetters(recipients.map((recipient) => stampLetter(shared, recipient)), shared.seal?.settings);
+  const letters = forMail ? stamped.map((letter) => ({ ...letter, base64Lines: mimeBase64(letter.bytes) })) : stamped;
+  return withTransfer(letters, letters.flatMap((letter) => (letter.base64Lines ? [letter.bytes, letter.base64Lines] : [letter.bytes])));
 }
 
 export async function combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }> {

@@ -19,10 +19,13 @@ export const RENDER_MEMORY_MB = 512;
 
 const TASKS = new URL('./letter-render.task.ts', import.meta.url).href;
 
+export type StampOptions = { onProgress?: ((done: number, total: number) => void) | undefined; forMail?: boolean | undefined };
+
 export type LetterRenderer = {
   /** The shared layout of a letter; the same key gives the cached layout. */
   prepare(key: string, model: LetterModel, options: BatchOptions): Promise<PreparedLetter>;
-  stamp<R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[], onProgress?: (done: number, total: number) => void): Promise<RenderedLetter<R>[]>;
+  /** Personal letters on a prepared layout; `forMail` adds each letter's base64 lines for its mail. */
+  stamp<R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[], options?: StampOptions): Promise<RenderedLetter<R>[]>;
   combine(input: CombineInput): Promise<{ bytes: Uint8Array; pageCount: number }>;
   /** The "Unterstützerliste" PDF. */
   supporterList(model: SupporterListModel, createdAt: Date): Promise<{ bytes: Uint8Array; pageCount: number }>;
@@ -60,13 +63,13 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
   const layoutIds = new WeakMap<PreparedLetter, string>();
   let nextLayoutId = 0;
   const run = <T>(name: string, input: unknown, transfer: ArrayBufferView[] = []) => pool.run<T>(TASKS, name, input, { transfer }).catch(explained);
-  const stampChunk = async <R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[]): Promise<RenderedLetter<R>[]> => {
+  const stampChunk = async <R extends RenderRecipient>(prepared: PreparedLetter, recipients: R[], forMail: boolean): Promise<RenderedLetter<R>[]> => {
     const key = layoutIds.get(prepared);
     if (key !== undefined) {
-      const letters = await run<RenderedLetter<R>[] | { missing: true }>('stamp', { key, recipients });
+      const letters = await run<RenderedLetter<R>[] | { missing: true }>('stamp', { key, recipients, forMail });
       if (Array.isArray(letters)) return letters;
     }
-    return run<RenderedLetter<R>[]>('stamp', { key, prepared, recipients });
+    return run<RenderedLetter<R>[]>('stamp', { key, prepared, recipients, forMail });
   };
   return {
     prepare(key, model, options) {
@@ -83,13 +86,13 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
       while (layouts.size > cacheSize) layouts.delete(layouts.keys().next().value!);
       return layout;
     },
-    async stamp(prepared, recipients, onProgress) {
+    async stamp(prepared, recipients, { onProgress, forMail = false } = {}) {
       let done = 0;
       const chunks: Promise<RenderedLetter<(typeof recipients)[number]>[]>[] = [];
       for (let start = 0; start < recipients.length; start += STAMP_CHUNK) {
         const chunk = recipients.slice(start, start + STAMP_CHUNK);
         chunks.push(
-          stampChunk(prepared, chunk).then((letters) => {
+          stampChunk(prepared, chunk, forMail).then((letters) => {
             done += letters.length;
             onProgress?.(done, recipients.length);
             return letters;
@@ -114,9 +117,13 @@ export function createLetterRenderer(pool: WorkerPool, { cacheSize = 16 }: { cac
 
 let shared: LetterRenderer | undefined;
 
-/** The process's letter renderer (a pool with one worker per core), created on first use. */
+/**
+ * The process's letter renderer, created on first use: one worker per core but one, which the
+ * event loop keeps (it sends, records and answers requests meanwhile). On two cores a second
+ * worker made sending no faster and cost 45–90 MB.
+ */
 export function letterRenderer(): LetterRenderer {
-  shared ??= createLetterRenderer(createWorkerPool({ threads: availableParallelism(), timeoutMs: RENDER_TIMEOUT_MS, memoryMb: RENDER_MEMORY_MB }));
+  shared ??= createLetterRenderer(createWorkerPool({ threads: Math.max(1, availableParallelism() - 1), timeoutMs: RENDER_TIMEOUT_MS, memoryMb: RENDER_MEMORY_MB }));
   return shared;
 }
 

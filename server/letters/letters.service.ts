@@ -28,6 +28,8 @@ export type IssuedLetter = {
   bytes: Uint8Array;
   fileName: string;
   warnings: string[];
+  /** The bytes as a mail body's base64 lines (IssueHooks.forMail). */
+  base64Lines?: Uint8Array | undefined;
 };
 
 export type LetterSelection = {
@@ -105,6 +107,8 @@ export type IssueHooks = {
   onProgress?: (done: number, total: number) => void;
   /** The reply link of a delivery, printed on its letter (a selection of one addressee only). */
   replyUrl?: string;
+  /** The letters go out by mail: their base64 lines are made in the PDF worker too. */
+  forMail?: boolean;
   /**
    * How the record is committed (resolves once it is on disk); by default a transaction of its
    * own. The mail worker passes the connection's group commit: a letter's record then shares one
@@ -173,11 +177,11 @@ async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedL
     const rendered = await renderer.stamp(
       batch,
       recipients.map((recipient, index) => ({ ...recipient, code: existing.get(keys[index]!)?.code ?? freshDocumentCode({ db, taken }) })),
-      hooks.onProgress,
+      { onProgress: hooks.onProgress, forMail: hooks.forMail },
     );
     const stale = rendered.flatMap((result, index) => (existing.get(keys[index]!) && existing.get(keys[index]!)!.sha256 !== result.sha256 ? [index] : []));
     if (stale.length > 0) {
-      const again = await renderer.stamp(batch, stale.map((index) => ({ ...recipients[index]!, code: freshDocumentCode({ db, taken }) })));
+      const again = await renderer.stamp(batch, stale.map((index) => ({ ...recipients[index]!, code: freshDocumentCode({ db, taken }) })), { forMail: hooks.forMail });
       stale.forEach((index, n) => (rendered[index] = again[n]!));
     }
     const rows: NewLetterDocument[] = [];
@@ -189,7 +193,7 @@ async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedL
         if (row) retired.push(row.id);
         rows.push(documentRow(group, recipient, { code: result.recipient.code, sha256: result.sha256, byteSize: result.bytes.length, inputKey: keys[index]!, renderedAt: now }));
       }
-      return { recipient, code: result.recipient.code, sha256: result.sha256, bytes: result.bytes, fileName: letterFileName(letter.model, recipient), warnings: result.warnings };
+      return { recipient, code: result.recipient.code, sha256: result.sha256, bytes: result.bytes, base64Lines: result.base64Lines, fileName: letterFileName(letter.model, recipient), warnings: result.warnings };
     });
     if (rows.length > 0 || hooks.withinRecord) {
       const record = (tx: Db) => {

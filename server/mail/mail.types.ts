@@ -10,6 +10,8 @@ export type MailAttachment = {
   contentType: string;
   /** The same bytes go with many messages (a dispatch's supporter list, its signing record): encoded once, reused. */
   shared?: boolean;
+  /** The content already as a MIME body's base64 lines (mail/mime-base64.ts), made where the bytes were made. */
+  base64Lines?: Uint8Array;
 };
 
 /**

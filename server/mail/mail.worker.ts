@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { inGroupCommit } from '../db/commit-group.ts';
+import { BACKGROUND_GATHER_MS, inGroupCommit } from '../db/commit-group.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import type { FileStore } from '../shared/file-store.ts';
@@ -198,7 +198,7 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
       }
       const subject = headerText(message.subject);
       try {
-        const info = await transport.send(await messageOptions({ config, envelope: row, message, date: clock() }));
+        const info = await transport.send(messageOptions({ config, envelope: row, message, date: clock() }));
         const now = clock();
         result.sent += 1;
         const finished = finishing(row, { state: 'sent', sentAt: now, smtpResponse: info.response, lastError: '', subject, updatedAt: now, ...(info.storedAs ? { storedFile: info.storedAs } : {}) }, () => settled(row));
@@ -244,10 +244,14 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
         const claiming = !stopping && !result.paused;
         const previous = finished;
         // A unit of the connection's group commit: with the writes of the requests of the moment.
-        const row = await inGroupCommit(db, () => {
-          previous?.write(db);
-          return claiming ? repository.claimDueWithin(clock(), 1, workerId, newMessageId)[0] : undefined;
-        });
+        const row = await inGroupCommit(
+          db,
+          () => {
+            previous?.write(db);
+            return claiming ? repository.claimDueWithin(clock(), 1, workerId, newMessageId)[0] : undefined;
+          },
+          { gatherMs: BACKGROUND_GATHER_MS },
+        );
         finished = undefined;
         await previous?.after();
         if (!row) return;

@@ -5,6 +5,7 @@ import MimeNode from 'nodemailer/lib/mime-node';
 import type { SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.ts';
 import { headerText } from './header-text.ts';
+import { mimeBase64 } from './mime-base64.ts';
 import type { OutboxRow } from './mail.table.ts';
 import type { MailMessage } from './mail.types.ts';
 
@@ -15,7 +16,7 @@ export type MessageEnvelope = Pick<OutboxRow, 'recipient' | 'recipientName' | 'm
  * from the composer), recipient and Message-ID from the row; every header text goes through
  * headerText (no line breaks, so nothing can be injected).
  */
-export async function messageOptions({ config, envelope, message, date }: { config: Config; envelope: MessageEnvelope; message: MailMessage; date: Date }): Promise<SendMailOptions> {
+export function messageOptions({ config, envelope, message, date }: { config: Config; envelope: MessageEnvelope; message: MailMessage; date: Date }): SendMailOptions {
   return {
     from: { name: headerText(message.fromName ?? config.mail.from.name), address: config.mail.from.address },
     to: { name: headerText(envelope.recipientName), address: envelope.recipient },
@@ -27,40 +28,42 @@ export async function messageOptions({ config, envelope, message, date }: { conf
     ...(message.inReplyTo ? { inReplyTo: headerText(message.inReplyTo) } : {}),
     ...(message.references?.length ? { references: message.references.map(headerText) } : {}),
     date,
-    attachments: await Promise.all(
-      (message.attachments ?? []).map(async (attachment) => {
-        const part = { filename: headerText(attachment.filename), content: viewOf(attachment.content), contentType: attachment.contentType };
-        return attachment.shared ? { raw: await encodedOnce(attachment.content, part) } : part;
-      }),
-    ),
+    attachments: (message.attachments ?? []).map((attachment) => {
+      const part = { filename: headerText(attachment.filename), contentType: attachment.contentType };
+      if (attachment.base64Lines) return { raw: attachmentPart(part, attachment.base64Lines) };
+      return attachment.shared ? { raw: sharedPart(attachment.content, part) } : { ...part, content: viewOf(attachment.content) };
+    }),
   };
 }
 
 /** A view of the same bytes, not a copy (a letter is about 130 KB). */
 const viewOf = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-type Part = { filename: string; content: Buffer; contentType: string };
+type Part = { filename: string; contentType: string };
+
+/**
+ * An attachment's whole MIME part (headers, blank line, base64 lines) exactly as nodemailer
+ * writes an attachment given as bytes, for lines encoded elsewhere: nodemailer sends it as is.
+ * Without a last line end: the multipart writes one before the next boundary.
+ */
+function attachmentPart(part: Part, base64Lines: Uint8Array): Buffer {
+  // A child of a throwaway multipart: a part's headers only (a root would add Date, Message-ID).
+  const node = new MimeNode('multipart/mixed', { newline: 'windows' }).createChild(part.contentType, { filename: part.filename, newline: 'windows' });
+  // Headers in the order nodemailer writes them for an attachment given as bytes.
+  node.setHeader('Content-Transfer-Encoding', 'base64');
+  node.setHeader('Content-Disposition', 'attachment');
+  return Buffer.concat([Buffer.from(`${node.buildHeaders()}\r\n\r\n`), base64Lines]);
+}
 
 /** MIME parts of shared attachments, by their bytes: base64 and headers made once for a whole dispatch. */
-const encodedParts = new WeakMap<Uint8Array, Map<string, Promise<Buffer>>>();
+const sharedParts = new WeakMap<Uint8Array, Map<string, Buffer>>();
 
-/** The attachment's whole MIME part (headers and base64 body) as nodemailer would write it, made once per bytes, name and type. */
-function encodedOnce(bytes: Uint8Array, part: Part): Promise<Buffer> {
-  let parts = encodedParts.get(bytes);
-  if (!parts) encodedParts.set(bytes, (parts = new Map()));
+function sharedPart(bytes: Uint8Array, part: Part): Buffer {
+  let parts = sharedParts.get(bytes);
+  if (!parts) sharedParts.set(bytes, (parts = new Map()));
   const key = `${part.contentType}\n${part.filename}`;
   let encoded = parts.get(key);
-  if (!encoded) {
-    // A child of a throwaway multipart: a part's headers only (a root would add Date, Message-ID).
-    const node = new MimeNode('multipart/mixed', { newline: 'windows' }).createChild(part.contentType, { filename: part.filename, newline: 'windows' });
-    // Headers in the order nodemailer writes them for an attachment given as bytes.
-    node.setHeader('Content-Transfer-Encoding', 'base64');
-    node.setHeader('Content-Disposition', 'attachment');
-    node.setContent(part.content);
-    // Without the part's last line end: the multipart writes one before the next boundary.
-    encoded = node.build().then((built) => built.subarray(0, built.length - (built.subarray(-2).toString('latin1') === '\r\n' ? 2 : 0)));
-    parts.set(key, encoded);
-  }
+  if (!encoded) parts.set(key, (encoded = attachmentPart(part, mimeBase64(bytes))));
   return encoded;
 }
 
@@ -70,7 +73,7 @@ let builder: ReturnType<typeof nodemailer.createTransport> | undefined;
 /** The whole message (RFC 822, CRLF line ends) exactly as the worker would send it. */
 export async function buildRawMessage(options: { config: Config; envelope: MessageEnvelope; message: MailMessage; date: Date }): Promise<Buffer> {
   builder ??= nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
-  const info = await builder.sendMail(await messageOptions(options));
+  const info = await builder.sendMail(messageOptions(options));
   return info.message as Buffer;
 }
 

@@ -9,7 +9,9 @@ import { eq } from 'drizzle-orm';
 import { loadConfig } from '../../server/config.ts';
 import { openDatabase } from '../../server/db/client.ts';
 import { appeals } from '../../server/appeals/appeals.table.ts';
-import { startDispatch } from '../../server/dispatch/dispatch.service.ts';
+import { planDispatch, startDispatch } from '../../server/dispatch/dispatch.service.ts';
+import { APPEAL_LETTER_KIND } from '../../server/dispatch/dispatch.mails.ts';
+import { enqueueMail } from '../../server/mail/mail.service.ts';
 import { createBackground } from '../../server/background.ts';
 import { closeLetterRenderer, letterRenderer } from '../../server/letters/letter-renderer.ts';
 import { buildApp } from '../../server/app.ts';
@@ -84,6 +86,20 @@ const { worker } = createBackground({ db, clock: () => new Date(), config });
 // A running server's PDF workers are started (and have loaded the engine) long before a dispatch.
 await letterRenderer().warmUp();
 stage('workers');
+// And it has sent mail before: V8 has compiled the sending path (in a fresh process, compiling
+// took about as much CPU as sending the first thousand letters). The first BENCH_WARMUP letters,
+// test sends of the same letters to the same SMTP server, are not measured.
+const warmUpLetters = Number(process.env.BENCH_WARMUP ?? 300);
+if (warmUpLetters > 0) {
+  const day = new Date().toISOString().slice(0, 10);
+  db.transaction((tx) => {
+    for (const { recipient, email } of planDispatch({ db: tx, appeal }).email.slice(0, warmUpLetters)) {
+      const payload = { test: true, appealId: appeal.id, day, addresseeId: recipient.addresseeId, listId: recipient.listId };
+      enqueueMail({ db: tx, clock: () => new Date(), mail: { kind: APPEAL_LETTER_KIND, payload, to: email, toName: recipient.label, ref: `bench-warm-up:${appeal.id}`, appealId: appeal.id } });
+    }
+  });
+  while ((await worker.runOnce()).sent > 0);
+}
 const threads = readdirSync('/proc/self/task').length;
 const rssBefore = process.memoryUsage().rss / 1024 / 1024;
 const load = loadavg()[0]!;
@@ -112,6 +128,7 @@ const seconds = (performance.now() - started) / 1000;
 clearInterval(sampler);
 const result = {
   letters: dispatched.email,
+  warmUpLetters,
   sent,
   failed,
   seconds,

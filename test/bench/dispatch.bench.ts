@@ -52,7 +52,7 @@ async function startSinkProcess(): Promise<{ port: number; count: () => Promise<
   };
 }
 
-type Figures = { letters: number; sent: number; failed: number; seconds: number; peakRssMb: number; rssBeforeMb: number; cpuMainMs: number; cpuAllMs: number; commits: number; load: number; stages: Record<string, { rss: number; heapUsed: number; external: number }>; mainPeak: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number } };
+type Figures = { letters: number; warmUpLetters: number; sent: number; failed: number; seconds: number; peakRssMb: number; rssBeforeMb: number; cpuMainMs: number; cpuAllMs: number; commits: number; load: number; stages: Record<string, { rss: number; heapUsed: number; external: number }>; mainPeak: { heapTotal: number; heapUsed: number; external: number; arrayBuffers: number } };
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let compiled: Promise<string> | undefined;
@@ -147,7 +147,9 @@ const dispatchCase = (id: string, LETTERS: number, defaultPools: string) => ({
           letters: figures.letters,
           sent: figures.sent,
           'failed/rejected': figures.failed,
-          'arrived at server': (await sink.count()) - before,
+          'arrived at server': (await sink.count()) - before - figures.warmUpLetters,
+          // Test sends before the measured dispatch, as a running server has sent mail before.
+          'warm-up letters': figures.warmUpLetters,
           'SMTP_POOL': pool,
           'total (s)': figures.seconds.toFixed(2),
           'letters/s': Math.round(figures.sent / figures.seconds),
