@@ -20,13 +20,10 @@ const MAX_UNITS = 200;
 function createCommitGroup(client: Client) {
   let queue: Unit[] = [];
   let scheduled = false;
-  let gathering: NodeJS.Timeout | undefined;
 
   const flush = () => {
     const units = queue.splice(0, MAX_UNITS);
     scheduled = false;
-    if (gathering) clearTimeout(gathering);
-    gathering = undefined;
     if (queue.length > 0) schedule();
     const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
     try {
@@ -60,32 +57,22 @@ function createCommitGroup(client: Client) {
     setImmediate(flush);
   };
 
-  return <T>(work: () => T, gatherMs: number): Promise<T> =>
+  return <T>(work: () => T): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (scheduled) return;
-      if (gatherMs <= 0) schedule();
-      else gathering ??= setTimeout(flush, gatherMs);
+      if (!scheduled) schedule();
     });
 }
-
-/**
- * How long the writes of background work (the mail worker's claims and records) wait for others
- * to share their commit: with several letters in flight, one fsync then serves two or three.
- */
-export const BACKGROUND_GATHER_MS = 2;
 
 const groups = new WeakMap<object, ReturnType<typeof createCommitGroup>>();
 
 /**
  * Runs `work` (synchronous, on `db`) in the connection's next group commit and resolves with
  * its result once that is committed. Use it for small, frequent writes of public requests.
- * `gatherMs`: a background writer that can wait (the mail worker) lets the commit wait that
- * long for others to join, unless a request's write comes first and takes it along at once.
  */
-export function inGroupCommit<T>(db: Db, work: () => T, { gatherMs = 0 }: { gatherMs?: number } = {}): Promise<T> {
+export function inGroupCommit<T>(db: Db, work: () => T): Promise<T> {
   const client = sqliteOf(db);
   let group = groups.get(client);
   if (!group) groups.set(client, (group = createCommitGroup(client)));
-  return group(work, gatherMs);
+  return group(work);
 }

@@ -5,7 +5,7 @@ import { isLetterFinal } from '../appeals/appeal-lifecycle.ts';
 import { appealsRepository } from '../appeals/appeals.repository.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { BACKGROUND_GATHER_MS, inGroupCommit } from '../db/commit-group.ts';
+import { inGroupCommit } from '../db/commit-group.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { t } from '../i18n/index.ts';
 import type { MessageKey } from '../i18n/index.ts';
@@ -181,7 +181,7 @@ export async function renderDeliveryLetter({
   try {
     // The letter's record commits (before the mail goes out) with the writes of the moment: the
     // worker's other slots' claims and records share one fsync.
-    const commit = (record: (tx: Db) => void) => inGroupCommit(db, () => record(db), { gatherMs: BACKGROUND_GATHER_MS });
+    const commit = (record: (tx: Db) => void) => inGroupCommit(db, () => record(db));
     const result = await issuer.issue({ personal: selectionOf(recipient) }, { ...(withinRecord ? { withinRecord: (tx: Db, letters: IssuedLetter[]) => withinRecord(tx, letters[0]!) } : {}), ...(replyUrl ? { replyUrl } : {}), commit, forMail: true });
     return result.personal[0]!;
   } catch (error) {

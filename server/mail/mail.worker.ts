@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { BACKGROUND_GATHER_MS, inGroupCommit } from '../db/commit-group.ts';
+import { inGroupCommit } from '../db/commit-group.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import type { FileStore } from '../shared/file-store.ts';
@@ -244,14 +244,10 @@ export function createMailWorker(options: MailWorkerOptions): MailWorker {
         const claiming = !stopping && !result.paused;
         const previous = finished;
         // A unit of the connection's group commit: with the writes of the requests of the moment.
-        const row = await inGroupCommit(
-          db,
-          () => {
-            previous?.write(db);
-            return claiming ? repository.claimDueWithin(clock(), 1, workerId, newMessageId)[0] : undefined;
-          },
-          { gatherMs: BACKGROUND_GATHER_MS },
-        );
+        const row = await inGroupCommit(db, () => {
+          previous?.write(db);
+          return claiming ? repository.claimDueWithin(clock(), 1, workerId, newMessageId)[0] : undefined;
+        });
         finished = undefined;
         await previous?.after();
         if (!row) return;
