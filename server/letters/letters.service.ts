@@ -96,7 +96,7 @@ export type LetterIssuer = {
 export type IssueEachOptions = {
   onLetters: (letters: IssuedLetter[]) => Promise<void> | void;
   onProgress?: (done: number, total: number) => void;
-  /** Letters per chunk (default 200). */
+  /** Letters per chunk (default 50: about 7 MB of PDFs in memory at a time). */
   chunkSize?: number;
 };
 
@@ -272,7 +272,7 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
       result.warnings = [...warnings];
       return result;
     },
-    async issueEach(selection, { onLetters, onProgress, chunkSize = 200 }) {
+    async issueEach(selection, { onLetters, onProgress, chunkSize = 50 }) {
       const warnings = new Set<string>();
       let count = 0;
       let pageCount = 0;

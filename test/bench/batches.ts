@@ -8,8 +8,7 @@ import { fileURLToPath } from 'node:url';
 import supertest from 'supertest';
 import * as cheerio from 'cheerio';
 import type { BenchCase } from './bench-types.ts';
-import { BENCH_PASSWORD, demoAppealWithAddressees } from './bench-setup.ts';
-import { startFlags } from './dispatch.bench.ts';
+import { BENCH_PASSWORD, asInProduction, demoAppealWithAddressees } from './bench-setup.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -27,11 +26,12 @@ function peakRssOfChild(pid: number): { stop: () => number } {
   return { stop: () => (clearInterval(timer), peak / 1024) };
 }
 
-/** The server as `npm start` runs it (compiled; run.ts builds dist/ first), on the database in `dir`; resolves once /healthz answers. BENCH_NODE_ARGS adds flags (e.g. --cpu-prof). */
+/** The server as `npm start` runs it (compiled; run.ts builds dist/ first), on the database in `dir`; resolves once /healthz answers. */
 async function startServer(dir: string, port: number): Promise<{ pid: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...startFlags(), 'dist/index.js'], {
+  const production = asInProduction(['dist/index.js'], { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', LOG_LEVEL: 'silent', SEED_DEMO: 'false' });
+  const child = spawn(process.execPath, production.args, {
     cwd: root,
-    env: { ...process.env, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${port}`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', LOG_LEVEL: 'silent', SEED_DEMO: 'false' },
+    env: production.env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let i = 0; i < 300; i += 1) {
@@ -118,9 +118,11 @@ const render10k: BenchCase = {
       close();
       const out = join(dir, 'out');
       const started = performance.now();
-      const child = spawn(process.execPath, ['dist/cli.js', 'render', '--appeal', appeal.slug, '--out', out], {
+      // As the `mitzeichnen` command runs it (server/bin/mitzeichnen.js starts it so), measured in its own process.
+      const production = asInProduction(['dist/cli.js', 'render', '--appeal', appeal.slug, '--out', out], { ...process.env, DATA_DIR: dir, BASE_URL: 'http://127.0.0.1:3000', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', LOG_LEVEL: 'silent' });
+      const child = spawn(process.execPath, production.args, {
         cwd: root,
-        env: { ...process.env, DATA_DIR: dir, BASE_URL: 'http://127.0.0.1:3000', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', LOG_LEVEL: 'silent' },
+        env: production.env,
         stdio: ['ignore', 'ignore', 'inherit'],
       });
       const rss = peakRssOfChild(child.pid!);

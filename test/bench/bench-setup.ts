@@ -12,6 +12,16 @@ import { seedDemo } from '../../server/demo/seed-demo.ts';
 import { appeals } from '../../server/appeals/appeals.table.ts';
 import type { Appeal } from '../../server/appeals/appeals.table.ts';
 import { addEntry, addListToAppeal, createList } from '../../server/addressees/addressees.service.ts';
+import { productionRuntime } from '../../scripts/runtime.mjs';
+
+/**
+ * `node` started as `npm start` starts the server (scripts/runtime.mjs): its flags before `args`
+ * and its environment over `env`; BENCH_NODE_ARGS adds flags (e.g. --cpu-prof).
+ */
+export function asInProduction(args: string[], env: NodeJS.ProcessEnv): { args: string[]; env: NodeJS.ProcessEnv } {
+  const runtime = productionRuntime();
+  return { args: [...runtime.flags, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), ...args], env: { ...env, ...runtime.env } };
+}
 
 export const benchClock = () => new Date('2026-11-22T10:00:00Z');
 export const BENCH_PASSWORD = 'bench-passwort-123';

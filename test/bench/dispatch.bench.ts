@@ -5,7 +5,7 @@
 // time and its commits.
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -25,6 +25,7 @@ import { signingRepository } from '../../server/signing/signing.repository.ts';
 import { listSignatories } from '../../server/signatories/signatories.service.ts';
 import { mailOutbox } from '../../server/mail/mail.table.ts';
 import { buildEntry } from '../../scripts/build.mjs';
+import { asInProduction } from './bench-setup.ts';
 
 type Row = Record<string, string | number>;
 
@@ -57,21 +58,16 @@ type Figures = { letters: number; warmUpLetters: number; sent: number; failed: n
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let compiled: Promise<string> | undefined;
 
-/** The node flags of `npm start` (package.json), so that the bench's processes run as production does. */
-export function startFlags(): string[] {
-  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? '';
-  return start.split(/\s+/).filter((word) => word.startsWith('--'));
-}
-
 /** dispatch-process.ts compiled as the server is (scripts/build.mjs), into dist-bench/; run.ts has built dist/ (the PDF workers load it). */
 const compiledDispatchProcess = () => (compiled ??= buildEntry({ entry: fileURLToPath(new URL('./dispatch-process.ts', import.meta.url)), outdir: join(root, 'dist-bench') }));
 
-/** Runs dispatch-process.ts compiled (as `npm start` runs the app) on the prepared database; its figures. BENCH_NODE_ARGS adds flags (e.g. --cpu-prof). */
+/** Runs dispatch-process.ts compiled, started as `npm start` starts the app, on the prepared database; its figures. */
 async function runDispatchProcess(config: Config, appealId: number): Promise<Figures> {
   const script = await compiledDispatchProcess();
   return new Promise((resolve, reject) => {
     const env = { ...process.env, DATA_DIR: config.dataDir, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', BASE_URL: config.baseUrl, LOG_LEVEL: 'silent', SMTP_URL: `smtp://127.0.0.1:${config.mail.smtp!.port}`, SMTP_POOL: String(config.mail.pool), MAIL_FROM: 'Mitzeichnen <versand@buendnis.example>', BENCH_APPEAL_ID: String(appealId) };
-    const child = spawn(process.execPath, [...startFlags(), ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean), script], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const production = asInProduction([script], env);
+    const child = spawn(process.execPath, production.args, { env: production.env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.on('error', reject);

@@ -16,6 +16,7 @@ import { openForSigning } from '../../server/signing/signing-organiser.service.t
 import { createFileStore } from '../../server/shared/file-store.ts';
 import { emailKeyOf } from '../../server/supporters/supporters.table.ts';
 import { makeAppeal, makeOrganiser, makeSignatory } from '../helpers/factories.ts';
+import { asInProduction } from './bench-setup.ts';
 
 type Row = Record<string, string | number>;
 
@@ -85,9 +86,10 @@ export async function makeDatabase(dataDir: string, { citizens, organisations }:
 export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildProcess> {
   // Every setting explicit: the bench may run under vitest or a shell that sets BASE_URL.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const child = spawn(process.execPath, [...profile, 'dist/index.js'], {
+  const production = asInProduction([...profile, 'dist/index.js'], { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', BASE_URL, SESSION_SECRET: SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env });
+  const child = spawn(process.execPath, production.args, {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', BASE_URL, SESSION_SECRET: SECRET, SEED_DEMO: 'false', LOG_LEVEL: 'warn', ...env },
+    env: production.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

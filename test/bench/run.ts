@@ -26,8 +26,8 @@ import { citizenIntake, publicPageLoad } from './public-page.bench.ts';
 
 import type { BenchCase } from './bench-types.ts';
 import { batchCases } from './batches.ts';
-import { BENCH_PASSWORD, demoAppealWithAddressees } from './bench-setup.ts';
-import { dispatch1000, dispatch10k, startFlags } from './dispatch.bench.ts';
+import { BENCH_PASSWORD, asInProduction, demoAppealWithAddressees } from './bench-setup.ts';
+import { dispatch1000, dispatch10k } from './dispatch.bench.ts';
 import { httpPageCases } from './http-pages.bench.ts';
 import { startup } from './startup.bench.ts';
 import { ensureBuilt } from '../../scripts/build.mjs';
@@ -53,7 +53,8 @@ let lettersProcess: Promise<string> | undefined;
 async function runLettersProcess(input: string, dir: string, seal?: { p12File: string; password: string }): Promise<LetterFigures> {
   const script = await (lettersProcess ??= buildEntry({ entry: fileURLToPath(new URL('./letters-process.ts', import.meta.url)), outdir: join(process.cwd(), 'dist-bench') }));
   const env = { ...process.env, DATA_DIR: dir, LOG_LEVEL: 'silent', BENCH_INPUT: input, ...(seal ? { SEAL_P12_FILE: seal.p12File, SEAL_P12_PASSWORD: seal.password } : {}) };
-  const child = spawnSync(process.execPath, [...startFlags(), script], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const production = asInProduction([script], env);
+  const child = spawnSync(process.execPath, production.args, { env: production.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   if (child.status !== 0) throw new Error(`letters process exited with ${child.status}`);
   return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as LetterFigures;
 }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from '../../scripts/build.mjs';
+import { asInProduction } from './bench-setup.ts';
 
 type Row = Record<string, string | number>;
 
@@ -16,11 +17,12 @@ const PORT = 3931;
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
 /** Milliseconds from spawn to the first 200 on /healthz, RSS then and 3 s later (the PDF workers started). */
-export async function timeToHealthz(args: string[], dataDir: string): Promise<{ ms: number; cpuMs: number; rssAtHealthz: number; rssSettled: number }> {
+export async function timeToHealthz(args: string[], dataDir: string, runtime: (args: string[], env: NodeJS.ProcessEnv) => { args: string[]; env: NodeJS.ProcessEnv } = (a, e) => ({ args: a, env: e })): Promise<{ ms: number; cpuMs: number; rssAtHealthz: number; rssSettled: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  const start = runtime(args, { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${PORT}`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', SEED_DEMO: 'false', LOG_LEVEL: 'warn' });
+  const child = spawn(process.execPath, start.args, {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, PORT: String(PORT), HOST: '127.0.0.1', BASE_URL: `http://127.0.0.1:${PORT}`, SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-01', SEED_DEMO: 'false', LOG_LEVEL: 'warn' },
+    env: start.env,
     stdio: 'ignore',
   });
   try {
@@ -57,13 +59,13 @@ export const startup = {
     const dir = mkdtempSync(join(tmpdir(), 'mitzeichnen-bench-start-'));
     try {
       const variants = [
-        { variant: 'compiled: node dist/index.js', args: ['dist/index.js'] },
-        { variant: 'sources: node --import tsx server/index.ts', args: ['--import', 'tsx', 'server/index.ts'] },
+        { variant: 'compiled: npm start (node dist/index.js with its flags)', args: ['dist/index.js'], runtime: asInProduction },
+        { variant: 'sources: node --import tsx server/index.ts', args: ['--import', 'tsx', 'server/index.ts'], runtime: undefined },
       ];
       // One start first migrates the database; the measured starts find it current.
-      await timeToHealthz(variants[0]!.args, dir);
+      await timeToHealthz(variants[0]!.args, dir, variants[0]!.runtime);
       const runs = new Map<string, Awaited<ReturnType<typeof timeToHealthz>>[]>(variants.map((v) => [v.variant, []]));
-      for (let i = 0; i < 3; i += 1) for (const v of variants) runs.get(v.variant)!.push(await timeToHealthz(v.args, dir));
+      for (let i = 0; i < 3; i += 1) for (const v of variants) runs.get(v.variant)!.push(await timeToHealthz(v.args, dir, v.runtime));
       return variants.map((v) => {
         const measured = runs.get(v.variant)!;
         const ms = median(measured.map((m) => m.ms));

@@ -1,0 +1,1 @@
+export function productionRuntime(): { env: Record<string, string>; flags: string[] };
