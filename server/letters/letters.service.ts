@@ -16,7 +16,7 @@ import type { LetterRenderer } from './letter-renderer.ts';
 import { letterDocumentsRepository } from './letter-documents.repository.ts';
 import type { NewLetterDocument } from './letter-documents.table.ts';
 import { freshDocumentCode, sha256Of, signatorySnapshot } from './letter-documents.service.ts';
-import { buildRecipients, channelOf } from './recipients.ts';
+import { buildRecipients, buildRecipientsInSlices, channelOf } from './recipients.ts';
 import type { LetterRecipient } from './recipients.ts';
 import { resolveLetter } from './resolve-letter.ts';
 import type { ResolvedLetter } from './resolve-letter.ts';
@@ -69,6 +69,8 @@ export type IssueOptions = {
   renderer?: LetterRenderer;
   /** Seal every letter with this certificate (config.seal); undefined: no seal. */
   seal?: SealConfig | undefined;
+  /** The recipients, when already built (openLetterIssuer builds them in slices). */
+  recipients?: { master: LetterRecipient; personal: LetterRecipient[] };
 };
 
 /**
@@ -209,13 +211,14 @@ async function issueGroup(group: Group, hooks: IssueHooks = {}): Promise<IssuedL
   });
 }
 
-export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day, renderer = letterRenderer(), seal: configuredSeal }: IssueOptions): LetterIssuer {
+export function prepareLetterIssuer(options: IssueOptions): LetterIssuer {
+  const { db, fileStore, clock, baseUrl, appeal, day, renderer = letterRenderer(), seal: configuredSeal } = options;
   if (!appeal.body.trim()) throw new AppError(422, 'letterWarn.emptyBody');
   const renderDay = day ?? isoDate(clock());
   // The PDF creation date is the rendering day, so that previews on one day are byte-identical.
   const createdAt = new Date(`${renderDay}T00:00:00Z`);
   const dayClock: Clock = () => new Date(`${renderDay}T12:00:00Z`);
-  const recipients = buildRecipients({ db, appeal });
+  const recipients = options.recipients ?? buildRecipients({ db, appeal });
   const { master, personal } = recipients;
   const letter = resolveLetter({ db, fileStore, clock: dayClock, appeal, baseUrl, recipients });
   // A draft (ENTWURF) is not an issued letter: it is never sealed.
@@ -304,7 +307,12 @@ export function prepareLetterIssuer({ db, fileStore, clock, baseUrl, appeal, day
  * bytes and reuses the stored code (no new row); anything else gets a new code.
  */
 export async function issueLetters(options: IssueOptions & { selection: LetterSelection }): Promise<IssueResult> {
-  return prepareLetterIssuer(options).issue(options.selection);
+  return (await openLetterIssuer(options)).issue(options.selection);
+}
+
+/** prepareLetterIssuer() for a page request: the recipients are read in slices, so that 10,000 addressees do not hold the event loop. */
+export async function openLetterIssuer(options: IssueOptions): Promise<LetterIssuer> {
+  return prepareLetterIssuer({ ...options, recipients: options.recipients ?? (await buildRecipientsInSlices(options)) });
 }
 
 /**

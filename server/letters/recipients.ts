@@ -5,7 +5,7 @@ import type { Db } from '../db/client.ts';
 import { t } from '../i18n/index.ts';
 import type { Appeal } from '../appeals/appeals.table.ts';
 import { isValidMailAddress } from '../mail/mail.service.ts';
-import { appealAddresseeLists, listEntries } from '../addressees/addressees.service.ts';
+import { appealAddresseeLists, listEntries, listEntryPages } from '../addressees/addressees.service.ts';
 import type { Addressee, AddresseeList } from '../addressees/addressees.table.ts';
 import { addressBlock, collectiveAddressBlock, collectiveSalutation, letterSalutation } from '../addressees/forms-of-address.ts';
 
@@ -69,8 +69,23 @@ export function buildRecipients({ db, appeal }: { db: Db; appeal: Appeal }): { m
     if (collective) personal.push(collectiveRecipient(list, override));
     else for (const entry of listEntries({ db, list })) personal.push(personalRecipient(entry, override));
   }
-  const groups = chosen.map((entry) => entry.list);
-  const master: LetterRecipient = {
+  return { master: masterRecipient(chosen.map((entry) => entry.list), override), personal };
+}
+
+/** buildRecipients() for a page request: the entries a thousand at a time, other requests answered in between. */
+export async function buildRecipientsInSlices({ db, appeal }: { db: Db; appeal: Appeal }): Promise<{ master: LetterRecipient; personal: LetterRecipient[] }> {
+  const chosen = appealAddresseeLists({ db, appeal });
+  const override = appeal.salutationOverride.trim();
+  const personal: LetterRecipient[] = [];
+  for (const { list, collective } of chosen) {
+    if (collective) personal.push(collectiveRecipient(list, override));
+    else for await (const page of listEntryPages({ db, list })) for (const entry of page) personal.push(personalRecipient(entry, override));
+  }
+  return { master: masterRecipient(chosen.map((entry) => entry.list), override), personal };
+}
+
+function masterRecipient(groups: AddresseeList[], override: string): LetterRecipient {
+  return {
     kind: 'master',
     addresseeId: null,
     listId: null,
@@ -79,7 +94,6 @@ export function buildRecipients({ db, appeal }: { db: Db; appeal: Appeal }): { m
     salutation: override || collectiveSalutation(groups),
     email: '',
   };
-  return { master, personal };
 }
 
 /** At most this many letters are named one by one after "Gleichlautende Schreiben an:"; more are named by their lists. */

@@ -57,12 +57,12 @@ describe('letters issued chunk by chunk', () => {
     // Finished jobs are forgotten after a second here (the server keeps them 15 minutes).
     const jobs = createBackgroundJobs({ keepMs: 1000 });
     const jobFiles = createJobFiles(jobsDir);
-    const first = lettersZipJob({ ...options, jobs, jobFiles });
+    const first = await lettersZipJob({ ...options, jobs, jobFiles });
     expect(first.state).toBe('running');
     let job = first;
     for (let i = 0; i < 600 && job.state === 'running'; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      job = lettersZipJob({ ...options, jobs, jobFiles });
+      job = await lettersZipJob({ ...options, jobs, jobFiles });
     }
     if (job.state !== 'done' || !job.result) throw new Error(`ZIP job ended as ${job.state}`);
     const { path, fileName } = job.result;
@@ -75,7 +75,7 @@ describe('letters issued chunk by chunk', () => {
     expect(Object.fromEntries(Object.entries(entries).map(([name, bytes]) => [name, sha256(bytes)]))).toEqual(expected);
     expect(existsSync(path)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 1100));
-    lettersZipJob({ ...options, jobs, jobFiles });
+    await lettersZipJob({ ...options, jobs, jobFiles });
     expect(existsSync(path)).toBe(false);
   });
 
@@ -85,14 +85,14 @@ describe('letters issued chunk by chunk', () => {
     dirs.push(jobsDir);
     const jobs = createBackgroundJobs();
     const jobFiles = createJobFiles(jobsDir);
-    expect(lettersZipJob({ ...options, jobs, jobFiles }).state).toBe('running');
+    expect((await lettersZipJob({ ...options, jobs, jobFiles })).state).toBe('running');
     // An empty text cannot be issued: a view that read the inputs would fail; the progress view does not read them.
     const emptied = { ...options, appeal: { ...options.appeal, body: '' }, jobs, jobFiles };
-    expect(lettersZipJob(emptied).state).toBe('running');
+    expect((await lettersZipJob(emptied)).state).toBe('running');
     for (let i = 0; i < 600 && jobs.runningWithLabel(`zip:${options.appeal.id}`); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
     // Done: the next view reads the inputs again, and the changed text is refused instead of the old ZIP handed out.
-    expect(() => lettersZipJob(emptied)).toThrow();
-    expect(lettersZipJob({ ...options, jobs, jobFiles }).state).toBe('done');
+    await expect(lettersZipJob(emptied)).rejects.toThrow();
+    expect((await lettersZipJob({ ...options, jobs, jobFiles })).state).toBe('done');
   });
 
   it('removes the folders of job files left by a process that is gone, not those of a running one', () => {
