@@ -12,7 +12,8 @@ import { currentTextHash } from '../signing/versions.ts';
 import { combinePrintFile, sha256Of } from './letter-documents.service.ts';
 import { buildRecipientsInSlices } from './recipients.ts';
 import type { LetterRecipient } from './recipients.ts';
-import { createFileNamer, openLetterIssuer } from './letters.service.ts';
+import { openLetterIssuer } from './letters.service.ts';
+import { createFileNamer } from './letter-file-names.ts';
 import type { IssueOptions, LetterIssuer } from './letters.service.ts';
 
 /** The key of a background job: the appeal, the day, and the hash of what the letters are made of. */

@@ -7,7 +7,8 @@ import type { CliCommand } from '../cli/cli-context.ts';
 import { AppError } from '../shared/app-error.ts';
 import { createFileStore } from '../shared/file-store.ts';
 import { t } from '../i18n/index.ts';
-import { createFileNamer, prepareLetterIssuer } from './letters.service.ts';
+import { prepareLetterIssuer } from './letters.service.ts';
+import { createFileNamer } from './letter-file-names.ts';
 
 export const renderCommand: CliCommand = {
   name: 'render',

@@ -7,8 +7,6 @@ import type { SealConfig } from '../config.ts';
 import type { FileStore } from '../shared/file-store.ts';
 import { AppError } from '../shared/app-error.ts';
 import { isoDate } from '../shared/dates.ts';
-import { slugify } from '../shared/slug.ts';
-import type { LetterModel } from '../letter-pdf/letter-model.ts';
 import { RENDERER_VERSION, bySalutationLines, recipientTexts, salutationLinesFor } from '../letter-pdf/letter-identity.ts';
 import type { PreparedLetter } from '../letter-pdf/letter-render.ts';
 import { letterRenderer } from './letter-renderer.ts';
@@ -17,6 +15,7 @@ import { letterDocumentsRepository } from './letter-documents.repository.ts';
 import type { NewLetterDocument } from './letter-documents.table.ts';
 import { freshDocumentCode, sha256Of, signatorySnapshot } from './letter-documents.service.ts';
 import { buildRecipients, buildRecipientsInSlices, channelOf } from './recipients.ts';
+import { letterFileName } from './letter-file-names.ts';
 import type { LetterRecipient } from './recipients.ts';
 import { resolveLetter } from './resolve-letter.ts';
 import type { ResolvedLetter } from './resolve-letter.ts';
@@ -39,11 +38,6 @@ export type LetterSelection = {
 };
 
 export type IssueResult = { master?: IssuedLetter; personal: IssuedLetter[]; warnings: string[]; pageCount: number };
-
-export function letterFileName(model: Pick<LetterModel, 'letterDate' | 'slug'>, recipient: Pick<LetterRecipient, 'kind' | 'label'>): string {
-  const who = recipient.kind === 'master' ? 'gesamtfassung' : slugify(recipient.label, 50);
-  return `${model.letterDate}_${model.slug}_${who}.pdf`;
-}
 
 function selectRecipients(personal: LetterRecipient[], selection: LetterSelection['personal']): LetterRecipient[] {
   if (!selection) return [];
@@ -341,18 +335,3 @@ export function createLetterIssuerCache({ ttlMs = 60_000 }: { ttlMs?: number } =
 }
 
 export type LetterIssuerCache = ReturnType<typeof createLetterIssuerCache>;
-
-/**
- * Gives each letter of a batch its own file name, in order: file names are cut to a readable
- * length, so two addressees can share one; the second becomes `…-2.pdf`, the third `…-3.pdf`.
- * Stateful, so a batch written chunk by chunk gets the same names as one written at once.
- */
-export function createFileNamer(): (fileName: string) => string {
-  const names = new Set<string>();
-  return (fileName) => {
-    let name = fileName;
-    for (let n = 2; names.has(name); n += 1) name = fileName.replace(/\.pdf$/, `-${n}.pdf`);
-    names.add(name);
-    return name;
-  };
-}
