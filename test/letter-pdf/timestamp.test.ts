@@ -154,13 +154,14 @@ describe('the signature timestamp (SEAL_TSA_URL)', () => {
   });
 
   it('without a reachable server the letter is not issued: 503 from the server, no answer in time, or a server that is gone', { timeout: 60_000 }, async () => {
-    const seal = sealWithTsa({ SEAL_TSA_TIMEOUT_MS: '1000' });
+    // Time enough for a timestamp made by `openssl ts` on a busy machine, short enough for the slow case.
+    const seal = sealWithTsa({ SEAL_TSA_TIMEOUT_MS: '3000' });
     const { prepared, recipient } = await preparedLetter(seal);
     tsa.mode = 'down';
     await expect(timestampLetters([stampLetter(prepared, recipient)], seal)).rejects.toThrow(`${TIMESTAMP_FAILED} HTTP 503`);
     tsa.mode = 'slow';
-    tsa.slowMs = 3000;
-    await expect(timestampLetters([stampLetter(prepared, recipient)], seal)).rejects.toThrow(`${TIMESTAMP_FAILED} no answer within 1000 ms`);
+    tsa.slowMs = 6000;
+    await expect(timestampLetters([stampLetter(prepared, recipient)], seal)).rejects.toThrow(`${TIMESTAMP_FAILED} no answer within 3000 ms`);
     tsa.mode = 'ok';
     // A port nobody listens on (taken and given back).
     const closed = createServer();
