@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import { sqliteOf } from './client.ts';
 import type { Db } from './client.ts';
 
@@ -10,13 +9,6 @@ import type { Db } from './client.ts';
  * every request read in that turn) in one transaction, each unit in its own savepoint (a unit
  * that throws rolls back alone), and only after the commit does each caller get its result —
  * so an answer is never sent for a write that is not on disk.
- *
- * In a WAL database the fsync of the commit runs off the event loop: the group's transaction
- * commits with synchronous=NORMAL (SQLite writes the WAL without syncing it), then the WAL file
- * is synced in libuv's thread pool, and only then are the callers answered. Nothing acts on a
- * write before it is on disk, as with synchronous=FULL, but the event loop sends, renders and
- * answers meanwhile (the fsync was a fifth of the sending process's main thread). Other
- * transactions of the connection keep synchronous=FULL.
  */
 type Unit = { work: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 
@@ -25,38 +17,11 @@ type Client = ReturnType<typeof sqliteOf>;
 /** Units run in one transaction at most; the rest wait for the next turn. */
 const MAX_UNITS = 200;
 
-/** Commits without an fsync and syncs the WAL file afterwards; undefined for a database without a WAL file. */
-function walSyncer(client: Client) {
-  if (client.memory || client.pragma('journal_mode', { simple: true }) !== 'wal') return undefined;
-  const wal = `${client.name}-wal`;
-  return {
-    commitUnsynced(commit: () => void) {
-      const level = client.pragma('synchronous', { simple: true }) as number;
-      client.pragma('synchronous = NORMAL');
-      try {
-        commit();
-      } finally {
-        client.pragma(`synchronous = ${level}`);
-      }
-    },
-    // fsync of any descriptor of the file writes the file's pages; opened per sync, so none is left open.
-    async sync() {
-      const file = await open(wal, 'r');
-      try {
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-    },
-  };
-}
-
 function createCommitGroup(client: Client) {
   let queue: Unit[] = [];
   let scheduled = false;
-  const syncer = walSyncer(client);
 
-  const flush = async () => {
+  const flush = () => {
     const units = queue.splice(0, MAX_UNITS);
     scheduled = false;
     if (queue.length > 0) schedule();
@@ -64,24 +29,19 @@ function createCommitGroup(client: Client) {
     try {
       // IMMEDIATE: the write lock at once, so that another process's writer (the CLI) makes us
       // wait (busy_timeout) instead of failing on a lock upgrade.
-      const commit = () =>
-        client
-          .transaction(() => {
-            for (const unit of units) {
-              try {
-                outcomes.push({ ok: true, value: client.transaction(unit.work)() });
-              } catch (error) {
-                outcomes.push({ ok: false, error });
-              }
+      client
+        .transaction(() => {
+          for (const unit of units) {
+            try {
+              outcomes.push({ ok: true, value: client.transaction(unit.work)() });
+            } catch (error) {
+              outcomes.push({ ok: false, error });
             }
-          })
-          .immediate();
-      if (syncer) {
-        syncer.commitUnsynced(commit);
-        await syncer.sync();
-      } else commit();
+          }
+        })
+        .immediate();
     } catch (error) {
-      // The commit or its sync failed (disk full, I/O error): no caller may count on its write.
+      // The commit itself failed (disk full, I/O error): nothing of this group is stored.
       for (const unit of units) unit.reject(error);
       return;
     }
@@ -94,7 +54,7 @@ function createCommitGroup(client: Client) {
 
   const schedule = () => {
     scheduled = true;
-    setImmediate(() => void flush());
+    setImmediate(flush);
   };
 
   return <T>(work: () => T): Promise<T> =>
