@@ -209,6 +209,10 @@ if (selected.length === 0) {
 await ensureBuilt({ quiet: true });
 const summary: Row[] = [];
 for (const bench of selected) {
+  // Each case on a settled machine: the files an earlier case wrote (the public page's million
+  // rows) are on disk, not still being written back while this case syncs its commits.
+  spawnSync('sync');
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   console.log(`\n## ${bench.name}\n`);
   const rows = await bench.run();
   printTable(rows);
