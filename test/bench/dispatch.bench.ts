@@ -160,7 +160,8 @@ const dispatchCase = (id: string, LETTERS: number, defaultPools: string) => ({
           'commits/letter': (figures.commits / figures.sent).toFixed(2),
           'load (1 min)': figures.load.toFixed(2),
           target: '≥ 200/s, ≤ 300 MB',
-          met: figures.sent === LETTERS && figures.sent / figures.seconds >= 200 && figures.peakRssMb <= 300 ? 'met' : 'not met',
+          // Every letter sent (the dispatch's other mails, the thanks to the first signatories, go too).
+          met: figures.letters === LETTERS && figures.sent >= figures.letters && figures.sent / figures.seconds >= 200 && figures.peakRssMb <= 300 ? 'met' : 'not met',
         });
       }
       return rows;
